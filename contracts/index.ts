@@ -1,0 +1,112 @@
+/**
+ * Public contracts of cabinet-hub: the CloudEvents envelope, the event types and their `data`
+ * schemas (TypeBox, the single source of truth), the runtime validator and examples.
+ * Depends on nothing else in the repository.
+ */
+export {
+  CONTRACT_VERSION,
+  CLOUDEVENTS_CONTENT_TYPE,
+  CLOUDEVENTS_SPEC_VERSION,
+  DATA_CONTENT_TYPE,
+  DATASCHEMA_PREFIX,
+  EVENT_TYPES,
+  dataschemaFor,
+  isEventType,
+  type EventType,
+} from './model/event-type.constants';
+export {
+  EXTENSION_NAME_PATTERN,
+  EXTENSION_VALUE_TYPES,
+  GenericEnvelope,
+  TENANT_PATTERN,
+  envelopeSchema,
+  type CloudEvent,
+  type EnvelopeParts,
+} from './model/envelope.schema';
+export {
+  EVENT_CATALOG,
+  INBOUND_EVENT_TYPES,
+  OUTBOUND_EVENT_TYPES,
+  PORTAL_EVENT_TYPES,
+  type CloudEventOf,
+  type EventCatalogEntry,
+  type EventDataMap,
+  type KnownCloudEvent,
+} from './model/event-catalog.registry';
+export {
+  CASE_REF_MAX_LENGTH,
+  GeoPoint,
+  PATTERN_HINT_KEYWORD,
+} from './model/primitives.schema';
+export {
+  FileRef,
+  MAX_FILES_PER_EVENT,
+  MAX_INLINE_FILE_BASE64_LENGTH,
+  MAX_INLINE_FILE_BYTES,
+  MAX_SIGNATURES_PER_FILE,
+  SIGNATURE_FORMATS,
+  SignatureFileRef,
+  SignerInfo,
+} from './model/file.schema';
+export {
+  ADDRESSEE_KINDS,
+  APPLICANT_TYPES,
+  ASSURANCE_LEVELS,
+  AUTHOR_KINDS,
+  Addressee,
+  Applicant,
+  Author,
+  ConnectionApplicant,
+  Contacts,
+  ContactsWithPhone,
+  EMPLOYEE_ROLES,
+  IDENTITY_PROVIDERS,
+  LOCALES,
+  PartyName,
+  VerifiedIdentity,
+  type ApplicantType,
+} from './model/party.schema';
+export {
+  APPEAL_CHANNELS,
+  APPEAL_KINDS,
+  APPEAL_STATUSES,
+  AppealAnswered,
+  AppealRegistered,
+  AppealStatusChanged,
+  AppealSubmitted,
+  Location,
+  MAX_APPEAL_TEXT_LENGTH,
+  Topic,
+  type AppealChannel,
+  type AppealKind,
+  type AppealStatus,
+} from './model/appeal.schema';
+export {
+  APPLICATION_DOCUMENT_KINDS,
+  APPLICATION_STATUSES,
+  APPLICATION_TYPES,
+  ApplicationDocumentAdded,
+  ApplicationRegistered,
+  ApplicationStatusChanged,
+  ApplicationSubmitted,
+  SUPPLY_TYPES,
+  type ApplicationDocumentKind,
+  type ApplicationStatus,
+  type ApplicationType,
+  type SupplyType,
+} from './model/application.schema';
+export {
+  ContractErrorSchema,
+  INGRESS_TRANSPORTS,
+  MAX_CONTRACT_ERRORS,
+  MessageRejected,
+  type IngressTransport,
+} from './model/rejection.schema';
+export { escapePointerToken, type ContractError } from './validation/ajv-error.mapper';
+export {
+  acceptedDataschemasFor,
+  createAjv,
+  validateEvent,
+  type ValidationResult,
+} from './validation/event.validator';
+export { exampleEvent } from './examples/event.examples';

@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
+import type { Logger } from 'pino';
+import { EnvConfig } from '../config/env.config';
+import { DEMO_CONFIG_PATH, loadHubConfig } from '../config/hub-config.loader';
+import type { HubConfig } from '../config/hub-config.schema';
+import { HttpIngressController } from '../ingress/http-ingress.controller';
+import { IngressConsumer } from '../ingress/ingress.consumer';
+import { createLogger } from '../logging/logger';
+import { NestPinoLogger } from '../logging/nest-logger.adapter';
+import { createDataSource, migrate } from '../persistence/database';
+import { HubModule } from './hub.module';
+
+/** A started hub. */
+export interface RunningHub {
+  app: NestExpressApplication;
+  /** Base URL of the HTTP server (ingress, health, metrics). */
+  url: string;
+  config: HubConfig;
+  /** Graceful stop: drain in-flight work, close channels, then the connection and the pool. */
+  close(): Promise<void>;
+}
+
+/** Options for {@link startHub}; tests pass their own config, schema and logger. */
+export interface StartOptions {
+  env: EnvConfig;
+  config?: HubConfig;
+  logger?: Logger;
+}
+
+/** Validates configuration, migrates the database, starts HTTP and the consumers. */
+export async function startHub({ env, config, logger }: StartOptions): Promise<RunningHub> {
+  const log = logger ?? createLogger(env.logLevel, env.instanceId);
+  const hubConfig = config ?? loadHubConfig(env.configFile ?? DEMO_CONFIG_PATH);
+  if (!env.configFile && !config) log.warn({ event: 'config.demo', file: DEMO_CONFIG_PATH }, 'no CABINET_HUB_CONFIG given: running on the bundled demo configuration');
+
+  const applied = await migrate(env);
+  if (applied.length) log.info({ event: 'db.migrated', migrations: applied }, 'database migrated');
+  const dataSource = createDataSource(env);
+  await dataSource.initialize();
+
+  const app = await NestFactory.create<NestExpressApplication>(HubModule.forRoot({ env, config: hubConfig, logger: log, dataSource }), {
+    bodyParser: false,
+    logger: new NestPinoLogger(log),
+  });
+  const http = app.get(HttpIngressController);
+  const raw = express.raw({ type: () => true, limit: hubConfig.hub.maxBodyBytes });
+  app.use('/v1/events', (req: express.Request, res: express.Response, next: express.NextFunction) =>
+    raw(req, res, (err?: unknown) => {
+      if (!err) return next();
+      if ((err as { type?: string }).type === 'entity.too.large') return void http.tooLarge(req, res).catch(next);
+      res.status(400).json({ errors: [{ pointer: '', reason: 'the request body could not be read' }] });
+    }),
+  );
+  await app.listen(env.httpPort, env.httpHost);
+  await app.get(IngressConsumer).start();
+
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  log.info({ event: 'hub.started', url, tenants: Object.keys(hubConfig.tenants), adapters: Object.keys(hubConfig.adapters) }, 'cabinet-hub started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    url,
+    config: hubConfig,
+    close: () =>
+      (closing ??= (async () => {
+        await app.close();
+        await dataSource.destroy().catch(() => undefined);
+        log.info({ event: 'hub.stopped' }, 'cabinet-hub stopped');
+        log.flush?.();
+      })()),
+  };
+}

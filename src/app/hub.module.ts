@@ -1,0 +1,56 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import type { EnvConfig } from '../config/env.config';
+import type { HubConfig } from '../config/hub-config.schema';
+import { HttpIngressController } from '../ingress/http-ingress.controller';
+import { IngressConsumer } from '../ingress/ingress.consumer';
+import { IngressPipeline } from '../ingress/ingress.pipeline';
+import { AmqpClient } from '../messaging/amqp.client';
+import { ConfirmPublisher } from '../messaging/confirm.publisher';
+import { TopologyPlan } from '../messaging/topology.plan';
+import { MetricsService } from '../ops/metrics.service';
+import { OpsController } from '../ops/ops.controller';
+import { OutboxRelay } from '../outbox/outbox.relay';
+import { JournalRepository } from '../persistence/journal.repository';
+import { OutboxRepository } from '../persistence/outbox.repository';
+import { Router } from '../routing/router';
+import { ENV_CONFIG, HUB_CONFIG, LOGGER } from './tokens';
+
+/** What the hub module is built from: validated configuration, the logger and a ready data source. */
+export interface HubModuleOptions {
+  env: EnvConfig;
+  config: HubConfig;
+  logger: Logger;
+  dataSource: DataSource;
+}
+
+/**
+ * The whole hub in one flat module: every provider is listed here once, dependencies are plain
+ * constructor parameters, and there are no sub-module imports that could form cycles.
+ */
+@Module({})
+export class HubModule {
+  static forRoot(o: HubModuleOptions): DynamicModule {
+    return {
+      module: HubModule,
+      controllers: [HttpIngressController, OpsController],
+      providers: [
+        { provide: ENV_CONFIG, useValue: o.env },
+        { provide: HUB_CONFIG, useValue: o.config },
+        { provide: LOGGER, useValue: o.logger },
+        { provide: DataSource, useValue: o.dataSource },
+        MetricsService,
+        AmqpClient,
+        TopologyPlan,
+        ConfirmPublisher,
+        JournalRepository,
+        OutboxRepository,
+        Router,
+        IngressPipeline,
+        IngressConsumer,
+        OutboxRelay,
+      ],
+    };
+  }
+}

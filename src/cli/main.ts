@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { startHub } from '../app/hub.bootstrap';
+import { ConfigError } from '../config/config.errors';
+import { loadEnvConfig } from '../config/env.config';
+import { DEMO_CONFIG_PATH, loadHubConfig } from '../config/hub-config.loader';
+import { migrate } from '../persistence/database';
+
+const USAGE = `Usage:
+  cabinet-hub start                      run the hub (configuration from CABINET_HUB_CONFIG, else the bundled demo)
+  cabinet-hub config validate <file>     check a configuration file; lists every problem with its path
+  cabinet-hub migrate                    apply pending database migrations and exit`;
+
+/** Runs one CLI command and returns the process exit code. */
+export async function runCli(args: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+  const [cmd, sub, file] = args;
+  try {
+    if (cmd === 'config' && sub === 'validate') {
+      const path = file ?? DEMO_CONFIG_PATH;
+      const cfg = loadHubConfig(path);
+      out(`${path}: OK (${Object.keys(cfg.tenants).length} tenant(s), ${Object.keys(cfg.adapters).length} adapter instance(s), ${cfg.routes.length} route(s))\n`);
+      return 0;
+    }
+    if (cmd === 'migrate') {
+      const applied = await migrate(loadEnvConfig());
+      out(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+      return 0;
+    }
+    if (cmd === 'start' || cmd === undefined) {
+      const hub = await startHub({ env: loadEnvConfig() });
+      await new Promise<void>((resolve) => {
+        process.once('SIGTERM', resolve);
+        process.once('SIGINT', resolve);
+      });
+      await hub.close();
+      return 0;
+    }
+    err(`${USAGE}\n`);
+    return 2;
+  } catch (e) {
+    err(`${e instanceof ConfigError ? e.message : e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

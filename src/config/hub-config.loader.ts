@@ -1,0 +1,149 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, ConfigIssue } from './config.errors';
+import { HubConfig, HubConfigFile, HubConfigSchema } from './hub-config.schema';
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateShape = ajv.compile<HubConfigFile>(HubConfigSchema);
+
+/** Keys whose values are secrets: they must be `{ env: NAME }` references, never literals. */
+const SECRET_KEY = /(password|passwd|secret|token|api[-_]?key|credential|private[-_]?key)/i;
+
+/** The bundled example configuration: tenant `demo`, used when no file is given. */
+export const DEMO_CONFIG_PATH = [
+  join(__dirname, 'examples/demo.yaml'),
+  // Compiled code runs from dist/src/config; the YAML stays in the source tree.
+  join(__dirname, '../../../src/config/examples/demo.yaml'),
+].find((p) => existsSync(p)) as string;
+
+/** Loads, validates and resolves a YAML configuration file; throws one {@link ConfigError} listing every problem. */
+export function loadHubConfig(file: string, env: NodeJS.ProcessEnv = process.env): HubConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError([{ path: '', message: `cannot read file: ${(e as Error).message}` }], file);
+  }
+  return parseHubConfig(text, file, env);
+}
+
+/** Validates configuration text (YAML or JSON); `origin` names it in error messages. */
+export function parseHubConfig(text: string, origin: string, env: NodeJS.ProcessEnv = process.env): HubConfig {
+  let raw: unknown;
+  try {
+    // maxAliasCount guards against "billion laughs" alias expansion in YAML.
+    raw = parseYaml(text, { maxAliasCount: 50, prettyErrors: true });
+  } catch (e) {
+    throw new ConfigError([{ path: '', message: `not valid YAML: ${(e as Error).message}` }], origin);
+  }
+  if (!validateShape(raw)) {
+    const issues = (validateShape.errors ?? []).map((e) => ({
+      path: e.keyword === 'required' ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}` : e.keyword === 'additionalProperties' ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}` : e.instancePath,
+      message: e.keyword === 'required' ? 'is required' : e.keyword === 'additionalProperties' ? 'is not a known setting' : e.message ?? 'is invalid',
+    }));
+    throw new ConfigError(dedupe(issues), origin);
+  }
+  const issues: ConfigIssue[] = [];
+  const file = raw;
+  const adapters = file.adapters ?? {};
+
+  file.routes?.forEach((route, i) => {
+    route.to.forEach((target, j) => {
+      if (!adapters[target]) issues.push({ path: `/routes/${i}/to/${j}`, message: `adapter instance "${target}" is not declared under /adapters` });
+    });
+    route.tenants.forEach((t, j) => {
+      if (t !== '*' && !file.tenants[t]) issues.push({ path: `/routes/${i}/tenants/${j}`, message: `tenant "${t}" is not declared under /tenants` });
+    });
+  });
+
+  const resolveSecret = (ref: { env: string }, path: string): string => {
+    const value = env[ref.env];
+    if (value === undefined || value === '') {
+      issues.push({ path, message: `environment variable ${ref.env} is not set` });
+      return '';
+    }
+    return value;
+  };
+
+  const tenants: HubConfig['tenants'] = {};
+  for (const [id, t] of Object.entries(file.tenants)) {
+    tenants[id] = {
+      name: t.name,
+      locale: t.locale ?? 'uk',
+      ingressTokens: (t.ingressTokens ?? []).map((ref, i) => resolveSecret(ref, `/tenants/${id}/ingressTokens/${i}`)),
+    };
+  }
+  const resolvedAdapters: HubConfig['adapters'] = {};
+  for (const [id, a] of Object.entries(adapters)) {
+    resolvedAdapters[id] = {
+      type: a.type,
+      enabled: a.enabled ?? true,
+      config: resolveSecrets(a.config ?? {}, `/adapters/${id}/config`, issues, resolveSecret) as Record<string, unknown>,
+    };
+  }
+  if (issues.length) throw new ConfigError(issues, origin);
+
+  return {
+    hub: {
+      source: file.hub?.source ?? 'urn:cabinet-hub',
+      maxBodyBytes: file.hub?.maxBodyBytes ?? 1024 * 1024,
+      maxJsonDepth: file.hub?.maxJsonDepth ?? 64,
+    },
+    ingress: {
+      prefetch: file.ingress?.prefetch ?? 500,
+      maxBatch: file.ingress?.maxBatch ?? 250,
+      maxConcurrentBatches: file.ingress?.maxConcurrentBatches ?? 2,
+      deliveryLimit: file.ingress?.deliveryLimit ?? 50,
+    },
+    outbox: {
+      relayIntervalMs: file.outbox?.relayIntervalMs ?? 500,
+      graceMs: file.outbox?.graceMs ?? 5000,
+      batchSize: file.outbox?.batchSize ?? 500,
+    },
+    retry: {
+      delaysMs: file.retry?.delaysMs ?? [1000, 5000, 30000, 120000, 600000],
+      jitter: file.retry?.jitter ?? 0.2,
+    },
+    tenants,
+    adapters: resolvedAdapters,
+    routes: (file.routes ?? []).map((r, i) => ({ name: r.name ?? `route-${i}`, tenants: r.tenants, types: r.types, to: r.to })),
+  };
+}
+
+/** Walks adapter settings: `{env: NAME}` objects become their values; literal secrets are errors. */
+function resolveSecrets(
+  value: unknown,
+  path: string,
+  issues: ConfigIssue[],
+  resolveSecret: (ref: { env: string }, path: string) => string,
+): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => resolveSecrets(v, `${path}/${i}`, issues, resolveSecret));
+  if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj);
+    if (keys.length === 1 && keys[0] === 'env' && typeof obj.env === 'string') return resolveSecret({ env: obj.env }, path);
+    const out: Record<string, unknown> = Object.create(null);
+    for (const key of keys) {
+      const child = obj[key];
+      if (SECRET_KEY.test(key) && (typeof child === 'string' || typeof child === 'number')) {
+        issues.push({ path: `${path}/${key}`, message: 'secrets must not be written in the file; use { env: VARIABLE_NAME }' });
+        continue;
+      }
+      out[key] = resolveSecrets(child, `${path}/${key}`, issues, resolveSecret);
+    }
+    return out;
+  }
+  return value;
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const k = `${i.path}\n${i.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,137 @@
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { HUB_CONFIG, LOGGER } from '../app/tokens';
+import type { HubConfig } from '../config/hub-config.schema';
+import { safeError } from '../logging/pii.mask';
+import { AmqpClient } from '../messaging/amqp.client';
+import { ConfirmPublisher } from '../messaging/confirm.publisher';
+import { Delivery, QueueConsumer } from '../messaging/queue.consumer';
+import { dlqName, EXCHANGES, INGRESS_QUEUE } from '../messaging/topology';
+import { MetricsService } from '../ops/metrics.service';
+import { isTransientDbError } from '../persistence/database';
+import { InboundMessage, IngressPipeline } from './ingress.pipeline';
+
+interface Pending {
+  delivery: Delivery;
+  msg: InboundMessage;
+}
+
+/**
+ * Consumes cabinet.in (through hub.ingress) and feeds the pipeline in batches: whatever arrived
+ * while earlier batches were being written forms the next batch (group commit), so a lone
+ * message is written at once and a flood is written a few hundred at a time.
+ *
+ * Error paths are explicit: a database outage holds the batch and retries it in process (the
+ * messages stay unacked, prefetch stops the flow) instead of requeueing, which would burn the
+ * quorum queue's delivery limit; a message the database refuses for itself is isolated and sent
+ * to hub.ingress.dlq with the reason, then acked.
+ */
+@Injectable()
+export class IngressConsumer implements BeforeApplicationShutdown {
+  private consumer?: QueueConsumer;
+  private readonly pending: Pending[] = [];
+  private inFlight = 0;
+  private stopping = false;
+  private drained?: () => void;
+
+  constructor(
+    private readonly amqp: AmqpClient,
+    private readonly pipeline: IngressPipeline,
+    private readonly publisher: ConfirmPublisher,
+    private readonly metrics: MetricsService,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Starts consuming once the topology exists (the publisher channel declares it). */
+  async start(): Promise<void> {
+    await this.publisher.ready();
+    this.consumer = new QueueConsumer(this.amqp, INGRESS_QUEUE, this.config.ingress.prefetch, (d) => this.onDelivery(d));
+    await this.consumer.start();
+  }
+
+  private onDelivery(delivery: Delivery): void {
+    this.metrics.consumed.inc({ queue: INGRESS_QUEUE });
+    const props = delivery.msg.properties;
+    this.pending.push({ delivery, msg: { body: delivery.msg.content, contentType: props.contentType, via: 'amqp', arrivedAt: process.hrtime.bigint() } });
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.config.ingress.maxConcurrentBatches && this.pending.length) {
+      const batch = this.pending.splice(0, this.config.ingress.maxBatch);
+      this.inFlight++;
+      this.run(batch)
+        .catch((e) => this.logger.error({ event: 'ingress.batch-failed', err: safeError(e) }, 'ingress batch failed'))
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+          if (this.inFlight === 0 && this.pending.length === 0) this.drained?.();
+        });
+    }
+  }
+
+  private async run(batch: Pending[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const stored = await this.pipeline.store(batch.map((p) => p.msg));
+        for (const p of batch) p.delivery.ack();
+        await this.pipeline.publish(stored);
+        const now = process.hrtime.bigint();
+        for (const p of batch) this.metrics.ingressLatency.observe(Number(now - p.msg.arrivedAt) / 1e9);
+        return;
+      } catch (e) {
+        if (isTransientDbError(e)) {
+          this.metrics.storeRetries.inc();
+          if (attempt % 10 === 0) this.logger.warn({ event: 'ingress.store-retry', attempt, err: safeError(e) }, 'journal write failed; holding the batch and retrying');
+          if (this.stopping && attempt >= 3) {
+            // Shutting down with the database away: give the messages back rather than hang.
+            batch.forEach((p) => p.delivery.requeue());
+            return;
+          }
+          await sleep(Math.min(5000, 100 * 2 ** Math.min(attempt, 6)) * (0.8 + Math.random() * 0.4));
+          continue;
+        }
+        if (batch.length > 1) {
+          // Find the message the database refuses: the others must not share its fate.
+          for (const p of batch) await this.run([p]);
+          return;
+        }
+        await this.deadLetter(batch[0], e);
+        return;
+      }
+    }
+  }
+
+  private async deadLetter(p: Pending, err: unknown): Promise<void> {
+    const props = p.delivery.msg.properties;
+    const reason = safeError(err);
+    try {
+      await this.publisher.publish({
+        exchange: EXCHANGES.deadLetter,
+        routingKey: dlqName(INGRESS_QUEUE),
+        content: p.delivery.msg.content,
+        options: {
+          contentType: props.contentType,
+          messageId: props.messageId,
+          headers: { ...props.headers, 'x-hub-error': `${reason.name}${reason.code ? ` ${reason.code}` : ''}: ${reason.message}`, 'x-hub-error-class': 'permanent', 'x-hub-failed-at': new Date().toISOString(), 'x-hub-consumer': INGRESS_QUEUE },
+        },
+      });
+      this.metrics.deadLettered.inc({ queue: INGRESS_QUEUE });
+      this.logger.error({ event: 'ingress.dead-lettered', err: reason }, 'message could not be journaled; moved to the dead-letter queue');
+      p.delivery.ack();
+    } catch {
+      p.delivery.requeue();
+    }
+  }
+
+  /** Graceful shutdown: stop deliveries, finish every batch already delivered, then let channels close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.consumer?.cancel();
+    if (this.inFlight || this.pending.length) await new Promise<void>((resolve) => (this.drained = resolve));
+    await this.consumer?.close();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,237 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Options } from 'amqplib';
+import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent, ContractError, dataschemaFor, MessageRejected } from '../../contracts';
+import { HUB_CONFIG } from '../app/tokens';
+import type { HubConfig } from '../config/hub-config.schema';
+import { ConfirmPublisher, OutgoingMessage } from '../messaging/confirm.publisher';
+import { EXCHANGES } from '../messaging/topology';
+import { MetricsService } from '../ops/metrics.service';
+import { CaseOpening, JournalEntry, JournalRepository, OutboxEntry } from '../persistence/journal.repository';
+import { Router } from '../routing/router';
+import { ParseOutcome, parseRawEvent, Peek } from './raw-event.parser';
+
+/** Tenant used to address rejections whose tenant could not be read or is not configured. */
+export const UNKNOWN_TENANT = 'unknown';
+/** How much of a rejected body the journal keeps as evidence. */
+export const EVIDENCE_BYTES = 64 * 1024;
+
+/** One message as it arrived, over AMQP or HTTP. */
+export interface InboundMessage {
+  body: Buffer;
+  contentType?: string;
+  via: 'amqp' | 'http';
+  /** process.hrtime.bigint() at arrival, for the latency histogram. */
+  arrivedAt: bigint;
+}
+
+/** What the pipeline decided for one message. */
+export type Verdict =
+  | { outcome: 'accepted'; journalId: string; eventId: string; routes: string[] }
+  | { outcome: 'duplicate'; eventId: string }
+  | { outcome: 'rejected'; journalId: string; errors: ContractError[] };
+
+/** A batch whose journal write is durable; its messages still have to be published. */
+export interface StoredBatch {
+  verdicts: Verdict[];
+  publish: { outboxId: string; message: OutgoingMessage }[];
+}
+
+/**
+ * validate → de-duplicate on (source, id) → journal → route. `store` makes a whole batch durable
+ * in one database statement (journal, outbox, case openings); after it returns, the source
+ * messages may be acked. `publish` is the fast path of the outbox: it publishes what `store`
+ * wrote with confirms and deletes the rows; whatever it can't finish, the relay does later.
+ */
+@Injectable()
+export class IngressPipeline {
+  constructor(
+    private readonly journal: JournalRepository,
+    private readonly publisher: ConfirmPublisher,
+    private readonly router: Router,
+    private readonly metrics: MetricsService,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+  ) {}
+
+  /** Validation alone (used by the HTTP ingress to answer 400 before publishing). */
+  parse(msg: Pick<InboundMessage, 'body' | 'contentType'>): ParseOutcome {
+    const outcome = parseRawEvent(msg.body, msg.contentType, this.config.hub);
+    if (outcome.ok && !this.config.tenants[outcome.event.tenant]) {
+      return { ok: false, errors: [{ pointer: '/tenant', reason: 'unknown tenant: not configured in this hub' }], peek: { id: outcome.event.id, source: outcome.event.source, type: outcome.event.type, tenant: outcome.event.tenant } };
+    }
+    return outcome;
+  }
+
+  async store(batch: InboundMessage[], parsed: ParseOutcome[] = batch.map((m) => this.parse(m))): Promise<StoredBatch> {
+    const entries: JournalEntry[] = [];
+    const outbox: OutboxEntry[] = [];
+    const cases: CaseOpening[] = [];
+    const verdicts: Verdict[] = [];
+    const seen = new Set<string>();
+    const bodies = new Map<string, Buffer>();
+
+    batch.forEach((msg, i) => {
+      const p = parsed[i];
+      const journalId = randomUUID();
+      if (!p.ok) {
+        const rejection = this.rejection(journalId, msg.via, p.errors, p.peek);
+        entries.push({
+          id: journalId,
+          direction: 'in',
+          via: msg.via,
+          status: 'rejected',
+          tenant: p.peek.tenant,
+          source: p.peek.source,
+          eventId: p.peek.id,
+          type: p.peek.type,
+          routes: [],
+          errors: p.errors,
+          body: msg.body.length > EVIDENCE_BYTES ? msg.body.subarray(0, EVIDENCE_BYTES) : msg.body,
+          bodySize: msg.body.length,
+          bodyTruncated: msg.body.length > EVIDENCE_BYTES,
+        });
+        outbox.push(rejection);
+        verdicts.push({ outcome: 'rejected', journalId, errors: p.errors });
+        return;
+      }
+      const ev = p.event;
+      const dedupeKey = `${ev.source}\n${ev.id}`;
+      if (seen.has(dedupeKey)) {
+        verdicts.push({ outcome: 'duplicate', eventId: ev.id });
+        return;
+      }
+      seen.add(dedupeKey);
+      const routes = this.router.route(ev);
+      entries.push({
+        id: journalId,
+        direction: 'in',
+        via: msg.via,
+        status: 'accepted',
+        tenant: ev.tenant,
+        source: ev.source,
+        eventId: ev.id,
+        type: ev.type,
+        subject: ev.subject,
+        correlationId: ev.correlationid,
+        dedupeKey,
+        routes,
+        body: msg.body,
+        bodySize: msg.body.length,
+        bodyTruncated: false,
+      });
+      bodies.set(journalId, msg.body);
+      for (const target of routes) outbox.push({ journalId, exchange: EXCHANGES.work, routingKey: target, properties: this.routedProperties(ev, journalId) });
+      const opening = caseOpening(ev, journalId);
+      if (opening && !cases.some((c) => c.caseId === opening.caseId)) cases.push(opening);
+      verdicts.push({ outcome: 'accepted', journalId, eventId: ev.id, routes });
+    });
+
+    const end = this.metrics.storeLatency.startTimer();
+    const stored = await this.journal.store(entries, outbox, cases);
+    end();
+    this.metrics.batchSize.observe(batch.length);
+
+    // Entries the database already had are duplicates from an earlier batch (or instance).
+    const final = verdicts.map<Verdict>((v) => (v.outcome === 'accepted' && !stored.inserted.has(v.journalId) ? { outcome: 'duplicate', eventId: v.eventId } : v));
+    const byJournal = new Map<string, OutboxEntry[]>();
+    for (const o of outbox) byJournal.set(o.journalId, [...(byJournal.get(o.journalId) ?? []), o]);
+    const taken = new Map<string, number>();
+    const publish = stored.outbox.map(({ id, journalId }) => {
+      // The statement returns outbox rows in insertion order, so the n-th row of a journal entry is its n-th outbox entry.
+      const n = taken.get(journalId) ?? 0;
+      taken.set(journalId, n + 1);
+      const o = (byJournal.get(journalId) as OutboxEntry[])[n];
+      return { outboxId: id, message: { exchange: o.exchange, routingKey: o.routingKey, options: o.properties, content: o.payload ?? (bodies.get(journalId) as Buffer) } };
+    });
+    this.count(batch, final);
+    return { verdicts: final, publish };
+  }
+
+  /** Publishes a stored batch's messages with confirms and clears their outbox rows. Never throws: the relay covers failures. */
+  async publish(stored: StoredBatch): Promise<number> {
+    if (!stored.publish.length) return 0;
+    const results = await this.publisher.publishAll(stored.publish.map((p) => p.message));
+    const done = stored.publish.filter((_, i) => results[i].status === 'fulfilled').map((p) => p.outboxId);
+    await this.journal.markPublished(done).catch(() => undefined);
+    return done.length;
+  }
+
+  private routedProperties(ev: CloudEvent, journalId: string): Options.Publish {
+    return {
+      contentType: CLOUDEVENTS_CONTENT_TYPE,
+      messageId: ev.id,
+      persistent: true,
+      headers: { 'x-hub-journal-id': journalId, 'x-hub-tenant': ev.tenant, 'x-hub-type': ev.type, 'x-hub-source': ev.source },
+    };
+  }
+
+  private rejection(journalId: string, via: 'amqp' | 'http', errors: ContractError[], peek: Peek): OutboxEntry {
+    const tenant = peek.tenant && this.config.tenants[peek.tenant] ? peek.tenant : UNKNOWN_TENANT;
+    const data: MessageRejected = {
+      ...(peek.id ? { originalId: peek.id } : {}),
+      ...(peek.source ? { originalSource: peek.source } : {}),
+      ...(peek.type ? { originalType: peek.type } : {}),
+      receivedVia: via,
+      journalId,
+      errors,
+      rejectedAt: new Date().toISOString(),
+    } as MessageRejected;
+    const id = randomUUID();
+    const event: CloudEvent<MessageRejected> = {
+      specversion: '1.0',
+      id,
+      source: this.config.hub.source,
+      type: 'message.rejected',
+      time: new Date().toISOString(),
+      datacontenttype: 'application/json',
+      dataschema: dataschemaFor('message.rejected'),
+      tenant,
+      ...(peek.id ? { causationid: peek.id, correlationid: peek.id } : {}),
+      data,
+    };
+    return {
+      journalId,
+      exchange: EXCHANGES.out,
+      routingKey: `${tenant}.message.rejected`,
+      properties: { contentType: CLOUDEVENTS_CONTENT_TYPE, messageId: id, persistent: true, headers: { 'x-hub-journal-id': journalId } },
+      payload: Buffer.from(JSON.stringify(event)),
+    };
+  }
+
+  private count(batch: InboundMessage[], verdicts: Verdict[]): void {
+    verdicts.forEach((v, i) => {
+      if (v.outcome === 'accepted') {
+        this.metrics.accepted.inc({ via: batch[i].via, type: 'event' });
+        if (!v.routes.length) this.metrics.unroutedEvents.inc();
+        v.routes.forEach((t) => this.metrics.routed.inc({ target: t }));
+      } else if (v.outcome === 'duplicate') this.metrics.duplicates.inc();
+      else this.metrics.rejected.inc({ via: batch[i].via });
+    });
+  }
+}
+
+/** Submissions open a case; everything else about a case arrives later from the back office. */
+function caseOpening(ev: CloudEvent, journalId: string): CaseOpening | undefined {
+  const kind = ev.type === 'appeal.submitted' ? 'appeal' : ev.type === 'application.submitted' ? 'application' : undefined;
+  if (!kind) return undefined;
+  const data = ev.data as { caseRef: string; submittedAt?: string };
+  return {
+    journalId,
+    caseId: uuidFrom(`${ev.tenant}\n${kind}\n${data.caseRef}`),
+    tenant: ev.tenant,
+    kind,
+    caseRef: data.caseRef,
+    status: 'submitted',
+    statusAt: data.submittedAt ?? ev.time,
+    actor: `portal:${ev.source}`,
+  };
+}
+
+/** Deterministic UUID (v5-shaped) so the same case always gets the same id, whichever instance opens it. */
+function uuidFrom(name: string): string {
+  const h = createHash('sha1').update(name).digest();
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}

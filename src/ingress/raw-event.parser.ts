@@ -1,0 +1,119 @@
+import { isUtf8 } from 'node:buffer';
+import sjson from 'secure-json-parse';
+import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent, ContractError, validateEvent } from '../../contracts';
+
+/** What could be read from a message that was rejected, to address the rejection back to its sender. */
+export interface Peek {
+  id?: string;
+  source?: string;
+  type?: string;
+  tenant?: string;
+}
+
+/** The result of reading one raw message: a valid event, or every error found with whatever could be read. */
+export type ParseOutcome = { ok: true; event: CloudEvent } | { ok: false; errors: ContractError[]; peek: Peek };
+
+/** Limits applied before anything is parsed. */
+export interface ParseLimits {
+  maxBodyBytes: number;
+  maxJsonDepth: number;
+}
+
+const ENVELOPE_STRINGS = ['id', 'source', 'type', 'subject', 'tenant', 'correlationid', 'causationid', 'time'] as const;
+
+/**
+ * Reads untrusted bytes into a CloudEvent. Cheap checks run first (size, content type, UTF-8,
+ * nesting depth), then a parser that refuses `__proto__` and `constructor.prototype` keys, then
+ * the contract. Error reasons never quote the input: it may hold personal data.
+ */
+export function parseRawEvent(body: Buffer, contentType: string | undefined, limits: ParseLimits): ParseOutcome {
+  if (body.length > limits.maxBodyBytes) {
+    return reject([{ pointer: '', reason: `message is ${body.length} bytes; the limit is ${limits.maxBodyBytes} bytes (send large files by URL)` }]);
+  }
+  const errors: ContractError[] = [];
+  const ct = checkContentType(contentType);
+  if (ct) errors.push(ct);
+  if (body.length === 0) return reject([...errors, { pointer: '', reason: 'message body is empty' }]);
+  if (!isUtf8(body)) return reject([...errors, { pointer: '', reason: 'message body is not valid UTF-8' }]);
+  const depth = maxDepth(body, limits.maxJsonDepth);
+  if (depth > limits.maxJsonDepth) return reject([...errors, { pointer: '', reason: `JSON is nested deeper than ${limits.maxJsonDepth} levels` }]);
+
+  let value: unknown;
+  try {
+    value = sjson.parse(body.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch (e) {
+    return reject([...errors, { pointer: '', reason: jsonErrorReason(e) }]);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return reject([...errors, { pointer: '', reason: 'message must be a JSON object (a CloudEvent in structured mode)' }]);
+  }
+  const obj = value as Record<string, unknown>;
+  const peek = peekOf(obj);
+  for (const key of ENVELOPE_STRINGS) {
+    // PostgreSQL text can't hold NUL; refusing it here keeps one bad message from failing a batch.
+    if (typeof obj[key] === 'string' && (obj[key] as string).includes('\u0000')) errors.push({ pointer: `/${key}`, reason: 'must not contain NUL characters' });
+  }
+  const result = validateEvent(obj);
+  if (!result.ok) errors.push(...result.errors);
+  if (errors.length) return { ok: false, errors: errors.map(sanitize), peek };
+  return result as { ok: true; event: CloudEvent };
+
+  function reject(errs: ContractError[]): ParseOutcome {
+    return { ok: false, errors: errs, peek: {} };
+  }
+}
+
+function checkContentType(contentType: string | undefined): ContractError | undefined {
+  if (!contentType) return { pointer: '', reason: `content type is missing; send ${CLOUDEVENTS_CONTENT_TYPE} (CloudEvents structured mode)` };
+  const [mediaType, ...params] = contentType.split(';').map((s) => s.trim().toLowerCase());
+  if (mediaType !== CLOUDEVENTS_CONTENT_TYPE) return { pointer: '', reason: `content type must be ${CLOUDEVENTS_CONTENT_TYPE} (CloudEvents structured mode)` };
+  const charset = params.find((p) => p.startsWith('charset='));
+  if (charset && charset !== 'charset=utf-8') return { pointer: '', reason: 'charset must be utf-8' };
+  return undefined;
+}
+
+/**
+ * Deepest nesting of objects/arrays, counted on the raw bytes (skipping strings) before parsing,
+ * so a hostile 1 MB of `[` costs one linear scan and never reaches a recursive consumer.
+ * Stops counting as soon as the limit is passed.
+ */
+export function maxDepth(buf: Buffer, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) {
+        max = depth;
+        if (max > limit) return max;
+      }
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
+function jsonErrorReason(e: unknown): string {
+  const msg = e instanceof Error ? e.message : '';
+  if (/prototype/i.test(msg)) return 'property names "__proto__" and "constructor.prototype" are not allowed';
+  // V8 quotes the input around the error; keep only the position.
+  const pos = /position (\d+)/.exec(msg)?.[1];
+  const line = /line (\d+) column (\d+)/.exec(msg);
+  if (line) return `not valid JSON (line ${line[1]}, column ${line[2]})`;
+  return pos ? `not valid JSON (at character ${pos})` : 'not valid JSON';
+}
+
+function peekOf(obj: Record<string, unknown>): Peek {
+  const str = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 512 && !v.includes('\u0000') ? v : undefined);
+  return { id: str(obj.id), source: str(obj.source), type: str(obj.type), tenant: str(obj.tenant) };
+}
+
+/** Property names from the input can appear in pointers; keep them storable and bounded. */
+function sanitize(e: ContractError): ContractError {
+  const pointer = e.pointer.length > 300 ? `${e.pointer.slice(0, 300)}…` : e.pointer;
+  return { pointer: pointer.replace(/\u0000/g, '\uFFFD'), reason: e.reason };
+}

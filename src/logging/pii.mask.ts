@@ -1,0 +1,21 @@
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
+// Phone-like runs: 7+ digits with optional separators; long enough to spare ports, ids and counts.
+const PHONE = /\+?\d[\d\s().-]{6,}\d/g;
+
+/**
+ * Masks e-mail addresses and phone numbers inside free text (error messages from libraries can
+ * quote values). Names and appeal text can't be found by pattern, which is why the hub never
+ * passes message payloads to the logger at all; this is the second line of defence.
+ */
+export function maskPii(text: string): string {
+  return text.replace(EMAIL, '[email]').replace(PHONE, '[phone]');
+}
+
+/** Log-safe view of an error: class, code and masked message; never `detail`, which PostgreSQL fills with row values. */
+export function safeError(err: unknown): { name: string; code?: string; message: string } {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return { name: err.name, code: typeof code === 'string' ? code : undefined, message: maskPii(err.message).slice(0, 500) };
+  }
+  return { name: 'NonError', message: maskPii(String(err)).slice(0, 500) };
+}

@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HUB_CONFIG } from '../app/tokens';
+import type { HubConfig } from '../config/hub-config.schema';
+import { ConsumerQueueSpec, EXCHANGES, INGRESS_QUEUE, workQueueName } from './topology';
+
+/** Turns the configuration into the list of consumer queues the topology declares. */
+@Injectable()
+export class TopologyPlan {
+  constructor(@Inject(HUB_CONFIG) private readonly config: HubConfig) {}
+
+  consumers(): ConsumerQueueSpec[] {
+    const { retry, ingress } = this.config;
+    const ingressSpec: ConsumerQueueSpec = {
+      queue: INGRESS_QUEUE,
+      bind: { exchange: EXCHANGES.in, routingKey: '#' },
+      deliveryLimit: ingress.deliveryLimit,
+      retryDelaysMs: retry.delaysMs,
+      jitter: retry.jitter,
+    };
+    // Work queues exist for every declared instance, enabled or not, so routed messages are kept
+    // until the instance is enabled rather than lost.
+    const work = Object.keys(this.config.adapters).map<ConsumerQueueSpec>((id) => ({
+      queue: workQueueName(id),
+      bind: { exchange: EXCHANGES.work, routingKey: id },
+      deliveryLimit: 20,
+      retryDelaysMs: retry.delaysMs,
+      jitter: retry.jitter,
+    }));
+    return [ingressSpec, ...work];
+  }
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one hub instance (own registry, so several hubs can live in one test process). */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly consumed = new Counter({ name: 'hub_messages_consumed_total', help: 'Messages taken from a queue', labelNames: ['queue'], registers: [this.registry] });
+  readonly published = new Counter({ name: 'hub_messages_published_total', help: 'Messages published and confirmed by the broker', labelNames: ['exchange'], registers: [this.registry] });
+  readonly accepted = new Counter({ name: 'hub_messages_accepted_total', help: 'Valid new events journaled', labelNames: ['via', 'type'], registers: [this.registry] });
+  readonly rejected = new Counter({ name: 'hub_messages_rejected_total', help: 'Invalid input answered with message.rejected', labelNames: ['via'], registers: [this.registry] });
+  readonly duplicates = new Counter({ name: 'hub_messages_duplicate_total', help: 'Events already journaled under the same (source, id)', registers: [this.registry] });
+  readonly routed = new Counter({ name: 'hub_messages_routed_total', help: 'Routed copies written to the outbox', labelNames: ['target'], registers: [this.registry] });
+  readonly unroutedEvents = new Counter({ name: 'hub_events_without_route_total', help: 'Valid events that matched no route (journaled only)', registers: [this.registry] });
+  readonly retried = new Counter({ name: 'hub_messages_retried_total', help: 'Messages sent to a retry (delay) queue', labelNames: ['queue'], registers: [this.registry] });
+  readonly deadLettered = new Counter({ name: 'hub_messages_dead_lettered_total', help: 'Messages sent to a dead-letter queue', labelNames: ['queue'], registers: [this.registry] });
+  readonly relayed = new Counter({ name: 'hub_outbox_relayed_total', help: 'Outbox rows published by the relay (not by the fast path)', registers: [this.registry] });
+  readonly storeRetries = new Counter({ name: 'hub_store_retries_total', help: 'Journal writes retried after a transient database error', registers: [this.registry] });
+  readonly badSignatures = new Counter({ name: 'hub_http_unauthorized_total', help: 'HTTP ingress requests refused for a missing or wrong token', registers: [this.registry] });
+
+  readonly ingressLatency = new Histogram({
+    name: 'hub_ingress_latency_seconds',
+    help: 'From delivery to routed copies confirmed by the broker',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [this.registry],
+  });
+  readonly batchSize = new Histogram({ name: 'hub_ingress_batch_size', help: 'Messages per journal write', buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000], registers: [this.registry] });
+  readonly storeLatency = new Histogram({
+    name: 'hub_journal_write_seconds',
+    help: 'Duration of one batched journal + outbox write',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
+  }
+}

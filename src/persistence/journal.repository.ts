@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import type { Options } from 'amqplib';
+import { DataSource } from 'typeorm';
+
+/** One journal entry to write. */
+export interface JournalEntry {
+  id: string;
+  direction: 'in' | 'out';
+  via: string;
+  status: 'accepted' | 'rejected' | 'emitted';
+  tenant?: string;
+  source?: string;
+  eventId?: string;
+  type?: string;
+  subject?: string;
+  correlationId?: string;
+  /** Set for accepted inbound events only: a second entry with the same key is a duplicate. */
+  dedupeKey?: string;
+  routes: string[];
+  errors?: unknown;
+  body: Buffer;
+  bodySize: number;
+  bodyTruncated: boolean;
+}
+
+/** A message to publish once its journal entry is durable. */
+export interface OutboxEntry {
+  journalId: string;
+  exchange: string;
+  routingKey: string;
+  properties: Options.Publish;
+  /** Omitted for routed copies: the relay then publishes the journal entry's body. */
+  payload?: Buffer;
+}
+
+/** A case opened by a submission, with the audit line that records it. */
+export interface CaseOpening {
+  journalId: string;
+  caseId: string;
+  tenant: string;
+  kind: 'appeal' | 'application';
+  caseRef: string;
+  status: string;
+  statusAt: string;
+  actor: string;
+}
+
+/** What the write did: which journal entries are new, and the outbox ids of their messages. */
+export interface StoreResult {
+  inserted: Set<string>;
+  outbox: { id: string; journalId: string }[];
+}
+
+/**
+ * All writes of the ingress hot path in ONE statement: journal entries (de-duplicated on
+ * dedupe_key), their outbox messages and case openings, only for entries that are new. One
+ * statement is one implicit transaction and one round trip for a whole batch, which is what
+ * lets the journal keep pace with the broker (see shared/baselines.md: batching is the lever).
+ */
+@Injectable()
+export class JournalRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async store(entries: JournalEntry[], outbox: OutboxEntry[], cases: CaseOpening[]): Promise<StoreResult> {
+    const rows: { k: string; id: string; oid: string | null }[] = await this.db.query(STORE_SQL, [
+      entries.map((e) => e.id),
+      entries.map((e) => e.direction),
+      entries.map((e) => e.via),
+      entries.map((e) => e.status),
+      entries.map((e) => e.tenant ?? null),
+      entries.map((e) => e.source ?? null),
+      entries.map((e) => e.eventId ?? null),
+      entries.map((e) => e.type ?? null),
+      entries.map((e) => e.subject ?? null),
+      entries.map((e) => e.correlationId ?? null),
+      entries.map((e) => e.dedupeKey ?? null),
+      entries.map((e) => JSON.stringify(e.routes)),
+      entries.map((e) => (e.errors === undefined ? null : JSON.stringify(e.errors))),
+      entries.map((e) => e.body),
+      entries.map((e) => e.bodySize),
+      entries.map((e) => e.bodyTruncated),
+      outbox.map((o) => o.journalId),
+      outbox.map((o) => o.exchange),
+      outbox.map((o) => o.routingKey),
+      outbox.map((o) => JSON.stringify(o.properties)),
+      outbox.map((o) => o.payload ?? null),
+      cases.map((c) => c.journalId),
+      cases.map((c) => c.caseId),
+      cases.map((c) => c.tenant),
+      cases.map((c) => c.kind),
+      cases.map((c) => c.caseRef),
+      cases.map((c) => c.status),
+      cases.map((c) => c.statusAt),
+      cases.map((c) => c.actor),
+    ]);
+    const result: StoreResult = { inserted: new Set(), outbox: [] };
+    for (const r of rows) {
+      if (r.k === 'j') result.inserted.add(r.id);
+      else result.outbox.push({ id: String(r.oid), journalId: r.id });
+    }
+    return result;
+  }
+
+  /** Removes outbox rows whose messages the broker confirmed. */
+  async markPublished(outboxIds: string[]): Promise<void> {
+    if (outboxIds.length) await this.db.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [outboxIds]);
+  }
+}
+
+const STORE_SQL = `
+WITH j AS (
+  INSERT INTO journal (id, direction, via, status, tenant, source, event_id, type, subject, correlation_id,
+                       dedupe_key, routes, errors, body, body_size, body_truncated)
+  SELECT x.id, x.direction, x.via, x.status, x.tenant, x.source, x.event_id, x.type, x.subject, x.correlation_id,
+         x.dedupe_key, ARRAY(SELECT jsonb_array_elements_text(x.routes::jsonb)), x.errors::jsonb, x.body, x.body_size, x.body_truncated
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+              $10::text[], $11::text[], $12::text[], $13::text[], $14::bytea[], $15::int[], $16::bool[])
+       AS x(id, direction, via, status, tenant, source, event_id, type, subject, correlation_id,
+            dedupe_key, routes, errors, body, body_size, body_truncated)
+  ON CONFLICT (dedupe_key) DO NOTHING
+  RETURNING id
+), o AS (
+  INSERT INTO outbox (journal_id, exchange, routing_key, properties, payload)
+  SELECT x.journal_id, x.exchange, x.routing_key, x.properties::jsonb, x.payload
+  FROM unnest($17::uuid[], $18::text[], $19::text[], $20::text[], $21::bytea[]) WITH ORDINALITY
+       AS x(journal_id, exchange, routing_key, properties, payload, n)
+  WHERE x.journal_id IN (SELECT id FROM j)
+  ORDER BY x.n
+  RETURNING id, journal_id
+), c AS (
+  INSERT INTO cases (id, tenant, kind, case_ref, status, status_at)
+  SELECT x.case_id, x.tenant, x.kind, x.case_ref, x.status, x.status_at
+  FROM unnest($22::uuid[], $23::uuid[], $24::text[], $25::text[], $26::text[], $27::text[], $28::timestamptz[], $29::text[])
+       AS x(journal_id, case_id, tenant, kind, case_ref, status, status_at, actor)
+  WHERE x.journal_id IN (SELECT id FROM j)
+  ON CONFLICT (tenant, kind, case_ref) DO NOTHING
+  RETURNING id, status
+), a AS (
+  INSERT INTO audit_log (entity, entity_id, attribute, old_value, new_value, actor, journal_id)
+  SELECT 'case', c.id, 'status', NULL, c.status, x.actor, x.journal_id
+  FROM c JOIN unnest($23::uuid[], $22::uuid[], $29::text[]) AS x(case_id, journal_id, actor) ON x.case_id = c.id
+)
+SELECT 'j' AS k, id::text AS id, NULL::text AS oid FROM j
+UNION ALL
+SELECT 'o' AS k, journal_id::text AS id, id::text AS oid FROM o`;

@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CloudEvent } from '../../contracts';
+import { HUB_CONFIG } from '../app/tokens';
+import type { HubConfig } from '../config/hub-config.schema';
+
+/** Does a route's type pattern (`appeal.submitted`, `appeal.*`, `*`) match an event type? */
+export function typeMatches(pattern: string, type: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.endsWith('.*')) return type.startsWith(pattern.slice(0, -1));
+  return pattern === type;
+}
+
+/** Picks the adapter instances an event goes to, from the routes in the configuration. */
+@Injectable()
+export class Router {
+  private readonly cache = new Map<string, string[]>();
+
+  constructor(@Inject(HUB_CONFIG) private readonly config: HubConfig) {}
+
+  /** Targets for an event, in route order, without repeats. Disabled instances still get their copy: it waits in their queue. */
+  route(event: Pick<CloudEvent, 'tenant' | 'type'>): string[] {
+    const key = `${event.tenant}\n${event.type}`;
+    let targets = this.cache.get(key);
+    if (!targets) {
+      const set = new Set<string>();
+      for (const r of this.config.routes) {
+        if (!r.tenants.includes('*') && !r.tenants.includes(event.tenant)) continue;
+        if (!r.types.some((p) => typeMatches(p, event.type))) continue;
+        r.to.forEach((t) => set.add(t));
+      }
+      targets = [...set];
+      this.cache.set(key, targets);
+    }
+    return targets;
+  }
+}

@@ -1,0 +1,160 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { exampleEvent } from '../../contracts';
+import { createVhost, databaseUrl, deleteVhost, dropSchema, rabbitUrl, uniqueName, withVhost } from '../helpers/infra';
+import { collect, Figures, open, percentile, publishFlood, publishPaced, rssOf, waitFor } from './bench.kit';
+
+/**
+ * `npm run bench`: pushes N canonical appeals through the hub's ingress (journal on) and, in the
+ * same run on the same broker, through a raw amqplib relay; prints throughput, latency
+ * percentiles at half of each system's maximum rate, the hub's memory, and the ratios.
+ * BENCH_N (default 100000) and BENCH_LATENCY_SECONDS (default 10) tune it.
+ */
+const N = Number(process.env.BENCH_N ?? 100_000);
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
+const CT = 'application/cloudevents+json';
+const ROOT = resolve(__dirname, '../../..');
+
+/** A ~1 KB appeal with a fresh id, built by string replacement so the bench measures the hub, not itself. */
+function appealFactory(): (i: number, sentAt?: string) => Buffer {
+  const template = JSON.stringify({ ...exampleEvent('appeal.submitted'), id: '__ID__', tenant: 'bench', benchsent: '__TS__' });
+  const run = randomUUID().slice(0, 8);
+  return (i, sentAt = '0') => Buffer.from(template.replace('"__ID__"', JSON.stringify(`${run}-${i}`)).replace('__TS__', sentAt));
+}
+
+async function measure(name: string, url: string, exchange: string, routingKey: string, outQueue: string, body: (i: number, sentAt?: string) => Buffer, pid: () => number | undefined): Promise<Figures> {
+  const { conn, pub, sub } = await open(url);
+  let received = 0;
+  const latencies: number[] = [];
+  await collect(sub, outQueue, (lat) => {
+    received++;
+    if (lat !== undefined) latencies.push(lat);
+  });
+  // Warm-up so JIT and connection setup don't count.
+  await publishFlood(pub, exchange, routingKey, 2000, body, CT);
+  await waitFor(() => received, 2000, 60_000);
+
+  received = 0;
+  const t0 = process.hrtime.bigint();
+  await publishFlood(pub, exchange, routingKey, N, (i) => body(i + 2000), CT);
+  await waitFor(() => received, N, 15 * 60_000);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const throughput = N / seconds;
+
+  received = 0;
+  const rate = Math.max(1, Math.floor(throughput / 2));
+  const sent = await publishPaced(pub, exchange, routingKey, rate, LATENCY_SECONDS, (i, at) => body(i + 2000 + N, at), CT);
+  await waitFor(() => received, sent, 120_000);
+  latencies.sort((a, b) => a - b);
+  const p = pid();
+  await conn.close();
+  return {
+    name,
+    messages: N,
+    seconds,
+    throughput,
+    latency: { rate, count: latencies.length, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] },
+    rssMb: p ? rssOf(p) : undefined,
+  };
+}
+
+function spawnNode(script: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return child;
+}
+
+function lineFrom(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
+  return new Promise((res, rej) => {
+    const t = setTimeout(() => rej(new Error(`no ${pattern} within ${timeoutMs} ms`)), timeoutMs);
+    let buf = '';
+    child.stdout?.on('data', (d) => {
+      buf += d;
+      if (pattern.test(buf)) {
+        clearTimeout(t);
+        res();
+      }
+    });
+    child.once('exit', (code) => rej(new Error(`process exited with ${code}`)));
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+const stop = (c: ChildProcess) => new Promise<void>((r) => (c.exitCode !== null ? r() : (c.once('exit', () => r()), c.kill('SIGTERM'))));
+
+async function main(): Promise<void> {
+  const vhost = uniqueName('bench');
+  const schema = uniqueName('bench');
+  await createVhost(vhost);
+  const url = withVhost(rabbitUrl(), vhost);
+  const body = appealFactory();
+  const children: ChildProcess[] = [];
+  try {
+    // Baseline: raw relay between two quorum queues.
+    const { conn, pub } = await open(url);
+    for (const q of ['bench.src', 'bench.dst']) await pub.assertQueue(q, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await conn.close();
+    const relay = spawnNode('test/bench/raw-relay.bench.js', { RELAY_URL: url, RELAY_SRC: 'bench.src', RELAY_DST: 'bench.dst' });
+    children.push(relay);
+    await lineFrom(relay, /ready/, 30_000);
+    const raw = await measure('raw amqplib relay', url, '', 'bench.src', 'bench.dst', body, () => relay.pid);
+    await stop(relay);
+
+    // The hub, as users run it, on its own process.
+    const configFile = join(tmpdir(), `${vhost}.yaml`);
+    writeFileSync(
+      configFile,
+      `hub: { source: urn:cabinet-hub:bench }\ntenants:\n  bench: { name: Bench }\nadapters:\n  bench-sink: { type: bench.sink }\nroutes:\n  - { tenants: [bench], types: [appeal.submitted], to: [bench-sink] }\n`,
+    );
+    const port = await freePort();
+    const hub = spawnNode('src/main.js', { RABBITMQ_URL: url, DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: schema, CABINET_HUB_CONFIG: configFile, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+    children.push(hub);
+    await lineFrom(hub, /cabinet-hub started/, 60_000);
+    const figures = await measure('cabinet-hub ingress (journal on)', url, 'cabinet.in', 'appeal.submitted', 'hub.work.bench-sink', body, () => hub.pid);
+    await stop(hub);
+
+    report(raw, figures);
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await deleteVhost(vhost);
+    await dropSchema(schema);
+  }
+}
+
+function report(raw: Figures, hub: Figures): void {
+  const f = (x: number | undefined, d = 1) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
+  const row = (x: Figures) =>
+    `${x.name.padEnd(34)} ${f(x.throughput, 0).padStart(8)} msg/s   ${f(x.latency?.p50, 2).padStart(7)} ${f(x.latency?.p95, 2).padStart(7)} ${f(x.latency?.p99, 2).padStart(7)} ${f(x.latency?.max, 2).padStart(8)} ms  @ ${x.latency?.rate} msg/s   RSS peak ${f(x.rssMb?.peak, 0)} MB`;
+  const ratio = hub.throughput / raw.throughput;
+  const lines = [
+    `ingress benchmark: N=${N} appeals of ~${body1k()} bytes, quorum queues, persistent, confirms; latency over ${LATENCY_SECONDS}s at half of each system's max rate`,
+    `${'system'.padEnd(34)} ${'throughput'.padStart(14)}   ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(8)}`,
+    row(raw),
+    row(hub),
+    `ratio hub/raw throughput: ${ratio.toFixed(2)} (target >= 0.50)`,
+    `hub p99 latency at half its max rate: ${f(hub.latency?.p99, 2)} ms (target <= 25 ms)`,
+    `hub RSS: peak ${f(hub.rssMb?.peak, 0)} MB, end ${f(hub.rssMb?.end, 0)} MB (target <= 250 MB)`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(`BENCH_JSON ${JSON.stringify({ n: N, raw, hub, ratio })}\n`);
+}
+
+function body1k(): number {
+  return appealFactory()(0).length;
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});

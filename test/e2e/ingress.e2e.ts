@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { exampleEvent } from '../../contracts';
+import { AmqpProbe } from '../helpers/amqp-probe';
+import { eventually, sql } from '../helpers/infra';
+import { startTestHub, TestHub } from '../helpers/test-hub';
+
+/** Journal, routing, rejection and de-duplication through the public AMQP and HTTP surfaces. */
+describe('ingress (real RabbitMQ + PostgreSQL)', () => {
+  let hub: TestHub;
+  let probe: AmqpProbe;
+
+  beforeAll(async () => {
+    hub = await startTestHub();
+    probe = await AmqpProbe.connect(hub.space.amqpUrl);
+  });
+  afterAll(async () => {
+    await probe?.close();
+    await hub?.close();
+    await hub?.space.cleanup();
+  });
+
+  const appeal = (overrides: Record<string, unknown> = {}) => exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo', ...overrides }) as any;
+
+  it('journals a valid appeal, opens its case and routes one copy to the adapter queue', async () => {
+    const ev = appeal();
+    await probe.publishEvent(ev);
+    const [row] = await eventually('journal entry', async () => (await sql<any>(hub.space.schema, `SELECT * FROM journal WHERE event_id = $1`, [ev.id]))[0] && sql<any>(hub.space.schema, `SELECT * FROM journal WHERE event_id = $1`, [ev.id]));
+    expect(row).toMatchObject({ status: 'accepted', tenant: 'demo', type: 'appeal.submitted', source: ev.source, routes: ['edms-test'], via: 'amqp' });
+    expect(JSON.parse(row.body.toString())).toEqual(ev);
+
+    const routed = await eventually('routed copy', async () => (await probe.drain('hub.work.edms-test', 100)).find((m) => m.properties.messageId === ev.id));
+    expect(routed.json()).toEqual(ev);
+    expect(routed.properties.contentType).toBe('application/cloudevents+json');
+    expect(routed.properties.headers?.['x-hub-journal-id']).toBe(row.id);
+
+    const [kase] = await sql<any>(hub.space.schema, `SELECT * FROM cases WHERE case_ref = $1`, [ev.data.caseRef]);
+    expect(kase).toMatchObject({ tenant: 'demo', kind: 'appeal', status: 'submitted', version: 1 });
+    const audit = await sql<any>(hub.space.schema, `SELECT * FROM audit_log WHERE entity_id = $1`, [kase.id]);
+    expect(audit).toEqual([expect.objectContaining({ attribute: 'status', old_value: null, new_value: 'submitted', actor: `portal:${ev.source}`, journal_id: row.id })]);
+    await eventually('outbox emptied', async () => (await sql<any>(hub.space.schema, 'SELECT count(*)::int AS n FROM outbox'))[0].n === 0);
+  });
+
+  it('answers an invalid appeal with message.rejected listing every error, and keeps the raw message', async () => {
+    const rejected = await probe.listen('cabinet.out', 'demo.message.rejected');
+    const ev = appeal();
+    ev.data.kind = 'wish';
+    delete ev.data.text;
+    ev.data.txet = 'typo';
+    await probe.publishEvent(ev);
+    const msg = await eventually('message.rejected', () => rejected.find((m) => m.json().data.originalId === ev.id));
+    const body = msg.json();
+    expect(msg.routingKey).toBe('demo.message.rejected');
+    expect(body).toMatchObject({ type: 'message.rejected', tenant: 'demo', specversion: '1.0', source: 'urn:cabinet-hub:test', causationid: ev.id });
+    expect(body.data).toMatchObject({ originalId: ev.id, originalSource: ev.source, originalType: 'appeal.submitted', receivedVia: 'amqp' });
+    const pointers = body.data.errors.map((e: any) => e.pointer).sort();
+    expect(pointers).toEqual(['/data/kind', '/data/text', '/data/txet']);
+    for (const e of body.data.errors) expect(e.reason).toMatch(/\w{3,}/);
+
+    const [row] = await sql<any>(hub.space.schema, `SELECT * FROM journal WHERE id = $1`, [body.data.journalId]);
+    expect(row).toMatchObject({ status: 'rejected', event_id: ev.id, dedupe_key: null });
+    expect(row.body.toString()).toBe(JSON.stringify(ev));
+    expect(row.errors).toEqual(body.data.errors);
+  });
+
+  it('publishing the same event id 100 times gives one journal entry and one routed message', async () => {
+    const ev = appeal();
+    await probe.publishMany(Array.from({ length: 100 }, () => ev));
+    await eventually('all 100 consumed', async () => (await probe.messageCount('hub.ingress')) === 0 && (await sql<any>(hub.space.schema, 'SELECT count(*)::int AS n FROM outbox'))[0].n === 0);
+    await new Promise((r) => setTimeout(r, 300));
+    const rows = await sql<any>(hub.space.schema, `SELECT id FROM journal WHERE event_id = $1`, [ev.id]);
+    expect(rows).toHaveLength(1);
+    const routed = (await probe.drain('hub.work.edms-test', 300)).filter((m) => m.properties.messageId === ev.id);
+    expect(routed).toHaveLength(1);
+  });
+
+  it('rejects an event for a tenant the hub does not know, addressed to the "unknown" tenant', async () => {
+    const rejected = await probe.listen('cabinet.out', 'unknown.#');
+    const ev = appeal({ tenant: 'nowhere' });
+    await probe.publishEvent(ev);
+    const msg = await eventually('rejection', () => rejected.find((m) => m.json().data.originalId === ev.id));
+    expect(msg.json().data.errors).toEqual([{ pointer: '/tenant', reason: expect.stringContaining('unknown tenant') }]);
+  });
+
+  it('HTTP ingress: 202 with the id for a valid event (then routed), 400 with the errors for an invalid one', async () => {
+    const ev = appeal();
+    const ok = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(ev) });
+    expect(ok.status).toBe(202);
+    expect(await ok.json()).toEqual({ id: ev.id });
+    await eventually('journaled via http path', async () => (await sql<any>(hub.space.schema, `SELECT 1 FROM journal WHERE event_id = $1 AND status = 'accepted'`, [ev.id])).length === 1);
+
+    const bad = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...ev, id: randomUUID(), specversion: '0.3' }) });
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as any;
+    expect(body.errors).toEqual(
+      expect.arrayContaining([
+        { pointer: '', reason: expect.stringContaining('application/cloudevents+json') },
+        { pointer: '/specversion', reason: expect.any(String) },
+      ]),
+    );
+    const [row] = await sql<any>(hub.space.schema, `SELECT via, status FROM journal WHERE id = $1`, [body.journalId]);
+    expect(row).toEqual({ via: 'http', status: 'rejected' });
+  });
+
+  it('exposes health and Prometheus metrics', async () => {
+    const health = await fetch(`${hub.url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', broker: 'up', database: 'up' });
+    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    for (const name of ['hub_messages_consumed_total', 'hub_messages_published_total', 'hub_messages_rejected_total', 'hub_messages_duplicate_total', 'hub_messages_retried_total', 'hub_messages_dead_lettered_total', 'hub_ingress_latency_seconds_bucket']) {
+      expect(metrics).toContain(name);
+    }
+    expect(metrics).toMatch(/hub_messages_duplicate_total \d*[1-9]/);
+  });
+});

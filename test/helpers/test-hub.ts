@@ -1,0 +1,72 @@
+import { Writable } from 'node:stream';
+import { startHub, RunningHub } from '../../src/app/hub.bootstrap';
+import { EnvConfig } from '../../src/config/env.config';
+import { parseHubConfig } from '../../src/config/hub-config.loader';
+import type { HubConfig } from '../../src/config/hub-config.schema';
+import { createLogger } from '../../src/logging/logger';
+import { createVhost, databaseUrl, deleteVhost, dropSchema, rabbitUrl, uniqueName, withVhost } from './infra';
+
+/** The configuration most tests use: tenant `demo`, one adapter instance fed by submissions. */
+export const TEST_CONFIG_YAML = `
+hub:
+  source: urn:cabinet-hub:test
+  maxBodyBytes: 1048576
+tenants:
+  demo: { name: Demo }
+  other: { name: Other }
+adapters:
+  edms-test: { type: edms.1c-docflow }
+routes:
+  - tenants: ['*']
+    types: [appeal.submitted, application.submitted]
+    to: [edms-test]
+outbox: { relayIntervalMs: 200, graceMs: 1000 }
+`;
+
+/** An isolated place for one test: its own vhost and its own database schema. */
+export interface TestSpace {
+  vhost: string;
+  schema: string;
+  amqpUrl: string;
+  env: EnvConfig;
+  cleanup(): Promise<void>;
+}
+
+/** Creates a vhost and names a schema; `cleanup` removes both. */
+export async function createTestSpace(): Promise<TestSpace> {
+  const vhost = uniqueName('hubtest');
+  const schema = uniqueName('hubtest');
+  await createVhost(vhost);
+  const amqpUrl = withVhost(rabbitUrl(), vhost);
+  return {
+    vhost,
+    schema,
+    amqpUrl,
+    env: { rabbitmqUrl: amqpUrl, databaseUrl: databaseUrl(), databaseSchema: schema, httpHost: '127.0.0.1', httpPort: 0, logLevel: 'info', instanceId: `test-${vhost}` },
+    cleanup: async () => {
+      await deleteVhost(vhost);
+      await dropSchema(schema);
+    },
+  };
+}
+
+/** A hub started in this process, with its log lines captured for assertions. */
+export interface TestHub extends RunningHub {
+  space: TestSpace;
+  logs: string[];
+}
+
+/** Starts a hub in a fresh test space. */
+export async function startTestHub(opts: { yaml?: string; config?: HubConfig; space?: TestSpace } = {}): Promise<TestHub> {
+  const space = opts.space ?? (await createTestSpace());
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const config = opts.config ?? parseHubConfig(opts.yaml ?? TEST_CONFIG_YAML, 'test');
+  const hub = await startHub({ env: space.env, config, logger: createLogger('debug', space.env.instanceId, sink) });
+  return { ...hub, space, logs };
+}
