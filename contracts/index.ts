@@ -24,6 +24,7 @@ export {
   type EnvelopeParts,
 } from './model/envelope.schema';
 export {
+  BACK_OFFICE_EVENT_TYPES,
   EVENT_CATALOG,
   INBOUND_EVENT_TYPES,
   OUTBOUND_EVENT_TYPES,
@@ -31,6 +32,7 @@ export {
   type CloudEventOf,
   type EventCatalogEntry,
   type EventDataMap,
+  type EventProducer,
   type KnownCloudEvent,
 } from './model/event-catalog.registry';
 export {
@@ -99,6 +101,7 @@ export {
   ContractErrorSchema,
   INGRESS_TRANSPORTS,
   MAX_CONTRACT_ERRORS,
+  MAX_POINTER_LENGTH,
   MessageRejected,
   type IngressTransport,
 } from './model/rejection.schema';

@@ -7,7 +7,7 @@ import { createHash } from 'crypto';
 import type { CloudEvent } from '../model/envelope.schema';
 import { DATA_CONTENT_TYPE, dataschemaFor, type EventType } from '../model/event-type.constants';
 
-const KYIV_PORTAL = 'https://cabinet.kyiv.example/appeals';
+const KYIV_PORTAL = 'https://cabinet.kyiv.example';
 const NOVGOROD_PORTAL = 'https://lk.novgorod-energo.example/tp';
 const HUB_SOURCE = 'urn:cabinet-hub';
 
@@ -42,24 +42,23 @@ const builders: Readonly<Record<EventType, () => CloudEvent>> = {
     type: 'appeal.submitted',
     time: '2024-05-14T09:12:33Z',
     subject: APPEAL_REF,
-    datacontenttype: DATA_CONTENT_TYPE,
-    dataschema: dataschemaFor('appeal.submitted'),
+    // No datacontenttype/dataschema: both are optional on input, and a portal example should show that.
     tenant: 'kyiv',
     data: {
       caseRef: APPEAL_REF,
       kind: 'complaint',
       topic: { code: 'ZHKG-04', title: 'Вивезення сміття' },
-      text: 'Другий тиждень не вивозять сміття з майданчика біля будинку. Прошу вжити заходів.',
+      text: 'Тиждень не вивозять сміття з майданчика біля будинку. Прошу вжити заходів.',
       addressee: { kind: 'municipal-enterprise', id: 'kp-blagoustrii', name: 'КП «Київблагоустрій»' },
-      location: { address: 'м. Київ, вул. Липова, 10', point: { lat: 50.4481, lon: 30.5222 } },
+      location: { address: 'вул. Липова, 10', point: { lat: 50.4481, lon: 30.5222 } },
       collective: false,
       public: true,
       channel: 'cabinet',
       applicant: {
         type: 'individual',
-        name: { full: 'Коваленко Олена Петрівна', family: 'Коваленко', given: 'Олена', patronymic: 'Петрівна' },
-        contacts: { email: 'olena.kovalenko@example.com', phone: '+380671234567', locale: 'uk' },
-        identity: { provider: 'id.gov.ua', subjectRef: 'idgov:7f3c9a12', level: 'substantial' },
+        name: { full: 'Коваленко Олена Петрівна' },
+        contacts: { email: 'o.kovalenko@example.com', phone: '+380671234567', locale: 'uk' },
+        identity: { provider: 'id.gov.ua', subjectRef: 'u-7f3c9a12', level: 'substantial' },
       },
       files: [
         {

@@ -53,7 +53,7 @@ export function envelopeSchema(parts: EnvelopeParts) {
         format: 'uri-reference',
         minLength: 1,
         maxLength: 512,
-        description: 'Producer of the event, e.g. `https://cabinet.example.gov.ua` or `/portals/kyiv`.',
+        description: 'Producer of the event, e.g. `https://cabinet.kyiv.example` or `/portals/kyiv`.',
       }),
       type: parts.type,
       time: Timestamp({ description: 'When the occurrence happened at the producer (RFC 3339, with offset).' }),

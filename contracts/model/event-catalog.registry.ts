@@ -20,16 +20,20 @@ import type { CloudEvent } from './envelope.schema';
 import { EVENT_TYPES, type EventType } from './event-type.constants';
 import { MessageRejected } from './rejection.schema';
 
-/** Who publishes an event type, and where. */
+/**
+ * Who originates an event: a citizen portal, a back-office system (through a hub adapter or a
+ * connector publishing to `cabinet.in`), or the hub itself.
+ */
+export type EventProducer = 'portal' | 'back-office' | 'hub';
+
+/** One event type of the catalogue. */
 export interface EventCatalogEntry {
   /** Schema of `data`. */
   data: TSchema;
   /** One-line summary for documentation. */
   summary: string;
-  /** Accepted by the hub on `cabinet.in` and `POST /v1/events`. */
-  inbound: boolean;
-  /** Emitted by the hub on `cabinet.out`. */
-  outbound: boolean;
+  /** Who originates it. Portal and back-office events enter on `cabinet.in`; back-office and hub events leave on `cabinet.out`. */
+  producers: readonly EventProducer[];
   /** Whether `data.caseRef` exists, so that `subject` must match it. */
   caseEvent: boolean;
 }
@@ -39,80 +43,74 @@ export const EVENT_CATALOG: Readonly<Record<EventType, EventCatalogEntry>> = {
   'appeal.submitted': {
     data: AppealSubmitted,
     summary: 'A citizen submitted an appeal in the portal.',
-    inbound: true,
-    outbound: false,
+    producers: ['portal'],
     caseEvent: true,
   },
   'appeal.registered': {
     data: AppealRegistered,
     summary: 'The back office registered the appeal and gave it a number.',
-    inbound: true,
-    outbound: true,
+    producers: ['back-office'],
     caseEvent: true,
   },
   'appeal.status-changed': {
     data: AppealStatusChanged,
     summary: 'An employee changed the status of the appeal.',
-    inbound: true,
-    outbound: true,
+    producers: ['back-office'],
     caseEvent: true,
   },
   'appeal.answered': {
     data: AppealAnswered,
     summary: 'The back office answered the appeal.',
-    inbound: true,
-    outbound: true,
+    producers: ['back-office'],
     caseEvent: true,
   },
   'application.submitted': {
     data: ApplicationSubmitted,
     summary: 'An applicant submitted a utility-connection application.',
-    inbound: true,
-    outbound: false,
+    producers: ['portal'],
     caseEvent: true,
   },
   'application.registered': {
     data: ApplicationRegistered,
     summary: 'The back office registered the application with a sequential number.',
-    inbound: true,
-    outbound: true,
+    producers: ['back-office'],
     caseEvent: true,
   },
   'application.status-changed': {
     data: ApplicationStatusChanged,
     summary: 'An employee changed the status of the application or reached a milestone.',
-    inbound: true,
-    outbound: true,
+    producers: ['back-office'],
     caseEvent: true,
   },
   'application.document-added': {
     data: ApplicationDocumentAdded,
     summary: 'A document was added to the application, by the applicant or by the back office.',
-    inbound: true,
-    outbound: true,
+    producers: ['portal', 'back-office'],
     caseEvent: true,
   },
   'message.rejected': {
     data: MessageRejected,
     summary: 'The hub rejected a message; it lists every contract violation found.',
-    inbound: false,
-    outbound: true,
+    producers: ['hub'],
     caseEvent: false,
   },
 };
 
-/** Types the hub accepts from outside (everything but `message.rejected`, which only the hub emits). */
-export const INBOUND_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter((t) => EVENT_CATALOG[t].inbound);
+function typesWhere(test: (producers: readonly EventProducer[]) => boolean): readonly EventType[] {
+  return EVENT_TYPES.filter((t) => test(EVENT_CATALOG[t].producers));
+}
+
+/** Types the hub accepts on `cabinet.in` and `POST /v1/events`; `message.rejected` is the hub's own. */
+export const INBOUND_EVENT_TYPES = typesWhere((p) => p.includes('portal') || p.includes('back-office'));
 
 /** Types the hub publishes on `cabinet.out`. */
-export const OUTBOUND_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter((t) => EVENT_CATALOG[t].outbound);
+export const OUTBOUND_EVENT_TYPES = typesWhere((p) => p.includes('back-office') || p.includes('hub'));
 
-/** Types a citizen portal originates (the rest of the inbound types come from back-office connectors). */
-export const PORTAL_EVENT_TYPES: readonly EventType[] = [
-  'appeal.submitted',
-  'application.submitted',
-  'application.document-added',
-];
+/** Types a citizen portal originates. */
+export const PORTAL_EVENT_TYPES = typesWhere((p) => p.includes('portal'));
+
+/** Types a back-office system originates. */
+export const BACK_OFFICE_EVENT_TYPES = typesWhere((p) => p.includes('back-office'));
 
 /** Maps every event type to the static type of its `data`. */
 export interface EventDataMap {

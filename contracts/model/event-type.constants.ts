@@ -49,10 +49,13 @@ export function dataschemaFor(type: EventType, version: string = CONTRACT_VERSIO
   return `${DATASCHEMA_PREFIX}${version}:${type}`;
 }
 
+/** Set lookup: this runs for every message on the hot path. */
+const EVENT_TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
+
 /**
  * Tells whether a value is one of {@link EVENT_TYPES}.
  * @param value anything
  */
 export function isEventType(value: unknown): value is EventType {
-  return typeof value === 'string' && (EVENT_TYPES as readonly string[]).includes(value);
+  return typeof value === 'string' && EVENT_TYPE_SET.has(value);
 }

@@ -3,7 +3,7 @@
  * signed files carry their detached signature files alongside, because the back office must
  * receive both byte-exact (seed 002: qualified e-signatures of legal entities).
  */
-import { Type, type Static, type TProperties } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { Line, PATTERN_HINT_KEYWORD, StringEnum, Timestamp } from './primitives.schema';
 
 /**
@@ -33,12 +33,11 @@ function fileRefProperties() {
       minLength: 1,
       maxLength: 255,
       // Path separators are refused so that no consumer can be tricked into writing outside its folder.
-      pattern: '^[^/\\\\\\u0000-\\u001F\\u007F]+$',
+      pattern: '^[^/\\\\\\x00-\\x1F\\x7F]+$',
       [PATTERN_HINT_KEYWORD]: 'a file name without path separators or control characters',
       description: 'Original file name, including its extension.',
     }),
     mediaType: Type.String({
-      minLength: 3,
       maxLength: 255,
       pattern: '^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$',
       [PATTERN_HINT_KEYWORD]: 'a media type without parameters, e.g. application/pdf',
@@ -103,7 +102,7 @@ export const SignatureFileRef = Type.Object(
     ...fileRefProperties(),
     format: StringEnum(SIGNATURE_FORMATS, { description: 'Signature container format.' }),
     signer: Type.Optional(SignerInfo),
-  } satisfies TProperties,
+  },
   {
     additionalProperties: false,
     description: 'A detached signature file over the enclosing file.',

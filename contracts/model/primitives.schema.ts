@@ -15,9 +15,10 @@ export const PATTERN_HINT_KEYWORD = 'x-pattern-hint';
 
 /**
  * Control characters are never legitimate in identifiers or single-line names, and letting
- * them through would allow log injection downstream.
+ * them through would allow log injection downstream. `*`, not `+`: an empty string is
+ * minLength's to report, with a clearer reason.
  */
-const SINGLE_LINE = '^[^\\u0000-\\u001F\\u007F]+$';
+const SINGLE_LINE = '^[^\\x00-\\x1F\\x7F]*$';
 
 /**
  * A non-empty single-line string (identifiers, names, titles).
@@ -36,11 +37,19 @@ export function Line(maxLength: number, options: SchemaOptions = {}): TString {
 
 /**
  * A non-empty free text that may span lines (appeal text, answers, comments).
+ * NUL is refused: PostgreSQL cannot store it in text or JSONB, so one such character would
+ * fail the journal write of a whole batch.
  * @param maxLength upper bound in characters
  * @param options extra schema options
  */
 export function Text(maxLength: number, options: SchemaOptions = {}): TString {
-  return Type.String({ minLength: 1, maxLength, ...options });
+  return Type.String({
+    minLength: 1,
+    maxLength,
+    pattern: '^[^\\x00]*$',
+    [PATTERN_HINT_KEYWORD]: 'text without NUL characters',
+    ...options,
+  });
 }
 
 /**

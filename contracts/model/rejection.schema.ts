@@ -2,7 +2,7 @@
  * `data` schema of `message.rejected`, the hub's answer to a message it could not accept.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { StringEnum, Timestamp } from './primitives.schema';
+import { Line, StringEnum, Timestamp } from './primitives.schema';
 
 /** Transports a message can reach the hub by. */
 export const INGRESS_TRANSPORTS = ['amqp', 'http'] as const;
@@ -13,12 +13,15 @@ export const INGRESS_TRANSPORTS = ['amqp', 'http'] as const;
  */
 export const MAX_CONTRACT_ERRORS = 50;
 
+/** Longest `pointer` in a rejection; longer ones (only producer-chosen keys make them) point at the parent. */
+export const MAX_POINTER_LENGTH = 1024;
+
 /** One contract violation: where it is and what to do about it. Never contains data values. */
 export const ContractErrorSchema = Type.Object(
   {
     pointer: Type.String({
       format: 'json-pointer',
-      maxLength: 1024,
+      maxLength: MAX_POINTER_LENGTH,
       description: 'RFC 6901 JSON pointer into the rejected message; "" is the whole message.',
     }),
     reason: Type.String({ minLength: 1, maxLength: 1024, description: 'What is wrong, phrased so that a person can fix it.' }),
@@ -29,16 +32,12 @@ export const ContractErrorSchema = Type.Object(
 /** `data` of `message.rejected`. */
 export const MessageRejected = Type.Object(
   {
-    originalId: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 256, description: '`id` of the rejected message, if it was readable.' }),
-    ),
-    originalSource: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 512, description: '`source` of the rejected message, if it was readable.' }),
-    ),
+    // Copied from a message that failed validation, so only when readable: a single-line string
+    // within the envelope's limits. Anything else is left out rather than echoed.
+    originalId: Type.Optional(Line(256, { description: '`id` of the rejected message, if it was readable.' })),
+    originalSource: Type.Optional(Line(512, { description: '`source` of the rejected message, if it was readable.' })),
     originalType: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 256,
+      Line(256, {
         description: '`type` of the rejected message, if it was readable; may be a type the hub does not know.',
       }),
     ),

@@ -7,6 +7,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { PATTERN_HINT_KEYWORD } from '../model/primitives.schema';
+import { MAX_POINTER_LENGTH } from '../model/rejection.schema';
 
 /** One contract violation. */
 export interface ContractError {
@@ -65,7 +66,7 @@ function alternatives(words: readonly string[], conjunction: string): string {
 
 /** Names a branch requires when every branch of a oneOf/anyOf is a bare `required` (our only use). */
 function requiredAlternatives(branches: unknown): string[] | undefined {
-  if (!Array.isArray(branches)) return undefined;
+  if (!Array.isArray(branches) || branches.length === 0) return undefined;
   const names: string[] = [];
   for (const branch of branches) {
     const required = (branch as { required?: unknown }).required;
@@ -75,9 +76,25 @@ function requiredAlternatives(branches: unknown): string[] | undefined {
   return names;
 }
 
-function reasonFor(error: ErrorObject): string {
+/**
+ * Resolves an Ajv `schemaPath` (`#/properties/files/items/oneOf`) inside the validated root
+ * schema. Ajv's `verbose` option would hand us the schema directly, but it bloats the
+ * generated validator past the size V8 optimises and doubles the time of every valid call.
+ */
+function schemaAt(root: unknown, schemaPath: string, dropLast: boolean): Record<string, unknown> {
+  const tokens = schemaPath.split('/').slice(1);
+  if (dropLast) tokens.pop();
+  let node: unknown = root;
+  for (const raw of tokens) {
+    if (typeof node !== 'object' || node === null) return {};
+    const token = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    node = (node as Record<string, unknown>)[token];
+  }
+  return typeof node === 'object' && node !== null ? (node as Record<string, unknown>) : {};
+}
+
+function reasonFor(error: ErrorObject, root: unknown): string {
   const params = error.params as Record<string, unknown>;
-  const parent = (error.parentSchema ?? {}) as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':
       return `required property ${quoteName(String(params.missingProperty))} is missing`;
@@ -96,13 +113,13 @@ function reasonFor(error: ErrorObject): string {
     case 'format':
       return FORMAT_REASONS[String(params.format)] ?? `must be a valid ${String(params.format)}`;
     case 'pattern': {
-      const hint = parent[PATTERN_HINT_KEYWORD];
+      const hint = schemaAt(root, error.schemaPath, true)[PATTERN_HINT_KEYWORD];
       return typeof hint === 'string' ? `must be ${hint}` : `must match the pattern ${String(params.pattern)}`;
     }
     case 'minLength':
       return params.limit === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters long`;
     case 'maxLength':
-      return parent.contentEncoding === 'base64'
+      return schemaAt(root, error.schemaPath, true).contentEncoding === 'base64'
         ? `must be at most ${String(params.limit)} characters long: inline content is limited by size, send larger files by "url"`
         : `must be at most ${String(params.limit)} characters long`;
     case 'minimum':
@@ -115,14 +132,13 @@ function reasonFor(error: ErrorObject): string {
     case 'maxItems':
       return `must have at most ${String(params.limit)} items`;
     case 'oneOf': {
-      const names = requiredAlternatives(error.schema);
+      const names = requiredAlternatives(schemaAt(root, error.schemaPath, false));
       if (!names) return 'must match exactly one of the allowed shapes';
-      return Array.isArray(params.passingSchemas)
-        ? `must have only one of ${alternatives(names, 'or')}, not several`
-        : `must have exactly one of ${alternatives(names, 'or')}`;
+      const choice = names.length === 2 ? `either ${names[0]} or ${names[1]}` : `exactly one of ${alternatives(names, 'or')}`;
+      return Array.isArray(params.passingSchemas) ? `must have ${choice}, not ${names.length === 2 ? 'both' : 'several'}` : `must have ${choice}`;
     }
     case 'anyOf': {
-      const names = requiredAlternatives(error.schema);
+      const names = requiredAlternatives(schemaAt(root, error.schemaPath, false));
       return names ? `must have at least one of ${alternatives(names, 'or')}` : 'must match at least one of the allowed shapes';
     }
     case 'false schema':
@@ -134,17 +150,25 @@ function reasonFor(error: ErrorObject): string {
 
 function pointerFor(error: ErrorObject, prefix: string): string {
   const params = error.params as Record<string, unknown>;
+  // Ajv only descends into properties the schema declares, so the base is always short.
   const base = prefix + error.instancePath;
+  let name: unknown;
   switch (error.keyword) {
     case 'required':
-      return `${base}/${escapePointerToken(String(params.missingProperty))}`;
+      name = params.missingProperty;
+      break;
     case 'additionalProperties':
-      return `${base}/${escapePointerToken(String(params.additionalProperty))}`;
+      name = params.additionalProperty;
+      break;
     case 'propertyNames':
-      return `${base}/${escapePointerToken(String(params.propertyName))}`;
+      name = params.propertyName;
+      break;
     default:
       return base;
   }
+  const pointer = `${base}/${escapePointerToken(String(name))}`;
+  // A producer-chosen key can be arbitrarily long; the reason still quotes its beginning.
+  return pointer.length <= MAX_POINTER_LENGTH ? pointer : base;
 }
 
 /**
@@ -154,11 +178,17 @@ function pointerFor(error: ErrorObject, prefix: string): string {
  * dropped: the summary error of the combinator already says what to do, and the branch
  * errors ("must have required property url", "must have required property contentBase64")
  * only confuse.
- * @param errors Ajv errors of one validation call (compiled with `verbose: true`)
+ * @param errors Ajv errors of one validation call
+ * @param root the schema the failing validator was compiled from, to read limits and hints
  * @param prefix pointer of the validated value inside the envelope, `""` or `"/data"`
  * @param out where to append
  */
-export function appendContractErrors(errors: readonly ErrorObject[], prefix: string, out: ContractError[]): void {
+export function appendContractErrors(
+  errors: readonly ErrorObject[],
+  root: unknown,
+  prefix: string,
+  out: ContractError[],
+): void {
   let combinators: Array<{ instancePath: string; schemaPath: string }> | undefined;
   for (const e of errors) {
     if (e.keyword === 'oneOf' || e.keyword === 'anyOf') {
@@ -172,7 +202,7 @@ export function appendContractErrors(errors: readonly ErrorObject[], prefix: str
       continue;
     }
     const pointer = pointerFor(e, prefix);
-    const reason = reasonFor(e).slice(0, MAX_REASON_LENGTH);
+    const reason = reasonFor(e, root).slice(0, MAX_REASON_LENGTH);
     const key = `${pointer}\u0000${reason}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -20,8 +20,8 @@ import { appendContractErrors, type ContractError } from './ajv-error.mapper';
 export type ValidationResult = { ok: true; event: KnownCloudEvent } | { ok: false; errors: ContractError[] };
 
 /**
- * Creates an Ajv instance configured like the hub's: all errors, formats, strict schemas.
- * `verbose` only costs on failures; it gives the error mapper the schema for readable reasons.
+ * Creates an Ajv instance configured like the hub's: all errors, formats, strict schemas,
+ * no message texts (the error mapper writes its own).
  */
 export function createAjv(): Ajv {
   const ajv = new Ajv({
@@ -30,7 +30,6 @@ export function createAjv(): Ajv {
     // The oneOf/anyOf branches name properties declared by the parent object, which this check cannot see.
     strictRequired: false,
     allowUnionTypes: true,
-    verbose: true,
     messages: false,
   });
   addFormats(ajv);
@@ -55,6 +54,7 @@ const DEFAULT_DATA_VERSION = 'v1';
 
 interface DataValidator {
   type: EventType;
+  schema: TSchema;
   validate: ValidateFunction;
 }
 
@@ -66,7 +66,8 @@ const acceptedDataschemas = new Map<EventType, string[]>();
 for (const [version, table] of Object.entries(DATA_SCHEMAS_BY_VERSION)) {
   for (const type of EVENT_TYPES) {
     const uri = dataschemaFor(type, version);
-    dataValidators.set(uri, { type, validate: ajv.compile(table[type].data) });
+    const schema = table[type].data;
+    dataValidators.set(uri, { type, schema, validate: ajv.compile(schema) });
     acceptedDataschemas.set(type, [...(acceptedDataschemas.get(type) ?? []), uri]);
   }
 }
@@ -96,7 +97,7 @@ export function validateEvent(value: unknown): ValidationResult {
   let errors: ContractError[] | undefined;
   if (!validateEnvelope(value)) {
     errors = [];
-    appendContractErrors(validateEnvelope.errors as ErrorObject[], '', errors);
+    appendContractErrors(validateEnvelope.errors as ErrorObject[], GenericEnvelope, '', errors);
   }
   if (isObject(value) && isEventType(value.type)) {
     const type = value.type;
@@ -114,7 +115,7 @@ export function validateEvent(value: unknown): ValidationResult {
     } else if (isObject(value.data)) {
       const data = value.data;
       if (!validator.validate(data)) {
-        appendContractErrors(validator.validate.errors as ErrorObject[], '/data', (errors ??= []));
+        appendContractErrors(validator.validate.errors as ErrorObject[], validator.schema, '/data', (errors ??= []));
       }
       if (
         EVENT_CATALOG[type].caseEvent &&

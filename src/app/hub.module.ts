@@ -11,6 +11,7 @@ import { ConfirmPublisher } from '../messaging/confirm.publisher';
 import { TopologyPlan } from '../messaging/topology.plan';
 import { MetricsService } from '../ops/metrics.service';
 import { OpsController } from '../ops/ops.controller';
+import { OutboxCompleter } from '../outbox/outbox.completer';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { JournalRepository } from '../persistence/journal.repository';
 import { OutboxRepository } from '../persistence/outbox.repository';
@@ -50,6 +51,7 @@ export class HubModule {
         IngressPipeline,
         IngressConsumer,
         OutboxRelay,
+        OutboxCompleter,
       ],
     };
   }

@@ -31,6 +31,7 @@ export class IngressConsumer implements BeforeApplicationShutdown {
   private consumer?: QueueConsumer;
   private readonly pending: Pending[] = [];
   private inFlight = 0;
+  private readonly publishing = new Set<Promise<void>>();
   private stopping = false;
   private drained?: () => void;
 
@@ -53,7 +54,8 @@ export class IngressConsumer implements BeforeApplicationShutdown {
   private onDelivery(delivery: Delivery): void {
     this.metrics.consumed.inc({ queue: INGRESS_QUEUE });
     const props = delivery.msg.properties;
-    this.pending.push({ delivery, msg: { body: delivery.msg.content, contentType: props.contentType, via: 'amqp', arrivedAt: process.hrtime.bigint() } });
+    const messageId = typeof props.messageId === 'string' && props.messageId.length <= 256 && !props.messageId.includes('\u0000') ? props.messageId : undefined;
+    this.pending.push({ delivery, msg: { body: delivery.msg.content, contentType: props.contentType, messageId, via: 'amqp', arrivedAt: process.hrtime.bigint() } });
     this.pump();
   }
 
@@ -72,13 +74,19 @@ export class IngressConsumer implements BeforeApplicationShutdown {
   }
 
   private async run(batch: Pending[]): Promise<void> {
+    const started = process.hrtime.bigint();
+    for (const p of batch) this.metrics.batchWait.observe(Number(started - p.msg.arrivedAt) / 1e9);
     for (let attempt = 0; ; attempt++) {
       try {
         const stored = await this.pipeline.store(batch.map((p) => p.msg));
         for (const p of batch) p.delivery.ack();
-        await this.pipeline.publish(stored);
-        const now = process.hrtime.bigint();
-        for (const p of batch) this.metrics.ingressLatency.observe(Number(now - p.msg.arrivedAt) / 1e9);
+        // Publishing overlaps the next batch's write; the cap keeps memory bounded when the broker is slow.
+        const task: Promise<void> = this.pipeline.publish(stored).then(() => {
+          const now = process.hrtime.bigint();
+          for (const p of batch) this.metrics.ingressLatency.observe(Number(now - p.msg.arrivedAt) / 1e9);
+        }).finally(() => this.publishing.delete(task));
+        this.publishing.add(task);
+        while (this.publishing.size > MAX_PUBLISHING_BATCHES) await Promise.race(this.publishing);
         return;
       } catch (e) {
         if (isTransientDbError(e)) {
@@ -130,8 +138,13 @@ export class IngressConsumer implements BeforeApplicationShutdown {
     this.stopping = true;
     await this.consumer?.cancel();
     if (this.inFlight || this.pending.length) await new Promise<void>((resolve) => (this.drained = resolve));
+    await Promise.allSettled([...this.publishing]);
+    await this.pipeline.flush();
     await this.consumer?.close();
   }
 }
+
+/** Batches whose routed copies may be awaiting confirms at once. */
+const MAX_PUBLISHING_BATCHES = 8;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,15 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Options } from 'amqplib';
-import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent, ContractError, dataschemaFor, MessageRejected } from '../../contracts';
+import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent, ContractError, dataschemaFor, INBOUND_EVENT_TYPES, MessageRejected } from '../../contracts';
 import { HUB_CONFIG } from '../app/tokens';
 import type { HubConfig } from '../config/hub-config.schema';
 import { ConfirmPublisher, OutgoingMessage } from '../messaging/confirm.publisher';
 import { EXCHANGES } from '../messaging/topology';
 import { MetricsService } from '../ops/metrics.service';
+import { OutboxCompleter } from '../outbox/outbox.completer';
 import { CaseOpening, JournalEntry, JournalRepository, OutboxEntry } from '../persistence/journal.repository';
 import { Router } from '../routing/router';
-import { ParseOutcome, parseRawEvent, Peek } from './raw-event.parser';
+import { ParseOutcome, parseRawEvent, Peek, peekValue } from './raw-event.parser';
+
+const INBOUND = new Set<string>(INBOUND_EVENT_TYPES);
 
 /** Tenant used to address rejections whose tenant could not be read or is not configured. */
 export const UNKNOWN_TENANT = 'unknown';
@@ -21,6 +24,8 @@ export interface InboundMessage {
   body: Buffer;
   contentType?: string;
   via: 'amqp' | 'http';
+  /** The AMQP message_id, used to address a rejection when the body itself is unreadable. */
+  messageId?: string;
   /** process.hrtime.bigint() at arrival, for the latency histogram. */
   arrivedAt: bigint;
 }
@@ -48,6 +53,7 @@ export class IngressPipeline {
   constructor(
     private readonly journal: JournalRepository,
     private readonly publisher: ConfirmPublisher,
+    private readonly completer: OutboxCompleter,
     private readonly router: Router,
     private readonly metrics: MetricsService,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
@@ -56,9 +62,11 @@ export class IngressPipeline {
   /** Validation alone (used by the HTTP ingress to answer 400 before publishing). */
   parse(msg: Pick<InboundMessage, 'body' | 'contentType'>): ParseOutcome {
     const outcome = parseRawEvent(msg.body, msg.contentType, this.config.hub);
-    if (outcome.ok && !this.config.tenants[outcome.event.tenant]) {
-      return { ok: false, errors: [{ pointer: '/tenant', reason: 'unknown tenant: not configured in this hub' }], peek: { id: outcome.event.id, source: outcome.event.source, type: outcome.event.type, tenant: outcome.event.tenant } };
-    }
+    if (!outcome.ok) return outcome;
+    const ev = outcome.event;
+    const peek = { id: ev.id, source: ev.source, type: ev.type, tenant: ev.tenant };
+    if (!INBOUND.has(ev.type)) return { ok: false, errors: [{ pointer: '/type', reason: `${ev.type} is emitted by the hub and never accepted from outside` }], peek };
+    if (!this.config.tenants[ev.tenant]) return { ok: false, errors: [{ pointer: '/tenant', reason: 'unknown tenant: not configured in this hub' }], peek };
     return outcome;
   }
 
@@ -74,16 +82,17 @@ export class IngressPipeline {
       const p = parsed[i];
       const journalId = randomUUID();
       if (!p.ok) {
-        const rejection = this.rejection(journalId, msg.via, p.errors, p.peek);
+        const peek = { ...p.peek, id: p.peek.id ?? peekValue(msg.messageId, 256) };
+        const rejection = this.rejection(journalId, msg.via, p.errors, peek);
         entries.push({
           id: journalId,
           direction: 'in',
           via: msg.via,
           status: 'rejected',
-          tenant: p.peek.tenant,
-          source: p.peek.source,
-          eventId: p.peek.id,
-          type: p.peek.type,
+          tenant: peek.tenant,
+          source: peek.source,
+          eventId: peek.id,
+          type: peek.type,
           routes: [],
           errors: p.errors,
           body: msg.body.length > EVIDENCE_BYTES ? msg.body.subarray(0, EVIDENCE_BYTES) : msg.body,
@@ -150,10 +159,17 @@ export class IngressPipeline {
   /** Publishes a stored batch's messages with confirms and clears their outbox rows. Never throws: the relay covers failures. */
   async publish(stored: StoredBatch): Promise<number> {
     if (!stored.publish.length) return 0;
+    const end = this.metrics.publishLatency.startTimer();
     const results = await this.publisher.publishAll(stored.publish.map((p) => p.message));
+    end();
     const done = stored.publish.filter((_, i) => results[i].status === 'fulfilled').map((p) => p.outboxId);
-    await this.journal.markPublished(done).catch(() => undefined);
+    this.completer.add(done);
     return done.length;
+  }
+
+  /** Waits for pending outbox clean-up (graceful shutdown). */
+  flush(): Promise<void> {
+    return this.completer.flush();
   }
 
   private routedProperties(ev: CloudEvent, journalId: string): Options.Publish {

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import sjson from 'secure-json-parse';
-import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent, ContractError, validateEvent } from '../../contracts';
+import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent, ContractError, MAX_CONTRACT_ERRORS, MAX_POINTER_LENGTH, TENANT_PATTERN, validateEvent } from '../../contracts';
 
 /** What could be read from a message that was rejected, to address the rejection back to its sender. */
 export interface Peek {
@@ -55,7 +55,7 @@ export function parseRawEvent(body: Buffer, contentType: string | undefined, lim
   }
   const result = validateEvent(obj);
   if (!result.ok) errors.push(...result.errors);
-  if (errors.length) return { ok: false, errors: errors.map(sanitize), peek };
+  if (errors.length) return { ok: false, errors: cap(errors.map(sanitize)), peek };
   return result as { ok: true; event: CloudEvent };
 
   function reject(errs: ContractError[]): ParseOutcome {
@@ -107,13 +107,30 @@ function jsonErrorReason(e: unknown): string {
   return pos ? `not valid JSON (at character ${pos})` : 'not valid JSON';
 }
 
-function peekOf(obj: Record<string, unknown>): Peek {
-  const str = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 512 && !v.includes('\u0000') ? v : undefined);
-  return { id: str(obj.id), source: str(obj.source), type: str(obj.type), tenant: str(obj.tenant) };
+const TENANT = new RegExp(TENANT_PATTERN);
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Readable header values are echoed in message.rejected only when they are single-line and within the envelope's limits. */
+export function peekValue(v: unknown, max: number): string | undefined {
+  return typeof v === 'string' && v.length > 0 && v.length <= max && !CONTROL.test(v) ? v : undefined;
 }
 
-/** Property names from the input can appear in pointers; keep them storable and bounded. */
+function peekOf(obj: Record<string, unknown>): Peek {
+  const tenant = peekValue(obj.tenant, 63);
+  return { id: peekValue(obj.id, 256), source: peekValue(obj.source, 512), type: peekValue(obj.type, 256), tenant: tenant && TENANT.test(tenant) ? tenant : undefined };
+}
+
+/** message.rejected carries at most MAX_CONTRACT_ERRORS errors; the last one says how many more there were. */
+function cap(errors: ContractError[]): ContractError[] {
+  if (errors.length <= MAX_CONTRACT_ERRORS) return errors;
+  const kept = errors.slice(0, MAX_CONTRACT_ERRORS - 1);
+  return [...kept, { pointer: '', reason: `${errors.length - kept.length} more errors were left out` }];
+}
+
+/** Property names from the input can appear in pointers; keep them storable and bounded (an over-long one points at its parent). */
 function sanitize(e: ContractError): ContractError {
-  const pointer = e.pointer.length > 300 ? `${e.pointer.slice(0, 300)}…` : e.pointer;
+  let pointer = e.pointer;
+  while (pointer.length > MAX_POINTER_LENGTH) pointer = pointer.slice(0, pointer.lastIndexOf('/'));
   return { pointer: pointer.replace(/\u0000/g, '\uFFFD'), reason: e.reason };
 }

@@ -20,7 +20,8 @@ export class AmqpClient implements OnApplicationShutdown {
     this.manager = amqp.connect([env.rabbitmqUrl], {
       heartbeatIntervalInSeconds: 10,
       reconnectTimeInSeconds: 1,
-      connectionOptions: { clientProperties: { connection_name: `cabinet-hub ${env.instanceId}` } },
+      // amqplib leaves Nagle's algorithm on by default; with delayed ACKs that adds ~40 ms to every lone message.
+      connectionOptions: { noDelay: true, clientProperties: { connection_name: `cabinet-hub ${env.instanceId}` } },
     });
     this.manager.on('connect', () => this.logger.info({ event: 'amqp.connected' }, 'broker connected'));
     this.manager.on('disconnect', ({ err }) => this.logger.warn({ event: 'amqp.disconnected', err: safeError(err) }, 'broker connection lost'));

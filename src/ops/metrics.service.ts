@@ -25,6 +25,18 @@ export class MetricsService {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [this.registry],
   });
+  readonly batchWait = new Histogram({
+    name: 'hub_ingress_wait_seconds',
+    help: 'From delivery until its batch starts being written (queueing inside the hub)',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly publishLatency = new Histogram({
+    name: 'hub_publish_confirm_seconds',
+    help: 'From publishing a batch of routed copies until the broker confirmed all of them',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
   readonly batchSize = new Histogram({ name: 'hub_ingress_batch_size', help: 'Messages per journal write', buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000], registers: [this.registry] });
   readonly storeLatency = new Histogram({
     name: 'hub_journal_write_seconds',

@@ -18,7 +18,7 @@ export function percentile(sorted: number[], p: number): number {
 
 /** Connection + confirm channel for publishing and a plain channel for consuming. */
 export async function open(url: string): Promise<{ conn: ChannelModel; pub: ConfirmChannel; sub: Channel }> {
-  const conn = await amqplib.connect(url);
+  const conn = await amqplib.connect(url, { noDelay: true });
   return { conn, pub: await conn.createConfirmChannel(), sub: await conn.createChannel() };
 }
 

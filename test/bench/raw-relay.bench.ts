@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const url = process.env.RELAY_URL as string;
   const src = process.env.RELAY_SRC as string;
   const dst = process.env.RELAY_DST as string;
-  const conn = await amqplib.connect(url);
+  const conn = await amqplib.connect(url, { noDelay: true });
   const sub = await conn.createChannel();
   const pub = await conn.createConfirmChannel();
   await sub.prefetch(Number(process.env.RELAY_PREFETCH ?? 200));

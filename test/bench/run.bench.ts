@@ -46,7 +46,7 @@ async function measure(name: string, url: string, exchange: string, routingKey: 
   const throughput = N / seconds;
 
   received = 0;
-  const rate = Math.max(1, Math.floor(throughput / 2));
+  const rate = Math.max(1, Math.floor(throughput * Number(process.env.BENCH_LATENCY_FRACTION ?? 0.5)));
   const sent = await publishPaced(pub, exchange, routingKey, rate, LATENCY_SECONDS, (i, at) => body(i + 2000 + N, at), CT);
   await waitFor(() => received, sent, 120_000);
   latencies.sort((a, b) => a - b);
@@ -63,7 +63,7 @@ async function measure(name: string, url: string, exchange: string, routingKey: 
 }
 
 function spawnNode(script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(ROOT, 'dist', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return child;
 }
 
@@ -122,6 +122,10 @@ async function main(): Promise<void> {
     children.push(hub);
     await lineFrom(hub, /cabinet-hub started/, 60_000);
     const figures = await measure('cabinet-hub ingress (journal on)', url, 'cabinet.in', 'appeal.submitted', 'hub.work.bench-sink', body, () => hub.pid);
+    if (process.env.BENCH_METRICS) {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      process.stdout.write(text.split('\n').filter((l) => /^hub_(journal_write|ingress_wait|publish_confirm)_seconds_(bucket|sum|count)|^hub_ingress_batch_size_(sum|count)|^hub_process_cpu/.test(l)).join('\n') + '\n');
+    }
     await stop(hub);
 
     report(raw, figures);

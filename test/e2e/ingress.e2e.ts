@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { exampleEvent } from '../../contracts';
+import { exampleEvent, validateEvent } from '../../contracts';
 import { AmqpProbe } from '../helpers/amqp-probe';
 import { eventually, sql } from '../helpers/infra';
 import { startTestHub, TestHub } from '../helpers/test-hub';
@@ -50,6 +50,7 @@ describe('ingress (real RabbitMQ + PostgreSQL)', () => {
     const msg = await eventually('message.rejected', () => rejected.find((m) => m.json().data.originalId === ev.id));
     const body = msg.json();
     expect(msg.routingKey).toBe('demo.message.rejected');
+    expect(validateEvent(body)).toMatchObject({ ok: true });
     expect(body).toMatchObject({ type: 'message.rejected', tenant: 'demo', specversion: '1.0', source: 'urn:cabinet-hub:test', causationid: ev.id });
     expect(body.data).toMatchObject({ originalId: ev.id, originalSource: ev.source, originalType: 'appeal.submitted', receivedVia: 'amqp' });
     const pointers = body.data.errors.map((e: any) => e.pointer).sort();
@@ -79,6 +80,15 @@ describe('ingress (real RabbitMQ + PostgreSQL)', () => {
     await probe.publishEvent(ev);
     const msg = await eventually('rejection', () => rejected.find((m) => m.json().data.originalId === ev.id));
     expect(msg.json().data.errors).toEqual([{ pointer: '/tenant', reason: expect.stringContaining('unknown tenant') }]);
+    expect(validateEvent(msg.json())).toMatchObject({ ok: true });
+  });
+
+  it('refuses message.rejected from outside: only the hub emits it', async () => {
+    const rejected = await probe.listen('cabinet.out', 'demo.message.rejected');
+    const ev = exampleEvent('message.rejected', { id: randomUUID(), tenant: 'demo' }) as any;
+    await probe.publishEvent(ev);
+    const msg = await eventually('rejection', () => rejected.find((m) => m.json().data.originalId === ev.id));
+    expect(msg.json().data.errors).toEqual([{ pointer: '/type', reason: expect.stringContaining('emitted by the hub') }]);
   });
 
   it('HTTP ingress: 202 with the id for a valid event (then routed), 400 with the errors for an invalid one', async () => {

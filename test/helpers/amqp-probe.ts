@@ -16,7 +16,7 @@ export class AmqpProbe {
   private constructor(private readonly conn: ChannelModel, private readonly ch: ConfirmChannel) {}
 
   static async connect(url: string): Promise<AmqpProbe> {
-    const conn = await amqplib.connect(url);
+    const conn = await amqplib.connect(url, { noDelay: true });
     const ch = await conn.createConfirmChannel();
     return new AmqpProbe(conn, ch);
   }
