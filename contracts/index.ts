@@ -113,3 +113,4 @@ export {
   type ValidationResult,
 } from './validation/event.validator';
 export { exampleEvent } from './examples/event.examples';
+export { type FailureClass, PermanentError, TransientError, failureClassOf } from './errors/adapter.errors';

@@ -8,6 +8,7 @@ import { IngressConsumer } from '../ingress/ingress.consumer';
 import { IngressPipeline } from '../ingress/ingress.pipeline';
 import { AmqpClient } from '../messaging/amqp.client';
 import { ConfirmPublisher } from '../messaging/confirm.publisher';
+import { FailureRouter } from '../messaging/failure.router';
 import { TopologyPlan } from '../messaging/topology.plan';
 import { MetricsService } from '../ops/metrics.service';
 import { OpsController } from '../ops/ops.controller';
@@ -45,6 +46,7 @@ export class HubModule {
         AmqpClient,
         TopologyPlan,
         ConfirmPublisher,
+        FailureRouter,
         JournalRepository,
         OutboxRepository,
         Router,
