@@ -8,6 +8,9 @@ import { HubConfig, HubConfigFile, HubConfigSchema } from './hub-config.schema';
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validateShape = ajv.compile<HubConfigFile>(HubConfigSchema);
 
+/** Tenant id reserved for rejections whose tenant is unreadable (see ingress). */
+export const UNKNOWN_TENANT_ID = 'unknown';
+
 /** Keys whose values are secrets: they must be `{ env: NAME }` references, never literals. */
 const SECRET_KEY = /(password|passwd|secret|token|api[-_]?key|credential|private[-_]?key)/i;
 
@@ -38,23 +41,34 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
   } catch (e) {
     throw new ConfigError([{ path: '', message: `not valid YAML: ${(e as Error).message}` }], origin);
   }
-  if (!validateShape(raw)) {
-    const issues = (validateShape.errors ?? []).map((e) => ({
-      path: e.keyword === 'required' ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}` : e.keyword === 'additionalProperties' ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}` : e.instancePath,
-      message: e.keyword === 'required' ? 'is required' : e.keyword === 'additionalProperties' ? 'is not a known setting' : e.message ?? 'is invalid',
-    }));
-    throw new ConfigError(dedupe(issues), origin);
-  }
   const issues: ConfigIssue[] = [];
-  const file = raw;
-  const adapters = file.adapters ?? {};
+  if (!validateShape(raw)) {
+    issues.push(
+      ...(validateShape.errors ?? []).map((e) => ({
+        path: e.keyword === 'required' ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}` : e.keyword === 'additionalProperties' ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}` : e.instancePath,
+        message:
+          e.keyword === 'required'
+            ? 'is required'
+            : e.keyword === 'additionalProperties'
+              ? e.instancePath === '/tenants' || e.instancePath === '/adapters'
+                ? 'is not a valid id (1-63 lower-case latin letters, digits or hyphens)'
+                : 'is not a known setting'
+              : e.message ?? 'is invalid',
+      })),
+    );
+  }
+  // The cross-reference checks below also run on a file with shape errors (guarded), so one run lists everything.
+  const file = (raw && typeof raw === 'object' ? raw : {}) as Partial<HubConfigFile>;
+  const tenantsIn = isObject(file.tenants) ? file.tenants : {};
+  const adapters = isObject(file.adapters) ? file.adapters : {};
+  if (tenantsIn[UNKNOWN_TENANT_ID]) issues.push({ path: `/tenants/${UNKNOWN_TENANT_ID}`, message: `"${UNKNOWN_TENANT_ID}" is reserved for rejections whose tenant could not be read` });
 
-  file.routes?.forEach((route, i) => {
-    route.to.forEach((target, j) => {
-      if (!adapters[target]) issues.push({ path: `/routes/${i}/to/${j}`, message: `adapter instance "${target}" is not declared under /adapters` });
+  (Array.isArray(file.routes) ? file.routes : []).forEach((route, i) => {
+    (Array.isArray(route?.to) ? route.to : []).forEach((target, j) => {
+      if (typeof target === 'string' && !adapters[target]) issues.push({ path: `/routes/${i}/to/${j}`, message: `adapter instance "${target}" is not declared under /adapters` });
     });
-    route.tenants.forEach((t, j) => {
-      if (t !== '*' && !file.tenants[t]) issues.push({ path: `/routes/${i}/tenants/${j}`, message: `tenant "${t}" is not declared under /tenants` });
+    (Array.isArray(route?.tenants) ? route.tenants : []).forEach((t, j) => {
+      if (typeof t === 'string' && t !== '*' && !tenantsIn[t]) issues.push({ path: `/routes/${i}/tenants/${j}`, message: `tenant "${t}" is not declared under /tenants` });
     });
   });
 
@@ -68,22 +82,23 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
   };
 
   const tenants: HubConfig['tenants'] = {};
-  for (const [id, t] of Object.entries(file.tenants)) {
+  for (const [id, t] of Object.entries(tenantsIn)) {
+    const refs = Array.isArray(t?.ingressTokens) ? t.ingressTokens : [];
     tenants[id] = {
-      name: t.name,
-      locale: t.locale ?? 'uk',
-      ingressTokens: (t.ingressTokens ?? []).map((ref, i) => resolveSecret(ref, `/tenants/${id}/ingressTokens/${i}`)),
+      name: t?.name,
+      locale: t?.locale ?? 'uk',
+      ingressTokens: refs.map((ref, i) => (isObject(ref) && typeof ref.env === 'string' ? resolveSecret(ref, `/tenants/${id}/ingressTokens/${i}`) : '')),
     };
   }
   const resolvedAdapters: HubConfig['adapters'] = {};
   for (const [id, a] of Object.entries(adapters)) {
     resolvedAdapters[id] = {
-      type: a.type,
-      enabled: a.enabled ?? true,
-      config: resolveSecrets(a.config ?? {}, `/adapters/${id}/config`, issues, resolveSecret) as Record<string, unknown>,
+      type: a?.type,
+      enabled: a?.enabled ?? true,
+      config: resolveSecrets(isObject(a?.config) ? a.config : {}, `/adapters/${id}/config`, issues, resolveSecret) as Record<string, unknown>,
     };
   }
-  if (issues.length) throw new ConfigError(issues, origin);
+  if (issues.length) throw new ConfigError(dedupe(issues), origin);
 
   return {
     hub: {
@@ -136,6 +151,10 @@ function resolveSecrets(
     return out;
   }
   return value;
+}
+
+function isObject(v: unknown): v is Record<string, any> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {

@@ -1,8 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Options } from 'amqplib';
 import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent, ContractError, dataschemaFor, INBOUND_EVENT_TYPES, MessageRejected } from '../../contracts';
 import { HUB_CONFIG } from '../app/tokens';
+import { UNKNOWN_TENANT_ID } from '../config/hub-config.loader';
 import type { HubConfig } from '../config/hub-config.schema';
 import { ConfirmPublisher, OutgoingMessage } from '../messaging/confirm.publisher';
 import { EXCHANGES } from '../messaging/topology';
@@ -14,8 +16,8 @@ import { ParseOutcome, parseRawEvent, Peek, peekValue } from './raw-event.parser
 
 const INBOUND = new Set<string>(INBOUND_EVENT_TYPES);
 
-/** Tenant used to address rejections whose tenant could not be read or is not configured. */
-export const UNKNOWN_TENANT = 'unknown';
+/** Tenant used to address rejections whose tenant could not be read or is not configured (reserved in config). */
+export const UNKNOWN_TENANT = UNKNOWN_TENANT_ID;
 /** How much of a rejected body the journal keeps as evidence. */
 export const EVIDENCE_BYTES = 64 * 1024;
 
@@ -80,7 +82,7 @@ export class IngressPipeline {
 
     batch.forEach((msg, i) => {
       const p = parsed[i];
-      const journalId = randomUUID();
+      const journalId = uuidv7();
       if (!p.ok) {
         const peek = { ...p.peek, id: p.peek.id ?? peekValue(msg.messageId, 256) };
         const rejection = this.rejection(journalId, msg.via, p.errors, peek);

@@ -1,0 +1,438 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, ConfigIssue } from './config.errors';
+import { DEMO_CONFIG_PATH, loadHubConfig, parseHubConfig } from './hub-config.loader';
+
+/** Runs the parser and returns the ConfigError it throws; fails the test if it does not throw one. */
+function configError(text: string, env: NodeJS.ProcessEnv = {}): ConfigError {
+  try {
+    parseHubConfig(text, 'test.yaml', env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError, but the configuration was accepted');
+}
+
+const paths = (e: ConfigError): string[] => e.issues.map((i) => i.path);
+const issueAt = (e: ConfigError, path: string): ConfigIssue | undefined => e.issues.find((i) => i.path === path);
+
+const MINIMAL = `
+tenants:
+  demo:
+    name: Demo
+`;
+
+describe('hub-config.loader', () => {
+  describe('parseHubConfig', () => {
+    it('applies defaults to a minimal configuration', () => {
+      const cfg = parseHubConfig(MINIMAL, 'minimal.yaml', {});
+
+      expect(cfg.hub).toEqual({ source: 'urn:cabinet-hub', maxBodyBytes: 1024 * 1024, maxJsonDepth: 64 });
+      expect(cfg.ingress).toEqual({ prefetch: 500, maxBatch: 250, maxConcurrentBatches: 2, deliveryLimit: 50 });
+      expect(cfg.outbox).toEqual({ relayIntervalMs: 500, graceMs: 5000, batchSize: 500 });
+      expect(cfg.retry).toEqual({ delaysMs: [1000, 5000, 30000, 120000, 600000], jitter: 0.2 });
+      expect(cfg.tenants).toEqual({ demo: { name: 'Demo', locale: 'uk', ingressTokens: [] } });
+      expect(cfg.adapters).toEqual({});
+      expect(cfg.routes).toEqual([]);
+    });
+
+    it('applies defaults to adapter instances and unnamed routes', () => {
+      const cfg = parseHubConfig(
+        `
+tenants:
+  demo: { name: Demo }
+adapters:
+  edms: { type: edms.1c-docflow }
+routes:
+  - tenants: [demo]
+    types: [appeal.*]
+    to: [edms]
+`,
+        'defaults.yaml',
+        {},
+      );
+
+      expect(cfg.adapters.edms).toEqual({ type: 'edms.1c-docflow', enabled: true, config: {} });
+      expect(cfg.routes).toEqual([{ name: 'route-0', tenants: ['demo'], types: ['appeal.*'], to: ['edms'] }]);
+    });
+
+    it('keeps explicit values instead of defaults', () => {
+      const cfg = parseHubConfig(
+        `
+hub: { source: urn:test, maxBodyBytes: 2048, maxJsonDepth: 8 }
+ingress: { prefetch: 10, maxBatch: 5, maxConcurrentBatches: 1, deliveryLimit: 3 }
+retry: { delaysMs: [100], jitter: 0 }
+tenants:
+  demo: { name: Demo, locale: en }
+adapters:
+  edms: { type: edms.x, enabled: false }
+`,
+        'explicit.yaml',
+        {},
+      );
+
+      expect(cfg.hub).toEqual({ source: 'urn:test', maxBodyBytes: 2048, maxJsonDepth: 8 });
+      expect(cfg.ingress).toEqual({ prefetch: 10, maxBatch: 5, maxConcurrentBatches: 1, deliveryLimit: 3 });
+      expect(cfg.retry).toEqual({ delaysMs: [100], jitter: 0 });
+      expect(cfg.tenants.demo.locale).toBe('en');
+      expect(cfg.adapters.edms.enabled).toBe(false);
+    });
+
+    it('reports an unknown setting with its path', () => {
+      const e = configError(`${MINIMAL}\ncolour: blue\n`);
+
+      expect(issueAt(e, '/colour')?.message).toBe('is not a known setting');
+    });
+
+    it('reports an unknown nested setting with its full path', () => {
+      const e = configError(`${MINIMAL}\nhub:\n  colour: blue\n`);
+
+      expect(issueAt(e, '/hub/colour')?.message).toBe('is not a known setting');
+    });
+
+    it('reports missing tenants', () => {
+      const e = configError('hub:\n  source: urn:test\n');
+
+      expect(issueAt(e, '/tenants')?.message).toBe('is required');
+    });
+
+    it('reports an empty tenants map', () => {
+      const e = configError('tenants: {}\n');
+
+      expect(paths(e)).toEqual(['/tenants']);
+    });
+
+    it('reports a value out of range', () => {
+      const e = configError(`${MINIMAL}\ningress:\n  prefetch: 0\n`);
+
+      expect(paths(e)).toEqual(['/ingress/prefetch']);
+    });
+
+    it('reports a route to an undeclared adapter instance at its index in "to"', () => {
+      const e = configError(`
+tenants:
+  demo: { name: Demo }
+adapters:
+  edms: { type: edms.x }
+routes:
+  - tenants: [demo]
+    types: [appeal.submitted]
+    to: [edms, ghost]
+`);
+
+      expect(e.issues).toEqual([{ path: '/routes/0/to/1', message: 'adapter instance "ghost" is not declared under /adapters' }]);
+    });
+
+    it('reports a route naming an undeclared tenant', () => {
+      const e = configError(`
+tenants:
+  demo: { name: Demo }
+adapters:
+  edms: { type: edms.x }
+routes:
+  - tenants: ['*', demo, lviv]
+    types: [appeal.submitted]
+    to: [edms]
+`);
+
+      expect(e.issues).toEqual([{ path: '/routes/0/tenants/2', message: 'tenant "lviv" is not declared under /tenants' }]);
+    });
+
+    it('rejects a tenant id that does not match the id pattern', () => {
+      // Tenant ids become the first word of cabinet.out routing keys, so upper case and "_" must not get through.
+      const e = configError(`
+tenants:
+  Kyiv_City: { name: Kyiv }
+`);
+
+      expect(e.issues.some((i) => i.path === '/tenants/Kyiv_City' || (i.path === '/tenants' && i.message.includes('Kyiv_City')))).toBe(true);
+    });
+
+    it('rejects an adapter instance id that does not match the id pattern', () => {
+      // Instance ids become queue names (hub.work.<id>).
+      const e = configError(`
+${MINIMAL}
+adapters:
+  EDMS_Main: { type: edms.x }
+`);
+
+      expect(e.issues.some((i) => i.path === '/adapters/EDMS_Main' || (i.path === '/adapters' && i.message.includes('EDMS_Main')))).toBe(true);
+    });
+
+    it('rejects a literal secret under adapter config and tells to use { env: NAME }', () => {
+      const e = configError(`
+${MINIMAL}
+adapters:
+  edms:
+    type: edms.x
+    config:
+      baseUrl: http://edms.example
+      password: hunter2
+`);
+
+      expect(paths(e)).toEqual(['/adapters/edms/config/password']);
+      expect(e.issues[0].message).toMatch(/\{ env: VARIABLE_NAME \}/);
+      expect(e.message).not.toContain('hunter2');
+    });
+
+    it('rejects literal secrets nested deeper in adapter config', () => {
+      const e = configError(`
+${MINIMAL}
+adapters:
+  edms:
+    type: edms.x
+    config:
+      auth: { user: hub, api_key: 12345 }
+`);
+
+      expect(paths(e)).toEqual(['/adapters/edms/config/auth/api_key']);
+    });
+
+    it('rejects a list of literal secrets under a secret-named key', () => {
+      // A list of tokens is as much a secret as a single token.
+      const e = configError(`
+${MINIMAL}
+adapters:
+  edms:
+    type: edms.x
+    config:
+      apiKeys: [k-live-1, k-live-2]
+`);
+
+      expect(e.message).not.toContain('k-live-1');
+      expect(e.issues.some((i) => i.path.startsWith('/adapters/edms/config/apiKeys'))).toBe(true);
+    });
+
+    it('reports an { env: NAME } reference whose variable is unset, naming the variable', () => {
+      const e = configError(`
+${MINIMAL}
+adapters:
+  edms:
+    type: edms.x
+    config:
+      password: { env: EDMS_PASSWORD }
+`);
+
+      expect(e.issues).toEqual([{ path: '/adapters/edms/config/password', message: 'environment variable EDMS_PASSWORD is not set' }]);
+    });
+
+    it('treats an empty environment variable as unset', () => {
+      const e = configError(
+        `
+tenants:
+  demo: { name: Demo, ingressTokens: [{ env: DEMO_TOKEN }] }
+`,
+        { DEMO_TOKEN: '' },
+      );
+
+      expect(e.issues).toEqual([{ path: '/tenants/demo/ingressTokens/0', message: 'environment variable DEMO_TOKEN is not set' }]);
+    });
+
+    it('resolves { env: NAME } references to their values when the variables are set', () => {
+      const cfg = parseHubConfig(
+        `
+tenants:
+  demo: { name: Demo, ingressTokens: [{ env: DEMO_TOKEN }] }
+adapters:
+  edms:
+    type: edms.x
+    config:
+      baseUrl: http://edms.example
+      password: { env: EDMS_PASSWORD }
+      mirrors:
+        - { url: http://m1.example, token: { env: MIRROR_TOKEN } }
+`,
+        'secrets.yaml',
+        { DEMO_TOKEN: 'tok-demo', EDMS_PASSWORD: 'pw-edms', MIRROR_TOKEN: 'tok-mirror' },
+      );
+
+      expect(cfg.tenants.demo.ingressTokens).toEqual(['tok-demo']);
+      expect(cfg.adapters.edms.config).toEqual({
+        baseUrl: 'http://edms.example',
+        password: 'pw-edms',
+        mirrors: [{ url: 'http://m1.example', token: 'tok-mirror' }],
+      });
+    });
+
+    it('reports all cross-reference and secret problems together in one ConfigError', () => {
+      const e = configError(`
+tenants:
+  demo: { name: Demo, ingressTokens: [{ env: DEMO_TOKEN }] }
+adapters:
+  edms:
+    type: edms.x
+    config: { password: hunter2 }
+routes:
+  - tenants: [demo, lviv]
+    types: [appeal.submitted]
+    to: [edms, ghost]
+`);
+
+      expect(paths(e).sort()).toEqual(
+        ['/adapters/edms/config/password', '/routes/0/tenants/1', '/routes/0/to/1', '/tenants/demo/ingressTokens/0'].sort(),
+      );
+      for (const path of paths(e)) expect(e.message).toContain(path);
+    });
+
+    it('reports every kind of mistake in one file at once, schema and cross-reference alike', () => {
+      // The operator must see every mistake in one run, not one class of mistakes per restart.
+      const e = configError(`
+colour: blue
+tenants:
+  demo: { name: Demo, ingressTokens: [{ env: DEMO_TOKEN }] }
+  Kyiv_City: { name: Kyiv }
+adapters:
+  edms:
+    type: edms.x
+    config: { password: hunter2 }
+routes:
+  - tenants: [demo, lviv]
+    types: [appeal.submitted]
+    to: [edms, ghost]
+`);
+
+      expect(paths(e)).toEqual(
+        expect.arrayContaining([
+          '/colour',
+          '/routes/0/to/1',
+          '/routes/0/tenants/1',
+          '/adapters/edms/config/password',
+          '/tenants/demo/ingressTokens/0',
+        ]),
+      );
+      expect(e.issues.some((i) => i.path === '/tenants/Kyiv_City' || (i.path === '/tenants' && i.message.includes('Kyiv_City')))).toBe(true);
+    });
+
+    it('never puts a resolved secret into the error message', () => {
+      const secret = 'S3cr3t-edms-value-9f1c';
+      const e = configError(
+        `
+tenants:
+  demo: { name: Demo }
+adapters:
+  edms:
+    type: edms.x
+    config: { password: { env: EDMS_PASSWORD } }
+routes:
+  - tenants: [demo]
+    types: [appeal.submitted]
+    to: [ghost]
+`,
+        { EDMS_PASSWORD: secret },
+      );
+
+      expect(paths(e)).toEqual(['/routes/0/to/1']);
+      expect(e.message).not.toContain(secret);
+      expect(JSON.stringify(e.issues)).not.toContain(secret);
+    });
+
+    it('never echoes a literal secret from a line with a YAML syntax error', () => {
+      // The CLI prints this message to CI logs; the secret must not get there through the error snippet.
+      const e = configError(`
+${MINIMAL}
+adapters:
+  edms:
+    type: edms.x
+    config:
+      password: hunter2-literal: oops
+`);
+
+      expect(e.issues[0].message).toMatch(/^not valid YAML/);
+      expect(e.message).not.toContain('hunter2-literal');
+    });
+
+    it('reports invalid YAML as one issue at the root', () => {
+      const e = configError('tenants:\n  demo: { name: Demo\n');
+
+      expect(e.issues).toHaveLength(1);
+      expect(e.issues[0].path).toBe('');
+      expect(e.issues[0].message).toMatch(/^not valid YAML/);
+      expect(e.origin).toBe('test.yaml');
+    });
+
+    it('reports a document that is not a mapping', () => {
+      expect(paths(configError(''))).toEqual(['']);
+      expect(paths(configError('- just\n- a list\n'))).toEqual(['']);
+    });
+
+    it('fails fast on a YAML alias bomb instead of expanding it', () => {
+      // "Billion laughs": nine levels of nine aliases would expand to 9^9 strings.
+      const levels = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+      const bomb = [
+        'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+        ...levels.slice(1).map((name, k) => `${name}: &${name} [${Array(9).fill(`*${levels[k]}`).join(',')}]`),
+        'tenants: { demo: { name: Demo } }',
+      ].join('\n');
+
+      const started = Date.now();
+      const e = configError(bomb);
+
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(e.issues).toHaveLength(1);
+      expect(e.issues[0].message).toMatch(/^not valid YAML: .*alias/i);
+    });
+
+    it('names the origin in the error message', () => {
+      const e = configError('colour: blue\n');
+
+      expect(e).toBeInstanceOf(ConfigError);
+      expect(e.message).toContain('Invalid configuration (test.yaml)');
+    });
+  });
+
+  describe('loadHubConfig', () => {
+    let dir: string;
+
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'cabinet-hub-config-'));
+    });
+
+    afterAll(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('validates the bundled demo configuration', () => {
+      const cfg = loadHubConfig(DEMO_CONFIG_PATH, {});
+
+      expect(Object.keys(cfg.tenants)).toEqual(['demo']);
+      expect(cfg.adapters['edms-demo']).toMatchObject({ type: 'edms.1c-docflow', enabled: true });
+      expect(cfg.routes).toEqual([
+        {
+          name: 'submissions-to-edms',
+          tenants: ['*'],
+          types: ['appeal.submitted', 'application.submitted', 'application.document-added'],
+          to: ['edms-demo'],
+        },
+      ]);
+    });
+
+    it('loads and resolves a file from disk', () => {
+      const file = join(dir, 'hub.yaml');
+      writeFileSync(file, 'tenants:\n  demo: { name: Demo, ingressTokens: [{ env: DEMO_TOKEN }] }\n');
+
+      expect(loadHubConfig(file, { DEMO_TOKEN: 'tok' }).tenants.demo.ingressTokens).toEqual(['tok']);
+    });
+
+    it('names the file as the origin of its problems', () => {
+      const file = join(dir, 'bad.yaml');
+      writeFileSync(file, 'colour: blue\n');
+
+      expect(() => loadHubConfig(file, {})).toThrow(`Invalid configuration (${file})`);
+    });
+
+    it('reports a file that cannot be read as a ConfigError', () => {
+      const file = join(dir, 'missing.yaml');
+
+      let error: unknown;
+      try {
+        loadHubConfig(file, {});
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).issues[0].message).toMatch(/^cannot read file/);
+    });
+  });
+});
