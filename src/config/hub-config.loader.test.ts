@@ -147,7 +147,15 @@ tenants:
   Kyiv_City: { name: Kyiv }
 `);
 
-      expect(e.issues.some((i) => i.path === '/tenants/Kyiv_City' || (i.path === '/tenants' && i.message.includes('Kyiv_City')))).toBe(true);
+      expect(e.issues).toEqual([{ path: '/tenants/Kyiv_City', message: 'is not a valid id (1-63 lower-case latin letters, digits or hyphens)' }]);
+    });
+
+    it('reserves the tenant id "unknown" for rejections whose tenant cannot be read', () => {
+      const e = configError(`${MINIMAL}
+  unknown: { name: Unknown }
+`);
+
+      expect(paths(e)).toEqual(['/tenants/unknown']);
     });
 
     it('rejects an adapter instance id that does not match the id pattern', () => {
@@ -158,7 +166,7 @@ adapters:
   EDMS_Main: { type: edms.x }
 `);
 
-      expect(e.issues.some((i) => i.path === '/adapters/EDMS_Main' || (i.path === '/adapters' && i.message.includes('EDMS_Main')))).toBe(true);
+      expect(e.issues).toEqual([{ path: '/adapters/EDMS_Main', message: 'is not a valid id (1-63 lower-case latin letters, digits or hyphens)' }]);
     });
 
     it('rejects a literal secret under adapter config and tells to use { env: NAME }', () => {
@@ -300,9 +308,35 @@ routes:
           '/routes/0/tenants/1',
           '/adapters/edms/config/password',
           '/tenants/demo/ingressTokens/0',
+          '/tenants/Kyiv_City',
         ]),
       );
-      expect(e.issues.some((i) => i.path === '/tenants/Kyiv_City' || (i.path === '/tenants' && i.message.includes('Kyiv_City')))).toBe(true);
+    });
+
+    it('reports missing tenants together with routes that name tenants and adapters', () => {
+      const e = configError(`
+routes:
+  - tenants: [demo]
+    types: [appeal.submitted]
+    to: [edms]
+`);
+
+      expect(paths(e).sort()).toEqual(['/routes/0/tenants/0', '/routes/0/to/0', '/tenants']);
+    });
+
+    it('does not take inherited object properties for declared tenants or adapters', () => {
+      // "constructor" is a valid id, and every plain object answers to it through its prototype.
+      const e = configError(`
+${MINIMAL}
+adapters:
+  edms: { type: edms.x }
+routes:
+  - tenants: [constructor]
+    types: [appeal.submitted]
+    to: [constructor]
+`);
+
+      expect(paths(e).sort()).toEqual(['/routes/0/tenants/0', '/routes/0/to/0']);
     });
 
     it('never puts a resolved secret into the error message', () => {
@@ -323,7 +357,7 @@ routes:
         { EDMS_PASSWORD: secret },
       );
 
-      expect(paths(e)).toEqual(['/routes/0/to/1']);
+      expect(paths(e)).toEqual(['/routes/0/to/0']);
       expect(e.message).not.toContain(secret);
       expect(JSON.stringify(e.issues)).not.toContain(secret);
     });

@@ -11,6 +11,7 @@ import { EXCHANGES } from '../messaging/topology';
 import { MetricsService } from '../ops/metrics.service';
 import { OutboxCompleter } from '../outbox/outbox.completer';
 import { CaseOpening, JournalEntry, JournalRepository, OutboxEntry } from '../persistence/journal.repository';
+import { routedCopyProperties } from '../routing/routed-copy';
 import { Router } from '../routing/router';
 import { ParseOutcome, parseRawEvent, Peek, peekValue } from './raw-event.parser';
 
@@ -79,6 +80,7 @@ export class IngressPipeline {
     const verdicts: Verdict[] = [];
     const seen = new Set<string>();
     const bodies = new Map<string, Buffer>();
+    const copyProps = new Map<string, Options.Publish>();
 
     batch.forEach((msg, i) => {
       const p = parsed[i];
@@ -131,7 +133,8 @@ export class IngressPipeline {
         bodyTruncated: false,
       });
       bodies.set(journalId, msg.body);
-      for (const target of routes) outbox.push({ journalId, exchange: EXCHANGES.work, routingKey: target, properties: this.routedProperties(ev, journalId) });
+      for (const target of routes) outbox.push({ journalId, exchange: EXCHANGES.work, routingKey: target });
+      if (routes.length) copyProps.set(journalId, routedCopyProperties({ eventId: ev.id, journalId, tenant: ev.tenant, type: ev.type, source: ev.source }));
       const opening = caseOpening(ev, journalId);
       if (opening && !cases.some((c) => c.caseId === opening.caseId)) cases.push(opening);
       verdicts.push({ outcome: 'accepted', journalId, eventId: ev.id, routes });
@@ -152,7 +155,7 @@ export class IngressPipeline {
       const n = taken.get(journalId) ?? 0;
       taken.set(journalId, n + 1);
       const o = (byJournal.get(journalId) as OutboxEntry[])[n];
-      return { outboxId: id, message: { exchange: o.exchange, routingKey: o.routingKey, options: o.properties, content: o.payload ?? (bodies.get(journalId) as Buffer) } };
+      return { outboxId: id, message: { exchange: o.exchange, routingKey: o.routingKey, options: o.properties ?? (copyProps.get(journalId) as Options.Publish), content: o.payload ?? (bodies.get(journalId) as Buffer) } };
     });
     this.count(batch, final);
     return { verdicts: final, publish };
@@ -172,15 +175,6 @@ export class IngressPipeline {
   /** Waits for pending outbox clean-up (graceful shutdown). */
   flush(): Promise<void> {
     return this.completer.flush();
-  }
-
-  private routedProperties(ev: CloudEvent, journalId: string): Options.Publish {
-    return {
-      contentType: CLOUDEVENTS_CONTENT_TYPE,
-      messageId: ev.id,
-      persistent: true,
-      headers: { 'x-hub-journal-id': journalId, 'x-hub-tenant': ev.tenant, 'x-hub-type': ev.type, 'x-hub-source': ev.source },
-    };
   }
 
   private rejection(journalId: string, via: 'amqp' | 'http', errors: ContractError[], peek: Peek): OutboxEntry {

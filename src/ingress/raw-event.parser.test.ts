@@ -102,7 +102,7 @@ describe('raw-event.parser', () => {
       });
 
       it('does not count brackets inside strings toward the depth', () => {
-        const event = { ...example(), note: '[[[[[[{{{{{{' };
+        const event: Record<string, unknown> = { ...example(), note: '[[[[[[{{{{{{' };
         (event.data as Record<string, unknown>).text = '[[[[{{{{ "quoted" \\ ]]]] [[[[';
 
         expect(parseRawEvent(json(event), CT, { ...LIMITS, maxJsonDepth: 4 }).ok).toBe(true);

@@ -28,8 +28,9 @@ export interface OutboxEntry {
   journalId: string;
   exchange: string;
   routingKey: string;
-  properties: Options.Publish;
-  /** Omitted for routed copies: the relay then publishes the journal entry's body. */
+  /** Omitted for routed copies: derived from the journal entry (see routedCopyProperties). */
+  properties?: Options.Publish;
+  /** Omitted for routed copies: the journal entry's body is published. */
   payload?: Buffer;
 }
 
@@ -62,6 +63,14 @@ export class JournalRepository {
   constructor(private readonly db: DataSource) {}
 
   async store(entries: JournalEntry[], outbox: OutboxEntry[], cases: CaseOpening[]): Promise<StoreResult> {
+    // Bodies travel as ONE binary parameter with offsets: node-pg sends Buffers in binary, while a
+    // bytea[] would be hex-encoded text twice the size, built and parsed for every batch.
+    const offsets: number[] = [];
+    let at = 1; // SQL substring() counts from 1
+    for (const e of entries) {
+      offsets.push(at);
+      at += e.body.length;
+    }
     const rows: { k: string; id: string; oid: string | null }[] = await this.db.query(STORE_SQL, [
       entries.map((e) => e.id),
       entries.map((e) => e.direction),
@@ -74,15 +83,15 @@ export class JournalRepository {
       entries.map((e) => e.subject ?? null),
       entries.map((e) => e.correlationId ?? null),
       entries.map((e) => e.dedupeKey ?? null),
-      entries.map((e) => JSON.stringify(e.routes)),
+      entries.map((e) => `{${e.routes.join(',')}}`),
       entries.map((e) => (e.errors === undefined ? null : JSON.stringify(e.errors))),
-      entries.map((e) => e.body),
+      Buffer.concat(entries.map((e) => e.body)),
       entries.map((e) => e.bodySize),
       entries.map((e) => e.bodyTruncated),
       outbox.map((o) => o.journalId),
       outbox.map((o) => o.exchange),
       outbox.map((o) => o.routingKey),
-      outbox.map((o) => JSON.stringify(o.properties)),
+      outbox.map((o) => (o.properties ? JSON.stringify(o.properties) : null)),
       outbox.map((o) => o.payload ?? null),
       cases.map((c) => c.journalId),
       cases.map((c) => c.caseId),
@@ -92,6 +101,8 @@ export class JournalRepository {
       cases.map((c) => c.status),
       cases.map((c) => c.statusAt),
       cases.map((c) => c.actor),
+      offsets,
+      entries.map((e) => e.body.length),
     ]);
     const result: StoreResult = { inserted: new Set(), outbox: [] };
     for (const r of rows) {
@@ -112,11 +123,11 @@ WITH j AS (
   INSERT INTO journal (id, direction, via, status, tenant, source, event_id, type, subject, correlation_id,
                        dedupe_key, routes, errors, body, body_size, body_truncated)
   SELECT x.id, x.direction, x.via, x.status, x.tenant, x.source, x.event_id, x.type, x.subject, x.correlation_id,
-         x.dedupe_key, ARRAY(SELECT jsonb_array_elements_text(x.routes::jsonb)), x.errors::jsonb, x.body, x.body_size, x.body_truncated
+         x.dedupe_key, x.routes::text[], x.errors::jsonb, substring($14::bytea FROM x.body_at FOR x.body_len), x.body_size, x.body_truncated
   FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-              $10::text[], $11::text[], $12::text[], $13::text[], $14::bytea[], $15::int[], $16::bool[])
+              $10::text[], $11::text[], $12::text[], $13::text[], $30::int[], $31::int[], $15::int[], $16::bool[])
        AS x(id, direction, via, status, tenant, source, event_id, type, subject, correlation_id,
-            dedupe_key, routes, errors, body, body_size, body_truncated)
+            dedupe_key, routes, errors, body_at, body_len, body_size, body_truncated)
   ON CONFLICT (dedupe_key) DO NOTHING
   RETURNING id
 ), o AS (

@@ -35,15 +35,16 @@ export class Initial1732320000000 implements MigrationInterface {
     await q.query(`CREATE INDEX journal_subject_idx ON journal (tenant, subject) WHERE subject IS NOT NULL`);
 
     // Transactional outbox: written in the same statement as the journal row, deleted once the
-    // broker confirmed the publish. payload NULL means "the journal row's body" (routed copies),
-    // which saves writing each citizen's appeal twice.
+    // broker confirmed the publish. For routed copies payload and properties are NULL: the body is
+    // the journal row's and the properties are derived from it, which saves writing each
+    // citizen's appeal twice.
     await q.query(`
       CREATE TABLE outbox (
         id          bigserial PRIMARY KEY,
         journal_id  uuid NOT NULL,
         exchange    text NOT NULL,
         routing_key text NOT NULL,
-        properties  jsonb NOT NULL,
+        properties  jsonb,
         payload     bytea,
         created_at  timestamptz NOT NULL DEFAULT now()
       )`);
