@@ -108,6 +108,7 @@ export {
 export { escapePointerToken, type ContractError } from './validation/ajv-error.mapper';
 export {
   acceptedDataschemasFor,
+  capContractErrors,
   createAjv,
   validateEvent,
   type ValidationResult,

@@ -76,7 +76,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function capped(errors: ContractError[]): ContractError[] {
+/**
+ * Cuts an error list to {@link MAX_CONTRACT_ERRORS}; the last entry then says how many more there were.
+ * @param errors every error found
+ */
+export function capContractErrors(errors: ContractError[]): ContractError[] {
   if (errors.length <= MAX_CONTRACT_ERRORS) return errors;
   const shown = errors.slice(0, MAX_CONTRACT_ERRORS - 1);
   shown.push({ pointer: '', reason: `${errors.length - shown.length} more errors not shown` });
@@ -90,10 +94,11 @@ function capped(errors: ContractError[]): ContractError[] {
  * schema, `data` is checked too, so one answer lists every problem. `subject`, when present
  * on a case event, must equal `data.caseRef`. The input is neither copied nor modified.
  * @param value the result of `JSON.parse` of the message body
+ * @param options `uncapped: true` returns every error, for callers that add their own and cap once
  * @returns `{ ok: true, event }` with the same object, or `{ ok: false, errors }` (at most
  *   {@link MAX_CONTRACT_ERRORS}), each with a JSON pointer and a reason free of data values
  */
-export function validateEvent(value: unknown): ValidationResult {
+export function validateEvent(value: unknown, options: { uncapped?: boolean } = {}): ValidationResult {
   let errors: ContractError[] | undefined;
   if (!validateEnvelope(value)) {
     errors = [];
@@ -127,7 +132,7 @@ export function validateEvent(value: unknown): ValidationResult {
       }
     }
   }
-  if (errors !== undefined) return { ok: false, errors: capped(errors) };
+  if (errors !== undefined) return { ok: false, errors: options.uncapped ? errors : capContractErrors(errors) };
   return { ok: true, event: value as KnownCloudEvent };
 }
 

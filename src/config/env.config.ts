@@ -21,7 +21,7 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
   const rabbitmqUrl = env.RABBITMQ_URL || 'amqp://guest:guest@127.0.0.1:5672';
   const databaseUrl = env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   const databaseSchema = env.DATABASE_SCHEMA || 'cabinet_hub';
-  const httpPort = Number(env.HTTP_PORT ?? 8080);
+  const httpPort = Number(env.HTTP_PORT || 8080);
   const logLevel = (env.LOG_LEVEL || 'info') as EnvConfig['logLevel'];
 
   if (!/^amqps?:\/\//.test(rabbitmqUrl)) issues.push({ path: 'RABBITMQ_URL', message: 'must start with amqp:// or amqps://' });

@@ -12,7 +12,7 @@ const validateShape = ajv.compile<HubConfigFile>(HubConfigSchema);
 export const UNKNOWN_TENANT_ID = 'unknown';
 
 /** Keys whose values are secrets: they must be `{ env: NAME }` references, never literals. */
-const SECRET_KEY = /(password|passwd|secret|token|api[-_]?key|credential|private[-_]?key)/i;
+const SECRET_KEY = /(passwords?|passwd|secrets?|tokens?|api[-_]?keys?|credentials?|private[-_]?keys?)$/i;
 
 /** The bundled example configuration: tenant `demo`, used when no file is given. */
 export const DEMO_CONFIG_PATH = [
@@ -37,9 +37,15 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
   let raw: unknown;
   try {
     // maxAliasCount guards against "billion laughs" alias expansion in YAML.
-    raw = parseYaml(text, { maxAliasCount: 50, prettyErrors: true });
+    raw = parseYaml(text, { maxAliasCount: 50, prettyErrors: false });
   } catch (e) {
-    throw new ConfigError([{ path: '', message: `not valid YAML: ${(e as Error).message}` }], origin);
+    // The library's message can quote the offending line, which may hold a secret: report the position only.
+    const pos = (e as { pos?: [number, number] }).pos?.[0];
+    const where = pos === undefined ? '' : ` at line ${text.slice(0, pos).split('\n').length}, column ${pos - text.lastIndexOf('\n', pos - 1)}`;
+    const code = (e as { code?: string }).code;
+    // Errors without a position (e.g. the alias-count guard) don't quote the file and can be shown.
+    const detail = pos === undefined && e instanceof Error ? `: ${e.message}` : code ? ` (${code})` : '';
+    throw new ConfigError([{ path: '', message: `not valid YAML${where}${detail}` }], origin);
   }
   const issues: ConfigIssue[] = [];
   if (!validateShape(raw)) {
@@ -61,14 +67,14 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
   const file = (raw && typeof raw === 'object' ? raw : {}) as Partial<HubConfigFile>;
   const tenantsIn = isObject(file.tenants) ? file.tenants : {};
   const adapters = isObject(file.adapters) ? file.adapters : {};
-  if (tenantsIn[UNKNOWN_TENANT_ID]) issues.push({ path: `/tenants/${UNKNOWN_TENANT_ID}`, message: `"${UNKNOWN_TENANT_ID}" is reserved for rejections whose tenant could not be read` });
+  if (Object.hasOwn(tenantsIn, UNKNOWN_TENANT_ID)) issues.push({ path: `/tenants/${UNKNOWN_TENANT_ID}`, message: `"${UNKNOWN_TENANT_ID}" is reserved for rejections whose tenant could not be read` });
 
   (Array.isArray(file.routes) ? file.routes : []).forEach((route, i) => {
     (Array.isArray(route?.to) ? route.to : []).forEach((target, j) => {
-      if (typeof target === 'string' && !adapters[target]) issues.push({ path: `/routes/${i}/to/${j}`, message: `adapter instance "${target}" is not declared under /adapters` });
+      if (typeof target === 'string' && !Object.hasOwn(adapters, target)) issues.push({ path: `/routes/${i}/to/${j}`, message: `adapter instance "${target}" is not declared under /adapters` });
     });
     (Array.isArray(route?.tenants) ? route.tenants : []).forEach((t, j) => {
-      if (typeof t === 'string' && t !== '*' && !tenantsIn[t]) issues.push({ path: `/routes/${i}/tenants/${j}`, message: `tenant "${t}" is not declared under /tenants` });
+      if (typeof t === 'string' && t !== '*' && !Object.hasOwn(tenantsIn, t)) issues.push({ path: `/routes/${i}/tenants/${j}`, message: `tenant "${t}" is not declared under /tenants` });
     });
   });
 
@@ -142,8 +148,8 @@ function resolveSecrets(
     const out: Record<string, unknown> = Object.create(null);
     for (const key of keys) {
       const child = obj[key];
-      if (SECRET_KEY.test(key) && (typeof child === 'string' || typeof child === 'number')) {
-        issues.push({ path: `${path}/${key}`, message: 'secrets must not be written in the file; use { env: VARIABLE_NAME }' });
+      if (SECRET_KEY.test(key) && !isSecretRef(child) && !(Array.isArray(child) && child.every(isSecretRef))) {
+        issues.push({ path: `${path}/${key}`, message: 'secrets must not be written in the file; use { env: VARIABLE_NAME } (or a list of them)' });
         continue;
       }
       out[key] = resolveSecrets(child, `${path}/${key}`, issues, resolveSecret);
@@ -151,6 +157,10 @@ function resolveSecrets(
     return out;
   }
   return value;
+}
+
+function isSecretRef(v: unknown): boolean {
+  return isObject(v) && Object.keys(v).length === 1 && typeof v.env === 'string';
 }
 
 function isObject(v: unknown): v is Record<string, any> {

@@ -35,7 +35,7 @@ export interface InboundMessage {
 
 /** What the pipeline decided for one message. */
 export type Verdict =
-  | { outcome: 'accepted'; journalId: string; eventId: string; routes: string[] }
+  | { outcome: 'accepted'; journalId: string; eventId: string; routes: readonly string[] }
   | { outcome: 'duplicate'; eventId: string }
   | { outcome: 'rejected'; journalId: string; errors: ContractError[] };
 

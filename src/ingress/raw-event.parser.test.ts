@@ -193,7 +193,7 @@ describe('raw-event.parser', () => {
 
         expect(outcome.errors).toHaveLength(MAX_CONTRACT_ERRORS);
         expect(outcome.errors[0].reason).toMatch(/^content type is missing/);
-        expect(outcome.errors[MAX_CONTRACT_ERRORS - 1]).toEqual({ pointer: '', reason: '12 more errors were left out' });
+        expect(outcome.errors[MAX_CONTRACT_ERRORS - 1]).toEqual({ pointer: '', reason: '12 more errors not shown' });
       });
 
       it('keeps exactly 50 errors as they are', () => {

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import sjson from 'secure-json-parse';
-import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent, ContractError, MAX_CONTRACT_ERRORS, MAX_POINTER_LENGTH, TENANT_PATTERN, validateEvent } from '../../contracts';
+import { capContractErrors, CLOUDEVENTS_CONTENT_TYPE, CloudEvent, ContractError, MAX_POINTER_LENGTH, TENANT_PATTERN, validateEvent } from '../../contracts';
 
 /** What could be read from a message that was rejected, to address the rejection back to its sender. */
 export interface Peek {
@@ -53,9 +53,9 @@ export function parseRawEvent(body: Buffer, contentType: string | undefined, lim
     // PostgreSQL text can't hold NUL; refusing it here keeps one bad message from failing a batch.
     if (typeof obj[key] === 'string' && (obj[key] as string).includes('\u0000')) errors.push({ pointer: `/${key}`, reason: 'must not contain NUL characters' });
   }
-  const result = validateEvent(obj);
+  const result = validateEvent(obj, { uncapped: true });
   if (!result.ok) errors.push(...result.errors);
-  if (errors.length) return { ok: false, errors: cap(errors.map(sanitize)), peek };
+  if (errors.length) return { ok: false, errors: capContractErrors(errors.map(sanitize)), peek };
   return result as { ok: true; event: CloudEvent };
 
   function reject(errs: ContractError[]): ParseOutcome {
@@ -67,8 +67,8 @@ function checkContentType(contentType: string | undefined): ContractError | unde
   if (!contentType) return { pointer: '', reason: `content type is missing; send ${CLOUDEVENTS_CONTENT_TYPE} (CloudEvents structured mode)` };
   const [mediaType, ...params] = contentType.split(';').map((s) => s.trim().toLowerCase());
   if (mediaType !== CLOUDEVENTS_CONTENT_TYPE) return { pointer: '', reason: `content type must be ${CLOUDEVENTS_CONTENT_TYPE} (CloudEvents structured mode)` };
-  const charset = params.find((p) => p.startsWith('charset='));
-  if (charset && charset !== 'charset=utf-8') return { pointer: '', reason: 'charset must be utf-8' };
+  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"(.*)"$/, '$1');
+  if (charset !== undefined && charset !== 'utf-8') return { pointer: '', reason: 'charset must be utf-8' };
   return undefined;
 }
 
@@ -99,7 +99,7 @@ export function maxDepth(buf: Buffer, limit: number): number {
 
 function jsonErrorReason(e: unknown): string {
   const msg = e instanceof Error ? e.message : '';
-  if (/prototype/i.test(msg)) return 'property names "__proto__" and "constructor.prototype" are not allowed';
+  if (/^Object contains forbidden prototype property$/.test(msg)) return 'property names "__proto__" and "constructor.prototype" are not allowed';
   // V8 quotes the input around the error; keep only the position.
   const pos = /position (\d+)/.exec(msg)?.[1];
   const line = /line (\d+) column (\d+)/.exec(msg);
@@ -119,13 +119,6 @@ export function peekValue(v: unknown, max: number): string | undefined {
 function peekOf(obj: Record<string, unknown>): Peek {
   const tenant = peekValue(obj.tenant, 63);
   return { id: peekValue(obj.id, 256), source: peekValue(obj.source, 512), type: peekValue(obj.type, 256), tenant: tenant && TENANT.test(tenant) ? tenant : undefined };
-}
-
-/** message.rejected carries at most MAX_CONTRACT_ERRORS errors; the last one says how many more there were. */
-function cap(errors: ContractError[]): ContractError[] {
-  if (errors.length <= MAX_CONTRACT_ERRORS) return errors;
-  const kept = errors.slice(0, MAX_CONTRACT_ERRORS - 1);
-  return [...kept, { pointer: '', reason: `${errors.length - kept.length} more errors were left out` }];
 }
 
 /** Property names from the input can appear in pointers; keep them storable and bounded (an over-long one points at its parent). */

@@ -1,6 +1,9 @@
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
 // Phone-like runs: 7+ digits with optional separators; long enough to spare ports, ids and counts.
 const PHONE = /\+?\d[\d\s().-]{6,}\d/g;
+// Runs that look like phones but are not: ISO dates and IPv4 addresses (octets without leading
+// zeros, so a dotted phone such as 044.123.45.67 is still masked).
+const NOT_PHONE = /^(\d{4}-\d{2}-\d{2}|(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})$/;
 
 /**
  * Masks e-mail addresses and phone numbers inside free text (error messages from libraries can
@@ -8,7 +11,7 @@ const PHONE = /\+?\d[\d\s().-]{6,}\d/g;
  * passes message payloads to the logger at all; this is the second line of defence.
  */
 export function maskPii(text: string): string {
-  return text.replace(EMAIL, '[email]').replace(PHONE, '[phone]');
+  return text.replace(EMAIL, '[email]').replace(PHONE, (m) => (NOT_PHONE.test(m.trim()) ? m : '[phone]'));
 }
 
 /** Log-safe view of an error: class, code and masked message; never `detail`, which PostgreSQL fills with row values. */

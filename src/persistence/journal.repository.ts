@@ -16,7 +16,7 @@ export interface JournalEntry {
   correlationId?: string;
   /** Set for accepted inbound events only: a second entry with the same key is a duplicate. */
   dedupeKey?: string;
-  routes: string[];
+  routes: readonly string[];
   errors?: unknown;
   body: Buffer;
   bodySize: number;

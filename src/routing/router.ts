@@ -18,7 +18,7 @@ export class Router {
   constructor(@Inject(HUB_CONFIG) private readonly config: HubConfig) {}
 
   /** Targets for an event, in route order, without repeats. Disabled instances still get their copy: it waits in their queue. */
-  route(event: Pick<CloudEvent, 'tenant' | 'type'>): string[] {
+  route(event: Pick<CloudEvent, 'tenant' | 'type'>): readonly string[] {
     const key = `${event.tenant}\n${event.type}`;
     let targets = this.cache.get(key);
     if (!targets) {
@@ -28,7 +28,7 @@ export class Router {
         if (!r.types.some((p) => typeMatches(p, event.type))) continue;
         r.to.forEach((t) => set.add(t));
       }
-      targets = [...set];
+      targets = Object.freeze([...set]) as string[];
       this.cache.set(key, targets);
     }
     return targets;
