@@ -55,7 +55,7 @@ export class IngressConsumer implements BeforeApplicationShutdown {
     this.metrics.consumed.inc({ queue: INGRESS_QUEUE });
     const props = delivery.msg.properties;
     const messageId = typeof props.messageId === 'string' && props.messageId.length <= 256 && !props.messageId.includes('\u0000') ? props.messageId : undefined;
-    this.pending.push({ delivery, msg: { body: delivery.msg.content, contentType: props.contentType, messageId, via: 'amqp', arrivedAt: process.hrtime.bigint() } });
+    this.pending.push({ delivery, msg: { body: delivery.msg.content, contentType: props.contentType, messageId, redelivered: delivery.msg.fields.redelivered, via: 'amqp', arrivedAt: process.hrtime.bigint() } });
     this.pump();
   }
 
@@ -79,12 +79,21 @@ export class IngressConsumer implements BeforeApplicationShutdown {
     for (let attempt = 0; ; attempt++) {
       try {
         const stored = await this.pipeline.store(batch.map((p) => p.msg));
-        for (const p of batch) p.delivery.ack();
         // Publishing overlaps the next batch's write; the cap keeps memory bounded when the broker is slow.
-        const task: Promise<void> = this.pipeline.publish(stored).then(() => {
-          const now = process.hrtime.bigint();
-          for (const p of batch) this.metrics.ingressLatency.observe(Number(now - p.msg.arrivedAt) / 1e9);
-        }).finally(() => this.publishing.delete(task));
+        const task: Promise<void> = this.pipeline
+          .publish(stored)
+          .then((confirmed) => {
+            const now = process.hrtime.bigint();
+            const unconfirmed = confirmed.filter((c) => !c).length;
+            if (unconfirmed) this.logger.warn({ event: 'ingress.copies-unconfirmed', count: unconfirmed }, 'routed copies not confirmed; returning those messages to the queue');
+            batch.forEach((p, i) => {
+              // Acked only once its routed copies are confirmed; otherwise it comes back and is re-copied.
+              if (confirmed[i]) p.delivery.ack();
+              else p.delivery.requeue();
+              this.metrics.ingressLatency.observe(Number(now - p.msg.arrivedAt) / 1e9);
+            });
+          })
+          .finally(() => this.publishing.delete(task));
         this.publishing.add(task);
         while (this.publishing.size > MAX_PUBLISHING_BATCHES) await Promise.race(this.publishing);
         return;

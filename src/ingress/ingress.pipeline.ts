@@ -11,7 +11,7 @@ import { EXCHANGES } from '../messaging/topology';
 import { MetricsService } from '../ops/metrics.service';
 import { OutboxCompleter } from '../outbox/outbox.completer';
 import { CaseOpening, JournalEntry, JournalRepository, OutboxEntry } from '../persistence/journal.repository';
-import { routedCopyProperties } from '../routing/routed-copy';
+import { RoutedCopyOrigin, routedCopyProperties } from '../routing/routed-copy';
 import { Router } from '../routing/router';
 import { ParseOutcome, parseRawEvent, Peek, peekValue } from './raw-event.parser';
 
@@ -29,27 +29,37 @@ export interface InboundMessage {
   via: 'amqp' | 'http';
   /** The AMQP message_id, used to address a rejection when the body itself is unreadable. */
   messageId?: string;
+  /** The broker delivered it before (an earlier attempt may have crashed half-way). */
+  redelivered?: boolean;
   /** process.hrtime.bigint() at arrival, for the latency histogram. */
   arrivedAt: bigint;
 }
 
 /** What the pipeline decided for one message. */
 export type Verdict =
-  | { outcome: 'accepted'; journalId: string; eventId: string; routes: readonly string[] }
-  | { outcome: 'duplicate'; eventId: string }
+  | { outcome: 'accepted'; journalId: string; eventId: string; routes: readonly string[]; dedupeKey: string }
+  | { outcome: 'duplicate'; eventId: string; dedupeKey: string }
   | { outcome: 'rejected'; journalId: string; errors: ContractError[] };
 
 /** A batch whose journal write is durable; its messages still have to be published. */
 export interface StoredBatch {
   verdicts: Verdict[];
-  publish: { outboxId: string; message: OutgoingMessage }[];
+  /** Routed copies of each input message (same index); the message is acked once they are confirmed. */
+  copies: OutgoingMessage[][];
+  /** Events the hub emitted with the batch (message.rejected), from the outbox rows written with it. */
+  outbox: { outboxId: string; message: OutgoingMessage }[];
 }
 
 /**
  * validate → de-duplicate on (source, id) → journal → route. `store` makes a whole batch durable
- * in one database statement (journal, outbox, case openings); after it returns, the source
- * messages may be acked. `publish` is the fast path of the outbox: it publishes what `store`
- * wrote with confirms and deletes the rows; whatever it can't finish, the relay does later.
+ * in one database statement (journal entries with their routing decision, outbox rows of the
+ * events the hub emits, case openings). `publish` then sends the routed copies and the outbox
+ * rows with confirms; a source message is acked only when its copies are confirmed.
+ *
+ * Routed copies need no outbox row: until they are confirmed the source message stays unacked
+ * in hub.ingress, and that unacked message is the durable record of the pending publish (a
+ * crash redelivers it, see recopyRedelivered). This keeps two writes and a delete per message
+ * off the hot path.
  */
 @Injectable()
 export class IngressPipeline {
@@ -78,16 +88,14 @@ export class IngressPipeline {
     const outbox: OutboxEntry[] = [];
     const cases: CaseOpening[] = [];
     const verdicts: Verdict[] = [];
+    const copies: OutgoingMessage[][] = batch.map(() => []);
     const seen = new Set<string>();
-    const bodies = new Map<string, Buffer>();
-    const copyProps = new Map<string, Options.Publish>();
 
     batch.forEach((msg, i) => {
       const p = parsed[i];
       const journalId = uuidv7();
       if (!p.ok) {
         const peek = { ...p.peek, id: p.peek.id ?? peekValue(msg.messageId, 256) };
-        const rejection = this.rejection(journalId, msg.via, p.errors, peek);
         entries.push({
           id: journalId,
           direction: 'in',
@@ -103,14 +111,14 @@ export class IngressPipeline {
           bodySize: msg.body.length,
           bodyTruncated: msg.body.length > EVIDENCE_BYTES,
         });
-        outbox.push(rejection);
+        outbox.push(this.rejection(journalId, msg.via, p.errors, peek));
         verdicts.push({ outcome: 'rejected', journalId, errors: p.errors });
         return;
       }
       const ev = p.event;
       const dedupeKey = `${ev.source}\n${ev.id}`;
       if (seen.has(dedupeKey)) {
-        verdicts.push({ outcome: 'duplicate', eventId: ev.id });
+        verdicts.push({ outcome: 'duplicate', eventId: ev.id, dedupeKey });
         return;
       }
       seen.add(dedupeKey);
@@ -132,12 +140,10 @@ export class IngressPipeline {
         bodySize: msg.body.length,
         bodyTruncated: false,
       });
-      bodies.set(journalId, msg.body);
-      for (const target of routes) outbox.push({ journalId, exchange: EXCHANGES.work, routingKey: target });
-      if (routes.length) copyProps.set(journalId, routedCopyProperties({ eventId: ev.id, journalId, tenant: ev.tenant, type: ev.type, source: ev.source }));
+      copies[i] = routedCopies(msg.body, routes, { eventId: ev.id, journalId, tenant: ev.tenant, type: ev.type, source: ev.source });
       const opening = caseOpening(ev, journalId);
       if (opening && !cases.some((c) => c.caseId === opening.caseId)) cases.push(opening);
-      verdicts.push({ outcome: 'accepted', journalId, eventId: ev.id, routes });
+      verdicts.push({ outcome: 'accepted', journalId, eventId: ev.id, routes, dedupeKey });
     });
 
     const end = this.metrics.storeLatency.startTimer();
@@ -146,30 +152,58 @@ export class IngressPipeline {
     this.metrics.batchSize.observe(batch.length);
 
     // Entries the database already had are duplicates from an earlier batch (or instance).
-    const final = verdicts.map<Verdict>((v) => (v.outcome === 'accepted' && !stored.inserted.has(v.journalId) ? { outcome: 'duplicate', eventId: v.eventId } : v));
-    const byJournal = new Map<string, OutboxEntry[]>();
-    for (const o of outbox) byJournal.set(o.journalId, [...(byJournal.get(o.journalId) ?? []), o]);
-    const taken = new Map<string, number>();
-    const publish = stored.outbox.map(({ id, journalId }) => {
-      // The statement returns outbox rows in insertion order, so the n-th row of a journal entry is its n-th outbox entry.
-      const n = taken.get(journalId) ?? 0;
-      taken.set(journalId, n + 1);
-      const o = (byJournal.get(journalId) as OutboxEntry[])[n];
-      return { outboxId: id, message: { exchange: o.exchange, routingKey: o.routingKey, options: o.properties ?? (copyProps.get(journalId) as Options.Publish), content: o.payload ?? (bodies.get(journalId) as Buffer) } };
+    const final = verdicts.map<Verdict>((v) => (v.outcome === 'accepted' && !stored.inserted.has(v.journalId) ? { outcome: 'duplicate', eventId: v.eventId, dedupeKey: v.dedupeKey } : v));
+    final.forEach((v, i) => {
+      if (v.outcome === 'duplicate') copies[i] = [];
+    });
+    await this.recopyRedelivered(batch, final, copies);
+    const byJournal = new Map(outbox.map((o) => [o.journalId, o]));
+    const published = stored.outbox.map(({ id, journalId }) => {
+      const o = byJournal.get(journalId) as OutboxEntry;
+      return { outboxId: id, message: { exchange: o.exchange, routingKey: o.routingKey, options: o.properties, content: o.payload } };
     });
     this.count(batch, final);
-    return { verdicts: final, publish };
+    return { verdicts: final, copies, outbox: published };
   }
 
-  /** Publishes a stored batch's messages with confirms and clears their outbox rows. Never throws: the relay covers failures. */
-  async publish(stored: StoredBatch): Promise<number> {
-    if (!stored.publish.length) return 0;
+  /**
+   * A duplicate that the broker redelivered may be the very message whose earlier delivery
+   * crashed after its journal entry committed but before its routed copies were confirmed. Its
+   * copies are published again from the journal entry (same journal id, same routes): at least
+   * once, and consumers drop repeats by id. A duplicate that was NOT redelivered is a resend by
+   * the producer and is dropped.
+   */
+  private async recopyRedelivered(batch: InboundMessage[], verdicts: Verdict[], copies: OutgoingMessage[][]): Promise<void> {
+    const wanted = new Map<string, number[]>();
+    verdicts.forEach((v, i) => {
+      if (v.outcome === 'duplicate' && batch[i].redelivered) wanted.set(v.dedupeKey, [...(wanted.get(v.dedupeKey) ?? []), i]);
+    });
+    if (!wanted.size) return;
+    for (const row of await this.journal.findAccepted([...wanted.keys()])) {
+      const [first] = wanted.get(row.dedupeKey) ?? [];
+      if (first === undefined) continue;
+      copies[first] = routedCopies(batch[first].body, row.routes, { eventId: row.eventId, journalId: row.id, tenant: row.tenant, type: row.type, source: row.source });
+      this.metrics.recopied.inc(row.routes.length);
+    }
+  }
+
+  /**
+   * Publishes a stored batch: routed copies (their confirms decide whether each source message
+   * may be acked: true per index when all its copies are confirmed) and the outbox rows written
+   * with the batch (cleared once confirmed; the relay covers the rest). Never throws.
+   */
+  async publish(stored: StoredBatch): Promise<boolean[]> {
     const end = this.metrics.publishLatency.startTimer();
-    const results = await this.publisher.publishAll(stored.publish.map((p) => p.message));
+    const flat = stored.copies.flat();
+    const [copyResults, outboxResults] = await Promise.all([this.publisher.publishAll(flat), this.publisher.publishAll(stored.outbox.map((o) => o.message))]);
     end();
-    const done = stored.publish.filter((_, i) => results[i].status === 'fulfilled').map((p) => p.outboxId);
-    this.completer.add(done);
-    return done.length;
+    this.completer.add(stored.outbox.filter((_, i) => outboxResults[i].status === 'fulfilled').map((o) => o.outboxId));
+    let k = 0;
+    return stored.copies.map((list) => {
+      let ok = true;
+      for (let j = 0; j < list.length; j++) if (copyResults[k++].status !== 'fulfilled') ok = false;
+      return ok;
+    });
   }
 
   /** Waits for pending outbox clean-up (graceful shutdown). */
@@ -220,6 +254,13 @@ export class IngressPipeline {
       else this.metrics.rejected.inc({ via: batch[i].via });
     });
   }
+}
+
+/** The copies of one event for its targets on hub.work. */
+function routedCopies(body: Buffer, routes: readonly string[], origin: RoutedCopyOrigin): OutgoingMessage[] {
+  if (!routes.length) return [];
+  const options = routedCopyProperties(origin);
+  return routes.map((target) => ({ exchange: EXCHANGES.work, routingKey: target, content: body, options }));
 }
 
 /** Submissions open a case; everything else about a case arrives later from the back office. */

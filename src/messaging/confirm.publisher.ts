@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { ChannelWrapper } from 'amqp-connection-manager';
-import type { Options } from 'amqplib';
+import type { ConfirmChannel, Options } from 'amqplib';
 import { MetricsService } from '../ops/metrics.service';
 import { AmqpClient } from './amqp.client';
 import { declareTopology } from './topology';
@@ -16,15 +16,18 @@ export interface OutgoingMessage {
 
 /**
  * Publishes with publisher confirms on its own channel (consumers have theirs). A promise
- * resolves only when the broker has taken responsibility for the message; callers decide what
- * to do on failure (the outbox keeps the row, so nothing is lost).
+ * resolves only when the broker has taken responsibility for the message, and rejects at once
+ * while the broker is away: callers keep what they could not publish (the outbox row stays for
+ * the relay; HTTP answers 503), instead of this class buffering messages in memory and
+ * resending them after a reconnect, which would lose them in a crash and duplicate them otherwise.
  *
  * The topology is declared by this channel's setup, so it exists before anything is published,
  * and again after every reconnect.
  */
 @Injectable()
 export class ConfirmPublisher implements OnModuleInit {
-  private channel!: ChannelWrapper;
+  private wrapper!: ChannelWrapper;
+  private channel?: ConfirmChannel;
 
   constructor(
     private readonly amqp: AmqpClient,
@@ -34,18 +37,40 @@ export class ConfirmPublisher implements OnModuleInit {
 
   onModuleInit(): void {
     const consumers = this.plan.consumers();
-    this.channel = this.amqp.createChannel('publisher', (ch) => declareTopology(ch, consumers), true, 10_000);
+    this.wrapper = this.amqp.createChannel(
+      'publisher',
+      async (ch) => {
+        await declareTopology(ch, consumers);
+        const confirm = ch as ConfirmChannel;
+        this.channel = confirm;
+        confirm.once('close', () => {
+          if (this.channel === confirm) this.channel = undefined;
+        });
+      },
+      true,
+    );
   }
 
   /** Resolves when the broker is connected and the topology is declared. */
   async ready(): Promise<void> {
-    await this.channel.waitForConnect();
+    await this.wrapper.waitForConnect();
   }
 
-  /** Publishes one message and waits for its confirm. */
-  async publish(m: OutgoingMessage): Promise<void> {
-    await this.channel.publish(m.exchange, m.routingKey, m.content, { persistent: true, ...m.options });
-    this.metrics.published.inc({ exchange: m.exchange || '(default)' });
+  /** Publishes one message and waits for its confirm; rejects if the broker is not connected or nacks. */
+  publish(m: OutgoingMessage): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const ch = this.channel;
+      if (!ch) return reject(new Error('broker not connected'));
+      try {
+        ch.publish(m.exchange, m.routingKey, m.content, { persistent: true, ...m.options }, (err) => {
+          if (err) return reject(err instanceof Error ? err : new Error(String(err)));
+          this.metrics.published.inc({ exchange: m.exchange || '(default)' });
+          resolve();
+        });
+      } catch (e) {
+        reject(e);
+      }
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { ChannelWrapper } from 'amqp-connection-manager';
-import type { Channel, ConsumeMessage } from 'amqplib';
+import type { Channel, ConsumeMessage, Message } from 'amqplib';
+import { AckTracker } from './ack.tracker';
 import { AmqpClient } from './amqp.client';
 
 /**
@@ -8,12 +9,16 @@ import { AmqpClient } from './amqp.client';
  * redelivers those messages anyway, so an ack for a dead channel is dropped.
  */
 export class Delivery {
-  constructor(readonly msg: ConsumeMessage, private readonly channel: Channel, private readonly isLive: () => boolean) {}
+  private settled = false;
 
+  constructor(readonly msg: ConsumeMessage, private readonly channel: Channel, private readonly acks: AckTracker, private readonly isLive: () => boolean) {}
+
+  /** Acks (coalesced with neighbouring deliveries into one frame by the channel's AckTracker). */
   ack(): boolean {
-    if (!this.isLive()) return false;
+    if (this.settled || !this.isLive()) return false;
+    this.settled = true;
     try {
-      this.channel.ack(this.msg);
+      this.acks.finish(this.msg.fields.deliveryTag, true);
       return true;
     } catch {
       return false;
@@ -22,9 +27,11 @@ export class Delivery {
 
   /** Returns the message to the queue (counts toward the quorum queue's delivery limit). */
   requeue(): boolean {
-    if (!this.isLive()) return false;
+    if (this.settled || !this.isLive()) return false;
+    this.settled = true;
     try {
       this.channel.nack(this.msg, false, true);
+      this.acks.finish(this.msg.fields.deliveryTag, false);
       return true;
     } catch {
       return false;
@@ -49,11 +56,16 @@ export class QueueConsumer {
     this.wrapper = this.amqp.createChannel(`consumer:${this.queue}`, async (channel) => {
       const state = { channel, tag: '', live: true };
       channel.once('close', () => (state.live = false));
+      const acks = new AckTracker((deliveryTag) => {
+        if (state.live) channel.ack({ fields: { deliveryTag } } as Message, true);
+      });
       if (this.stopped) return;
       await channel.prefetch(this.prefetch);
       const { consumerTag } = await channel.consume(this.queue, (msg) => {
         // null means the broker cancelled the consumer (queue deleted); the channel setup re-subscribes on reconnect.
-        if (msg) this.onDelivery(new Delivery(msg, channel, () => state.live));
+        if (!msg) return;
+        acks.delivered(msg.fields.deliveryTag);
+        this.onDelivery(new Delivery(msg, channel, acks, () => state.live));
       });
       state.tag = consumerTag;
       this.current = state;
@@ -70,6 +82,11 @@ export class QueueConsumer {
   }
 
   async close(): Promise<void> {
+    const cur = this.current;
+    // A round trip on the same channel before closing it: without it RabbitMQ returned messages
+    // whose acks were sent just before the close (seen on quorum queues: ~200 of a drained batch
+    // came back and were redelivered). The reply means the broker has handled every earlier ack.
+    if (cur?.live) await cur.channel.checkQueue(this.queue).catch(() => undefined);
     await this.wrapper?.close().catch(() => undefined);
   }
 }

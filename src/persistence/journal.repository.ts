@@ -23,15 +23,24 @@ export interface JournalEntry {
   bodyTruncated: boolean;
 }
 
-/** A message to publish once its journal entry is durable. */
+/** An event the hub emits, written with the journal entry that caused it and published after. */
 export interface OutboxEntry {
   journalId: string;
   exchange: string;
   routingKey: string;
-  /** Omitted for routed copies: derived from the journal entry (see routedCopyProperties). */
-  properties?: Options.Publish;
-  /** Omitted for routed copies: the journal entry's body is published. */
-  payload?: Buffer;
+  properties: Options.Publish;
+  payload: Buffer;
+}
+
+/** What the journal knows of an accepted event: enough to publish its routed copies again. */
+export interface AcceptedEntry {
+  id: string;
+  dedupeKey: string;
+  eventId: string;
+  tenant: string;
+  type: string;
+  source: string;
+  routes: string[];
 }
 
 /** A case opened by a submission, with the audit line that records it. */
@@ -54,7 +63,8 @@ export interface StoreResult {
 
 /**
  * All writes of the ingress hot path in ONE statement: journal entries (de-duplicated on
- * dedupe_key), their outbox messages and case openings, only for entries that are new. One
+ * dedupe_key, carrying their routing decision), the outbox rows of events the hub emits, and
+ * case openings, the last two only for entries that are new. One
  * statement is one implicit transaction and one round trip for a whole batch, which is what
  * lets the journal keep pace with the broker (see shared/baselines.md: batching is the lever).
  */
@@ -91,8 +101,8 @@ export class JournalRepository {
       outbox.map((o) => o.journalId),
       outbox.map((o) => o.exchange),
       outbox.map((o) => o.routingKey),
-      outbox.map((o) => (o.properties ? JSON.stringify(o.properties) : null)),
-      outbox.map((o) => o.payload ?? null),
+      outbox.map((o) => JSON.stringify(o.properties)),
+      outbox.map((o) => o.payload),
       cases.map((c) => c.journalId),
       cases.map((c) => c.caseId),
       cases.map((c) => c.tenant),
@@ -110,6 +120,15 @@ export class JournalRepository {
       else result.outbox.push({ id: String(r.oid), journalId: r.id });
     }
     return result;
+  }
+
+  /** Accepted entries by de-duplication key (source + newline + id). */
+  async findAccepted(dedupeKeys: string[]): Promise<AcceptedEntry[]> {
+    const rows: { id: string; dedupe_key: string; event_id: string; tenant: string; type: string; source: string; routes: string[] }[] = await this.db.query(
+      'SELECT id::text AS id, dedupe_key, event_id, tenant, type, source, routes FROM journal WHERE dedupe_key = ANY($1::text[])',
+      [dedupeKeys],
+    );
+    return rows.map((r) => ({ id: r.id, dedupeKey: r.dedupe_key, eventId: r.event_id, tenant: r.tenant, type: r.type, source: r.source, routes: r.routes }));
   }
 
   /** Removes outbox rows whose messages the broker confirmed. */

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Options } from 'amqplib';
 import { DataSource } from 'typeorm';
-import { routedCopyProperties } from '../routing/routed-copy';
 
 /** An outbox row ready to publish. */
 export interface PendingMessage {
@@ -27,29 +26,20 @@ export class OutboxRepository {
     await runner.connect();
     try {
       await runner.startTransaction();
-      const rows: { id: string; exchange: string; routing_key: string; properties: Options.Publish | null; content: Buffer; journal_id: string; event_id: string; tenant: string; type: string; source: string }[] = await runner.query(
-        `SELECT o.id::text AS id, o.exchange, o.routing_key, o.properties, coalesce(o.payload, j.body) AS content,
-                o.journal_id::text AS journal_id, j.event_id, j.tenant, j.type, j.source
-           FROM outbox o LEFT JOIN journal j ON j.id = o.journal_id
+      const rows: { id: string; exchange: string; routing_key: string; properties: Options.Publish; payload: Buffer }[] = await runner.query(
+        `SELECT o.id::text AS id, o.exchange, o.routing_key, o.properties, o.payload
+           FROM outbox o
           WHERE o.created_at < now() - make_interval(secs => $1::double precision / 1000)
           ORDER BY o.id
           LIMIT $2
-          FOR UPDATE OF o SKIP LOCKED`,
+          FOR UPDATE SKIP LOCKED`,
         [graceMs, limit],
       );
       if (!rows.length) {
         await runner.commitTransaction();
         return 0;
       }
-      const done = await publish(
-        rows.map((r) => ({
-          id: r.id,
-          exchange: r.exchange,
-          routingKey: r.routing_key,
-          properties: r.properties ?? routedCopyProperties({ eventId: r.event_id, journalId: r.journal_id, tenant: r.tenant, type: r.type, source: r.source }),
-          content: r.content,
-        })),
-      );
+      const done = await publish(rows.map((r) => ({ id: r.id, exchange: r.exchange, routingKey: r.routing_key, properties: r.properties, content: r.payload })));
       if (done.length) await runner.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [done]);
       await runner.commitTransaction();
       return done.length;

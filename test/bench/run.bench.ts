@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     const figures = await measure('cabinet-hub ingress (journal on)', url, 'cabinet.in', 'appeal.submitted', 'hub.work.bench-sink', body, () => hub.pid);
     if (process.env.BENCH_METRICS) {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      process.stdout.write(text.split('\n').filter((l) => /^hub_(journal_write|ingress_wait|publish_confirm)_seconds_(bucket|sum|count)|^hub_ingress_batch_size_(sum|count)|^hub_process_cpu/.test(l)).join('\n') + '\n');
+      process.stdout.write(text.split('\n').filter((l) => /^hub_(journal_write|ingress_wait|publish_confirm)_seconds_(bucket|sum|count)|^hub_ingress_batch_size_(sum|count)|^hub_process_cpu|^hub_nodejs_eventloop_lag_(p99|max|mean)|^hub_nodejs_gc_duration_seconds_(sum|count)|^hub_nodejs_heap_size_used/.test(l)).join('\n') + '\n');
     }
     await stop(hub);
 

@@ -34,18 +34,18 @@ export class Initial1732320000000 implements MigrationInterface {
     await q.query(`CREATE INDEX journal_received_brin ON journal USING brin (received_at)`);
     await q.query(`CREATE INDEX journal_subject_idx ON journal (tenant, subject) WHERE subject IS NOT NULL`);
 
-    // Transactional outbox: written in the same statement as the journal row, deleted once the
-    // broker confirmed the publish. For routed copies payload and properties are NULL: the body is
-    // the journal row's and the properties are derived from it, which saves writing each
-    // citizen's appeal twice.
+    // Transactional outbox of the events the hub emits (message.rejected now; registrations,
+    // statuses and answers with the adapters): written in the same transaction as the change that
+    // causes them, deleted once the broker confirmed the publish. Routed copies of inbound events
+    // need no row: their unacked source message in hub.ingress plays that part.
     await q.query(`
       CREATE TABLE outbox (
         id          bigserial PRIMARY KEY,
         journal_id  uuid NOT NULL,
         exchange    text NOT NULL,
         routing_key text NOT NULL,
-        properties  jsonb,
-        payload     bytea,
+        properties  jsonb NOT NULL,
+        payload     bytea NOT NULL,
         created_at  timestamptz NOT NULL DEFAULT now()
       )`);
 
