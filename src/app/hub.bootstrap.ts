@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { batchSocketWrites } from './socket.batching';
 import { EnvConfig } from '../config/env.config';
 import { DEMO_CONFIG_PATH, loadHubConfig } from '../config/hub-config.loader';
 import type { HubConfig } from '../config/hub-config.schema';
@@ -40,6 +42,8 @@ export async function startHub({ env, config, logger }: StartOptions): Promise<R
   if (applied.length) log.info({ event: 'db.migrated', migrations: applied }, 'database migrated');
   const dataSource = createDataSource(env);
   await dataSource.initialize();
+  const pool = (dataSource.driver as unknown as { master?: { on(e: 'connect', cb: (c: { connection?: { stream?: Socket } }) => void): void } }).master;
+  pool?.on('connect', (client) => batchSocketWrites(client.connection?.stream));
 
   const app = await NestFactory.create<NestExpressApplication>(HubModule.forRoot({ env, config: hubConfig, logger: log, dataSource }), {
     bodyParser: false,

@@ -2,6 +2,8 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import amqp, { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { Channel, ConfirmChannel } from 'amqplib';
 import type { Logger } from 'pino';
+import type { Socket } from 'node:net';
+import { batchSocketWrites } from '../app/socket.batching';
 import { ENV_CONFIG, LOGGER } from '../app/tokens';
 import type { EnvConfig } from '../config/env.config';
 import { safeError } from '../logging/pii.mask';
@@ -23,7 +25,10 @@ export class AmqpClient implements OnApplicationShutdown {
       // amqplib leaves Nagle's algorithm on by default; with delayed ACKs that adds ~40 ms to every lone message.
       connectionOptions: { noDelay: true, clientProperties: { connection_name: `cabinet-hub ${env.instanceId}` } },
     });
-    this.manager.on('connect', () => this.logger.info({ event: 'amqp.connected' }, 'broker connected'));
+    this.manager.on('connect', ({ connection }) => {
+      batchSocketWrites((connection as unknown as { connection?: { stream?: Socket } }).connection?.stream);
+      this.logger.info({ event: 'amqp.connected' }, 'broker connected');
+    });
     this.manager.on('disconnect', ({ err }) => this.logger.warn({ event: 'amqp.disconnected', err: safeError(err) }, 'broker connection lost'));
     this.manager.on('connectFailed', ({ err }) => this.logger.warn({ event: 'amqp.connect-failed', err: safeError(err) }, 'broker connection failed'));
   }

@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     const configFile = join(tmpdir(), `${vhost}.yaml`);
     writeFileSync(
       configFile,
-      `hub: { source: urn:cabinet-hub:bench }\ntenants:\n  bench: { name: Bench }\nadapters:\n  bench-sink: { type: bench.sink }\nroutes:\n  - { tenants: [bench], types: [appeal.submitted], to: [bench-sink] }\n`,
+      `hub: { source: urn:cabinet-hub:bench }\n${process.env.BENCH_HUB_YAML ?? ""}\ntenants:\n  bench: { name: Bench }\nadapters:\n  bench-sink: { type: bench.sink }\nroutes:\n  - { tenants: [bench], types: [appeal.submitted], to: [bench-sink] }\n`,
     );
     const port = await freePort();
     const hub = spawnNode('src/main.js', { RABBITMQ_URL: url, DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: schema, CABINET_HUB_CONFIG: configFile, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'info' });
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     const figures = await measure('cabinet-hub ingress (journal on)', url, 'cabinet.in', 'appeal.submitted', 'hub.work.bench-sink', body, () => hub.pid);
     if (process.env.BENCH_METRICS) {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      process.stdout.write(text.split('\n').filter((l) => /^hub_(journal_write|ingress_wait|publish_confirm)_seconds_(bucket|sum|count)|^hub_ingress_batch_size_(sum|count)|^hub_process_cpu|^hub_nodejs_eventloop_lag_(p99|max|mean)|^hub_nodejs_gc_duration_seconds_(sum|count)|^hub_nodejs_heap_size_used/.test(l)).join('\n') + '\n');
+      process.stdout.write(text.split('\n').filter((l) => /^hub_(journal_write|ingress_wait|publish_confirm)_seconds_(bucket|sum|count)|^hub_ingress_batch_size_(sum|count)|^hub_process_cpu|^hub_nodejs_eventloop_lag_(p99|max|mean)|^hub_nodejs_gc_duration_seconds_(sum|count)|^hub_nodejs_heap_size|^hub_nodejs_external|^hub_process_resident|^hub_nodejs_heap_space_size_total/.test(l)).join('\n') + '\n');
     }
     await stop(hub);
 
