@@ -6,7 +6,8 @@ export interface Figures {
   messages: number;
   seconds: number;
   throughput: number;
-  latency?: { rate: number; count: number; p50: number; p95: number; p99: number; max: number };
+  /** Latency at fixed offered rates, one entry per fraction of the measured throughput. */
+  latency: { fraction: number; rate: number; count: number; p50: number; p95: number; p99: number; max: number }[];
   rssMb?: { peak: number; end: number };
 }
 
@@ -82,5 +83,40 @@ export function rssOf(pid: number): { peak: number; end: number } | undefined {
     return { peak: kb('VmHWM') / 1024, end: kb('VmRSS') / 1024 };
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Waits until a local RabbitMQ has finished its background work (quorum-queue WAL and segment
+ * writes after a flood keep it busy for seconds), so one phase's leftovers don't slow the next.
+ * Reads /proc for beam.smp; with a remote broker it just pauses for a few seconds.
+ */
+export async function brokerSettled(maxMs = 60_000): Promise<void> {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const beamTicks = (): number | undefined => {
+    for (const d of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+        if (stat.includes('(beam.smp)')) {
+          const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          return Number(f[11]) + Number(f[12]);
+        }
+      } catch {
+        /* process went away */
+      }
+    }
+    return undefined;
+  };
+  const until = Date.now() + maxMs;
+  let before = beamTicks();
+  if (before === undefined) return void (await new Promise((r) => setTimeout(r, 5000)));
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = beamTicks();
+    if (now === undefined) return;
+    // clock ticks are 1/100 s: under 15 ticks per second is under 15 % of one core
+    if (now - before < 15) return;
+    before = now;
   }
 }
