@@ -3,7 +3,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Options } from 'amqplib';
 import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent, ContractError, dataschemaFor, INBOUND_EVENT_TYPES, MessageRejected } from '../../contracts';
-import { HUB_CONFIG } from '../app/tokens';
+import type { Logger } from 'pino';
+import { HUB_CONFIG, LOGGER } from '../app/tokens';
 import { UNKNOWN_TENANT_ID } from '../config/hub-config.loader';
 import type { HubConfig } from '../config/hub-config.schema';
 import { ConfirmPublisher, OutgoingMessage } from '../messaging/confirm.publisher';
@@ -70,6 +71,7 @@ export class IngressPipeline {
     private readonly router: Router,
     private readonly metrics: MetricsService,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /** Validation alone (used by the HTTP ingress to answer 400 before publishing). */
@@ -140,7 +142,7 @@ export class IngressPipeline {
         bodySize: msg.body.length,
         bodyTruncated: false,
       });
-      copies[i] = routedCopies(msg.body, routes, { eventId: ev.id, journalId, tenant: ev.tenant, type: ev.type, source: ev.source });
+      copies[i] = routedCopies(msg.body, routes, { eventId: ev.id, journalId, tenant: ev.tenant, type: ev.type, source: ev.source, correlationId: ev.correlationid });
       const opening = caseOpening(ev, journalId);
       if (opening && !cases.some((c) => c.caseId === opening.caseId)) cases.push(opening);
       verdicts.push({ outcome: 'accepted', journalId, eventId: ev.id, routes, dedupeKey });
@@ -162,7 +164,7 @@ export class IngressPipeline {
       const o = byJournal.get(journalId) as OutboxEntry;
       return { outboxId: id, message: { exchange: o.exchange, routingKey: o.routingKey, options: o.properties, content: o.payload } };
     });
-    this.count(batch, final);
+    this.count(batch, final, parsed);
     return { verdicts: final, copies, outbox: published };
   }
 
@@ -182,7 +184,7 @@ export class IngressPipeline {
     for (const row of await this.journal.findAccepted([...wanted.keys()])) {
       const [first] = wanted.get(row.dedupeKey) ?? [];
       if (first === undefined) continue;
-      copies[first] = routedCopies(batch[first].body, row.routes, { eventId: row.eventId, journalId: row.id, tenant: row.tenant, type: row.type, source: row.source });
+      copies[first] = routedCopies(batch[first].body, row.routes, { eventId: row.eventId, journalId: row.id, tenant: row.tenant, type: row.type, source: row.source, correlationId: row.correlationId });
       this.metrics.recopied.inc(row.routes.length);
     }
   }
@@ -244,8 +246,17 @@ export class IngressPipeline {
     };
   }
 
-  private count(batch: InboundMessage[], verdicts: Verdict[]): void {
+  private count(batch: InboundMessage[], verdicts: Verdict[], parsed: ParseOutcome[]): void {
     verdicts.forEach((v, i) => {
+      if (v.outcome === 'rejected') {
+        const p = parsed[i];
+        const peek = p.ok ? undefined : p.peek;
+        // Ids and pointers only: reasons never quote the input, and nothing of the body is logged.
+        this.logger.info(
+          { event: 'ingress.rejected', via: batch[i].via, journalId: v.journalId, eventId: peek?.id ?? batch[i].messageId, tenant: peek?.tenant, type: peek?.type, pointers: v.errors.map((e) => e.pointer).slice(0, 10) },
+          'message rejected',
+        );
+      }
       if (v.outcome === 'accepted') {
         this.metrics.accepted.inc({ via: batch[i].via, type: 'event' });
         if (!v.routes.length) this.metrics.unroutedEvents.inc();

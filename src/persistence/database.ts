@@ -10,7 +10,7 @@ export const MIGRATIONS = [Initial1732320000000];
 const MIGRATION_LOCK = 7_141_001;
 
 /** The TypeORM data source; schema changes only through {@link MIGRATIONS}, never `synchronize`. */
-export function createDataSource(env: Pick<EnvConfig, 'databaseUrl' | 'databaseSchema'>, poolSize = 10): DataSource {
+export function createDataSource(env: Pick<EnvConfig, 'databaseUrl' | 'databaseSchema'> & { instanceId?: string }, poolSize = 10): DataSource {
   return new DataSource({
     type: 'postgres',
     url: env.databaseUrl,
@@ -19,7 +19,8 @@ export function createDataSource(env: Pick<EnvConfig, 'databaseUrl' | 'databaseS
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,
     entities: [],
-    extra: { max: poolSize, options: `-c search_path=${env.databaseSchema}`, application_name: 'cabinet-hub' },
+    // The instance id in application_name lets a DBA (and the tests) tell instances apart in pg_stat_activity.
+    extra: { max: poolSize, options: `-c search_path=${env.databaseSchema}`, application_name: `cabinet-hub ${env.instanceId ?? ''}`.trim().slice(0, 63) },
   });
 }
 

@@ -41,6 +41,7 @@ export interface AcceptedEntry {
   tenant: string;
   type: string;
   source: string;
+  correlationId?: string;
   routes: string[];
 }
 
@@ -135,11 +136,11 @@ export class JournalRepository {
 
   /** Accepted entries by de-duplication key (source + newline + id). */
   async findAccepted(dedupeKeys: string[]): Promise<AcceptedEntry[]> {
-    const rows: { id: string; dedupe_key: string; event_id: string; tenant: string; type: string; source: string; routes: string[] }[] = await this.db.query(
-      'SELECT id::text AS id, dedupe_key, event_id, tenant, type, source, routes FROM journal WHERE dedupe_key = ANY($1::text[])',
+    const rows: { id: string; dedupe_key: string; event_id: string; tenant: string; type: string; source: string; correlation_id: string | null; routes: string[] }[] = await this.db.query(
+      'SELECT id::text AS id, dedupe_key, event_id, tenant, type, source, correlation_id, routes FROM journal WHERE dedupe_key = ANY($1::text[])',
       [dedupeKeys],
     );
-    return rows.map((r) => ({ id: r.id, dedupeKey: r.dedupe_key, eventId: r.event_id, tenant: r.tenant, type: r.type, source: r.source, routes: r.routes }));
+    return rows.map((r) => ({ id: r.id, dedupeKey: r.dedupe_key, eventId: r.event_id, tenant: r.tenant, type: r.type, source: r.source, correlationId: r.correlation_id ?? undefined, routes: r.routes }));
   }
 
   /** Removes outbox rows whose messages the broker confirmed. */

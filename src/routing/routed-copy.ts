@@ -8,6 +8,8 @@ export interface RoutedCopyOrigin {
   tenant: string;
   type: string;
   source: string;
+  /** The event's correlationid, carried as the AMQP correlation_id so logs downstream can follow a case. */
+  correlationId?: string;
 }
 
 /**
@@ -19,6 +21,7 @@ export function routedCopyProperties(o: RoutedCopyOrigin): Options.Publish {
   return {
     contentType: CLOUDEVENTS_CONTENT_TYPE,
     messageId: o.eventId,
+    ...(o.correlationId ? { correlationId: o.correlationId } : {}),
     persistent: true,
     headers: { 'x-hub-journal-id': o.journalId, 'x-hub-tenant': o.tenant, 'x-hub-type': o.type, 'x-hub-source': o.source },
   };

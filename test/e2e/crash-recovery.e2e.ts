@@ -74,6 +74,22 @@ describe('crash and broker restart in the middle of a 10 000-message run', () =>
     process.stdout.write(`SIGKILL at ${atKill}/${N} journaled; repeated routed copies: ${duplicates}\n`);
   });
 
+  it('database connections cut mid-run: batches are held and retried, nothing lost or journaled twice', async () => {
+    hub = new HubProcess(space, TEST_CONFIG_YAML, 0);
+    await hub.start();
+    probe = await AmqpProbe.connect(space.amqpUrl);
+    const run = 'dbcut';
+    await probe.publishMany(events(run));
+    await eventually('a third journaled', async () => (await sql<{ n: number }>(space.schema, 'SELECT count(*)::int AS n FROM journal'))[0].n >= N / 3, 60_000, 20);
+    // Every connection the hub holds to this database is terminated, as a database restart would.
+    const cut = await sql<{ n: number }>(space.schema, `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = $1`, [`cabinet-hub ${hub.instanceId}`]);
+    expect(cut[0].n).toBeGreaterThan(0);
+    const { duplicates } = await verify(run);
+    expect(duplicates).toBeLessThanOrEqual(2000);
+    expect(hub.output).toMatch(/ingress.store-retry|journal write failed/);
+    process.stdout.write(`database cut: repeated routed copies: ${duplicates}\n`);
+  });
+
   // skip reason: restarting the broker needs rabbitmqctl on this machine (absent when RABBITMQ_URL points elsewhere).
   (canRestartBroker ? it : it.skip)('broker restart mid-run: consumers come back, nothing lost or journaled twice', async () => {
     hub = new HubProcess(space, TEST_CONFIG_YAML, 0);

@@ -13,9 +13,12 @@ const MAIN = resolve(__dirname, '../../dist/src/main.js');
 export class HubProcess {
   private child?: ChildProcess;
   output = '';
+  /** Shows in the broker's connection list and in pg_stat_activity's application_name. */
+  readonly instanceId: string;
 
   constructor(private readonly space: TestSpace, private readonly configYaml: string, private readonly port: number) {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does)`);
+    this.instanceId = `test-${space.vhost}`;
   }
 
   /** Starts the process and resolves once it logged that it is consuming. */
@@ -32,6 +35,7 @@ export class HubProcess {
         HTTP_PORT: String(this.port),
         HTTP_HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
+        HUB_INSTANCE_ID: this.instanceId,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
