@@ -1,17 +1,13 @@
-/** Jest runs TypeScript through SWC (decorator metadata on) so tests start fast. */
+/**
+ * Jest runs TypeScript through ts-jest; tsconfig's isolatedModules makes it transpile file by file
+ * (fast, decorator metadata emitted as tsc does). Type checking is `npm run build`'s job.
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/contracts', '<rootDir>/adapters', '<rootDir>/mocks', '<rootDir>/test'],
   testMatch: ['**/*.test.ts', '**/*.e2e.ts'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', {
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true },
-        target: 'es2022',
-      },
-      module: { type: 'commonjs' },
-    }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
   testTimeout: 60000,
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',

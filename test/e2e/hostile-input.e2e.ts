@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { exampleEvent } from '../../contracts';
 import { AmqpProbe } from '../helpers/amqp-probe';
 import { eventually, sql } from '../helpers/infra';
-import { startTestHub, TestHub } from '../helpers/test-hub';
+import { TestHub, useTestHub } from '../helpers/test-hub';
 
 const CT = 'application/cloudevents+json';
 
@@ -31,17 +31,12 @@ function hostileCases(): { name: string; body: Buffer; contentType?: string; rea
 }
 
 describe('hostile input: clear errors, evidence kept, valid traffic unaffected', () => {
+  const ctx = useTestHub();
   let hub: TestHub;
   let probe: AmqpProbe;
-
-  beforeAll(async () => {
-    hub = await startTestHub();
-    probe = await AmqpProbe.connect(hub.space.amqpUrl);
-  });
-  afterAll(async () => {
-    await probe?.close();
-    await hub?.close();
-    await hub?.space.cleanup();
+  beforeAll(() => {
+    hub = ctx.hub();
+    probe = ctx.probe();
   });
 
   it('rejects every hostile AMQP message with a readable reason while valid appeals keep flowing', async () => {

@@ -2,21 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { exampleEvent, validateEvent } from '../../contracts';
 import { AmqpProbe } from '../helpers/amqp-probe';
 import { eventually, sql } from '../helpers/infra';
-import { startTestHub, TestHub } from '../helpers/test-hub';
+import { TestHub, useTestHub } from '../helpers/test-hub';
 
 /** Journal, routing, rejection and de-duplication through the public AMQP and HTTP surfaces. */
 describe('ingress (real RabbitMQ + PostgreSQL)', () => {
+  const ctx = useTestHub();
   let hub: TestHub;
   let probe: AmqpProbe;
-
-  beforeAll(async () => {
-    hub = await startTestHub();
-    probe = await AmqpProbe.connect(hub.space.amqpUrl);
-  });
-  afterAll(async () => {
-    await probe?.close();
-    await hub?.close();
-    await hub?.space.cleanup();
+  beforeAll(() => {
+    hub = ctx.hub();
+    probe = ctx.probe();
   });
 
   const appeal = (overrides: Record<string, unknown> = {}) => exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo', ...overrides }) as any;

@@ -4,6 +4,7 @@ import { EnvConfig } from '../../src/config/env.config';
 import { parseHubConfig } from '../../src/config/hub-config.loader';
 import type { HubConfig } from '../../src/config/hub-config.schema';
 import { createLogger } from '../../src/logging/logger';
+import { AmqpProbe } from './amqp-probe';
 import { createVhost, databaseUrl, deleteVhost, dropSchema, rabbitUrl, uniqueName, withVhost } from './infra';
 
 /** The configuration most tests use: tenant `demo`, one adapter instance fed by submissions. */
@@ -69,4 +70,23 @@ export async function startTestHub(opts: { yaml?: string; config?: HubConfig; sp
   const config = opts.config ?? parseHubConfig(opts.yaml ?? TEST_CONFIG_YAML, 'test');
   const hub = await startHub({ env: space.env, config, logger: createLogger('debug', space.env.instanceId, sink) });
   return { ...hub, space, logs };
+}
+
+/**
+ * Registers beforeAll/afterAll that start one hub (own vhost and schema) and a portal-like AMQP
+ * client for a describe block, and tear both down. Returns accessors valid inside the tests.
+ */
+export function useTestHub(opts: { yaml?: string } = {}): { hub: () => TestHub; probe: () => AmqpProbe } {
+  let hub: TestHub | undefined;
+  let probe: AmqpProbe | undefined;
+  beforeAll(async () => {
+    hub = await startTestHub(opts);
+    probe = await AmqpProbe.connect(hub.space.amqpUrl);
+  });
+  afterAll(async () => {
+    await probe?.close();
+    await hub?.close();
+    await hub?.space.cleanup();
+  });
+  return { hub: () => hub as TestHub, probe: () => probe as AmqpProbe };
 }
