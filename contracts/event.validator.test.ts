@@ -100,6 +100,12 @@ describe('validateEvent: envelope violations', () => {
     ]);
   });
 
+  it('refuses year 0000, which RFC 3339 allows but PostgreSQL cannot store', () => {
+    expect(errorsOf(appeal((e) => (e.data.submittedAt = '0000-01-01T00:00:00Z')))).toEqual([
+      { pointer: '/data/submittedAt', reason: 'must be a date-time with a year from 1000 to 9999' },
+    ]);
+  });
+
   it('rejects an empty id and a source that is not a URI reference', () => {
     expect(
       errorsOf(

@@ -55,10 +55,17 @@ export function Text(maxLength: number, options: SchemaOptions = {}): TString {
 /**
  * An RFC 3339 timestamp with a time zone. ajv-formats' `date-time` rejects values without
  * an offset, which is what we want: the seeds warn that 1C sends local times without one.
+ * Years are limited to 1000-9999: RFC 3339 allows year 0000, which PostgreSQL (and most
+ * back offices) cannot store, and nothing the hub carries happened before then.
  * @param options extra schema options
  */
 export function Timestamp(options: SchemaOptions = {}): TString {
-  return Type.String({ format: 'date-time', ...options });
+  return Type.String({
+    format: 'date-time',
+    pattern: '^[1-9][0-9]{3}-',
+    [PATTERN_HINT_KEYWORD]: 'a date-time with a year from 1000 to 9999',
+    ...options,
+  });
 }
 
 /**

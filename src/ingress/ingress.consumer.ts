@@ -1,12 +1,15 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { PermanentError } from '../../contracts';
 import { HUB_CONFIG, LOGGER } from '../app/tokens';
 import type { HubConfig } from '../config/hub-config.schema';
 import { safeError } from '../logging/pii.mask';
 import { AmqpClient } from '../messaging/amqp.client';
 import { ConfirmPublisher } from '../messaging/confirm.publisher';
 import { Delivery, QueueConsumer } from '../messaging/queue.consumer';
-import { dlqName, EXCHANGES, INGRESS_QUEUE } from '../messaging/topology';
+import { FailureRouter } from '../messaging/failure.router';
+import { ConsumerQueueSpec, INGRESS_QUEUE } from '../messaging/topology';
+import { TopologyPlan } from '../messaging/topology.plan';
 import { MetricsService } from '../ops/metrics.service';
 import { isTransientDbError } from '../persistence/database';
 import { InboundMessage, IngressPipeline } from './ingress.pipeline';
@@ -39,6 +42,8 @@ export class IngressConsumer implements BeforeApplicationShutdown {
     private readonly amqp: AmqpClient,
     private readonly pipeline: IngressPipeline,
     private readonly publisher: ConfirmPublisher,
+    private readonly failures: FailureRouter,
+    private readonly plan: TopologyPlan,
     private readonly metrics: MetricsService,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -120,26 +125,12 @@ export class IngressConsumer implements BeforeApplicationShutdown {
     }
   }
 
+  /** A message the database refuses on its own goes to hub.ingress.dlq with the reason (the same error path as every consumer). */
   private async deadLetter(p: Pending, err: unknown): Promise<void> {
-    const props = p.delivery.msg.properties;
     const reason = safeError(err);
-    try {
-      await this.publisher.publish({
-        exchange: EXCHANGES.deadLetter,
-        routingKey: dlqName(INGRESS_QUEUE),
-        content: p.delivery.msg.content,
-        options: {
-          contentType: props.contentType,
-          messageId: props.messageId,
-          headers: { ...props.headers, 'x-hub-error': `${reason.name}${reason.code ? ` ${reason.code}` : ''}: ${reason.message}`, 'x-hub-error-class': 'permanent', 'x-hub-failed-at': new Date().toISOString(), 'x-hub-consumer': INGRESS_QUEUE },
-        },
-      });
-      this.metrics.deadLettered.inc({ queue: INGRESS_QUEUE });
-      this.logger.error({ event: 'ingress.dead-lettered', err: reason }, 'message could not be journaled; moved to the dead-letter queue');
-      p.delivery.ack();
-    } catch {
-      p.delivery.requeue();
-    }
+    const spec = this.plan.consumers().find((c) => c.queue === INGRESS_QUEUE) as ConsumerQueueSpec;
+    await this.failures.fail(p.delivery, spec, new PermanentError(`journal write refused${reason.code ? ` (${reason.code})` : ''}: ${reason.message}`));
+    this.logger.error({ event: 'ingress.dead-lettered', err: reason }, 'message could not be journaled; moved to the dead-letter queue');
   }
 
   /** Graceful shutdown: stop deliveries, finish every batch already delivered, then let channels close. */

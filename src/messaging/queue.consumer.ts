@@ -39,6 +39,9 @@ export class Delivery {
   }
 }
 
+/** Pause between the last ack and closing the channel on a graceful stop (see close()). */
+const ACK_SETTLE_MS = 500;
+
 /** A running consumer on its own channel, re-subscribed after every reconnect. */
 export class QueueConsumer {
   private wrapper?: ChannelWrapper;
@@ -83,10 +86,15 @@ export class QueueConsumer {
 
   async close(): Promise<void> {
     const cur = this.current;
-    // A round trip on the same channel before closing it: without it RabbitMQ returned messages
-    // whose acks were sent just before the close (seen on quorum queues: ~200 of a drained batch
-    // came back and were redelivered). The reply means the broker has handled every earlier ack.
-    if (cur?.live) await cur.channel.checkQueue(this.queue).catch(() => undefined);
+    // Acks sent just before a channel closes can be ignored by quorum queues
+    // (rabbitmq/rabbitmq-server#10327): those messages come back redelivered, are recognised as
+    // duplicates and cost nothing but a repeated routed copy. To make that rare on a graceful
+    // stop: one round trip on the channel (the broker has read every earlier ack), then a short
+    // pause for the queue to apply them.
+    if (cur?.live) {
+      await cur.channel.checkQueue(this.queue).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, ACK_SETTLE_MS));
+    }
     await this.wrapper?.close().catch(() => undefined);
   }
 }

@@ -56,14 +56,21 @@ describe('hub instances, shutdown and the outbox relay', () => {
     expect(afterStop).toBeLessThan(5000);
     // Everything acked is journaled and its copies published: nothing is left half-done.
     expect((await sql<{ n: number }>(space.schema, 'SELECT count(*)::int AS n FROM outbox'))[0].n).toBe(0);
-    // The queue's count settles a moment after the connection closes (quorum queue bookkeeping).
-    await eventually('unjournaled messages back in the queue', async () => (await probe.messageCount('hub.ingress')) === 5000 - afterStop, 10000, 100);
+    // Every message not journaled is back in the queue. (A few journaled ones may be back too:
+    // quorum queues can ignore acks sent just before a channel closes, rabbitmq-server#10327;
+    // they are recognised as duplicates below.)
+    await eventually('unjournaled messages back in the queue', async () => (await probe.messageCount('hub.ingress')) >= 5000 - afterStop, 10000, 100);
 
     hubs.push(await startTestHub({ space }));
     await eventually('all journaled', async () => (await count(space.schema)) === 5000, 60000, 100);
+    const journal = await sql<{ n: number }>(space.schema, `SELECT count(DISTINCT event_id)::int AS n FROM journal WHERE status = 'accepted'`);
+    expect(journal[0].n).toBe(5000);
     const routed = await probe.drain('hub.work.edms-test', 500);
-    expect(new Set(routed.map((m) => m.properties.messageId)).size).toBe(5000);
-    expect(routed).toHaveLength(5000);
+    const journalIds = new Map<string, Set<string>>();
+    for (const m of routed) journalIds.set(String(m.properties.messageId), (journalIds.get(String(m.properties.messageId)) ?? new Set()).add(String(m.properties.headers?.['x-hub-journal-id'])));
+    expect(journalIds.size).toBe(5000);
+    for (const ids of journalIds.values()) expect(ids.size).toBe(1);
+    process.stdout.write(`graceful stop at ${afterStop}/5000: repeated routed copies ${routed.length - 5000}\n`);
   });
 
   it('the relay publishes outbox rows an instance left behind', async () => {

@@ -106,6 +106,28 @@ describe('ingress (real RabbitMQ + PostgreSQL)', () => {
     expect(row).toEqual({ via: 'http', status: 'rejected' });
   });
 
+  it('dead-letters a message the database refuses, with the reason, while its batch-mates are journaled', async () => {
+    // Fault injection: the database refuses one specific row, as a corrupt or unexpected value would.
+    await sql(hub.space.schema, `ALTER TABLE journal ADD CONSTRAINT test_poison CHECK (event_id IS DISTINCT FROM 'poison-1')`);
+    try {
+      const good = [appeal(), appeal(), appeal()];
+      const poison = appeal({ id: 'poison-1' });
+      await probe.publishMany([good[0], poison, good[1], good[2]]);
+      const [dead] = await eventually('dead letter', async () => {
+        const got = await probe.drain('hub.ingress.dlq', 100);
+        return got.length ? got : undefined;
+      });
+      expect(dead.properties.messageId).toBe('poison-1');
+      expect(dead.properties.headers).toMatchObject({ 'x-hub-error-class': 'permanent', 'x-hub-consumer': 'hub.ingress', 'x-hub-attempts': 1 });
+      expect(String(dead.properties.headers?.['x-hub-error'])).toMatch(/journal write refused \(23514\)/);
+      expect(dead.json()).toEqual(poison);
+      const ids = good.map((e) => e.id);
+      await eventually('batch-mates journaled', async () => (await sql<any>(hub.space.schema, `SELECT count(*)::int AS n FROM journal WHERE event_id = ANY($1)`, [ids]))[0].n === 3);
+    } finally {
+      await sql(hub.space.schema, 'ALTER TABLE journal DROP CONSTRAINT test_poison');
+    }
+  });
+
   it('exposes health and Prometheus metrics', async () => {
     const health = await fetch(`${hub.url}/health`);
     expect(health.status).toBe(200);
