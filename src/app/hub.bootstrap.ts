@@ -10,9 +10,9 @@ import { DEMO_CONFIG_PATH, loadHubConfig } from '../config/hub-config.loader';
 import type { HubConfig } from '../config/hub-config.schema';
 import { HttpIngressController } from '../ingress/http-ingress.controller';
 import { IngressConsumer } from '../ingress/ingress.consumer';
-import { createLogger } from '../logging/logger';
+import { createLogger } from '../logging/logger.factory';
 import { NestPinoLogger } from '../logging/nest-logger.adapter';
-import { createDataSource, migrate } from '../persistence/database';
+import { createDataSource, migrate } from '../persistence/database.setup';
 import { HubModule } from './hub.module';
 
 /** A started hub. */

@@ -16,8 +16,8 @@ import { OutboxCompleter } from '../outbox/outbox.completer';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { JournalRepository } from '../persistence/journal.repository';
 import { OutboxRepository } from '../persistence/outbox.repository';
-import { Router } from '../routing/router';
-import { ENV_CONFIG, HUB_CONFIG, LOGGER } from './tokens';
+import { Router } from '../routing/event.router';
+import { ENV_CONFIG, HUB_CONFIG, LOGGER } from './injection.tokens';
 
 /** What the hub module is built from: validated configuration, the logger and a ready data source. */
 export interface HubModuleOptions {

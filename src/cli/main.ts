@@ -4,7 +4,7 @@ import { startHub } from '../app/hub.bootstrap';
 import { ConfigError } from '../config/config.errors';
 import { loadEnvConfig } from '../config/env.config';
 import { DEMO_CONFIG_PATH, loadHubConfig } from '../config/hub-config.loader';
-import { migrate } from '../persistence/database';
+import { migrate } from '../persistence/database.setup';
 
 const USAGE = `Usage:
   cabinet-hub start                      run the hub (configuration from CABINET_HUB_CONFIG, else the bundled demo)

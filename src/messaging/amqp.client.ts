@@ -4,7 +4,7 @@ import type { Channel, ConfirmChannel } from 'amqplib';
 import type { Logger } from 'pino';
 import type { Socket } from 'node:net';
 import { batchSocketWrites } from '../app/socket.batching';
-import { ENV_CONFIG, LOGGER } from '../app/tokens';
+import { ENV_CONFIG, LOGGER } from '../app/injection.tokens';
 import type { EnvConfig } from '../config/env.config';
 import { safeError } from '../logging/pii.mask';
 

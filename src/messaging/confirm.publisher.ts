@@ -3,7 +3,7 @@ import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, Options } from 'amqplib';
 import { MetricsService } from '../ops/metrics.service';
 import { AmqpClient } from './amqp.client';
-import { declareTopology } from './topology';
+import { declareTopology } from './topology.declaration';
 import { TopologyPlan } from './topology.plan';
 
 /** One message to publish. */

@@ -5,7 +5,7 @@ import { safeError } from '../logging/pii.mask';
 import { MetricsService } from '../ops/metrics.service';
 import { ConfirmPublisher } from './confirm.publisher';
 import { Delivery } from './queue.consumer';
-import { ConsumerQueueSpec, dlqName, EXCHANGES, retryQueueName } from './topology';
+import { ConsumerQueueSpec, dlqName, EXCHANGES, retryQueueName } from './topology.declaration';
 
 /** Header counting deliveries through the retry queues (1 on the first delivery). */
 export const ATTEMPT_HEADER = 'x-hub-attempt';

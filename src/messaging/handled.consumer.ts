@@ -5,7 +5,7 @@ import { MetricsService } from '../ops/metrics.service';
 import { AmqpClient } from './amqp.client';
 import { FailureRouter } from './failure.router';
 import { Delivery, QueueConsumer } from './queue.consumer';
-import { ConsumerQueueSpec } from './topology';
+import { ConsumerQueueSpec } from './topology.declaration';
 
 /** Does the work for one message; throws TransientError / PermanentError (from contracts) on failure. */
 export type MessageHandler = (msg: ConsumeMessage) => Promise<void>;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { HUB_CONFIG } from '../app/tokens';
+import { HUB_CONFIG } from '../app/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
-import { ConsumerQueueSpec, EXCHANGES, INGRESS_QUEUE, workQueueName } from './topology';
+import { ConsumerQueueSpec, EXCHANGES, INGRESS_QUEUE, workQueueName } from './topology.declaration';
 
 /** Turns the configuration into the list of consumer queues the topology declares. */
 @Injectable()

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { ENV_CONFIG, HUB_CONFIG, LOGGER } from '../app/tokens';
+import { ENV_CONFIG, HUB_CONFIG, LOGGER } from '../app/injection.tokens';
 import type { EnvConfig } from '../config/env.config';
 import type { HubConfig } from '../config/hub-config.schema';
 import { safeError } from '../logging/pii.mask';

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { exampleEvent } from '../../contracts';
-import { createVhost, databaseUrl, deleteVhost, dropSchema, rabbitUrl, uniqueName, withVhost } from '../helpers/infra';
+import { createVhost, databaseUrl, deleteVhost, dropSchema, rabbitUrl, uniqueName, withVhost } from '../helpers/infra.helper';
 import { brokerSettled, collect, Figures, open, percentile, publishFlood, publishPaced, rssOf, waitFor } from './bench.kit';
 
 /**

@@ -1,9 +1,9 @@
 import { exampleEvent } from '../../contracts';
 import { MetricsService } from '../../src/ops/metrics.service';
 import { OutboxRelay } from '../../src/outbox/outbox.relay';
-import { AmqpProbe } from '../helpers/amqp-probe';
-import { eventually, sql } from '../helpers/infra';
-import { createTestSpace, startTestHub, TestHub, TestSpace } from '../helpers/test-hub';
+import { AmqpProbe } from '../helpers/amqp-probe.client';
+import { eventually, sql } from '../helpers/infra.helper';
+import { createTestSpace, startTestHub, TestHub, TestSpace } from '../helpers/test-hub.helper';
 
 const template = JSON.stringify({ ...exampleEvent('appeal.submitted'), id: '__ID__', tenant: 'demo' });
 const events = (run: string, n: number) => Array.from({ length: n }, (_, i) => JSON.parse(template.replace('__ID__', `${run}-${i}`)) as { id: string; type: string });

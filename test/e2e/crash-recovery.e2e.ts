@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { exampleEvent } from '../../contracts';
-import { AmqpProbe, Received } from '../helpers/amqp-probe';
-import { HubProcess } from '../helpers/hub-process';
-import { eventually, sql } from '../helpers/infra';
-import { createTestSpace, TEST_CONFIG_YAML, TestSpace } from '../helpers/test-hub';
+import { AmqpProbe, Received } from '../helpers/amqp-probe.client';
+import { HubProcess } from '../helpers/hub-process.runner';
+import { eventually, sql } from '../helpers/infra.helper';
+import { createTestSpace, TEST_CONFIG_YAML, TestSpace } from '../helpers/test-hub.helper';
 
 const N = 10_000;
 const template = JSON.stringify({ ...exampleEvent('appeal.submitted'), id: '__ID__', tenant: 'demo' });

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { exampleEvent } from '../../contracts';
-import { AmqpProbe } from '../helpers/amqp-probe';
-import { eventually, sql } from '../helpers/infra';
-import { TestHub, useTestHub } from '../helpers/test-hub';
+import { AmqpProbe } from '../helpers/amqp-probe.client';
+import { eventually, sql } from '../helpers/infra.helper';
+import { TestHub, useTestHub } from '../helpers/test-hub.helper';
 
 const CT = 'application/cloudevents+json';
 

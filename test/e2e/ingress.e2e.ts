@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { exampleEvent, validateEvent } from '../../contracts';
-import { AmqpProbe } from '../helpers/amqp-probe';
-import { eventually, sql } from '../helpers/infra';
-import { TestHub, useTestHub } from '../helpers/test-hub';
+import { AmqpProbe } from '../helpers/amqp-probe.client';
+import { eventually, sql } from '../helpers/infra.helper';
+import { TestHub, useTestHub } from '../helpers/test-hub.helper';
 
 /** Journal, routing, rejection and de-duplication through the public AMQP and HTTP surfaces. */
 describe('ingress (real RabbitMQ + PostgreSQL)', () => {

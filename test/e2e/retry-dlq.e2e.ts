@@ -3,13 +3,13 @@ import { exampleEvent, PermanentError, TransientError } from '../../contracts';
 import { AmqpClient } from '../../src/messaging/amqp.client';
 import { attemptOf, FailureRouter } from '../../src/messaging/failure.router';
 import { HandledConsumer } from '../../src/messaging/handled.consumer';
-import { workQueueName } from '../../src/messaging/topology';
+import { workQueueName } from '../../src/messaging/topology.declaration';
 import { TopologyPlan } from '../../src/messaging/topology.plan';
 import { MetricsService } from '../../src/ops/metrics.service';
-import { createLogger } from '../../src/logging/logger';
-import { AmqpProbe } from '../helpers/amqp-probe';
-import { eventually } from '../helpers/infra';
-import { startTestHub, TEST_CONFIG_YAML, TestHub } from '../helpers/test-hub';
+import { createLogger } from '../../src/logging/logger.factory';
+import { AmqpProbe } from '../helpers/amqp-probe.client';
+import { eventually } from '../helpers/infra.helper';
+import { startTestHub, TEST_CONFIG_YAML, TestHub } from '../helpers/test-hub.helper';
 
 /** The consumer error path on a real broker: delay queues with backoff, DLQ with the reason. */
 describe('retry with backoff and dead-letter queues', () => {

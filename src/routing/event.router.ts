@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CloudEvent } from '../../contracts';
-import { HUB_CONFIG } from '../app/tokens';
+import { HUB_CONFIG } from '../app/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
 
 /** Does a route's type pattern (`appeal.submitted`, `appeal.*`, `*`) match an event type? */

@@ -3,9 +3,9 @@ import { startHub, RunningHub } from '../../src/app/hub.bootstrap';
 import { EnvConfig } from '../../src/config/env.config';
 import { parseHubConfig } from '../../src/config/hub-config.loader';
 import type { HubConfig } from '../../src/config/hub-config.schema';
-import { createLogger } from '../../src/logging/logger';
-import { AmqpProbe } from './amqp-probe';
-import { createVhost, databaseUrl, deleteVhost, dropSchema, rabbitUrl, uniqueName, withVhost } from './infra';
+import { createLogger } from '../../src/logging/logger.factory';
+import { AmqpProbe } from './amqp-probe.client';
+import { createVhost, databaseUrl, deleteVhost, dropSchema, rabbitUrl, uniqueName, withVhost } from './infra.helper';
 
 /** The configuration most tests use: tenant `demo`, one adapter instance fed by submissions. */
 export const TEST_CONFIG_YAML = `

@@ -1,5 +1,5 @@
 import type { HubConfig } from '../config/hub-config.schema';
-import { Router, typeMatches } from './router';
+import { Router, typeMatches } from './event.router';
 
 function routerWith(routes: { tenants: string[]; types: string[]; to: string[] }[]): Router {
   const config = { routes: routes.map((r, i) => ({ name: `route-${i}`, ...r })) } as unknown as HubConfig;

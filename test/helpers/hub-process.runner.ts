@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { TestSpace } from './test-hub';
+import type { TestSpace } from './test-hub.helper';
 
 const MAIN = resolve(__dirname, '../../dist/src/main.js');
 

@@ -1,4 +1,4 @@
-import { dlqName, retryQueueName, workQueueName } from './topology';
+import { dlqName, retryQueueName, workQueueName } from './topology.declaration';
 
 describe('topology', () => {
   it('names the work queue of an adapter instance', () => {
