@@ -115,3 +115,16 @@ export {
 } from './validation/event.validator';
 export { exampleEvent } from './examples/event.examples';
 export { type FailureClass, PermanentError, TransientError, failureClassOf } from './errors/adapter.errors';
+export {
+  SECRET_KEYWORD,
+  defineAdapter,
+  type Adapter,
+  type AdapterContext,
+  type AdapterDefinition,
+  type AdapterLogger,
+  type Capability,
+  type HandleOutcome,
+  type PollOutcome,
+  type ProbeResult,
+  type ResultEvent,
+} from './adapter/adapter.contract';

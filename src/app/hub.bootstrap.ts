@@ -5,6 +5,9 @@ import express from 'express';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { batchSocketWrites } from './socket.batching';
+import { ADAPTERS } from '../../adapters';
+import { checkAdapterInstances } from '../adapter-host/adapter.registry';
+import { ConfigError } from '../config/config.errors';
 import { EnvConfig } from '../config/env.config';
 import { DEMO_CONFIG_PATH, loadHubConfig } from '../config/hub-config.loader';
 import type { HubConfig } from '../config/hub-config.schema';
@@ -36,6 +39,8 @@ export interface StartOptions {
 export async function startHub({ env, config, logger }: StartOptions): Promise<RunningHub> {
   const log = logger ?? createLogger(env.logLevel, env.instanceId);
   const hubConfig = config ?? loadHubConfig(env.configFile ?? DEMO_CONFIG_PATH);
+  const adapterIssues = checkAdapterInstances(hubConfig, ADAPTERS);
+  if (adapterIssues.length) throw new ConfigError(adapterIssues, env.configFile ?? 'configuration');
   if (!env.configFile && !config) log.warn({ event: 'config.demo', file: DEMO_CONFIG_PATH }, 'no CABINET_HUB_CONFIG given: running on the bundled demo configuration');
 
   const applied = await migrate(env);

@@ -17,7 +17,7 @@ tenants:
   demo: { name: Demo }
   lviv: { name: Lviv }
 adapters:
-  edms: { type: edms.x, config: { baseUrl: http://edms.example } }
+  edms: { type: edms.x, enabled: false, config: { baseUrl: http://edms.example } }
 routes:
   - tenants: ['*']
     types: [appeal.*]
@@ -77,6 +77,15 @@ describe('cli/main', () => {
     expect(err).toContain('/routes/0/tenants/1: tenant "lviv" is not declared');
     expect(err).toContain('/adapters/edms/config/password: secrets must not be written in the file');
     expect(err).not.toContain('hunter2');
+  });
+
+  it('config validate: an enabled instance of an adapter type that is not installed is an error', async () => {
+    const path = file('uninstalled.yaml', GOOD.replace('enabled: false', 'enabled: true'));
+
+    const { code, err } = await run(['config', 'validate', path]);
+
+    expect(code).toBe(1);
+    expect(err).toContain('/adapters/edms/type: no adapter of type "edms.x" is installed');
   });
 
   it('config validate <file that does not exist>: exits 1 and says the file cannot be read', async () => {

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import { ADAPTERS } from '../../adapters';
+import { checkAdapterInstances } from '../adapter-host/adapter.registry';
 import { startHub } from '../app/hub.bootstrap';
 import { ConfigError } from '../config/config.errors';
 import { loadEnvConfig } from '../config/env.config';
@@ -18,6 +20,8 @@ export async function runCli(args: string[], out: (s: string) => void = (s) => p
     if (cmd === 'config' && sub === 'validate') {
       const path = file ?? DEMO_CONFIG_PATH;
       const cfg = loadHubConfig(path);
+      const adapterIssues = checkAdapterInstances(cfg, ADAPTERS);
+      if (adapterIssues.length) throw new ConfigError(adapterIssues, path);
       out(`${path}: OK (${Object.keys(cfg.tenants).length} tenant(s), ${Object.keys(cfg.adapters).length} adapter instance(s), ${cfg.routes.length} route(s))\n`);
       return 0;
     }

@@ -431,7 +431,7 @@ adapters:
       const cfg = loadHubConfig(DEMO_CONFIG_PATH, {});
 
       expect(Object.keys(cfg.tenants)).toEqual(['demo']);
-      expect(cfg.adapters['edms-demo']).toMatchObject({ type: 'edms.1c-docflow', enabled: true });
+      expect(cfg.adapters['edms-demo']).toMatchObject({ type: 'edms.1c-docflow', enabled: false });
       expect(cfg.routes).toEqual([
         {
           name: 'submissions-to-edms',

@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     const configFile = join(tmpdir(), `${vhost}.yaml`);
     writeFileSync(
       configFile,
-      `hub: { source: urn:cabinet-hub:bench }\n${process.env.BENCH_HUB_YAML ?? ""}\ntenants:\n  bench: { name: Bench }\nadapters:\n  bench-sink: { type: bench.sink }\nroutes:\n  - { tenants: [bench], types: [appeal.submitted], to: [bench-sink] }\n`,
+      `hub: { source: urn:cabinet-hub:bench }\n${process.env.BENCH_HUB_YAML ?? ""}\ntenants:\n  bench: { name: Bench }\nadapters:\n  bench-sink: { type: bench.sink, enabled: false }\nroutes:\n  - { tenants: [bench], types: [appeal.submitted], to: [bench-sink] }\n`,
     );
     const port = await freePort();
     const hub = spawnNode('src/main.js', { RABBITMQ_URL: url, DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: schema, CABINET_HUB_CONFIG: configFile, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'info' });

@@ -16,7 +16,7 @@ tenants:
   demo: { name: Demo }
   other: { name: Other }
 adapters:
-  edms-test: { type: edms.1c-docflow }
+  edms-test: { type: edms.1c-docflow, enabled: false }
 routes:
   - tenants: ['*']
     types: [appeal.submitted, application.submitted]
