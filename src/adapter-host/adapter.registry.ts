@@ -2,7 +2,9 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import type { AdapterDefinition } from '../../contracts';
 import type { ConfigIssue } from '../config/config.errors';
-import type { HubConfig } from '../config/hub-config.schema';
+
+/** The part of the configuration the registry looks at. */
+type Instances = { adapters: Record<string, { type: string; enabled: boolean; config: Record<string, unknown> }> };
 
 const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
 
@@ -12,7 +14,7 @@ const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
  * instance may name a type that is not installed yet: its work queue exists and keeps what is
  * routed to it until it is enabled.
  */
-export function checkAdapterInstances(config: Pick<HubConfig, 'adapters'>, definitions: readonly AdapterDefinition[]): ConfigIssue[] {
+export function checkAdapterInstances(config: Instances, definitions: readonly AdapterDefinition[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const byType = new Map(definitions.map((d) => [d.type, d]));
   for (const [id, instance] of Object.entries(config.adapters)) {
@@ -36,7 +38,7 @@ export function checkAdapterInstances(config: Pick<HubConfig, 'adapters'>, defin
 }
 
 /** Definitions of the enabled instances, by instance id (after {@link checkAdapterInstances} passed). */
-export function enabledAdapters(config: Pick<HubConfig, 'adapters'>, definitions: readonly AdapterDefinition[]): Map<string, AdapterDefinition> {
+export function enabledAdapters(config: Instances, definitions: readonly AdapterDefinition[]): Map<string, AdapterDefinition> {
   const out = new Map<string, AdapterDefinition>();
   for (const [id, instance] of Object.entries(config.adapters)) {
     const definition = definitions.find((d) => d.type === instance.type);

@@ -6,6 +6,8 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { batchSocketWrites } from './socket.batching';
 import { ADAPTERS } from '../../adapters';
+import type { AdapterDefinition } from '../../contracts';
+import { AdapterRunner } from '../adapter-host/adapter.runner';
 import { checkAdapterInstances } from '../adapter-host/adapter.registry';
 import { ConfigError } from '../config/config.errors';
 import { EnvConfig } from '../config/env.config';
@@ -33,13 +35,15 @@ export interface StartOptions {
   env: EnvConfig;
   config?: HubConfig;
   logger?: Logger;
+  /** Installed adapters; defaults to adapters/index.ts (tests pass fakes). */
+  adapters?: readonly AdapterDefinition[];
 }
 
 /** Validates configuration, migrates the database, starts HTTP and the consumers. */
-export async function startHub({ env, config, logger }: StartOptions): Promise<RunningHub> {
+export async function startHub({ env, config, logger, adapters = ADAPTERS }: StartOptions): Promise<RunningHub> {
   const log = logger ?? createLogger(env.logLevel, env.instanceId);
   const hubConfig = config ?? loadHubConfig(env.configFile ?? DEMO_CONFIG_PATH);
-  const adapterIssues = checkAdapterInstances(hubConfig, ADAPTERS);
+  const adapterIssues = checkAdapterInstances(hubConfig, adapters);
   if (adapterIssues.length) throw new ConfigError(adapterIssues, env.configFile ?? 'configuration');
   if (!env.configFile && !config) log.warn({ event: 'config.demo', file: DEMO_CONFIG_PATH }, 'no CABINET_HUB_CONFIG given: running on the bundled demo configuration');
 
@@ -50,7 +54,7 @@ export async function startHub({ env, config, logger }: StartOptions): Promise<R
   const pool = (dataSource.driver as unknown as { master?: { on(e: 'connect', cb: (c: { connection?: { stream?: Socket } }) => void): void } }).master;
   pool?.on('connect', (client) => batchSocketWrites(client.connection?.stream));
 
-  const app = await NestFactory.create<NestExpressApplication>(HubModule.forRoot({ env, config: hubConfig, logger: log, dataSource }), {
+  const app = await NestFactory.create<NestExpressApplication>(HubModule.forRoot({ env, config: hubConfig, logger: log, dataSource, adapters }), {
     bodyParser: false,
     logger: new NestPinoLogger(log),
   });
@@ -65,6 +69,7 @@ export async function startHub({ env, config, logger }: StartOptions): Promise<R
   );
   await app.listen(env.httpPort, env.httpHost);
   await app.get(IngressConsumer).start();
+  await app.get(AdapterRunner).start();
 
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;

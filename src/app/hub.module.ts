@@ -1,5 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
+import type { AdapterDefinition } from '../../contracts';
+import { AdapterRunner } from '../adapter-host/adapter.runner';
+import { AttemptRepository } from '../adapter-host/attempt.repository';
+import { CaseStateService } from '../cases/case-state.service';
 import { DataSource } from 'typeorm';
 import type { EnvConfig } from '../config/env.config';
 import type { HubConfig } from '../config/hub-config.schema';
@@ -17,11 +21,12 @@ import { OutboxRelay } from '../outbox/outbox.relay';
 import { JournalRepository } from '../persistence/journal.repository';
 import { OutboxRepository } from '../persistence/outbox.repository';
 import { Router } from '../routing/event.router';
-import { ENV_CONFIG, HUB_CONFIG, LOGGER } from './injection.tokens';
+import { ADAPTER_DEFINITIONS, ENV_CONFIG, HUB_CONFIG, LOGGER } from './injection.tokens';
 
 /** What the hub module is built from: validated configuration, the logger and a ready data source. */
 export interface HubModuleOptions {
   env: EnvConfig;
+  adapters: readonly AdapterDefinition[];
   config: HubConfig;
   logger: Logger;
   dataSource: DataSource;
@@ -42,6 +47,10 @@ export class HubModule {
         { provide: HUB_CONFIG, useValue: o.config },
         { provide: LOGGER, useValue: o.logger },
         { provide: DataSource, useValue: o.dataSource },
+        { provide: ADAPTER_DEFINITIONS, useValue: o.adapters },
+        CaseStateService,
+        AttemptRepository,
+        AdapterRunner,
         MetricsService,
         AmqpClient,
         TopologyPlan,

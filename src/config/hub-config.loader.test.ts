@@ -54,7 +54,7 @@ routes:
         {},
       );
 
-      expect(cfg.adapters.edms).toEqual({ type: 'edms.1c-docflow', enabled: true, config: {} });
+      expect(cfg.adapters.edms).toEqual({ type: 'edms.1c-docflow', enabled: true, config: {}, runner: { concurrency: 8, timeoutMs: 45000, ratePerSecond: undefined, breakerFailures: 5, breakerOpenMs: 30000, pollIntervalMs: 5000 } });
       expect(cfg.routes).toEqual([{ name: 'route-0', tenants: ['demo'], types: ['appeal.*'], to: ['edms'] }]);
     });
 

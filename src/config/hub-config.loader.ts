@@ -102,6 +102,14 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
       type: a?.type,
       enabled: a?.enabled ?? true,
       config: resolveSecrets(isObject(a?.config) ? a.config : {}, `/adapters/${id}/config`, issues, resolveSecret) as Record<string, unknown>,
+      runner: {
+        concurrency: a?.runner?.concurrency ?? 8,
+        timeoutMs: a?.runner?.timeoutMs ?? 45_000,
+        ratePerSecond: a?.runner?.ratePerSecond,
+        breakerFailures: a?.runner?.breakerFailures ?? 5,
+        breakerOpenMs: a?.runner?.breakerOpenMs ?? 30_000,
+        pollIntervalMs: a?.runner?.pollIntervalMs ?? 5_000,
+      },
     };
   }
   if (issues.length) throw new ConfigError(dedupe(issues), origin);

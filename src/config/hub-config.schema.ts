@@ -19,10 +19,24 @@ const Tenant = Type.Object(
   { additionalProperties: false },
 );
 
+/** How the hub runs an adapter instance: parallelism, call timeout, rate limit, circuit breaker. */
+const Runner = Type.Object(
+  {
+    concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 256 })),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600000 })),
+    ratePerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100000 })),
+    breakerFailures: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    breakerOpenMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3600000 })),
+    pollIntervalMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3600000 })),
+  },
+  { additionalProperties: false },
+);
+
 const AdapterInstance = Type.Object(
   {
     type: AdapterType,
     enabled: Type.Optional(Type.Boolean()),
+    runner: Type.Optional(Runner),
     /** Adapter-specific settings; validated by the adapter's own schema when the adapter is loaded. */
     config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },
@@ -100,6 +114,17 @@ export interface HubConfig {
   outbox: { relayIntervalMs: number; graceMs: number; batchSize: number };
   retry: { delaysMs: number[]; jitter: number };
   tenants: Record<string, { name: string; locale: 'uk' | 'ru' | 'en'; ingressTokens: string[] }>;
-  adapters: Record<string, { type: string; enabled: boolean; config: Record<string, unknown> }>;
+  adapters: Record<string, { type: string; enabled: boolean; config: Record<string, unknown>; runner: RunnerSettings }>;
   routes: { name: string; tenants: string[]; types: string[]; to: string[] }[];
+}
+
+/** Resolved runner settings of an adapter instance. */
+export interface RunnerSettings {
+  concurrency: number;
+  timeoutMs: number;
+  ratePerSecond?: number;
+  breakerFailures: number;
+  breakerOpenMs: number;
+  /** For adapters that poll (systems without callbacks). */
+  pollIntervalMs: number;
 }

@@ -69,7 +69,7 @@ export class IngressConsumer implements BeforeApplicationShutdown {
       const batch = this.pending.splice(0, this.config.ingress.maxBatch);
       this.inFlight++;
       this.run(batch)
-        .catch((e) => this.logger.error({ event: 'ingress.batch-failed', err: safeError(e) }, 'ingress batch failed'))
+        .catch((e) => this.logger.error({ event: 'ingress.batch-failed', error: safeError(e) }, 'ingress batch failed'))
         .finally(() => {
           this.inFlight--;
           this.pump();
@@ -105,7 +105,7 @@ export class IngressConsumer implements BeforeApplicationShutdown {
       } catch (e) {
         if (isTransientDbError(e)) {
           this.metrics.storeRetries.inc();
-          if (attempt % 10 === 0) this.logger.warn({ event: 'ingress.store-retry', attempt, err: safeError(e) }, 'journal write failed; holding the batch and retrying');
+          if (attempt % 10 === 0) this.logger.warn({ event: 'ingress.store-retry', attempt, error: safeError(e) }, 'journal write failed; holding the batch and retrying');
           if (this.stopping && attempt >= 3) {
             // Shutting down with the database away: give the messages back rather than hang.
             batch.forEach((p) => p.delivery.requeue());

@@ -49,7 +49,7 @@ describe('pii.mask', () => {
 
       const safe = safeError(pgError);
 
-      expect(safe).toEqual({ name: 'Error', code: '23505', message: 'duplicate key value violates unique constraint "appeal_email_key"' });
+      expect(safe).toEqual({ kind: 'Error', code: '23505', message: 'duplicate key value violates unique constraint "appeal_email_key"' });
       expect(JSON.stringify(safe)).not.toContain('olena');
     });
 
@@ -59,7 +59,7 @@ describe('pii.mask', () => {
       }
 
       expect(safeError(new DeliveryError('no mailbox olena@example.com, phone +380 67 123 45 67'))).toEqual({
-        name: 'DeliveryError',
+        kind: 'DeliveryError',
         code: undefined,
         message: 'no mailbox [email], phone [phone]',
       });
@@ -74,8 +74,8 @@ describe('pii.mask', () => {
     });
 
     it('describes a thrown non-Error value, masked', () => {
-      expect(safeError('failed for olena@example.com')).toEqual({ name: 'NonError', message: 'failed for [email]' });
-      expect(safeError(undefined)).toEqual({ name: 'NonError', message: 'undefined' });
+      expect(safeError('failed for olena@example.com')).toEqual({ kind: 'NonError', message: 'failed for [email]' });
+      expect(safeError(undefined)).toEqual({ kind: 'NonError', message: 'undefined' });
     });
   });
 });

@@ -14,11 +14,20 @@ export function maskPii(text: string): string {
   return text.replace(EMAIL, '[email]').replace(PHONE, (m) => (NOT_PHONE.test(m.trim()) ? m : '[phone]'));
 }
 
-/** Log-safe view of an error: class, code and masked message; never `detail`, which PostgreSQL fills with row values. */
-export function safeError(err: unknown): { name: string; code?: string; message: string } {
+/**
+ * Log-safe view of an error: its class (`kind`, not `name`, which log redaction treats as a
+ * person's name), code and masked message; never `detail`, which PostgreSQL fills with row values.
+ */
+export function safeError(err: unknown): { kind: string; code?: string; message: string } {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
-    return { name: err.name, code: typeof code === 'string' ? code : undefined, message: maskPii(err.message).slice(0, 500) };
+    return { kind: err.name, code: typeof code === 'string' ? code : undefined, message: maskPii(err.message).slice(0, 500) };
   }
-  return { name: 'NonError', message: maskPii(String(err)).slice(0, 500) };
+  return { kind: 'NonError', message: maskPii(String(err)).slice(0, 500) };
+}
+
+/** One-line description of an error for headers and journals: `Kind CODE: message`, masked. */
+export function errorLine(err: unknown): string {
+  const s = safeError(err);
+  return `${s.kind}${s.code ? ` ${s.code}` : ''}: ${s.message}`;
 }

@@ -29,8 +29,8 @@ export class AmqpClient implements OnApplicationShutdown {
       batchSocketWrites((connection as unknown as { connection?: { stream?: Socket } }).connection?.stream);
       this.logger.info({ event: 'amqp.connected' }, 'broker connected');
     });
-    this.manager.on('disconnect', ({ err }) => this.logger.warn({ event: 'amqp.disconnected', err: safeError(err) }, 'broker connection lost'));
-    this.manager.on('connectFailed', ({ err }) => this.logger.warn({ event: 'amqp.connect-failed', err: safeError(err) }, 'broker connection failed'));
+    this.manager.on('disconnect', ({ err }) => this.logger.warn({ event: 'amqp.disconnected', error: safeError(err) }, 'broker connection lost'));
+    this.manager.on('connectFailed', ({ err }) => this.logger.warn({ event: 'amqp.connect-failed', error: safeError(err) }, 'broker connection failed'));
   }
 
   isConnected(): boolean {
@@ -40,7 +40,7 @@ export class AmqpClient implements OnApplicationShutdown {
   /** A channel whose `setup` runs now and after every reconnect. */
   createChannel(name: string, setup: (ch: Channel | ConfirmChannel) => Promise<void>, confirm = false, publishTimeout?: number): ChannelWrapper {
     const wrapper = this.manager.createChannel({ name, confirm, json: false, setup, publishTimeout });
-    wrapper.on('error', (err) => this.logger.warn({ event: 'amqp.channel-error', channel: name, err: safeError(err) }, 'channel error'));
+    wrapper.on('error', (err) => this.logger.warn({ event: 'amqp.channel-error', channel: name, error: safeError(err) }, 'channel error'));
     this.channels.push(wrapper);
     return wrapper;
   }

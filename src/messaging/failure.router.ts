@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ConsumeMessage } from 'amqplib';
 import { failureClassOf, TransientError } from '../../contracts';
-import { safeError } from '../logging/pii.mask';
+import { errorLine } from '../logging/pii.mask';
 import { MetricsService } from '../ops/metrics.service';
 import { ConfirmPublisher } from './confirm.publisher';
 import { Delivery } from './queue.consumer';
@@ -50,11 +50,10 @@ export class FailureRouter {
   async fail(delivery: Delivery, spec: ConsumerQueueSpec, err: unknown): Promise<FailureDecision> {
     const msg = delivery.msg;
     const decision = decideFailure(spec, attemptOf(msg), err);
-    const reason = safeError(err);
     const headers = {
       ...msg.properties.headers,
       'x-hub-consumer': spec.queue,
-      'x-hub-error': `${reason.name}${reason.code ? ` ${reason.code}` : ''}: ${reason.message}`,
+      'x-hub-error': errorLine(err),
       'x-hub-error-class': failureClassOf(err),
       'x-hub-failed-at': new Date().toISOString(),
       'x-hub-original-exchange': msg.properties.headers?.['x-hub-original-exchange'] ?? msg.fields.exchange,

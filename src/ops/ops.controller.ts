@@ -1,6 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
+import { AdapterRunner } from '../adapter-host/adapter.runner';
 import { AmqpClient } from '../messaging/amqp.client';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { MetricsService } from './metrics.service';
@@ -12,6 +13,7 @@ export class OpsController {
     private readonly amqp: AmqpClient,
     private readonly db: DataSource,
     private readonly relay: OutboxRelay,
+    private readonly adapters: AdapterRunner,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -23,11 +25,13 @@ export class OpsController {
       new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref()),
     ]);
     const ok = broker && database;
+    // External systems being down degrades adapters, not the hub: messages wait in their queues.
     res.status(ok ? 200 : 503).json({
       status: ok ? 'ok' : 'degraded',
       broker: broker ? 'up' : 'down',
       database: database ? 'up' : 'down',
       outboxRelayLeader: this.relay.isLeader(),
+      adapters: await this.adapters.probe(),
     });
   }
 

@@ -66,7 +66,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         if (n < this.config.outbox.batchSize || this.stopped) break;
       }
     } catch (e) {
-      this.logger.warn({ event: 'outbox.relay-failed', err: safeError(e) }, 'outbox relay round failed; will retry');
+      this.logger.warn({ event: 'outbox.relay-failed', error: safeError(e) }, 'outbox relay round failed; will retry');
     }
     if (total) {
       this.metrics.relayed.inc(total);

@@ -1,10 +1,11 @@
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { EnvConfig } from '../config/env.config';
 import { Initial1732320000000 } from './migrations/1732320000000-initial.migration';
+import { CaseResults1732400000000 } from './migrations/1732400000000-case-results.migration';
 
 /** Every migration, in order. */
-export const MIGRATIONS = [Initial1732320000000];
+export const MIGRATIONS = [Initial1732320000000, CaseResults1732400000000];
 
 /** Key of the advisory lock that serialises migrations when several instances start at once. */
 const MIGRATION_LOCK = 7_141_001;
@@ -57,4 +58,9 @@ export function isTransientDbError(err: unknown): boolean {
   if (typeof code === 'string' && (TRANSIENT_PG.test(code) || TRANSIENT_NET.has(code))) return true;
   const msg = err instanceof Error ? err.message : '';
   return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|timeout exceeded when trying to connect/i.test(msg);
+}
+
+/** The pg pool TypeORM manages: for named prepared statements and explicit transactions on the hot paths. */
+export function poolOf(db: DataSource): Pool {
+  return (db.driver as unknown as { master: Pool }).master;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Options } from 'amqplib';
-import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { poolOf } from './database.setup';
 
 /** One journal entry to write. */
 export interface JournalEntry {
@@ -130,8 +130,7 @@ export class JournalRepository {
    * the statement's cost.
    */
   private async prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
-    const pool = (this.db.driver as unknown as { master: Pool }).master;
-    return (await pool.query({ name, text, values })).rows as T[];
+    return (await poolOf(this.db).query({ name, text, values })).rows as T[];
   }
 
   /** Accepted entries by de-duplication key (source + newline + id). */

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { AdapterDefinition } from '../../contracts';
 import { startHub, RunningHub } from '../../src/app/hub.bootstrap';
 import { EnvConfig } from '../../src/config/env.config';
 import { parseHubConfig } from '../../src/config/hub-config.loader';
@@ -58,7 +59,7 @@ export interface TestHub extends RunningHub {
 }
 
 /** Starts a hub in a fresh test space. */
-export async function startTestHub(opts: { yaml?: string; config?: HubConfig; space?: TestSpace } = {}): Promise<TestHub> {
+export async function startTestHub(opts: { yaml?: string; config?: HubConfig; space?: TestSpace; adapters?: readonly AdapterDefinition[] } = {}): Promise<TestHub> {
   const space = opts.space ?? (await createTestSpace());
   const logs: string[] = [];
   const sink = new Writable({
@@ -68,7 +69,7 @@ export async function startTestHub(opts: { yaml?: string; config?: HubConfig; sp
     },
   });
   const config = opts.config ?? parseHubConfig(opts.yaml ?? TEST_CONFIG_YAML, 'test');
-  const hub = await startHub({ env: space.env, config, logger: createLogger('debug', space.env.instanceId, sink) });
+  const hub = await startHub({ env: space.env, config, logger: createLogger('debug', space.env.instanceId, sink), adapters: opts.adapters });
   return { ...hub, space, logs };
 }
 

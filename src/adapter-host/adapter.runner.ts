@@ -1,0 +1,212 @@
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import type { ConsumeMessage } from 'amqplib';
+import type { Logger } from 'pino';
+import sjson from 'secure-json-parse';
+import { DataSource } from 'typeorm';
+import { Adapter, AdapterDefinition, CloudEvent, failureClassOf, PermanentError, ResultEvent, TransientError } from '../../contracts';
+import { ADAPTER_DEFINITIONS, ENV_CONFIG, HUB_CONFIG, LOGGER } from '../app/injection.tokens';
+import { CaseStateService, ResultCause } from '../cases/case-state.service';
+import type { EnvConfig } from '../config/env.config';
+import type { HubConfig } from '../config/hub-config.schema';
+import { errorLine, safeError } from '../logging/pii.mask';
+import { AmqpClient } from '../messaging/amqp.client';
+import { ConfirmPublisher } from '../messaging/confirm.publisher';
+import { attemptOf, FailureRouter } from '../messaging/failure.router';
+import { HandledConsumer } from '../messaging/handled.consumer';
+import { workQueueName } from '../messaging/topology.declaration';
+import { TopologyPlan } from '../messaging/topology.plan';
+import { MetricsService } from '../ops/metrics.service';
+import { OutboxCompleter } from '../outbox/outbox.completer';
+import { LeaderLock } from '../outbox/leader.lock';
+import { isTransientDbError, poolOf } from '../persistence/database.setup';
+import { enabledAdapters } from './adapter.registry';
+import { AttemptRepository } from './attempt.repository';
+import { CircuitBreaker } from './circuit.breaker';
+import { RateLimiter } from './rate.limiter';
+
+interface Instance {
+  id: string;
+  definition: AdapterDefinition;
+  adapter: Adapter;
+  breaker: CircuitBreaker;
+  limiter?: RateLimiter;
+  consumer?: HandledConsumer;
+  poller?: { lock: LeaderLock; timer?: NodeJS.Timeout; running?: Promise<void> };
+}
+
+/**
+ * Runs every enabled adapter instance: its own work queue and consumer (prefetch = concurrency),
+ * a call timeout, a rate limit, a circuit breaker, the consumer-side inbox (a repeated routed
+ * copy never reaches the external system twice), a journal entry per attempt, and the results
+ * applied to cases and published through the outbox. Pollers (adapters with `poll`) run in one
+ * hub instance at a time, under a PostgreSQL advisory lock per adapter instance.
+ */
+@Injectable()
+export class AdapterRunner implements BeforeApplicationShutdown {
+  private readonly instances: Instance[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly amqp: AmqpClient,
+    private readonly failures: FailureRouter,
+    private readonly metrics: MetricsService,
+    private readonly plan: TopologyPlan,
+    private readonly publisher: ConfirmPublisher,
+    private readonly completer: OutboxCompleter,
+    private readonly cases: CaseStateService,
+    private readonly attempts: AttemptRepository,
+    private readonly db: DataSource,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    @Inject(ENV_CONFIG) private readonly env: EnvConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(ADAPTER_DEFINITIONS) private readonly definitions: readonly AdapterDefinition[],
+  ) {}
+
+  /** Creates the adapters and starts their consumers and pollers. */
+  async start(): Promise<void> {
+    await this.publisher.ready();
+    for (const [id, definition] of enabledAdapters(this.config, this.definitions)) {
+      const settings = this.config.adapters[id].runner;
+      const log = this.logger.child({ adapter: id });
+      const adapter = definition.create(this.config.adapters[id].config as never, { instanceId: id, logger: log, now: () => new Date() });
+      const instance: Instance = {
+        id,
+        definition,
+        adapter,
+        breaker: new CircuitBreaker({ failureThreshold: settings.breakerFailures, openMs: settings.breakerOpenMs }, Date.now, (state) =>
+          log.warn({ event: 'adapter.breaker', state }, `circuit ${state}`),
+        ),
+        limiter: settings.ratePerSecond ? new RateLimiter(settings.ratePerSecond) : undefined,
+      };
+      const spec = this.plan.consumers().find((c) => c.queue === workQueueName(id));
+      if (spec) {
+        instance.consumer = new HandledConsumer(this.amqp, this.failures, this.metrics, spec, settings.concurrency, (msg) => this.handle(instance, msg), log);
+        await instance.consumer.start();
+      }
+      if (adapter.poll) {
+        instance.poller = { lock: new LeaderLock(this.env.databaseUrl, `${this.env.databaseSchema}:poll:${id}`) };
+        this.schedulePoll(instance, 0);
+      }
+      this.instances.push(instance);
+      log.info({ event: 'adapter.started', type: definition.type }, 'adapter started');
+    }
+  }
+
+  /** Health of every running instance (probes never throw). */
+  async probe(): Promise<Record<string, { ok: boolean; detail?: string; breaker: string }>> {
+    const out: Record<string, { ok: boolean; detail?: string; breaker: string }> = {};
+    for (const i of this.instances) out[i.id] = { ...(await i.adapter.probe()), breaker: i.breaker.state() };
+    return out;
+  }
+
+  private async handle(instance: Instance, msg: ConsumeMessage): Promise<void> {
+    const consumer = `adapter:${instance.id}`;
+    const journalId = msg.properties.headers?.['x-hub-journal-id'] as string | undefined;
+    const messageId = journalId ?? String(msg.properties.messageId);
+    const base = { journalId, messageId, consumer, attempt: attemptOf(msg) };
+    if (await this.attempts.seen(consumer, messageId)) {
+      await this.attempts.record({ ...base, startedAt: new Date(), durationMs: 0, outcome: 'duplicate' });
+      return;
+    }
+    let event: CloudEvent;
+    try {
+      event = sjson.parse(msg.content.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' }) as CloudEvent;
+    } catch {
+      throw new PermanentError('routed copy is not valid JSON');
+    }
+    if (!instance.definition.consumes.includes(event.type)) throw new PermanentError(`adapter ${instance.definition.type} does not handle ${event.type}; check the routes`);
+
+    const gate = instance.breaker.acquire();
+    if (!gate.allowed) throw new TransientError(`circuit open for ${instance.id}`, gate.retryAfterMs);
+    await instance.limiter?.take();
+    const startedAt = new Date();
+    let outcome;
+    try {
+      outcome = await instance.adapter.handle(event, AbortSignal.timeout(this.config.adapters[instance.id].runner.timeoutMs));
+    } catch (e) {
+      const cls = failureClassOf(e);
+      if (cls === 'transient') instance.breaker.failure();
+      else instance.breaker.success(); // a refusal means the system answered
+      await this.attempts.record({ ...base, startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: cls, error: errorLine(e) }).catch(() => undefined);
+      throw e;
+    }
+    instance.breaker.success();
+    await this.commit(instance, outcome.results, { instance: instance.id, eventId: event.id, correlationId: event.correlationid }, async (tx) => {
+      if (!(await this.attempts.claim(tx, consumer, messageId))) return false;
+      await this.attempts.record({ ...base, startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: 'ok', requestSummary: outcome.summary?.request, responseSummary: outcome.summary?.response }, tx);
+      return true;
+    });
+  }
+
+  /**
+   * Applies results in one transaction with `before` (inbox claim, cursor update), then
+   * publishes what the transaction put in the outbox.
+   */
+  private async commit(instance: Instance, results: ResultEvent[], cause: ResultCause, before: (tx: import('pg').PoolClient) => Promise<boolean>): Promise<void> {
+    const tx = await poolOf(this.db).connect();
+    const published: { id: string; exchange: string; routingKey: string; properties: object; content: Buffer }[] = [];
+    try {
+      await tx.query('BEGIN');
+      if (!(await before(tx))) {
+        await tx.query('ROLLBACK');
+        return;
+      }
+      for (const r of results) {
+        const applied = await this.cases.apply(tx, r, cause);
+        if (applied.outbox) published.push(applied.outbox);
+        else this.logger.info({ event: 'case.result-ignored', adapter: instance.id, type: r.type, journalId: applied.journalId }, 'result older than the case state; journaled, not applied');
+      }
+      await tx.query('COMMIT');
+    } catch (e) {
+      await tx.query('ROLLBACK').catch(() => undefined);
+      if (isTransientDbError(e)) throw new TransientError(`database unavailable: ${safeError(e).message}`);
+      throw e;
+    } finally {
+      tx.release();
+    }
+    const confirmed = await this.publisher.publishAll(published.map((p) => ({ exchange: p.exchange, routingKey: p.routingKey, options: p.properties, content: p.content })));
+    this.completer.add(published.filter((_, i) => confirmed[i].status === 'fulfilled').map((p) => p.id));
+  }
+
+  private schedulePoll(instance: Instance, delay: number): void {
+    const poller = instance.poller;
+    if (!poller || this.stopped) return;
+    poller.timer = setTimeout(() => {
+      poller.running = this.pollOnce(instance).finally(() => this.schedulePoll(instance, this.config.adapters[instance.id].runner.pollIntervalMs));
+    }, delay);
+  }
+
+  /** One poll round, in the instance holding this adapter's poll lock. */
+  async pollOnce(instance: Instance): Promise<void> {
+    const poller = instance.poller;
+    if (!poller || !instance.adapter.poll || !(await poller.lock.tryAcquire())) return;
+    const gate = instance.breaker.acquire();
+    if (!gate.allowed) return;
+    try {
+      const [row] = await this.db.query('SELECT cursor FROM adapter_cursor WHERE instance = $1', [instance.id]);
+      const { results, cursor } = await instance.adapter.poll(row?.cursor ?? undefined, AbortSignal.timeout(this.config.adapters[instance.id].runner.timeoutMs));
+      instance.breaker.success();
+      await this.commit(instance, results, { instance: instance.id }, async (tx) => {
+        await tx.query(
+          `INSERT INTO adapter_cursor (instance, cursor) VALUES ($1, $2) ON CONFLICT (instance) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
+          [instance.id, cursor],
+        );
+        return true;
+      });
+    } catch (e) {
+      if (failureClassOf(e) === 'transient') instance.breaker.failure();
+      this.logger.warn({ event: 'adapter.poll-failed', adapter: instance.id, error: safeError(e) }, 'poll failed; will retry');
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    for (const i of this.instances) {
+      if (i.poller?.timer) clearTimeout(i.poller.timer);
+      await i.poller?.running?.catch(() => undefined);
+      await i.poller?.lock.release();
+      await i.consumer?.stop();
+      await i.adapter.dispose?.().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { CircuitBreaker } from './circuit.breaker';
+import { RateLimiter } from './rate.limiter';
+
+describe('CircuitBreaker', () => {
+  it('opens after consecutive transient failures, lets one trial through after the pause, closes on success', () => {
+    let now = 0;
+    const changes: string[] = [];
+    const b = new CircuitBreaker({ failureThreshold: 3, openMs: 10_000 }, () => now, (s) => changes.push(s));
+    b.failure();
+    b.failure();
+    expect(b.acquire()).toEqual({ allowed: true });
+    b.failure();
+    expect(b.state()).toBe('open');
+    expect(b.acquire()).toEqual({ allowed: false, retryAfterMs: 10_000 });
+    now = 10_000;
+    expect(b.state()).toBe('half-open');
+    expect(b.acquire()).toEqual({ allowed: true });
+    expect(b.acquire()).toMatchObject({ allowed: false }); // only one trial at a time
+    b.success();
+    expect(b.state()).toBe('closed');
+    expect(changes).toEqual(['open', 'closed']);
+  });
+
+  it('a failed trial opens the circuit again', () => {
+    let now = 0;
+    const b = new CircuitBreaker({ failureThreshold: 1, openMs: 1000 }, () => now);
+    b.failure();
+    now = 1000;
+    expect(b.acquire()).toEqual({ allowed: true });
+    b.failure();
+    expect(b.state()).toBe('open');
+  });
+
+  it('a success resets the failure count', () => {
+    const b = new CircuitBreaker({ failureThreshold: 2, openMs: 1000 });
+    b.failure();
+    b.success();
+    b.failure();
+    expect(b.state()).toBe('closed');
+  });
+});
+
+describe('RateLimiter', () => {
+  it('lets a burst through, then spaces calls at the configured rate', async () => {
+    const limiter = new RateLimiter(20, 5);
+    const start = Date.now();
+    await Promise.all(Array.from({ length: 15 }, () => limiter.take()));
+    const elapsed = Date.now() - start;
+    // 5 immediately, 10 more at 20/s: about 500 ms.
+    expect(elapsed).toBeGreaterThanOrEqual(450);
+    expect(elapsed).toBeLessThan(1500);
+  });
+});
