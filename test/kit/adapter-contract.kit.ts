@@ -1,0 +1,291 @@
+import { Socket } from 'node:net';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import type { Static, TSchema } from '@sinclair/typebox';
+import {
+  Adapter,
+  AdapterDefinition,
+  AdapterLogger,
+  CloudEvent,
+  EVENT_TYPES,
+  failureClassOf,
+  HandleOutcome,
+  PollOutcome,
+  SECRET_KEYWORD,
+} from '../../contracts';
+import type { FaultSpec, MockAdminApi, RecordedRequest } from '../../mocks/_kit';
+
+/** The families of the adapter contract kit; every adapter runs all of them unless it bypasses one with a reason. */
+export const KIT_FAMILIES = ['spec', 'config', 'probe', 'capabilities', 'errors', 'idempotency', 'polling', 'hygiene'] as const;
+/** One family of the kit. */
+export type KitFamily = (typeof KIT_FAMILIES)[number];
+
+/** The mock of the adapter's external system, as the kit drives it. */
+export interface KitMock {
+  url: string;
+  admin: Pick<MockAdminApi, 'fault' | 'clearFaults' | 'requests' | 'clearRequests' | 'reset'>;
+  close(): Promise<void>;
+}
+
+/** A golden fixture for one capability: input, the request the mock must see, the output expected. */
+export interface CapabilityFixture {
+  name: string;
+  input: CloudEvent;
+  /** Throws (jest expect) when the recorded requests differ from the expected ones. */
+  expectRequests(recorded: RecordedRequest[]): void;
+  /** Throws when the outcome differs from the expected output. */
+  expectOutcome(outcome: HandleOutcome): void;
+  /** How many times the external system now holds this input's side effect (e.g. documents created). */
+  sideEffects(): Promise<number> | number;
+}
+
+/** Everything the kit needs to know about one adapter. */
+export interface AdapterContractSpec<S extends TSchema> {
+  definition: AdapterDefinition<S>;
+  /** Starts a fresh mock (the kit starts one per family and closes it). */
+  startMock(): Promise<KitMock>;
+  /** A working configuration pointed at the mock. */
+  validConfig(mock: KitMock): Static<S>;
+  /** Configurations that must be refused, each with the path of the field at fault. */
+  invalidConfigs: { config: unknown; path: string }[];
+  /** Credentials the mock refuses (probe must report not ok; handle must fail permanently). */
+  unauthorizedConfig(mock: KitMock): Static<S>;
+  /** At least one fixture per capability that handles messages. */
+  fixtures: CapabilityFixture[];
+  /** Faults of the external system that must be classified transient (429, 5xx, resets, timeouts, garbage). */
+  transientFaults: FaultSpec[];
+  /** For polling adapters: make the mock hold something new, then check what poll returned. */
+  polling?: { arrange(mock: KitMock): Promise<void>; expectOutcome(outcome: PollOutcome): void };
+  /** Families not run, each with the written reason why. */
+  bypass?: Partial<Record<KitFamily, string>>;
+}
+
+/** Logger that keeps every line, so the kit can look for secrets in it. */
+export class CapturingLogger implements AdapterLogger {
+  readonly lines: string[] = [];
+  debug(obj: Record<string, unknown>, msg: string) {
+    this.lines.push(JSON.stringify({ level: 'debug', ...obj, msg }));
+  }
+  info(obj: Record<string, unknown>, msg: string) {
+    this.lines.push(JSON.stringify({ level: 'info', ...obj, msg }));
+  }
+  warn(obj: Record<string, unknown>, msg: string) {
+    this.lines.push(JSON.stringify({ level: 'warn', ...obj, msg }));
+  }
+  error(obj: Record<string, unknown>, msg: string) {
+    this.lines.push(JSON.stringify({ level: 'error', ...obj, msg }));
+  }
+}
+
+/** Creates the adapter the way the hub does (config validated first). */
+export function createAdapter<S extends TSchema>(spec: AdapterContractSpec<S>, config: Static<S>, logger = new CapturingLogger()): Adapter {
+  return spec.definition.create(config, { instanceId: 'contract-kit', logger, now: () => new Date() });
+}
+
+/** Values of the fields the config schema marks secret. */
+export function secretValues(schema: TSchema, config: unknown): string[] {
+  const out: string[] = [];
+  const walk = (s: TSchema | undefined, v: unknown) => {
+    if (!s || v === undefined || v === null) return;
+    if ((s as Record<string, unknown>)[SECRET_KEYWORD] && typeof v === 'string' && v.length >= 4) out.push(v);
+    const props = (s as { properties?: Record<string, TSchema> }).properties;
+    if (props && typeof v === 'object') for (const [k, child] of Object.entries(props)) walk(child, (v as Record<string, unknown>)[k]);
+  };
+  walk(schema, config);
+  return out;
+}
+
+/** Every secret-marked path of a schema (the kit requires at least one for adapters that authenticate). */
+export function secretPaths(schema: TSchema, prefix = ''): string[] {
+  const here = (schema as Record<string, unknown>)[SECRET_KEYWORD] ? [prefix || '/'] : [];
+  const props = (schema as { properties?: Record<string, TSchema> }).properties ?? {};
+  return [...here, ...Object.entries(props).flatMap(([k, s]) => secretPaths(s, `${prefix}/${k}`))];
+}
+
+/** Problems with the definition itself: naming, capabilities, consumed types, schema. */
+export function specProblems(definition: AdapterDefinition): string[] {
+  const problems: string[] = [];
+  if (!/^[a-z0-9]+\.[a-z0-9][a-z0-9.-]*$/.test(definition.type)) problems.push(`type "${definition.type}" is not <channel>.<vendor>`);
+  if (!definition.capabilities.length) problems.push('declares no capability');
+  for (const t of definition.consumes) if (!EVENT_TYPES.includes(t)) problems.push(`consumes unknown event type ${t}`);
+  if ((definition.configSchema as { type?: string }).type !== 'object') problems.push('configSchema is not an object schema');
+  if ((definition.configSchema as { additionalProperties?: unknown }).additionalProperties !== false) problems.push('configSchema accepts unknown settings (additionalProperties must be false)');
+  return problems;
+}
+
+/** Problems with config validation: valid accepted, each invalid one refused naming its field. */
+export function configProblems<S extends TSchema>(spec: AdapterContractSpec<S>, valid: unknown): string[] {
+  const validate = addFormats(new Ajv({ allErrors: true, strict: false })).compile(spec.definition.configSchema);
+  const problems: string[] = [];
+  if (!validate(valid)) problems.push(`valid config refused: ${JSON.stringify(validate.errors)}`);
+  for (const { config, path } of spec.invalidConfigs) {
+    if (validate(config)) {
+      problems.push(`invalid config accepted (expected an error at ${path})`);
+      continue;
+    }
+    const paths = (validate.errors ?? []).map((e) => (e.keyword === 'required' ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}` : e.instancePath));
+    if (!paths.includes(path)) problems.push(`invalid config refused, but not at ${path} (got ${paths.join(', ')})`);
+  }
+  return problems;
+}
+
+/**
+ * Records the hosts every TCP connection goes to while `fn` runs: adapters under test may only
+ * talk to loopback (their mock).
+ */
+export async function connectionsDuring<T>(fn: () => Promise<T>): Promise<{ result: T; hosts: string[] }> {
+  const hosts: string[] = [];
+  const original = Socket.prototype.connect;
+  Socket.prototype.connect = function patched(this: Socket, ...args: unknown[]) {
+    // net.connect() passes its normalized arguments as one array; socket.connect(port, host) as two.
+    const raw = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
+    const first = raw as { host?: string; path?: string } | number | string;
+    // Node's own default host is localhost; anything unreadable is reported as such, never assumed safe.
+    const host = typeof first === 'object' && first ? (first.host ?? first.path ?? 'localhost') : typeof first === 'number' ? (typeof args[1] === 'string' ? args[1] : 'localhost') : `unreadable:${String(first)}`;
+    hosts.push(String(host));
+    return (original as (...a: unknown[]) => Socket).apply(this, args);
+  } as typeof Socket.prototype.connect;
+  try {
+    return { result: await fn(), hosts };
+  } finally {
+    Socket.prototype.connect = original;
+  }
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+|localhost|\/.*)$/;
+
+/** True for loopback hosts (and Unix socket paths): the only places an adapter under test may connect to. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+/**
+ * The mandatory suite: registers one jest `describe` per family. Bypassed families register one
+ * test that shows the written reason instead (a bypass without a reason fails).
+ */
+export function runAdapterContractKit<S extends TSchema>(spec: AdapterContractSpec<S>): void {
+  const family = (name: KitFamily, body: () => void) => {
+    const reason = spec.bypass?.[name];
+    if (reason !== undefined) {
+      describe(`${name} (bypassed)`, () => {
+        it(`has a written reason: ${reason}`, () => expect(reason.trim().length).toBeGreaterThan(15));
+      });
+      return;
+    }
+    describe(name, body);
+  };
+
+  describe(`adapter contract kit: ${spec.definition.type}`, () => {
+    let mock: KitMock;
+    beforeEach(async () => {
+      mock = await spec.startMock();
+    });
+    afterEach(async () => {
+      await mock?.close();
+    });
+
+    family('spec', () => {
+      it('is a well-formed definition', () => expect(specProblems(spec.definition)).toEqual([]));
+      it('has a fixture for every message it consumes', () => {
+        for (const t of spec.definition.consumes) expect(spec.fixtures.map((f) => f.input.type)).toContain(t);
+      });
+    });
+
+    family('config', () => {
+      it('accepts a good config and names the field of each bad one', () => expect(configProblems(spec, spec.validConfig(mock))).toEqual([]));
+      it('marks its secrets', () => expect(secretPaths(spec.definition.configSchema).length).toBeGreaterThan(0));
+    });
+
+    family('probe', () => {
+      it('is healthy against the working mock', async () => {
+        expect(await createAdapter(spec, spec.validConfig(mock)).probe()).toMatchObject({ ok: true });
+      });
+      it('is unhealthy, without throwing, when credentials are refused or the system errors', async () => {
+        expect(await createAdapter(spec, spec.unauthorizedConfig(mock)).probe()).toMatchObject({ ok: false });
+        mock.admin.fault({ fault: 'http-error', status: 500 });
+        expect(await createAdapter(spec, spec.validConfig(mock)).probe()).toMatchObject({ ok: false });
+      });
+    });
+
+    family('capabilities', () => {
+      for (const f of spec.fixtures) {
+        it(`${f.name}: sends the expected request and returns the expected output`, async () => {
+          const adapter = createAdapter(spec, spec.validConfig(mock));
+          mock.admin.clearRequests();
+          const outcome = await adapter.handle(f.input, AbortSignal.timeout(10_000));
+          f.expectRequests(mock.admin.requests());
+          f.expectOutcome(outcome);
+        });
+      }
+    });
+
+    family('errors', () => {
+      for (const fault of spec.transientFaults) {
+        it(`${JSON.stringify(fault)} is transient`, async () => {
+          const adapter = createAdapter(spec, spec.validConfig(mock));
+          mock.admin.fault(fault);
+          const err = await adapter.handle(spec.fixtures[0].input, AbortSignal.timeout(fault.fault === 'timeout' ? 500 : 10_000)).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(err).toBeDefined();
+          expect(failureClassOf(err)).toBe('transient');
+        });
+      }
+      it('refused credentials are permanent', async () => {
+        const err = await createAdapter(spec, spec.unauthorizedConfig(mock))
+          .handle(spec.fixtures[0].input, AbortSignal.timeout(10_000))
+          .then(() => undefined, (e: unknown) => e);
+        expect(err).toBeDefined();
+        expect(failureClassOf(err)).toBe('permanent');
+      });
+    });
+
+    family('idempotency', () => {
+      for (const f of spec.fixtures) {
+        it(`${f.name}: the same message twice (a retry after an unknown outcome) has one side effect`, async () => {
+          const adapter = createAdapter(spec, spec.validConfig(mock));
+          await adapter.handle(f.input, AbortSignal.timeout(10_000));
+          await adapter.handle(f.input, AbortSignal.timeout(10_000));
+          expect(await f.sideEffects()).toBe(1);
+        });
+      }
+    });
+
+    family('polling', () => {
+      it('returns what changed and a cursor to continue from', async () => {
+        const adapter = createAdapter(spec, spec.validConfig(mock));
+        expect(typeof adapter.poll).toBe('function');
+        if (!spec.polling || !adapter.poll) throw new Error('polling family needs spec.polling and adapter.poll, or a bypass reason');
+        const first = await adapter.poll(undefined, AbortSignal.timeout(10_000));
+        await spec.polling.arrange(mock);
+        const next = await adapter.poll(first.cursor, AbortSignal.timeout(10_000));
+        spec.polling.expectOutcome(next);
+        expect(typeof next.cursor).toBe('string');
+      });
+    });
+
+    family('hygiene', () => {
+      it('talks only to loopback and never writes a secret into logs or errors', async () => {
+        const logger = new CapturingLogger();
+        const good = spec.validConfig(mock);
+        const bad = spec.unauthorizedConfig(mock);
+        const secrets = [...secretValues(spec.definition.configSchema, good), ...secretValues(spec.definition.configSchema, bad)];
+        expect(secrets.length).toBeGreaterThan(0);
+        const { hosts, result: errors } = await connectionsDuring(async () => {
+          const seen: string[] = [];
+          await createAdapter(spec, good, logger).handle(spec.fixtures[0].input, AbortSignal.timeout(10_000)).catch((e: unknown) => seen.push(String(e), JSON.stringify(e)));
+          await createAdapter(spec, bad, logger).handle(spec.fixtures[0].input, AbortSignal.timeout(10_000)).catch((e: unknown) => seen.push(String(e), (e as Error).stack ?? '', JSON.stringify(e)));
+          const probe = await createAdapter(spec, bad, logger).probe();
+          seen.push(JSON.stringify(probe));
+          return seen;
+        });
+        expect(hosts.length).toBeGreaterThan(0);
+        expect(hosts.filter((h) => !isLoopbackHost(h))).toEqual([]);
+        const text = [...logger.lines, ...errors].join('\n');
+        for (const s of secrets) expect(text).not.toContain(s);
+        for (const r of mock.admin.requests()) for (const s of secrets) expect(`${r.url} ${r.body} ${JSON.stringify(r.headers)}`).not.toContain(s);
+      });
+    });
+  });
+}
