@@ -1,0 +1,99 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { AppealSubmitted, CloudEvent, exampleEvent } from '../../contracts';
+import { RunningDocflowMock, start1cDocflowMock } from '../../mocks/1c-docflow';
+import { createAdapter, runAdapterContractKit } from '../../test/kit/adapter-contract.kit';
+import { documentGuid } from './docflow.mapper';
+import { docflowAdapter } from './index';
+
+/*
+ * The mandatory adapter contract kit against the 1C mock. The mock is separate code written to
+ * the wire contract (mocks/1c-docflow/README.md); nothing here is shared with the adapter.
+ */
+
+const LOGIN = 'Портал Інтеграція';
+const PASSWORD = 'portal-secret-1c';
+const ZONE = 'Etc/GMT-3'; // the mock's server clock runs at UTC+3
+
+let mock: RunningDocflowMock;
+
+/** An appeal with one inline file, as portals send small photos. */
+function appealWithFile(): CloudEvent {
+  const ev = exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo' });
+  const data = ev.data as AppealSubmitted;
+  const bytes = Buffer.from('%PDF-1.4 фото сміттєвого майданчика', 'utf8');
+  data.caseRef = `EP-${randomUUID().slice(0, 8)}`;
+  data.files = [{ id: 'f-1', name: 'фото-1.pdf', mediaType: 'application/pdf', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), contentBase64: bytes.toString('base64') }];
+  delete (ev as { subject?: string }).subject;
+  return ev;
+}
+
+const appeal = appealWithFile();
+const config = (url: string, password = PASSWORD) => ({ endpoint: url, login: LOGIN, password, timeZone: ZONE });
+
+runAdapterContractKit({
+  definition: docflowAdapter,
+  startMock: async () => {
+    mock = await start1cDocflowMock({ users: [{ login: LOGIN, password: PASSWORD }], visibilityDelayMs: 0 });
+    return { url: mock.url, admin: mock.admin, close: () => mock.close() };
+  },
+  validConfig: (m) => config(m.url),
+  unauthorizedConfig: (m) => config(m.url, 'wrong-password'),
+  invalidConfigs: [
+    { config: { endpoint: 'ftp://docflow', login: LOGIN, password: PASSWORD }, path: '/endpoint' },
+    { config: { endpoint: 'http://127.0.0.1/ws/DMService', login: LOGIN }, path: '/password' },
+    { config: { endpoint: 'http://127.0.0.1/ws/DMService', login: '', password: PASSWORD }, path: '/login' },
+  ],
+  fixtures: [
+    {
+      name: 'edms.appeal.register',
+      input: appeal,
+      expectRequests: (recorded) => {
+        expect(recorded.map((r) => r.type)).toEqual(['DMRetrieveRequest', 'DMCreateRequest', 'DMRetrieveRequest', 'DMAddFileRequest']);
+        for (const r of recorded) {
+          expect(r.headers.soapaction).toBe('http://www.1c.ru/dm#DMService:execute');
+          expect(r.headers['content-type']).toBe('text/xml; charset=utf-8');
+        }
+        const create = recorded[1].body;
+        expect(create).toContain(`<m:id>${documentGuid(appeal)}</m:id>`);
+        expect(create).toContain(`demo/${(appeal.data as AppealSubmitted).caseRef}`);
+      },
+      expectOutcome: (outcome) => {
+        expect(outcome.results).toEqual([]);
+        expect(outcome.summary?.response).toEqual({ created: true, filesAdded: 1 });
+        const doc = mock.clerk.document(documentGuid(appeal), { withContent: true });
+        expect(doc.summary).toBe((appeal.data as AppealSubmitted).text);
+        expect(doc.files).toHaveLength(1);
+        expect(doc.files[0].sha256).toBe((appeal.data as AppealSubmitted).files![0].sha256);
+      },
+      sideEffects: () => {
+        const docs = mock.clerk.documents({ type: 'DMIncomingDocument' }).filter((d) => d.id === documentGuid(appeal));
+        return docs.length * docs[0].files.length;
+      },
+    },
+  ],
+  transientFaults: [
+    { fault: 'http-error', status: 500, count: 1 },
+    { fault: 'http-error', status: 503, count: 1 },
+    { fault: 'rate-limit', retryAfterSeconds: 2, count: 1 },
+    { fault: 'reset', count: 1 },
+    { fault: 'malformed', count: 1 },
+    { fault: 'timeout', count: 1 },
+  ],
+  polling: {
+    arrange: async (m) => {
+      await createAdapter({ definition: docflowAdapter } as never, config(m.url)).handle(appeal, AbortSignal.timeout(10_000));
+      const id = documentGuid(appeal);
+      mock.clerk.register(id);
+      mock.clerk.status(id, 'НаИсполнении');
+      mock.clerk.answer(id, { text: 'Сміття вивезено.', files: [{ name: 'відповідь.pdf', contentBase64: Buffer.from('%PDF answer').toString('base64') }] });
+    },
+    expectOutcome: (outcome) => {
+      const caseRef = (appeal.data as AppealSubmitted).caseRef;
+      expect(outcome.results.map((r) => r.type)).toEqual(['appeal.registered', 'appeal.answered']);
+      expect(outcome.results.every((r) => r.caseRef === caseRef && r.tenant === 'demo')).toBe(true);
+      const answered = outcome.results[1].data as { text: string; files: { name: string; contentBase64: string }[] };
+      expect(answered.text).toBe('Сміття вивезено.');
+      expect(answered.files.map((f) => [f.name, Buffer.from(f.contentBase64, 'base64').toString()])).toEqual([['відповідь.pdf', '%PDF answer']]);
+    },
+  },
+});

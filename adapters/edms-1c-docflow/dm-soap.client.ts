@@ -1,0 +1,108 @@
+import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { PermanentError, TransientError } from '../../contracts';
+import type { DocflowConfig } from './docflow.config';
+import { classifyFault, DmApplicationError } from './docflow.errors';
+
+const NS = 'http://www.1c.ru/dm';
+const SOAP_ACTION = 'http://www.1c.ru/dm#DMService:execute';
+
+/** Elements that are lists in DMService answers even when one item comes back. */
+const LIST_ELEMENTS = new Set(['items', 'object', 'objects', 'files', 'conditions', 'columnSet', 'objectIds']);
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  removeNSPrefix: true,
+  // Entities stay as text: a response must never make the parser expand anything.
+  processEntities: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  isArray: (name) => LIST_ELEMENTS.has(name),
+});
+
+const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: false, processEntities: true });
+
+/** A parsed DMService object: element names without prefixes, `@_type` holding `xsi:type`. */
+export type DmNode = Record<string, unknown>;
+
+/**
+ * SOAP 1.1 client for DMService `execute`, polymorphic on the request's `xsi:type`. It speaks
+ * the wire format itself (fast-xml-parser to build and read) rather than through a WSDL proxy:
+ * the one operation takes an abstract `DMRequest`, which generated clients handle poorly.
+ */
+export class DmSoapClient {
+  private readonly authorization: string;
+
+  constructor(private readonly config: DocflowConfig) {
+    // UTF-8 Basic credentials; Cyrillic logins work with publications that decode UTF-8.
+    this.authorization = `Basic ${Buffer.from(`${config.login}:${config.password}`, 'utf8').toString('base64')}`;
+  }
+
+  /**
+   * Sends one request; returns the `<return>` node. Throws TransientError (network, timeout,
+   * 429, 5xx server faults, garbled answers), PermanentError (401/403, client faults) or
+   * DmApplicationError (a DMError answer, which the caller interprets).
+   */
+  async execute(requestType: string, body: Record<string, unknown>, signal: AbortSignal): Promise<DmNode> {
+    const request = { '@_xmlns:xs': 'http://www.w3.org/2001/XMLSchema', '@_xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance', '@_xsi:type': `m:${requestType}`, ...prefixed(body) };
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?>' +
+      builder.build({ 'soap:Envelope': { '@_xmlns:soap': 'http://schemas.xmlsoap.org/soap/envelope/', 'soap:Body': { 'm:execute': { '@_xmlns:m': NS, 'm:request': request } } } });
+    let res: Response;
+    try {
+      res = await fetch(this.config.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: SOAP_ACTION, authorization: this.authorization },
+        body: xml,
+        signal,
+      });
+    } catch (e) {
+      throw new TransientError(`1C unreachable (${(e as Error).name}: ${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message})`.slice(0, 300));
+    }
+    const text = await res.text().catch(() => '');
+    if (res.status === 401 || res.status === 403) throw new PermanentError(`1C refused the credentials of the configured user (HTTP ${res.status})`);
+    if (res.status === 429) throw new TransientError('1C answered 429', Number(res.headers.get('retry-after') ?? 0) * 1000 || undefined);
+    const envelope = parse(text);
+    const fault = envelope?.Envelope?.Body?.Fault as DmNode | undefined;
+    if (fault) throw classifyFault(res.status, String(fault.faultcode ?? ''), String(fault.faultstring ?? ''));
+    if (res.status >= 500) throw new TransientError(`1C answered HTTP ${res.status}`);
+    if (res.status !== 200) throw new PermanentError(`1C answered HTTP ${res.status}`);
+    const ret = (envelope?.Envelope?.Body?.executeResponse as DmNode | undefined)?.return as DmNode | undefined;
+    if (!ret) throw new TransientError('1C answered without an executeResponse (garbled or cut short)');
+    if (typeOf(ret) === 'DMError') throw new DmApplicationError(text1(ret.subject), text1(ret.description ?? ret.message ?? ret.errorDescription));
+    return ret;
+  }
+}
+
+/** `xsi:type` of a node without its prefix. */
+export function typeOf(node: unknown): string | undefined {
+  const t = (node as DmNode | undefined)?.['@_type'];
+  return typeof t === 'string' ? t.replace(/^.*:/, '') : undefined;
+}
+
+/** Text content of a leaf (fast-xml-parser gives `#text` when the element has attributes). */
+export function text1(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'object') return String((v as DmNode)['#text'] ?? '');
+  return String(v);
+}
+
+function parse(text: string): { Envelope?: { Body?: DmNode } } | undefined {
+  // A DOCTYPE has no business in a SOAP answer (and could carry entity bombs).
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new TransientError('1C answered with a DOCTYPE; refused');
+  try {
+    return parser.parse(text) as { Envelope?: { Body?: DmNode } };
+  } catch {
+    throw new TransientError('1C answered with XML that cannot be parsed');
+  }
+}
+
+/** Puts every element of a request body into the `m:` namespace (attributes stay as given). */
+function prefixed(value: unknown): any {
+  if (Array.isArray(value)) return value.map(prefixed);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k.startsWith('@_') || k === '#text' ? k : `m:${k}`] = prefixed(v);
+  return out;
+}

@@ -1,0 +1,13 @@
+import { defineAdapter } from '../../contracts';
+import { DocflowAdapter } from './docflow.adapter';
+import { DocflowConfigSchema } from './docflow.config';
+
+/** 1С:Документооборот (DO 2.1 / 3.x, КОРП) through its DMService SOAP web service. */
+export const docflowAdapter = defineAdapter({
+  type: 'edms.1c-docflow',
+  capabilities: ['edms.appeal.register', 'edms.appeal.track'],
+  consumes: ['appeal.submitted'],
+  mock: '1c-docflow',
+  configSchema: DocflowConfigSchema,
+  create: (config, ctx) => new DocflowAdapter(config, ctx),
+});

@@ -1,0 +1,105 @@
+import { MockAdminError } from './admin.error';
+
+/** HTTP methods an admin route can answer. */
+export type AdminMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What an admin route handler gets. */
+export interface AdminContext {
+  /** Values of the `:name` segments of the route path, URI-decoded. */
+  params: Readonly<Record<string, string>>;
+  query: URLSearchParams;
+  /**
+   * The body parsed as JSON (`{}` when empty).
+   * @throws MockAdminError(400) when it is not JSON, or uses `__proto__` / `constructor` / `prototype` keys
+   */
+  json(): unknown;
+}
+
+/** What an admin route handler returns; `body` is sent as JSON. 204 when there is no body. */
+export interface AdminResult {
+  status?: number;
+  body?: unknown;
+}
+
+/** A mock-specific admin endpoint, e.g. the 1C mock's `/__admin/documents/:id/register`. */
+export interface AdminRoute {
+  method: AdminMethod;
+  /** Starts with `/__admin/`; `:name` segments capture one path segment. */
+  path: string;
+  handle(ctx: AdminContext): AdminResult | Promise<AdminResult>;
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Parses admin JSON. Keys that could reach an object's prototype through a later merge are
+ * refused outright: admin input comes from curl and from hostile-input tests alike.
+ * @throws MockAdminError(400)
+ */
+export function parseAdminJson(text: string): unknown {
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text, (key, value: unknown) => {
+      if (FORBIDDEN_KEYS.has(key)) throw new ForbiddenKey(key);
+      return value;
+    });
+  } catch (err) {
+    if (err instanceof ForbiddenKey) throw new MockAdminError(400, `key "${err.key}" is not allowed in admin JSON`);
+    throw new MockAdminError(400, `body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+class ForbiddenKey extends Error {
+  constructor(readonly key: string) {
+    super(key);
+  }
+}
+
+/** Matches a request path against the admin routes. */
+export class AdminRouter {
+  private readonly compiled: { route: AdminRoute; segments: string[] }[];
+
+  /** @param routes matched in order; the first whose method and path match wins */
+  constructor(routes: readonly AdminRoute[]) {
+    this.compiled = routes.map((route) => ({ route, segments: route.path.split('/') }));
+  }
+
+  /**
+   * Finds the route for a method and raw path.
+   * @returns the route and its params; `methodNotAllowed` when only the method differs; null when no path matches
+   * @throws MockAdminError(400) when a path segment is not valid percent-encoding
+   */
+  find(
+    method: string,
+    path: string,
+  ): { route: AdminRoute; params: Record<string, string> } | { methodNotAllowed: true } | null {
+    const parts = path.split('/');
+    let pathMatched = false;
+    for (const { route, segments } of this.compiled) {
+      if (segments.length !== parts.length) continue;
+      const params: Record<string, string> = Object.create(null) as Record<string, string>;
+      let ok = true;
+      for (let i = 0; i < segments.length && ok; i++) {
+        const seg = segments[i];
+        if (seg.startsWith(':')) {
+          if (parts[i] === '') ok = false;
+          else params[seg.slice(1)] = decodeSegment(parts[i]);
+        } else if (seg !== parts[i]) {
+          ok = false;
+        }
+      }
+      if (!ok) continue;
+      pathMatched = true;
+      if (route.method === method) return { route, params };
+    }
+    return pathMatched ? { methodNotAllowed: true } : null;
+  }
+}
+
+function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new MockAdminError(400, 'path segment is not valid percent-encoding');
+  }
+}
