@@ -4,7 +4,9 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { documentGuid } from '../../adapters/edms-1c-docflow/docflow.mapper';
 import { exampleEvent } from '../../contracts';
+import { start1cDocflowMock } from '../../mocks/1c-docflow';
 import { createVhost, databaseUrl, deleteVhost, dropSchema, rabbitUrl, uniqueName, withVhost } from '../helpers/infra.helper';
 import { brokerSettled, collect, Figures, open, percentile, publishFlood, publishPaced, rssOf, waitFor } from './bench.kit';
 
@@ -138,6 +140,7 @@ async function main(): Promise<void> {
     await stop(hub);
 
     report(raw, figures);
+    await roundTrip(url, schema);
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     await deleteVhost(vhost);
@@ -166,6 +169,77 @@ function report(raw: Figures, hub: Figures): void {
   );
   process.stdout.write(`${lines.join('\n')}\n`);
   process.stdout.write(`BENCH_JSON ${JSON.stringify({ n: N, raw, hub, ratio: hub.throughput / raw.throughput })}\n`);
+}
+
+/**
+ * The 1С:Документооборот round trip against the mock: appeals published on cabinet.in until each
+ * is an incoming document in the mock (lookup, create, file), through the hub's adapter host.
+ * Latency per appeal is measured from the publish to the mock receiving its DMCreateRequest.
+ */
+async function roundTrip(url: string, schema: string): Promise<void> {
+  const n = Number(process.env.BENCH_ROUNDTRIP_N ?? 2000);
+  if (!n) return;
+  await brokerSettled();
+  const mock = await start1cDocflowMock({ users: [{ login: 'bench', password: 'bench-secret' }], maxListSize: 100 });
+  const configFile = join(tmpdir(), `${schema}-1c.yaml`);
+  writeFileSync(
+    configFile,
+    `hub: { source: urn:cabinet-hub:bench }\ntenants:\n  bench: { name: Bench }\nadapters:\n  edms-1c:\n    type: edms.1c-docflow\n    config: { endpoint: "${mock.url}", login: bench, password: { env: BENCH_1C_PASSWORD }, timeZone: Etc/GMT-3 }\n    runner: { concurrency: 32, pollIntervalMs: 60000 }\nroutes:\n  - { tenants: [bench], types: [appeal.submitted], to: [edms-1c] }\n`,
+  );
+  const port = await freePort();
+  const hub = spawnNode('src/main.js', { RABBITMQ_URL: url, DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: `${schema}_rt`, CABINET_HUB_CONFIG: configFile, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn', BENCH_1C_PASSWORD: 'bench-secret' });
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    await waitForHealth(port);
+    const { conn, pub } = await open(url);
+    const template = JSON.stringify({ ...exampleEvent('appeal.submitted'), id: '__ID__', tenant: 'bench', subject: undefined, data: { ...(exampleEvent('appeal.submitted').data as object), caseRef: '__CASE__' } });
+    const run = randomUUID().slice(0, 8);
+    const sentAt = new Map<string, number>();
+    const t0 = Date.now();
+    for (let i = 0; i < n; i++) {
+      const id = `${run}-${i}`;
+      const body = template.replace('"__ID__"', JSON.stringify(id)).replace('"__CASE__"', JSON.stringify(`RT-${run}-${i}`));
+      const ev = JSON.parse(body) as { source: string; id: string };
+      sentAt.set(documentGuid(ev), Date.now());
+      if (!pub.publish('cabinet.in', 'appeal.submitted', Buffer.from(body), { persistent: true, contentType: CT, messageId: id })) await new Promise((r) => pub.once('drain', r));
+    }
+    await pub.waitForConfirms();
+    await conn.close();
+    const until = Date.now() + 10 * 60_000;
+    while (mock.clerk.documents({ type: 'DMIncomingDocument' }).length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    const t1 = Date.now();
+    const latencies = mock.admin
+      .requests()
+      .filter((r) => r.type === 'DMCreateRequest')
+      .map((r) => {
+        const guid = /<m:id>([0-9a-f-]{36})<\/m:id>/.exec(r.body)?.[1];
+        const sent = guid ? sentAt.get(guid) : undefined;
+        return sent === undefined ? NaN : Date.parse(r.time) - sent;
+      })
+      .filter((x) => !Number.isNaN(x))
+      .sort((a, b) => a - b);
+    const docs = mock.clerk.documents({ type: 'DMIncomingDocument' }).length;
+    const f = (x: number) => x.toFixed(1);
+    process.stdout.write(
+      `1C round trip (appeal on cabinet.in -> incoming document in the 1C mock, journal + adapter host + SOAP), N=${n}:\n` +
+        `  ${docs} documents (${docs === n ? 'each once' : 'MISMATCH'}) in ${((t1 - t0) / 1000).toFixed(1)} s: ${f(n / ((t1 - t0) / 1000))} appeals/s\n` +
+        `  publish -> DMCreateRequest at the mock: p50 ${f(percentile(latencies, 50))} ms, p95 ${f(percentile(latencies, 95))} ms, p99 ${f(percentile(latencies, 99))} ms (under the flood; queueing included)\n`,
+    );
+  } finally {
+    await stop(hub);
+    await mock.close();
+    await dropSchema(`${schema}_rt`);
+  }
+}
+
+async function waitForHealth(port: number): Promise<void> {
+  const until = Date.now() + 60_000;
+  while (Date.now() < until) {
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('hub did not become healthy');
 }
 
 function body1k(): number {
