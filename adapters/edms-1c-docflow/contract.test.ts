@@ -79,6 +79,11 @@ runAdapterContractKit({
     { fault: 'malformed', count: 1 },
     { fault: 'timeout', count: 1 },
   ],
+  // LIVE_1C_ENDPOINT / LIVE_1C_LOGIN / LIVE_1C_PASSWORD (and LIVE_1C_TIMEZONE) point the kit at a real (test) infobase.
+  live: () =>
+    process.env.LIVE_1C_ENDPOINT && process.env.LIVE_1C_LOGIN && process.env.LIVE_1C_PASSWORD
+      ? { endpoint: process.env.LIVE_1C_ENDPOINT, login: process.env.LIVE_1C_LOGIN, password: process.env.LIVE_1C_PASSWORD, timeZone: process.env.LIVE_1C_TIMEZONE ?? 'Europe/Kyiv' }
+      : undefined,
   polling: {
     arrange: async (m) => {
       await createAdapter({ definition: docflowAdapter } as never, config(m.url)).handle(appeal, AbortSignal.timeout(10_000));

@@ -58,6 +58,13 @@ export interface AdapterContractSpec<S extends TSchema> {
   polling?: { arrange(mock: KitMock): Promise<void>; expectOutcome(outcome: PollOutcome): void };
   /** Families not run, each with the written reason why. */
   bypass?: Partial<Record<KitFamily, string>>;
+  /**
+   * Live mode: a configuration for the real system, or undefined when its credentials are not
+   * set. Against a real system only what needs no fault injection runs (spec, probe, the
+   * fixtures' outcomes, idempotency of the outcome); it creates real records, so point it at a
+   * test infobase.
+   */
+  live?: () => Static<S> | undefined;
 }
 
 /** Logger that keeps every line, so the kit can look for secrets in it. */
@@ -174,6 +181,22 @@ export function runAdapterContractKit<S extends TSchema>(spec: AdapterContractSp
     }
     describe(name, body);
   };
+
+  const liveConfig = spec.live?.();
+  // skip reason: live mode needs the real system's credentials in the environment (see spec.live).
+  if (spec.live) (liveConfig ? describe : describe.skip)(`adapter contract kit, live: ${spec.definition.type}`, () => {
+    it('probe: the real system is reachable and accepts the credentials', async () => {
+      expect(await createAdapter(spec, liveConfig as Static<S>).probe()).toMatchObject({ ok: true });
+    });
+    for (const f of spec.fixtures) {
+      it(`${f.name}: handled by the real system, and again without a second effect on the outcome`, async () => {
+        const adapter = createAdapter(spec, liveConfig as Static<S>);
+        const first = await adapter.handle(f.input, AbortSignal.timeout(60_000));
+        const second = await adapter.handle(f.input, AbortSignal.timeout(60_000));
+        expect(second.results.map((r) => r.type)).toEqual(expect.arrayContaining(first.results.map((r) => r.type)));
+      });
+    }
+  });
 
   describe(`adapter contract kit: ${spec.definition.type}`, () => {
     let mock: KitMock;
