@@ -102,3 +102,15 @@ runAdapterContractKit({
     },
   },
 });
+
+describe('edms.1c-docflow specifics', () => {
+  it('authenticates a Cyrillic login encoded as CP1251 when the publication expects it', async () => {
+    const m = await start1cDocflowMock({ users: [{ login: LOGIN, password: PASSWORD }] });
+    try {
+      const adapter = createAdapter({ definition: docflowAdapter } as never, { ...config(m.url), authEncoding: 'cp1251' });
+      expect(await adapter.probe()).toMatchObject({ ok: true });
+    } finally {
+      await m.close();
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import iconv from 'iconv-lite';
 import { PermanentError, TransientError } from '../../contracts';
 import type { DocflowConfig } from './docflow.config';
 import { classifyFault, DmApplicationError } from './docflow.errors';
@@ -35,8 +36,10 @@ export class DmSoapClient {
   private readonly authorization: string;
 
   constructor(private readonly config: DocflowConfig) {
-    // UTF-8 Basic credentials; Cyrillic logins work with publications that decode UTF-8.
-    this.authorization = `Basic ${Buffer.from(`${config.login}:${config.password}`, 'utf8').toString('base64')}`;
+    // Cyrillic logins: UTF-8 by default; CP1251 for publications that decode the header that way.
+    const credentials = `${config.login}:${config.password}`;
+    const bytes = config.authEncoding === 'cp1251' ? iconv.encode(credentials, 'win1251') : Buffer.from(credentials, 'utf8');
+    this.authorization = `Basic ${bytes.toString('base64')}`;
   }
 
   /**

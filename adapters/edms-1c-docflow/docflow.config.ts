@@ -9,6 +9,8 @@ export const DocflowConfigSchema = Type.Object(
     /** 1C infobase user; Cyrillic logins are common. */
     login: Type.String({ minLength: 1 }),
     password: Type.String({ minLength: 1, [SECRET_KEYWORD]: true }),
+    /** How the Basic credentials are encoded: some 1C publications decode the header as CP1251. */
+    authEncoding: Type.Optional(Type.Union([Type.Literal('utf8'), Type.Literal('cp1251')])),
     /** Infobase id (`dataBaseID`) if the publication serves several. */
     dataBaseId: Type.Optional(Type.String()),
     /** How this portal appears as the correspondent (sender) of incoming documents. */
