@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { exampleEvent } from '../../contracts';
-import { RunningDocflowMock, start1cDocflowMock } from '../../mocks/1c-docflow';
+import type { RunningDocflowMock } from '../../mocks/1c-docflow';
 import { documentGuid } from '../../adapters/edms-1c-docflow/docflow.mapper';
 import { AmqpProbe } from '../helpers/amqp-probe.client';
 import { eventually } from '../helpers/infra.helper';
-import { createTestSpace, startTestHub, TestHub } from '../helpers/test-hub.helper';
+import { DocflowSetup, startDocflowHub } from '../helpers/docflow-hub.helper';
+import type { TestHub } from '../helpers/test-hub.helper';
 
 const N = 1000;
 const OUTAGE_MS = 120_000;
@@ -15,37 +16,17 @@ const OUTAGE_MS = 120_000;
  * exactly once, none dead-lettered.
  */
 describe('1C outage of two minutes under 1 000 appeals', () => {
+  let setup: DocflowSetup;
   let mock: RunningDocflowMock;
   let hub: TestHub;
   let probe: AmqpProbe;
 
   beforeAll(async () => {
-    mock = await start1cDocflowMock({ users: [{ login: 'hub', password: 'outage-secret' }], visibilityDelayMs: 200 });
-    process.env.TEST_1C_OUTAGE_PASSWORD = 'outage-secret';
-    const space = await createTestSpace();
-    hub = await startTestHub({
-      space,
-      yaml: `
-hub: { source: urn:cabinet-hub:test }
-tenants:
-  demo: { name: Demo }
-adapters:
-  edms-1c:
-    type: edms.1c-docflow
-    config: { endpoint: "${mock.url}", login: hub, password: { env: TEST_1C_OUTAGE_PASSWORD }, timeZone: Etc/GMT-3 }
-    runner: { concurrency: 16, breakerFailures: 5, breakerOpenMs: 10000, pollIntervalMs: 60000 }
-routes:
-  - { tenants: ['*'], types: [appeal.submitted], to: [edms-1c] }
-retry: { delaysMs: [2000, 5000, 15000, 30000, 60000, 60000, 60000, 60000], jitter: 0.2 }
-`,
-    });
-    probe = await AmqpProbe.connect(space.amqpUrl);
+    setup = await startDocflowHub({ login: 'hub', password: 'outage-secret', mock: { visibilityDelayMs: 200 }, runner: '{ concurrency: 16, breakerFailures: 5, breakerOpenMs: 10000, pollIntervalMs: 60000 }', extraYaml: 'retry: { delaysMs: [2000, 5000, 15000, 30000, 60000, 60000, 60000, 60000], jitter: 0.2 }' });
+    ({ mock, hub, probe } = setup);
   }, 60_000);
   afterAll(async () => {
-    await probe?.close();
-    await hub?.close();
-    await hub?.space.cleanup();
-    await mock?.close();
+    await setup?.close();
   });
 
   it('loses nothing, registers each appeal once, and the breaker opens and closes', async () => {

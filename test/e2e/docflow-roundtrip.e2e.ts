@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { AppealSubmitted, exampleEvent, validateEvent } from '../../contracts';
-import { RunningDocflowMock, start1cDocflowMock } from '../../mocks/1c-docflow';
+import type { RunningDocflowMock } from '../../mocks/1c-docflow';
 import { documentGuid } from '../../adapters/edms-1c-docflow/docflow.mapper';
 import { AmqpProbe } from '../helpers/amqp-probe.client';
 import { eventually, sql } from '../helpers/infra.helper';
-import { createTestSpace, startTestHub, TestHub } from '../helpers/test-hub.helper';
+import { DocflowSetup, startDocflowHub } from '../helpers/docflow-hub.helper';
+import type { TestHub } from '../helpers/test-hub.helper';
 
 /**
  * The 1С:Документооборот round trip as a portal developer sees it: appeal.submitted on
@@ -13,36 +14,17 @@ import { createTestSpace, startTestHub, TestHub } from '../helpers/test-hub.help
  * appeal.answered on cabinet.out.
  */
 describe('1С:Документооборот round trip through the hub', () => {
+  let setup: DocflowSetup;
   let mock: RunningDocflowMock;
   let hub: TestHub;
   let probe: AmqpProbe;
 
   beforeAll(async () => {
-    mock = await start1cDocflowMock({ users: [{ login: 'Портал Інтеграція', password: 'portal-secret-1c' }] });
-    process.env.TEST_1C_PASSWORD = 'portal-secret-1c';
-    const space = await createTestSpace();
-    hub = await startTestHub({
-      space,
-      yaml: `
-hub: { source: urn:cabinet-hub:test }
-tenants:
-  demo: { name: Demo }
-adapters:
-  edms-1c:
-    type: edms.1c-docflow
-    config: { endpoint: "${mock.url}", login: Портал Інтеграція, password: { env: TEST_1C_PASSWORD }, timeZone: Etc/GMT-3 }
-    runner: { pollIntervalMs: 300 }
-routes:
-  - { tenants: ['*'], types: [appeal.submitted], to: [edms-1c] }
-`,
-    });
-    probe = await AmqpProbe.connect(space.amqpUrl);
-  });
+    setup = await startDocflowHub({ login: 'Портал Інтеграція', password: 'portal-secret-1c', mock: {}, runner: '{ pollIntervalMs: 300 }', extraYaml: '' });
+    ({ mock, hub, probe } = setup);
+  }, 60_000);
   afterAll(async () => {
-    await probe?.close();
-    await hub?.close();
-    await hub?.space.cleanup();
-    await mock?.close();
+    await setup?.close();
   });
 
   it('registers the appeal in 1C, then carries registration and answer back to the portal', async () => {
