@@ -17,12 +17,15 @@ import { workQueueName } from '../messaging/topology.declaration';
 import { TopologyPlan } from '../messaging/topology.plan';
 import { MetricsService } from '../ops/metrics.service';
 import { OutboxCompleter } from '../outbox/outbox.completer';
-import { LeaderLock } from '../outbox/leader.lock';
+import { LeaderLock } from '../persistence/leader.lock';
 import { isTransientDbError, poolOf } from '../persistence/database.setup';
 import { enabledAdapters } from './adapter.registry';
 import { AttemptRepository } from './attempt.repository';
 import { CircuitBreaker } from './circuit.breaker';
 import { RateLimiter } from './rate.limiter';
+
+/** Longest a /health request waits for one adapter's probe. */
+const PROBE_DEADLINE_MS = 2000;
 
 interface Instance {
   id: string;
@@ -92,11 +95,23 @@ export class AdapterRunner implements BeforeApplicationShutdown {
     }
   }
 
-  /** Health of every running instance (probes never throw). */
+  /**
+   * Health of every running instance. Probes run in parallel and each gets at most
+   * PROBE_DEADLINE_MS, so a slow external system shows as such instead of stalling /health
+   * (container health checks give up after a few seconds).
+   */
   async probe(): Promise<Record<string, { ok: boolean; detail?: string; breaker: string }>> {
-    const out: Record<string, { ok: boolean; detail?: string; breaker: string }> = {};
-    for (const i of this.instances) out[i.id] = { ...(await i.adapter.probe()), breaker: i.breaker.state() };
-    return out;
+    const entries = await Promise.all(
+      this.instances.map(async (i) => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<{ ok: boolean; detail: string }>((resolve) => {
+          timer = setTimeout(() => resolve({ ok: false, detail: `no answer within ${PROBE_DEADLINE_MS} ms` }), PROBE_DEADLINE_MS);
+        });
+        const result = await Promise.race([i.adapter.probe(), late]).finally(() => clearTimeout(timer));
+        return [i.id, { ...result, breaker: i.breaker.state() }] as const;
+      }),
+    );
+    return Object.fromEntries(entries);
   }
 
   private async handle(instance: Instance, msg: ConsumeMessage): Promise<void> {

@@ -7,7 +7,7 @@ import { safeError } from '../logging/pii.mask';
 import { ConfirmPublisher } from '../messaging/confirm.publisher';
 import { MetricsService } from '../ops/metrics.service';
 import { OutboxRepository } from '../persistence/outbox.repository';
-import { LeaderLock } from './leader.lock';
+import { LeaderLock } from '../persistence/leader.lock';
 
 /**
  * Publishes outbox rows that the fast path left behind (the instance crashed between commit and

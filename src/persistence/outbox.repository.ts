@@ -50,9 +50,4 @@ export class OutboxRepository {
       await runner.release();
     }
   }
-
-  async count(): Promise<number> {
-    const [r] = await this.db.query('SELECT count(*)::int AS n FROM outbox');
-    return r.n;
-  }
 }
