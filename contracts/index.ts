@@ -105,6 +105,22 @@ export {
   MessageRejected,
   type IngressTransport,
 } from './model/rejection.schema';
+export {
+  ContactLinkRequested,
+  ContactLinked,
+  DELIVERY_STATUSES,
+  DeliveryFailure,
+  LINKABLE_CHANNELS,
+  NOTIFICATION_CHANNELS,
+  NOTIFICATION_OUTCOMES,
+  NOTIFICATION_PRIORITIES,
+  NotificationDispatch,
+  NotificationRecipient,
+  NotificationRequested,
+  NotificationStatusChanged,
+  type DeliveryStatus,
+  type NotificationChannel,
+} from './model/notification.schema';
 export { escapePointerToken, type ContractError } from './validation/ajv-error.mapper';
 export {
   acceptedDataschemasFor,
@@ -123,7 +139,11 @@ export {
   type AdapterDefinition,
   type AdapterLogger,
   type Capability,
+  type DeliveryReport,
   type HandleOutcome,
+  type InboundMessage,
+  type WebhookOutcome,
+  type WebhookRequest,
   type PollOutcome,
   type ProbeResult,
   type ResultEvent,

@@ -8,6 +8,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { CloudEvent } from '../model/envelope.schema';
 import type { EventDataMap } from '../model/event-catalog.registry';
 import type { EventType } from '../model/event-type.constants';
+import type { DeliveryFailure, NotificationChannel } from '../model/notification.schema';
 
 /** What an adapter can do; routes and the contract kit are organised by capability. */
 export type Capability =
@@ -41,6 +42,12 @@ export interface AdapterContext {
   logger: AdapterLogger;
   /** The clock; tests substitute it. */
   now(): Date;
+  /**
+   * Public URL of this instance's callback endpoint (`<hub.publicUrl>/v1/webhooks/<instanceId>`),
+   * when the hub has a public URL configured. Adapters pass it to the provider (Twilio
+   * `StatusCallback`, Telegram `setWebhook`, Viber `set_webhook`) and sign-check against it.
+   */
+  webhookUrl?: string;
 }
 
 /** An event about a case that the adapter learned from the external system. */
@@ -54,9 +61,65 @@ export interface ResultEvent<T extends EventType = EventType> {
   data: EventDataMap[T];
 }
 
+/**
+ * A delivery status of one sent notification, as the provider reported it: in the answer to the
+ * send call, in a callback, or in a status poll. The hub maps it to the dispatch by
+ * `dispatchId` when known, else by `providerMessageId`, and never lets a status move backwards
+ * (a late `sent` after `delivered` is kept in the journal only).
+ */
+export interface DeliveryReport {
+  /** The dispatch it belongs to, when the adapter knows it (the send call). */
+  dispatchId?: string;
+  /** The provider's message id: Twilio SID, TurboSMS message_id, Telegram `<chat>:<message_id>`, Viber message_token as a decimal string, SMTP Message-ID. */
+  providerMessageId: string;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  /** Present when `status` is `failed`; never holds message text or contact data. */
+  failure?: DeliveryFailure;
+  /** When the provider says it happened (RFC 3339). */
+  occurredAt: string;
+}
+
+/** What a citizen did in a messenger chat, as a channel adapter read it from a callback. */
+export type InboundMessage =
+  /** Opened the bot with a deep-link token (Telegram `/start <token>`, Viber `conversation_started` context). */
+  | { kind: 'start'; channel: NotificationChannel; address: string; token?: string; language?: string }
+  /** Wrote a text message (e.g. a command asking for the status of their appeals). */
+  | { kind: 'text'; channel: NotificationChannel; address: string; text: string; language?: string }
+  /** Blocked the bot or unsubscribed; the chat no longer accepts messages. */
+  | { kind: 'unsubscribed'; channel: NotificationChannel; address: string };
+
+/** A provider's HTTP callback as the hub received it; the body is exactly the bytes received. */
+export interface WebhookRequest {
+  method: string;
+  /** The public URL the provider called, including the query string (signatures cover it). */
+  url: string;
+  /** Lower-case names. */
+  headers: Readonly<Record<string, string>>;
+  rawBody: Buffer;
+}
+
+/** What an adapter made of a callback. */
+export interface WebhookOutcome {
+  /** False when the signature or secret does not check out; the hub then answers 403 and counts it. */
+  verified: boolean;
+  /** Why not verified (no secrets, no payload). */
+  detail?: string;
+  /**
+   * Identifies this callback so a repeat is recognised (Telegram `update_id`, Viber
+   * `event:message_token`, Twilio `I-Twilio-Idempotency-Token` or `MessageSid:MessageStatus`).
+   */
+  dedupKey?: string;
+  deliveries: DeliveryReport[];
+  inbound: InboundMessage[];
+  /** The HTTP answer the provider expects; default 200 with an empty body. */
+  reply?: { status: number; contentType?: string; body?: string };
+}
+
 /** What handling one message produced, plus redacted summaries for the journal of attempts. */
 export interface HandleOutcome {
   results: ResultEvent[];
+  /** For `notification.dispatch`: the status the provider gave the message when it took it. */
+  deliveries?: DeliveryReport[];
   /** Short, personal-data-free descriptions of what was sent and received (ids, statuses, sizes). */
   summary?: { request?: Record<string, unknown>; response?: Record<string, unknown> };
 }
@@ -85,6 +148,22 @@ export interface Adapter {
   probe(): Promise<ProbeResult>;
   /** For systems without callbacks: reads what changed since `cursor` (undefined on the first poll). */
   poll?(cursor: string | undefined, signal: AbortSignal): Promise<PollOutcome>;
+  /**
+   * For channels whose statuses are polled (TurboSMS `status.json`): current statuses of sent
+   * messages, by provider message id. Unknown ids are left out.
+   */
+  pollDeliveries?(providerMessageIds: readonly string[], signal: AbortSignal): Promise<DeliveryReport[]>;
+  /**
+   * For providers that call back: verifies and reads one callback. Never throws for bad input;
+   * an unverifiable request comes back with `verified: false`.
+   */
+  webhook?(request: WebhookRequest): Promise<WebhookOutcome>;
+  /**
+   * Registers the callback URL with the provider (Telegram `setWebhook`, Viber `set_webhook`).
+   * Called once the hub's HTTP server accepts callbacks, because Viber calls the URL before
+   * `set_webhook` answers.
+   */
+  register?(signal: AbortSignal): Promise<void>;
   dispose?(): Promise<void>;
 }
 

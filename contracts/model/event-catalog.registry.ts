@@ -18,6 +18,13 @@ import {
 } from './application.schema';
 import type { CloudEvent } from './envelope.schema';
 import { EVENT_TYPES, type EventType } from './event-type.constants';
+import {
+  ContactLinked,
+  ContactLinkRequested,
+  NotificationDispatch,
+  NotificationRequested,
+  NotificationStatusChanged,
+} from './notification.schema';
 import { MessageRejected } from './rejection.schema';
 
 /**
@@ -36,6 +43,11 @@ export interface EventCatalogEntry {
   producers: readonly EventProducer[];
   /** Whether `data.caseRef` exists, so that `subject` must match it. */
   caseEvent: boolean;
+  /**
+   * Hub-internal: travels only between the hub and its adapters on `hub.work`, so it is neither
+   * accepted on `cabinet.in` nor published on `cabinet.out`.
+   */
+  internal?: boolean;
 }
 
 /** The catalogue of event types of the current contract version. */
@@ -94,10 +106,41 @@ export const EVENT_CATALOG: Readonly<Record<EventType, EventCatalogEntry>> = {
     producers: ['hub'],
     caseEvent: false,
   },
+  'notification.requested': {
+    data: NotificationRequested,
+    summary: 'A portal asks the hub to notify a citizen with a configured template.',
+    producers: ['portal'],
+    caseEvent: false,
+  },
+  'notification.status-changed': {
+    data: NotificationStatusChanged,
+    summary: 'The delivery status of a notification on one channel changed.',
+    producers: ['hub'],
+    caseEvent: false,
+  },
+  'notification.dispatch': {
+    data: NotificationDispatch,
+    summary: 'A notification rendered for one channel, handed to that channel adapter (hub-internal).',
+    producers: ['hub'],
+    caseEvent: false,
+    internal: true,
+  },
+  'contact.link-requested': {
+    data: ContactLinkRequested,
+    summary: 'The cabinet issued a one-time token that links a messenger chat to a citizen.',
+    producers: ['portal'],
+    caseEvent: false,
+  },
+  'contact.linked': {
+    data: ContactLinked,
+    summary: 'A citizen linked a messenger chat, or the chat stopped accepting messages.',
+    producers: ['hub'],
+    caseEvent: false,
+  },
 };
 
 function typesWhere(test: (producers: readonly EventProducer[]) => boolean): readonly EventType[] {
-  return EVENT_TYPES.filter((t) => test(EVENT_CATALOG[t].producers));
+  return EVENT_TYPES.filter((t) => !EVENT_CATALOG[t].internal && test(EVENT_CATALOG[t].producers));
 }
 
 /** Types the hub accepts on `cabinet.in` and `POST /v1/events`; `message.rejected` is the hub's own. */
@@ -132,6 +175,16 @@ export interface EventDataMap {
   'application.document-added': ApplicationDocumentAdded;
   /** `data` of message.rejected. */
   'message.rejected': MessageRejected;
+  /** `data` of notification.requested. */
+  'notification.requested': NotificationRequested;
+  /** `data` of notification.status-changed. */
+  'notification.status-changed': NotificationStatusChanged;
+  /** `data` of notification.dispatch. */
+  'notification.dispatch': NotificationDispatch;
+  /** `data` of contact.link-requested. */
+  'contact.link-requested': ContactLinkRequested;
+  /** `data` of contact.linked. */
+  'contact.linked': ContactLinked;
 }
 
 /**

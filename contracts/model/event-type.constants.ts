@@ -25,6 +25,11 @@ export const EVENT_TYPES = [
   'application.status-changed',
   'application.document-added',
   'message.rejected',
+  'notification.requested',
+  'notification.status-changed',
+  'notification.dispatch',
+  'contact.link-requested',
+  'contact.linked',
 ] as const;
 
 /** An event type of the contract. */
