@@ -446,7 +446,7 @@ describe('validateEvent: volume', () => {
       const type = EVENT_TYPES[i % EVENT_TYPES.length];
       const event = exampleEvent(type, { id: `evt-${i}` }) as Loose;
       // Every tenth event is broken, so the failure path runs at volume too.
-      if (i % 10 === 0) delete event.data[(EVENT_CATALOG[type].data as { required: string[] }).required[0]];
+      if (i % 10 === 0) delete event.data[(EVENT_CATALOG[type].data as unknown as { required: string[] }).required[0]];
       const result = validateEvent(event);
       if (result.ok) accepted += 1;
       else rejected += 1;

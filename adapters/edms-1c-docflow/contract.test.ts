@@ -84,6 +84,9 @@ runAdapterContractKit({
     process.env.LIVE_1C_ENDPOINT && process.env.LIVE_1C_LOGIN && process.env.LIVE_1C_PASSWORD
       ? { endpoint: process.env.LIVE_1C_ENDPOINT, login: process.env.LIVE_1C_LOGIN, password: process.env.LIVE_1C_PASSWORD, timeZone: process.env.LIVE_1C_TIMEZONE ?? 'Europe/Kyiv' }
       : undefined,
+  bypass: {
+    webhooks: '1C:Документооборот has no callbacks; the adapter polls DMService for changes instead (polling family).',
+  },
   polling: {
     arrange: async (m) => {
       await createAdapter({ definition: docflowAdapter } as never, config(m.url)).handle(appeal, AbortSignal.timeout(10_000));

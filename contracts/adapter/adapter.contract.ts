@@ -75,6 +75,12 @@ export interface DeliveryReport {
   status: 'sent' | 'delivered' | 'read' | 'failed';
   /** Present when `status` is `failed`; never holds message text or contact data. */
   failure?: DeliveryFailure;
+  /**
+   * The address no longer takes messages on this channel at all (bot blocked, Viber
+   * unsubscribed, number on the stop list), so the hub deactivates a linked chat and does not
+   * pick the channel for this citizen again until it is linked anew.
+   */
+  addressInactive?: boolean;
   /** When the provider says it happened (RFC 3339). */
   occurredAt: string;
 }
@@ -140,6 +146,19 @@ export interface PollOutcome {
 /**
  * A running adapter instance. `handle` throws `TransientError` (retried with backoff) or
  * `PermanentError` (dead-lettered with the reason); anything else counts as transient.
+ *
+ * Channel adapters (`notification.dispatch`) follow one rule set, so the hub can fall back:
+ * - the provider took the message: a `deliveries` entry with status `sent` (or what the provider
+ *   already knows) and its `providerMessageId`;
+ * - the provider refused this recipient (unknown or unsubscribed number, stop list, `550` user
+ *   unknown, bot blocked, Viber not subscribed): a `failed` delivery with `failure`, not an
+ *   exception; the hub tries the next channel;
+ * - rate limits, 5xx, timeouts, resets: `TransientError`, with `retryAfterMs` when the provider
+ *   says when to come back;
+ * - refused credentials, or a message the provider can never take: `PermanentError`.
+ * A repeated dispatch (same `dispatchId`, e.g. redelivered after a crash before the hub
+ * recorded the result) must not reach the citizen twice: use the provider's idempotency where it
+ * has one, else remember recent dispatch ids in the adapter instance.
  */
 export interface Adapter {
   /** Delivers one routed event (one of the definition's `consumes` types) to the external system. */

@@ -125,7 +125,7 @@ const spec: AdapterContractSpec<typeof registryAdapter.configSchema> = {
     { fault: 'malformed', count: 1 },
     { fault: 'timeout', count: 1 },
   ],
-  bypass: { polling: 'the sample registry pushes nothing and has nothing to poll; a real EDMS adapter without callbacks must run this family' },
+  bypass: { webhooks: 'the sample registry takes no provider callbacks; channel adapters run this family', polling: 'the sample registry pushes nothing and has nothing to poll; a real EDMS adapter without callbacks must run this family' },
 };
 
 runAdapterContractKit(spec);

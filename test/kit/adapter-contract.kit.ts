@@ -11,12 +11,14 @@ import {
   failureClassOf,
   HandleOutcome,
   PollOutcome,
+  WebhookOutcome,
+  WebhookRequest,
   SECRET_KEYWORD,
 } from '../../contracts';
 import type { FaultSpec, MockAdminApi, RecordedRequest } from '../../mocks/_kit';
 
 /** The families of the adapter contract kit; every adapter runs all of them unless it bypasses one with a reason. */
-export const KIT_FAMILIES = ['spec', 'config', 'probe', 'capabilities', 'errors', 'idempotency', 'polling', 'hygiene'] as const;
+export const KIT_FAMILIES = ['spec', 'config', 'probe', 'capabilities', 'errors', 'idempotency', 'polling', 'webhooks', 'hygiene'] as const;
 /** One family of the kit. */
 export type KitFamily = (typeof KIT_FAMILIES)[number];
 
@@ -56,6 +58,21 @@ export interface AdapterContractSpec<S extends TSchema> {
   transientFaults: FaultSpec[];
   /** For polling adapters: make the mock hold something new, then check what poll returned. */
   polling?: { arrange(mock: KitMock): Promise<void>; expectOutcome(outcome: PollOutcome): void };
+  /**
+   * For adapters that take provider callbacks: drive the mock until it calls back (a delivery
+   * report, a citizen writing to the bot) and return that callback exactly as it arrived.
+   */
+  webhooks?: {
+    capture(mock: KitMock, config: Static<S>): Promise<WebhookRequest>;
+    expectOutcome(outcome: WebhookOutcome): void;
+    /** The signature covers the body (Twilio, Viber), so a changed body must fail verification; Telegram's secret header does not. */
+    bodySigned: boolean;
+  };
+  /**
+   * Why the wire itself carries a secret the kit would otherwise flag in the mock's recordings
+   * (Telegram puts the bot token in the URL path; Viber sends its token in a header).
+   */
+  wireCarriesSecret?: string;
   /** Families not run, each with the written reason why. */
   bypass?: Partial<Record<KitFamily, string>>;
   /**
@@ -288,6 +305,49 @@ export function runAdapterContractKit<S extends TSchema>(spec: AdapterContractSp
       });
     });
 
+    family('webhooks', () => {
+      const hooks = () => {
+        if (!spec.webhooks) throw new Error('webhooks family needs spec.webhooks and adapter.webhook, or a bypass reason');
+        return spec.webhooks;
+      };
+      const adapterWithHook = () => {
+        const adapter = createAdapter(spec, spec.validConfig(mock));
+        if (!adapter.webhook) throw new Error('adapter has no webhook handler');
+        return adapter as Adapter & { webhook: NonNullable<Adapter['webhook']> };
+      };
+      it('verifies and reads a genuine callback, with a de-duplication key that repeats', async () => {
+        const request = await hooks().capture(mock, spec.validConfig(mock));
+        const adapter = adapterWithHook();
+        const first = await adapter.webhook(request);
+        expect(first.verified).toBe(true);
+        hooks().expectOutcome(first);
+        expect(first.dedupKey).toEqual(expect.any(String));
+        expect((await adapter.webhook(request)).dedupKey).toBe(first.dedupKey);
+      });
+      it('rejects a callback without its signature, and one signed with another secret', async () => {
+        const request = await hooks().capture(mock, spec.validConfig(mock));
+        const adapter = adapterWithHook();
+        const isSecretHeader = (k: string) => /signature|secret/i.test(k);
+        const stripped = Object.fromEntries(Object.entries(request.headers).filter(([k]) => !isSecretHeader(k)));
+        expect((await adapter.webhook({ ...request, headers: stripped })).verified).toBe(false);
+        const forged = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, isSecretHeader(k) ? `${v.slice(0, -2)}xx` : v]));
+        expect((await adapter.webhook({ ...request, headers: forged })).verified).toBe(false);
+      });
+      it('rejects a changed body when the signature covers it, and never throws on garbage', async () => {
+        const request = await hooks().capture(mock, spec.validConfig(mock));
+        const adapter = adapterWithHook();
+        if (hooks().bodySigned) {
+          const changed = Buffer.concat([request.rawBody, Buffer.from(' ')]);
+          expect((await adapter.webhook({ ...request, rawBody: changed })).verified).toBe(false);
+        }
+        const garbage = [Buffer.from('{'), Buffer.from([0, 0xff, 0xfe]), Buffer.from('{"__proto__":{"x":1}}'), Buffer.alloc(100_000, 'a')];
+        for (const rawBody of garbage) {
+          const outcome = await adapter.webhook({ ...request, rawBody });
+          expect(outcome.deliveries.length + outcome.inbound.length === 0 || !outcome.verified).toBe(true);
+        }
+      });
+    });
+
     family('hygiene', () => {
       it('talks only to loopback and never writes a secret into logs or errors', async () => {
         const logger = new CapturingLogger();
@@ -307,7 +367,7 @@ export function runAdapterContractKit<S extends TSchema>(spec: AdapterContractSp
         expect(hosts.filter((h) => !isLoopbackHost(h))).toEqual([]);
         const text = [...logger.lines, ...errors].join('\n');
         for (const s of secrets) expect(text).not.toContain(s);
-        for (const r of mock.admin.requests()) for (const s of secrets) expect(`${r.url} ${r.body} ${JSON.stringify(r.headers)}`).not.toContain(s);
+        if (!spec.wireCarriesSecret) for (const r of mock.admin.requests()) for (const s of secrets) expect(`${r.url} ${r.body} ${JSON.stringify(r.headers)}`).not.toContain(s);
       });
     });
   });
