@@ -104,7 +104,9 @@ export const NotificationStatusChanged = Type.Object(
     notificationId: Line(256, { description: 'The notification: the `id` of its `notification.requested`, or the hub-assigned id of a rule-made one.' }),
     caseRef: Type.Optional(CaseRef()),
     template: TemplateId(),
-    channel: StringEnum(NOTIFICATION_CHANNELS),
+    channel: Type.Optional(
+      StringEnum(NOTIFICATION_CHANNELS, { description: 'Absent when the change concerns no channel: a suppressed notification, or one no channel could take.' }),
+    ),
     status: StringEnum(DELIVERY_STATUSES),
     failure: Type.Optional(DeliveryFailure),
     outcome: StringEnum(NOTIFICATION_OUTCOMES, { description: 'Where the notification as a whole stands after this change.' }),

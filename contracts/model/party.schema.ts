@@ -57,6 +57,16 @@ function contactProperties<P extends TSchema>(phone: P) {
       }),
     ),
     viberUserId: Type.Optional(Line(64, { description: 'Viber user id linked in the cabinet.' })),
+    notificationChannels: Type.Optional(
+      Type.Array(StringEnum(['viber', 'telegram', 'sms', 'email'] as const), {
+        uniqueItems: true,
+        maxItems: 4,
+        description: 'Channels the applicant wants case notifications on, first choice first; the tenant order when absent.',
+      }),
+    ),
+    notificationsMuted: Type.Optional(
+      Type.Boolean({ description: 'The applicant turned case notifications off; mandatory notices are still sent.' }),
+    ),
   };
 }
 

@@ -3,7 +3,7 @@ import type { ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import sjson from 'secure-json-parse';
 import { DataSource } from 'typeorm';
-import { Adapter, AdapterDefinition, CloudEvent, failureClassOf, PermanentError, ResultEvent, TransientError } from '../../contracts';
+import { Adapter, AdapterDefinition, CloudEvent, DeliveryReport, failureClassOf, NotificationDispatch, PermanentError, ResultEvent, TransientError } from '../../contracts';
 import { ADAPTER_DEFINITIONS, ENV_CONFIG, HUB_CONFIG, LOGGER } from '../app/injection.tokens';
 import { CaseStateService, ResultCause } from '../cases/case-state.service';
 import type { EnvConfig } from '../config/env.config';
@@ -17,6 +17,7 @@ import { workQueueName } from '../messaging/topology.declaration';
 import { TopologyPlan } from '../messaging/topology.plan';
 import { MetricsService } from '../ops/metrics.service';
 import { OutboxCompleter } from '../outbox/outbox.completer';
+import { NotificationService } from '../notifications/notification.service';
 import { LeaderLock } from '../persistence/leader.lock';
 import { isTransientDbError, poolOf } from '../persistence/database.setup';
 import { enabledAdapters } from './adapter.registry';
@@ -57,6 +58,7 @@ export class AdapterRunner implements BeforeApplicationShutdown {
     private readonly publisher: ConfirmPublisher,
     private readonly completer: OutboxCompleter,
     private readonly cases: CaseStateService,
+    private readonly notifications: NotificationService,
     private readonly attempts: AttemptRepository,
     private readonly db: DataSource,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
@@ -71,7 +73,8 @@ export class AdapterRunner implements BeforeApplicationShutdown {
     for (const [id, definition] of enabledAdapters(this.config, this.definitions)) {
       const settings = this.config.adapters[id].runner;
       const log = this.logger.child({ adapter: id });
-      const adapter = definition.create(this.config.adapters[id].config as never, { instanceId: id, logger: log, now: () => new Date() });
+      const webhookUrl = this.config.hub.publicUrl ? `${this.config.hub.publicUrl}/v1/webhooks/${id}` : undefined;
+      const adapter = definition.create(this.config.adapters[id].config as never, { instanceId: id, logger: log, now: () => new Date(), ...(webhookUrl ? { webhookUrl } : {}) });
       const instance: Instance = {
         id,
         definition,
@@ -114,6 +117,37 @@ export class AdapterRunner implements BeforeApplicationShutdown {
     return Object.fromEntries(entries);
   }
 
+  /** A running adapter instance, for the webhook ingress and the delivery poller. */
+  adapterOf(id: string): Adapter | undefined {
+    return this.instances.find((i) => i.id === id)?.adapter;
+  }
+
+  /** Ids of running instances whose adapter reads delivery statuses by polling. */
+  deliveryPollers(): { id: string; adapter: Adapter; pollIntervalMs: number; timeoutMs: number }[] {
+    return this.instances
+      .filter((i) => i.adapter.pollDeliveries)
+      .map((i) => ({ id: i.id, adapter: i.adapter, pollIntervalMs: this.config.adapters[i.id].runner.pollIntervalMs, timeoutMs: this.config.adapters[i.id].runner.timeoutMs }));
+  }
+
+  /**
+   * Registers callback URLs with providers (Telegram setWebhook, Viber set_webhook). Runs once the
+   * HTTP server accepts callbacks: Viber calls the URL before its set_webhook answers. A failure
+   * is logged, not fatal: messages still go out, only callbacks are missing.
+   */
+  async registerCallbacks(): Promise<void> {
+    if (!this.config.hub.publicUrl) return;
+    await Promise.all(
+      this.instances
+        .filter((i) => i.adapter.register)
+        .map((i) =>
+          i.adapter.register!(AbortSignal.timeout(this.config.adapters[i.id].runner.timeoutMs)).then(
+            () => this.logger.info({ event: 'adapter.callbacks-registered', adapter: i.id }, 'provider callbacks registered'),
+            (e) => this.logger.warn({ event: 'adapter.callbacks-failed', adapter: i.id, error: safeError(e) }, 'could not register provider callbacks'),
+          ),
+        ),
+    );
+  }
+
   private async handle(instance: Instance, msg: ConsumeMessage): Promise<void> {
     const consumer = `adapter:${instance.id}`;
     const journalId = msg.properties.headers?.['x-hub-journal-id'] as string | undefined;
@@ -131,6 +165,12 @@ export class AdapterRunner implements BeforeApplicationShutdown {
     }
     if (!instance.definition.consumes.includes(event.type)) throw new PermanentError(`adapter ${instance.definition.type} does not handle ${event.type}; check the routes`);
 
+    const dispatch = event.type === 'notification.dispatch' ? (event.data as NotificationDispatch) : undefined;
+    // A dispatch given up on while it waited (outage, deadline) must not reach the citizen late.
+    if (dispatch && !(await this.notifications.sendable(poolOf(this.db), dispatch.dispatchId))) {
+      await this.attempts.record({ ...base, startedAt: new Date(), durationMs: 0, outcome: 'duplicate' });
+      return;
+    }
     const gate = instance.breaker.acquire();
     if (!gate.allowed) throw new TransientError(`circuit open for ${instance.id}`, gate.retryAfterMs);
     await instance.limiter?.take();
@@ -143,6 +183,11 @@ export class AdapterRunner implements BeforeApplicationShutdown {
       if (cls === 'transient') instance.breaker.failure();
       else instance.breaker.success(); // a refusal means the system answered
       await this.attempts.record({ ...base, startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: cls, error: errorLine(e) }).catch(() => undefined);
+      // The message goes to the DLQ as evidence, and the citizen is tried on the next channel.
+      if (dispatch && cls === 'permanent') {
+        const failed: DeliveryReport = { dispatchId: dispatch.dispatchId, providerMessageId: '', status: 'failed', failure: { code: 'hub:refused', message: errorLine(e).slice(0, 500) }, occurredAt: new Date().toISOString() };
+        await this.commit(instance, [], { instance: instance.id, eventId: event.id, correlationId: event.correlationid }, async () => true, [failed]).catch(() => undefined);
+      }
       throw e;
     }
     instance.breaker.success();
@@ -150,14 +195,14 @@ export class AdapterRunner implements BeforeApplicationShutdown {
       if (!(await this.attempts.claim(tx, consumer, messageId))) return false;
       await this.attempts.record({ ...base, startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: 'ok', requestSummary: outcome.summary?.request, responseSummary: outcome.summary?.response }, tx);
       return true;
-    });
+    }, outcome.deliveries);
   }
 
   /**
    * Applies results in one transaction with `before` (inbox claim, cursor update), then
    * publishes what the transaction put in the outbox.
    */
-  private async commit(instance: Instance, results: ResultEvent[], cause: ResultCause, before: (tx: import('pg').PoolClient) => Promise<boolean>): Promise<void> {
+  async commit(instance: { id: string }, results: ResultEvent[], cause: ResultCause, before: (tx: import('pg').PoolClient) => Promise<boolean>, deliveries: readonly DeliveryReport[] = []): Promise<void> {
     const tx = await poolOf(this.db).connect();
     const published: { id: string; exchange: string; routingKey: string; properties: object; content: Buffer }[] = [];
     try {
@@ -171,6 +216,7 @@ export class AdapterRunner implements BeforeApplicationShutdown {
         if (applied.outbox) published.push(applied.outbox);
         else this.logger.info({ event: 'case.result-ignored', adapter: instance.id, type: r.type, journalId: applied.journalId }, 'result older than the case state; journaled, not applied');
       }
+      if (deliveries.length) published.push(...(await this.notifications.applyReports(tx, instance.id, deliveries)));
       await tx.query('COMMIT');
     } catch (e) {
       await tx.query('ROLLBACK').catch(() => undefined);

@@ -18,7 +18,12 @@ import { IngressConsumer } from '../ingress/ingress.consumer';
 import { createLogger } from '../logging/logger.factory';
 import { NestPinoLogger } from '../logging/nest-logger.adapter';
 import { createDataSource, migrate } from '../persistence/database.setup';
+import { DeliverySweeper } from '../notifications/delivery.sweeper';
+import { NotifyConsumer } from '../notifications/notify.consumer';
 import { HubModule } from './hub.module';
+
+/** Largest provider callback accepted; real ones are a few kilobytes. */
+const WEBHOOK_MAX_BYTES = 1024 * 1024;
 
 /** A started hub. */
 export interface RunningHub {
@@ -67,9 +72,15 @@ export async function startHub({ env, config, logger, adapters = ADAPTERS }: Sta
       res.status(400).json({ errors: [{ pointer: '', reason: 'the request body could not be read' }] });
     }),
   );
+  // Callbacks are read raw: signatures cover the exact bytes (Viber) or the exact form (Twilio).
+  app.use('/v1/webhooks', express.raw({ type: () => true, limit: WEBHOOK_MAX_BYTES }));
+  app.use('/v1/templates', express.raw({ type: () => true, limit: 64 * 1024 }));
   await app.listen(env.httpPort, env.httpHost);
   await app.get(IngressConsumer).start();
   await app.get(AdapterRunner).start();
+  await app.get(NotifyConsumer).start();
+  app.get(DeliverySweeper).start();
+  await app.get(AdapterRunner).registerCallbacks();
 
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;

@@ -21,6 +21,16 @@ import { OutboxRelay } from '../outbox/outbox.relay';
 import { JournalRepository } from '../persistence/journal.repository';
 import { OutboxRepository } from '../persistence/outbox.repository';
 import { Router } from '../routing/event.router';
+import { BotService } from '../notifications/bot.service';
+import { DeliverySweeper } from '../notifications/delivery.sweeper';
+import { NotificationRepository } from '../notifications/notification.repository';
+import { NotificationService } from '../notifications/notification.service';
+import { NotifyConsumer } from '../notifications/notify.consumer';
+import { TemplateCatalog } from '../notifications/template.catalog';
+import { TemplateController } from '../notifications/template.controller';
+import { WebhookController } from '../notifications/webhook.controller';
+import { EventEmitter } from '../outbox/event.emitter';
+import { TransactionRunner } from '../persistence/transaction.runner';
 import { ADAPTER_DEFINITIONS, ENV_CONFIG, HUB_CONFIG, LOGGER } from './injection.tokens';
 
 /** What the hub module is built from: validated configuration, the logger and a ready data source. */
@@ -41,7 +51,7 @@ export class HubModule {
   static forRoot(o: HubModuleOptions): DynamicModule {
     return {
       module: HubModule,
-      controllers: [HttpIngressController, OpsController],
+      controllers: [HttpIngressController, OpsController, WebhookController, TemplateController],
       providers: [
         { provide: ENV_CONFIG, useValue: o.env },
         { provide: HUB_CONFIG, useValue: o.config },
@@ -63,6 +73,14 @@ export class HubModule {
         IngressConsumer,
         OutboxRelay,
         OutboxCompleter,
+        EventEmitter,
+        TransactionRunner,
+        { provide: TemplateCatalog, useValue: new TemplateCatalog(o.config.notifications.templates) },
+        NotificationRepository,
+        NotificationService,
+        NotifyConsumer,
+        BotService,
+        DeliverySweeper,
       ],
     };
   }

@@ -6,12 +6,19 @@ import { startHub } from '../app/hub.bootstrap';
 import { ConfigError } from '../config/config.errors';
 import { loadEnvConfig } from '../config/env.config';
 import { DEMO_CONFIG_PATH, loadHubConfig } from '../config/hub-config.loader';
+import sjson from 'secure-json-parse';
+import type { NotificationChannel } from '../../contracts';
+import type { Locale } from '../notifications/status.labels';
+import { TemplateCatalog } from '../notifications/template.catalog';
+import { previewTemplate } from '../notifications/template.preview';
 import { migrate } from '../persistence/database.setup';
 
 const USAGE = `Usage:
   cabinet-hub start                      run the hub (configuration from CABINET_HUB_CONFIG, else the bundled demo)
   cabinet-hub config validate <file>     check a configuration file; lists every problem with its path
-  cabinet-hub migrate                    apply pending database migrations and exit`;
+  cabinet-hub migrate                    apply pending database migrations and exit
+  cabinet-hub templates preview <id> [--locale uk|ru|en] [--channel sms|email|telegram|viber] [--vars '{"name":"value"}']
+                                         render a notification template of the configuration as citizens get it`;
 
 /** Runs one CLI command and returns the process exit code. */
 export async function runCli(args: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
@@ -23,6 +30,32 @@ export async function runCli(args: string[], out: (s: string) => void = (s) => p
       const adapterIssues = checkAdapterInstances(cfg, ADAPTERS);
       if (adapterIssues.length) throw new ConfigError(adapterIssues, path);
       out(`${path}: OK (${Object.keys(cfg.tenants).length} tenant(s), ${Object.keys(cfg.adapters).length} adapter instance(s), ${cfg.routes.length} route(s))\n`);
+      return 0;
+    }
+    if (cmd === 'templates' && sub === 'preview' && file) {
+      const cfg = loadHubConfig(process.env.CABINET_HUB_CONFIG || DEMO_CONFIG_PATH);
+      const opt = (name: string) => {
+        const i = args.indexOf(`--${name}`);
+        return i > 0 ? args[i + 1] : undefined;
+      };
+      let vars: Record<string, string | number | boolean> = {};
+      try {
+        vars = opt('vars') ? sjson.parse(opt('vars') as string, undefined, { protoAction: 'error', constructorAction: 'error' }) : {};
+      } catch {
+        err('--vars must be a JSON object\n');
+        return 2;
+      }
+      const p = previewTemplate(new TemplateCatalog(cfg.notifications.templates), file, (opt('locale') ?? 'uk') as Locale, vars, opt('channel') as NotificationChannel | undefined);
+      if (!p.ok) {
+        err(`${p.error}\n`);
+        return 1;
+      }
+      for (const c of p.channels) {
+        out(`--- ${c.channel} (${c.locale})${c.sms ? `: ${c.sms.segments} segment(s), ${c.sms.encoding}, ${c.sms.characters} characters` : ''}\n`);
+        if (c.subject) out(`Subject: ${c.subject}\n`);
+        out(`${c.text}\n`);
+        if (c.html) out(`[html] ${c.html}\n`);
+      }
       return 0;
     }
     if (cmd === 'migrate') {

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, ConfigIssue } from './config.errors';
-import { HubConfig, HubConfigFile, HubConfigSchema } from './hub-config.schema';
+import { DEFAULT_TEMPLATES } from '../notifications/default.templates';
+import { BOT_VARIABLES, RULE_EVENT_TYPES, RULE_VARIABLES, type RuleEventType } from '../notifications/event.variables';
+import { TemplateCatalog, type TemplateSet } from '../notifications/template.catalog';
+import { HubConfig, HubConfigFile, HubConfigSchema, NotificationSettings } from './hub-config.schema';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validateShape = ajv.compile<HubConfigFile>(HubConfigSchema);
@@ -112,6 +115,7 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
       },
     };
   }
+  const notifications = resolveNotifications(file, adapters, tenantsIn, issues);
   if (issues.length) throw new ConfigError(dedupe(issues), origin);
 
   return {
@@ -119,6 +123,7 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
       source: file.hub?.source ?? 'urn:cabinet-hub',
       maxBodyBytes: file.hub?.maxBodyBytes ?? 1024 * 1024,
       maxJsonDepth: file.hub?.maxJsonDepth ?? 64,
+      ...(file.hub?.publicUrl ? { publicUrl: file.hub.publicUrl.replace(/\/+$/, '') } : {}),
     },
     ingress: {
       prefetch: file.ingress?.prefetch ?? 500,
@@ -138,6 +143,51 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
     tenants,
     adapters: resolvedAdapters,
     routes: (file.routes ?? []).map((r, i) => ({ name: r.name ?? `route-${i}`, tenants: r.tenants, types: r.types, to: r.to })),
+    notifications,
+  };
+}
+
+/** Channel adapter types by channel: a channel must be served by an instance of a matching type. */
+const CHANNEL_TYPE_PREFIX = { sms: 'sms.', email: 'email.', telegram: 'messenger.telegram', viber: 'messenger.viber' } as const;
+
+/** Notification settings with defaults, and every problem with channels, rules and templates. */
+function resolveNotifications(file: Partial<HubConfigFile>, adapters: Record<string, any>, tenants: Record<string, unknown>, issues: ConfigIssue[]): NotificationSettings {
+  const n = isObject(file.notifications) ? (file.notifications as NonNullable<HubConfigFile['notifications']>) : {};
+  const channels = isObject(n.channels) ? n.channels : {};
+  for (const [channel, instance] of Object.entries(channels)) {
+    if (typeof instance !== 'string') continue;
+    const a = adapters[instance];
+    if (!a) issues.push({ path: `/notifications/channels/${channel}`, message: `adapter instance "${instance}" is not declared under /adapters` });
+    else if (typeof a.type === 'string' && !a.type.startsWith(CHANNEL_TYPE_PREFIX[channel as keyof typeof CHANNEL_TYPE_PREFIX])) issues.push({ path: `/notifications/channels/${channel}`, message: `adapter instance "${instance}" is a ${a.type}, which does not send ${channel}` });
+  }
+  const templates: TemplateSet = { ...DEFAULT_TEMPLATES, ...(isObject(n.templates) ? (n.templates as TemplateSet) : {}) };
+  const rules = (Array.isArray(n.rules) ? n.rules : []).map((r, i) => ({ on: r?.on, template: r?.template, tenants: r?.tenants ?? ['*'], mandatory: r?.mandatory ?? false, priority: r?.priority ?? 'normal', i }));
+  const provided = new Map<string, { path: string; event: string; variables: readonly string[] }[]>();
+  const use = (id: string, entry: { path: string; event: string; variables: readonly string[] }) => provided.set(id, [...(provided.get(id) ?? []), entry]);
+  for (const r of rules) {
+    if (typeof r.on !== 'string' || typeof r.template !== 'string') continue;
+    if (!(RULE_EVENT_TYPES as readonly string[]).includes(r.on)) {
+      issues.push({ path: `/notifications/rules/${r.i}/on`, message: `must be one of ${RULE_EVENT_TYPES.join(', ')}` });
+      continue;
+    }
+    if (!Object.hasOwn(templates, r.template)) issues.push({ path: `/notifications/rules/${r.i}/template`, message: `template "${r.template}" is not defined under /notifications/templates (nor built in)` });
+    else use(r.template, { path: `/notifications/rules/${r.i}/template`, event: r.on, variables: RULE_VARIABLES[r.on as RuleEventType] });
+    (Array.isArray(r.tenants) ? r.tenants : []).forEach((t: unknown, j: number) => {
+      if (typeof t === 'string' && t !== '*' && !Object.hasOwn(tenants, t)) issues.push({ path: `/notifications/rules/${r.i}/tenants/${j}`, message: `tenant "${t}" is not declared under /tenants` });
+    });
+  }
+  for (const [id, variables] of Object.entries(BOT_VARIABLES)) use(id, { path: `/notifications/templates/${id}`, event: 'the bot', variables });
+  const smsMaxSegments = n.smsMaxSegments ?? 4;
+  issues.push(...TemplateCatalog.validate(templates, provided, smsMaxSegments));
+  return {
+    channels: Object.fromEntries(Object.entries(channels).filter(([, v]) => typeof v === 'string')) as NotificationSettings['channels'],
+    order: n.order ?? ['viber', 'telegram', 'sms', 'email'],
+    confirmWithinMs: { viber: 600_000, telegram: 0, sms: 600_000, email: 0, ...(isObject(n.confirmWithinMs) ? n.confirmWithinMs : {}) },
+    sendWithinMs: n.sendWithinMs ?? 900_000,
+    smsMaxSegments,
+    prefetch: n.prefetch ?? 200,
+    rules: rules.map(({ i: _i, ...r }) => r) as NotificationSettings['rules'],
+    templates,
   };
 }
 

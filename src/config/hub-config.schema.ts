@@ -55,6 +55,54 @@ const Route = Type.Object(
 
 const PositiveInt = (min: number, max: number) => Type.Integer({ minimum: min, maximum: max });
 
+const Channel = Type.Union([Type.Literal('viber'), Type.Literal('telegram'), Type.Literal('sms'), Type.Literal('email')]);
+const LocaleTexts = Type.Object(
+  { uk: Type.Optional(Type.String({ minLength: 1 })), ru: Type.Optional(Type.String({ minLength: 1 })), en: Type.Optional(Type.String({ minLength: 1 })) },
+  { additionalProperties: false },
+);
+const EmailText = Type.Object(
+  { subject: Type.String({ minLength: 1, maxLength: 998 }), text: Type.String({ minLength: 1 }), html: Type.Optional(Type.String({ minLength: 1 })) },
+  { additionalProperties: false },
+);
+const Template = Type.Object(
+  {
+    description: Type.Optional(Type.String()),
+    sms: Type.Optional(LocaleTexts),
+    messenger: Type.Optional(LocaleTexts),
+    email: Type.Optional(Type.Object({ uk: Type.Optional(EmailText), ru: Type.Optional(EmailText), en: Type.Optional(EmailText) }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+const TemplateIdKey = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' });
+const Rule = Type.Object(
+  {
+    on: Type.String({ minLength: 1 }),
+    template: TemplateIdKey,
+    tenants: Type.Optional(Type.Array(Type.Union([Identifier, Type.Literal('*')]), { minItems: 1 })),
+    mandatory: Type.Optional(Type.Boolean()),
+    priority: Type.Optional(Type.Union([Type.Literal('high'), Type.Literal('normal'), Type.Literal('bulk')])),
+  },
+  { additionalProperties: false },
+);
+
+/** Notifications: which adapter instance serves each channel, fallback order and timing, rules, templates. */
+const Notifications = Type.Object(
+  {
+    channels: Type.Optional(Type.Object({ viber: Type.Optional(Identifier), telegram: Type.Optional(Identifier), sms: Type.Optional(Identifier), email: Type.Optional(Identifier) }, { additionalProperties: false })),
+    order: Type.Optional(Type.Array(Channel, { minItems: 1, uniqueItems: true })),
+    /** How long a channel may take to confirm delivery before the next one is tried; 0 = acceptance is enough. */
+    confirmWithinMs: Type.Optional(Type.Object({ viber: Type.Optional(PositiveInt(0, 7 * 86400000)), telegram: Type.Optional(PositiveInt(0, 7 * 86400000)), sms: Type.Optional(PositiveInt(0, 7 * 86400000)), email: Type.Optional(PositiveInt(0, 7 * 86400000)) }, { additionalProperties: false })),
+    /** How long a dispatch may wait (outage, retries) for the provider to take it before the next channel is tried. */
+    sendWithinMs: Type.Optional(PositiveInt(1000, 7 * 86400000)),
+    smsMaxSegments: Type.Optional(PositiveInt(1, 10)),
+    /** Concurrency of the notification planner (messages in flight). */
+    prefetch: Type.Optional(PositiveInt(1, 5000)),
+    rules: Type.Optional(Type.Array(Rule)),
+    templates: Type.Optional(Type.Record(TemplateIdKey, Template)),
+  },
+  { additionalProperties: false },
+);
+
 /** The YAML configuration file: tenants, adapter instances, routes and tuning. */
 export const HubConfigSchema = Type.Object(
   {
@@ -65,6 +113,8 @@ export const HubConfigSchema = Type.Object(
           source: Type.Optional(Type.String({ minLength: 1 })),
           maxBodyBytes: Type.Optional(PositiveInt(1024, 64 * 1024 * 1024)),
           maxJsonDepth: Type.Optional(PositiveInt(4, 512)),
+          /** Public base URL of the hub (behind the proxy), for provider callbacks: `<publicUrl>/v1/webhooks/<instance>`. */
+          publicUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$' })),
         },
         { additionalProperties: false },
       ),
@@ -102,6 +152,7 @@ export const HubConfigSchema = Type.Object(
     tenants: Type.Record(Identifier, Tenant, { minProperties: 1, additionalProperties: false }),
     adapters: Type.Optional(Type.Record(Identifier, AdapterInstance, { additionalProperties: false })),
     routes: Type.Optional(Type.Array(Route)),
+    notifications: Type.Optional(Notifications),
   },
   { additionalProperties: false },
 );
@@ -109,13 +160,30 @@ export type HubConfigFile = Static<typeof HubConfigSchema>;
 
 /** Configuration after validation, defaults applied and secrets resolved. */
 export interface HubConfig {
-  hub: { source: string; maxBodyBytes: number; maxJsonDepth: number };
+  hub: { source: string; maxBodyBytes: number; maxJsonDepth: number; publicUrl?: string };
   ingress: { prefetch: number; maxBatch: number; maxConcurrentBatches: number; deliveryLimit: number };
   outbox: { relayIntervalMs: number; graceMs: number; batchSize: number };
   retry: { delaysMs: number[]; jitter: number };
   tenants: Record<string, { name: string; locale: 'uk' | 'ru' | 'en'; ingressTokens: string[] }>;
   adapters: Record<string, { type: string; enabled: boolean; config: Record<string, unknown>; runner: RunnerSettings }>;
   routes: { name: string; tenants: string[]; types: string[]; to: string[] }[];
+  notifications: NotificationSettings;
+}
+
+/** A channel of notifications. */
+export type ChannelName = 'viber' | 'telegram' | 'sms' | 'email';
+
+/** Resolved notification settings. */
+export interface NotificationSettings {
+  channels: Partial<Record<ChannelName, string>>;
+  order: ChannelName[];
+  confirmWithinMs: Record<ChannelName, number>;
+  sendWithinMs: number;
+  smsMaxSegments: number;
+  prefetch: number;
+  rules: { on: string; template: string; tenants: string[]; mandatory: boolean; priority: 'high' | 'normal' | 'bulk' }[];
+  /** Built-in templates overlaid with the configured ones. */
+  templates: import('../notifications/template.catalog').TemplateSet;
 }
 
 /** Resolved runner settings of an adapter instance. */

@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Options } from 'amqplib';
-import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent, ContractError, dataschemaFor, INBOUND_EVENT_TYPES, MessageRejected } from '../../contracts';
+import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent, ContractError, dataschemaFor, INBOUND_EVENT_TYPES, MessageRejected, NotificationRequested } from '../../contracts';
+import { TemplateCatalog } from '../notifications/template.catalog';
 import type { Logger } from 'pino';
 import { HUB_CONFIG, LOGGER } from '../app/injection.tokens';
 import { UNKNOWN_TENANT_ID } from '../config/hub-config.loader';
@@ -70,6 +71,7 @@ export class IngressPipeline {
     private readonly completer: OutboxCompleter,
     private readonly router: Router,
     private readonly metrics: MetricsService,
+    private readonly templates: TemplateCatalog,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -82,7 +84,18 @@ export class IngressPipeline {
     const peek = { id: ev.id, source: ev.source, type: ev.type, tenant: ev.tenant };
     if (!INBOUND.has(ev.type)) return { ok: false, errors: [{ pointer: '/type', reason: `${ev.type} is emitted by the hub and never accepted from outside` }], peek };
     if (!this.config.tenants[ev.tenant]) return { ok: false, errors: [{ pointer: '/tenant', reason: 'unknown tenant: not configured in this hub' }], peek };
+    if (ev.type === 'notification.requested') {
+      const errors = this.templateErrors(ev.data as NotificationRequested);
+      if (errors.length) return { ok: false, errors, peek };
+    }
     return outcome;
+  }
+
+  /** A notification the hub could not render is refused now, where the portal can fix it, not at send time. */
+  private templateErrors(d: NotificationRequested): ContractError[] {
+    if (!this.templates.has(d.template)) return [{ pointer: '/data/template', reason: `template "${d.template}" is not configured in this hub` }];
+    const given = { tenantName: '', ...(d.variables ?? {}) };
+    return this.templates.missing(d.template, given).map((name) => ({ pointer: `/data/variables/${name}`, reason: `required by template "${d.template}"` }));
   }
 
   async store(batch: InboundMessage[], parsed: ParseOutcome[] = batch.map((m) => this.parse(m))): Promise<StoredBatch> {
@@ -278,9 +291,12 @@ function routedCopies(body: Buffer, routes: readonly string[], origin: RoutedCop
 function caseOpening(ev: CloudEvent, journalId: string): CaseOpening | undefined {
   const kind = ev.type === 'appeal.submitted' ? 'appeal' : ev.type === 'application.submitted' ? 'application' : undefined;
   if (!kind) return undefined;
-  const data = ev.data as { caseRef: string; submittedAt?: string };
+  const data = ev.data as { caseRef: string; submittedAt?: string; applicant?: { contacts?: Record<string, unknown>; identity?: { subjectRef?: string } } };
   return {
     journalId,
+    citizenRef: data.applicant?.identity?.subjectRef,
+    // Contacts as the citizen gave them with this case: later results are told to them there.
+    recipient: data.applicant?.contacts ? JSON.stringify(data.applicant.contacts) : undefined,
     caseId: uuidFrom(`${ev.tenant}\n${kind}\n${data.caseRef}`),
     tenant: ev.tenant,
     kind,

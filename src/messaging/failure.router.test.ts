@@ -2,7 +2,7 @@ import { PermanentError, TransientError } from '../../contracts';
 import { decideFailure } from './failure.router';
 import { ConsumerQueueSpec } from './topology.declaration';
 
-const spec: ConsumerQueueSpec = { queue: 'hub.work.x', bind: { exchange: 'hub.work', routingKey: 'x' }, deliveryLimit: 20, retryDelaysMs: [1000, 5000, 30000], jitter: 0.2 };
+const spec: ConsumerQueueSpec = { queue: 'hub.work.x', binds: [{ exchange: 'hub.work', routingKey: 'x' }], deliveryLimit: 20, retryDelaysMs: [1000, 5000, 30000], jitter: 0.2 };
 
 describe('decideFailure', () => {
   it('retries transient failures through the tiers in order, then dead-letters', () => {

@@ -7,6 +7,9 @@ import type { Channel } from 'amqplib';
  *   portal ──► cabinet.in (topic) ──#──► hub.ingress (quorum) ──► ingress pipeline
  *   pipeline ──► hub.work (direct, key = adapter instance) ──► hub.work.<instance> (quorum)
  *   hub ──► cabinet.out (topic, key = <tenant>.<type>) ──► portal queues bound with <tenant>.#
+ *   pipeline ──► hub.work (key hub.notifier) ─┐
+ *   cabinet.out (*.appeal.*, *.application.*) ┴► hub.notify (quorum) ──► notification planner
+ *   planner ──► hub.work (key = channel adapter instance, notification.dispatch)
  *
  * Every exchange has the alternate exchange hub.unrouted, so a message nobody is bound for is
  * kept in queue hub.unrouted instead of vanishing. Every consumer queue Q has:
@@ -27,6 +30,11 @@ export const INGRESS_QUEUE = 'hub.ingress';
 /** Queue that keeps messages no binding wanted. */
 export const UNROUTED_QUEUE = 'hub.unrouted';
 
+/** Queue of the notification planner: portal requests, link tokens, and case events to tell citizens about. */
+export const NOTIFY_QUEUE = 'hub.notify';
+/** hub.work routing key of the notification planner (a dot keeps it apart from adapter instance ids). */
+export const NOTIFIER_TARGET = 'hub.notifier';
+
 /** Work queue of an adapter instance. */
 export const workQueueName = (instanceId: string): string => `hub.work.${instanceId}`;
 /** Dead-letter queue of a consumer queue. */
@@ -38,7 +46,7 @@ export const retryQueueName = (queue: string, tier: number): string => `${queue}
 export interface ConsumerQueueSpec {
   queue: string;
   /** Where the queue gets its messages from. */
-  bind: { exchange: string; routingKey: string };
+  binds: { exchange: string; routingKey: string }[];
   deliveryLimit: number;
   /** Backoff tiers in milliseconds; one delay queue each. */
   retryDelaysMs: number[];
@@ -72,7 +80,7 @@ export async function declareTopology(ch: Channel, consumers: ConsumerQueueSpec[
         'x-dead-letter-routing-key': dlq,
       },
     });
-    await ch.bindQueue(spec.queue, spec.bind.exchange, spec.bind.routingKey);
+    for (const b of spec.binds) await ch.bindQueue(spec.queue, b.exchange, b.routingKey);
 
     for (const [tier, delay] of spec.retryDelaysMs.entries()) {
       // Per-message expiration carries the jittered delay; the queue TTL only caps it. Because all

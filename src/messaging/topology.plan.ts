@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HUB_CONFIG } from '../app/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
-import { ConsumerQueueSpec, EXCHANGES, INGRESS_QUEUE, workQueueName } from './topology.declaration';
+import { ConsumerQueueSpec, EXCHANGES, INGRESS_QUEUE, NOTIFIER_TARGET, NOTIFY_QUEUE, workQueueName } from './topology.declaration';
 
 /** Turns the configuration into the list of consumer queues the topology declares. */
 @Injectable()
@@ -12,7 +12,7 @@ export class TopologyPlan {
     const { retry, ingress } = this.config;
     const ingressSpec: ConsumerQueueSpec = {
       queue: INGRESS_QUEUE,
-      bind: { exchange: EXCHANGES.in, routingKey: '#' },
+      binds: [{ exchange: EXCHANGES.in, routingKey: '#' }],
       deliveryLimit: ingress.deliveryLimit,
       retryDelaysMs: retry.delaysMs,
       jitter: retry.jitter,
@@ -21,11 +21,23 @@ export class TopologyPlan {
     // until the instance is enabled rather than lost.
     const work = Object.keys(this.config.adapters).map<ConsumerQueueSpec>((id) => ({
       queue: workQueueName(id),
-      bind: { exchange: EXCHANGES.work, routingKey: id },
+      binds: [{ exchange: EXCHANGES.work, routingKey: id }],
       deliveryLimit: 20,
       retryDelaysMs: retry.delaysMs,
       jitter: retry.jitter,
     }));
-    return [ingressSpec, ...work];
+    const notify: ConsumerQueueSpec = {
+      queue: NOTIFY_QUEUE,
+      binds: [
+        { exchange: EXCHANGES.work, routingKey: NOTIFIER_TARGET },
+        // The planner reads the hub's own case events off cabinet.out, like any portal would.
+        { exchange: EXCHANGES.out, routingKey: '*.appeal.*' },
+        { exchange: EXCHANGES.out, routingKey: '*.application.*' },
+      ],
+      deliveryLimit: 20,
+      retryDelaysMs: retry.delaysMs,
+      jitter: retry.jitter,
+    };
+    return [ingressSpec, ...work, notify];
   }
 }

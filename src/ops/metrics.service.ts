@@ -19,6 +19,7 @@ export class MetricsService {
   readonly relayed = new Counter({ name: 'hub_outbox_relayed_total', help: 'Outbox rows published by the relay (not by the fast path)', registers: [this.registry] });
   readonly storeRetries = new Counter({ name: 'hub_store_retries_total', help: 'Journal writes retried after a transient database error', registers: [this.registry] });
   readonly badSignatures = new Counter({ name: 'hub_http_unauthorized_total', help: 'HTTP ingress requests refused for a missing or wrong token', registers: [this.registry] });
+  readonly webhooks = new Counter({ name: 'hub_webhooks_total', help: 'Provider callbacks by adapter instance and result (accepted, replay, rejected = bad signature)', labelNames: ['adapter', 'result'], registers: [this.registry] });
 
   readonly ingressLatency = new Histogram({
     name: 'hub_ingress_latency_seconds',

@@ -55,6 +55,10 @@ export interface CaseOpening {
   status: string;
   statusAt: string;
   actor: string;
+  /** The citizen behind the case (the cabinet's subject reference), for messenger links and the bot. */
+  citizenRef?: string;
+  /** The applicant's contacts as JSON, for notifications about the case. */
+  recipient?: string;
 }
 
 /** What the write did: which journal entries are new, and the outbox ids of their messages. */
@@ -115,6 +119,8 @@ export class JournalRepository {
       cases.map((c) => c.actor),
       offsets,
       entries.map((e) => e.body.length),
+      cases.map((c) => c.citizenRef ?? null),
+      cases.map((c) => c.recipient ?? null),
     ]);
     const result: StoreResult = { inserted: new Set(), outbox: [] };
     for (const r of rows) {
@@ -169,10 +175,10 @@ WITH j AS (
   ORDER BY x.n
   RETURNING id, journal_id
 ), c AS (
-  INSERT INTO cases (id, tenant, kind, case_ref, status, status_at)
-  SELECT x.case_id, x.tenant, x.kind, x.case_ref, x.status, x.status_at
-  FROM unnest($22::uuid[], $23::uuid[], $24::text[], $25::text[], $26::text[], $27::text[], $28::timestamptz[], $29::text[])
-       AS x(journal_id, case_id, tenant, kind, case_ref, status, status_at, actor)
+  INSERT INTO cases (id, tenant, kind, case_ref, status, status_at, citizen_ref, recipient)
+  SELECT x.case_id, x.tenant, x.kind, x.case_ref, x.status, x.status_at, x.citizen_ref, x.recipient::jsonb
+  FROM unnest($22::uuid[], $23::uuid[], $24::text[], $25::text[], $26::text[], $27::text[], $28::timestamptz[], $29::text[], $32::text[], $33::text[])
+       AS x(journal_id, case_id, tenant, kind, case_ref, status, status_at, actor, citizen_ref, recipient)
   WHERE x.journal_id IN (SELECT id FROM j)
   ON CONFLICT (tenant, kind, case_ref) DO NOTHING
   RETURNING id, status

@@ -2,6 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CloudEvent } from '../../contracts';
 import { HUB_CONFIG } from '../app/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
+import { NOTIFIER_TARGET } from '../messaging/topology.declaration';
+
+/** Events the hub's own notification planner takes, whatever the routes say. */
+const FOR_NOTIFIER = new Set(['notification.requested', 'contact.link-requested']);
 
 /** Does a route's type pattern (`appeal.submitted`, `appeal.*`, `*`) match an event type? */
 export function typeMatches(pattern: string, type: string): boolean {
@@ -22,7 +26,7 @@ export class Router {
     const key = `${event.tenant}\n${event.type}`;
     let targets = this.cache.get(key);
     if (!targets) {
-      const set = new Set<string>();
+      const set = new Set<string>(FOR_NOTIFIER.has(event.type) ? [NOTIFIER_TARGET] : []);
       for (const r of this.config.routes) {
         if (!r.tenants.includes('*') && !r.tenants.includes(event.tenant)) continue;
         if (!r.types.some((p) => typeMatches(p, event.type))) continue;

@@ -1,0 +1,167 @@
+import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import type { DeliveryFailure, DeliveryStatus, NotificationChannel } from '../../contracts';
+import type { KnownLink, PlanStep } from './channel.planner';
+import type { Locale } from './status.labels';
+import type { TemplateVariables } from './template.catalog';
+
+/** A notification row. */
+export interface NotificationRow {
+  id: string;
+  tenant: string;
+  caseRef?: string;
+  template: string;
+  locale: Locale;
+  priority: 'high' | 'normal' | 'bulk';
+  mandatory: boolean;
+  variables: TemplateVariables;
+  plan: PlanStep[];
+  outcome: 'in-progress' | 'delivered' | 'failed' | 'suppressed';
+  correlationId?: string;
+}
+
+/** A dispatch row with its notification, locked for update. */
+export interface DispatchWithNotification {
+  id: string;
+  seq: number;
+  channel: NotificationChannel;
+  adapter: string;
+  address: string;
+  status: DeliveryStatus;
+  providerMessageId?: string;
+  notification: NotificationRow;
+}
+
+type Row = Record<string, any>;
+
+/** All SQL of notifications; every method runs in the caller's transaction. */
+@Injectable()
+export class NotificationRepository {
+  /** Inserts a notification; false when one with this id exists (a repeat). */
+  async insert(tx: PoolClient, n: Omit<NotificationRow, 'plan' | 'outcome'> & { causeId?: string }): Promise<boolean> {
+    const r = await tx.query(
+      `INSERT INTO notification (id, tenant, case_ref, template, locale, priority, mandatory, variables, plan, outcome, cause_id, correlation_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '[]', 'in-progress', $9, $10) ON CONFLICT (id) DO NOTHING`,
+      [n.id, n.tenant, n.caseRef ?? null, n.template, n.locale, n.priority, n.mandatory, JSON.stringify(n.variables), n.causeId ?? null, n.correlationId ?? null],
+    );
+    return r.rowCount === 1;
+  }
+
+  async setPlan(tx: PoolClient, id: string, plan: PlanStep[], outcome: NotificationRow['outcome']): Promise<void> {
+    await tx.query(`UPDATE notification SET plan = $2, outcome = $3, updated_at = now() WHERE id = $1`, [id, JSON.stringify(plan), outcome]);
+  }
+
+  async setOutcome(tx: PoolClient, id: string, outcome: NotificationRow['outcome']): Promise<void> {
+    await tx.query(`UPDATE notification SET outcome = $2, updated_at = now() WHERE id = $1`, [id, outcome]);
+  }
+
+  /** Linked chats of a citizen, and what is known of the contact addresses given. */
+  async links(tx: PoolClient, tenant: string, citizenRef: string | undefined, telegram: string | undefined, viber: string | undefined): Promise<KnownLink[]> {
+    const r = await tx.query(
+      `SELECT channel, address, active FROM messenger_link
+        WHERE tenant = $1 AND (citizen_ref = $2 OR (channel = 'telegram' AND address = $3) OR (channel = 'viber' AND address = $4))
+        ORDER BY changed_at DESC`,
+      [tenant, citizenRef ?? null, telegram ?? null, viber ?? null],
+    );
+    return r.rows as KnownLink[];
+  }
+
+  /** Creates a channel attempt; false when this notification already went to that channel. */
+  async insertDispatch(tx: PoolClient, d: { id: string; notificationId: string; seq: number; step: PlanStep; sendWithinMs: number }): Promise<boolean> {
+    const r = await tx.query(
+      `INSERT INTO notification_dispatch (id, notification_id, seq, channel, adapter, status, send_by)
+       VALUES ($1, $2, $3, $4, $5, 'queued', now() + make_interval(secs => $6::double precision / 1000))
+       ON CONFLICT (notification_id, channel) DO NOTHING`,
+      [d.id, d.notificationId, d.seq, d.step.channel, d.step.adapter, d.sendWithinMs],
+    );
+    return r.rowCount === 1;
+  }
+
+  /** The dispatch a report is about, locked with its notification. */
+  async lockDispatch(tx: PoolClient, adapter: string, dispatchId: string | undefined, providerMessageId: string): Promise<DispatchWithNotification | undefined> {
+    const byId = !!dispatchId && /^[0-9a-f-]{36}$/i.test(dispatchId);
+    const where = byId ? 'd.id = $1::uuid' : 'd.adapter = $1 AND d.provider_message_id = $2';
+    const r = await tx.query(
+      `SELECT d.id::text AS id, d.seq, d.channel, d.adapter, d.status, d.provider_message_id,
+              n.id AS n_id, n.tenant, n.case_ref, n.template, n.locale, n.priority, n.mandatory, n.variables, n.plan, n.outcome, n.correlation_id
+         FROM notification_dispatch d JOIN notification n ON n.id = d.notification_id
+        WHERE ${where} FOR UPDATE OF d, n`,
+      byId ? [dispatchId] : [adapter, providerMessageId],
+    );
+    const row = r.rows[0] as Row | undefined;
+    if (!row) return undefined;
+    const plan = row.plan as PlanStep[];
+    return {
+      id: row.id,
+      seq: row.seq,
+      channel: row.channel,
+      adapter: row.adapter,
+      address: plan[row.seq]?.address ?? '',
+      status: row.status,
+      providerMessageId: row.provider_message_id ?? undefined,
+      notification: {
+        id: row.n_id,
+        tenant: row.tenant,
+        caseRef: row.case_ref ?? undefined,
+        template: row.template,
+        locale: row.locale,
+        priority: row.priority,
+        mandatory: row.mandatory,
+        variables: row.variables,
+        plan,
+        outcome: row.outcome,
+        correlationId: row.correlation_id ?? undefined,
+      },
+    };
+  }
+
+  async updateDispatch(tx: PoolClient, id: string, status: DeliveryStatus, providerMessageId: string | undefined, failure: DeliveryFailure | undefined, confirmWithinMs: number): Promise<void> {
+    await tx.query(
+      `UPDATE notification_dispatch
+          SET status = $2, provider_message_id = COALESCE(provider_message_id, $3), failure = $4,
+              confirm_by = CASE WHEN $2 = 'sent' AND $5::int > 0 THEN now() + make_interval(secs => $5::double precision / 1000) ELSE NULL END,
+              updated_at = now()
+        WHERE id = $1`,
+      [id, status, providerMessageId || null, failure ? JSON.stringify(failure) : null, confirmWithinMs],
+    );
+  }
+
+  /** Dispatches past their deadline: not taken by the provider in time, or never confirmed. */
+  async overdue(tx: PoolClient, limit: number): Promise<{ id: string; adapter: string; status: DeliveryStatus; providerMessageId?: string }[]> {
+    const r = await tx.query(
+      `(SELECT id::text AS id, adapter, status, provider_message_id FROM notification_dispatch WHERE status = 'queued' AND send_by < now() LIMIT $1 FOR UPDATE SKIP LOCKED)
+       UNION ALL
+       (SELECT id::text AS id, adapter, status, provider_message_id FROM notification_dispatch WHERE status = 'sent' AND confirm_by < now() LIMIT $1 FOR UPDATE SKIP LOCKED)`,
+      [limit],
+    );
+    return r.rows.map((x: Row) => ({ id: x.id, adapter: x.adapter, status: x.status, providerMessageId: x.provider_message_id ?? undefined }));
+  }
+
+  /** Sent, unconfirmed messages of an adapter whose status is worth asking for again. */
+  async awaitingConfirmation(tx: PoolClient, adapter: string, olderThanMs: number, limit: number): Promise<string[]> {
+    const r = await tx.query(
+      `SELECT provider_message_id FROM notification_dispatch
+        WHERE adapter = $1 AND status IN ('sent', 'delivered') AND provider_message_id IS NOT NULL
+          AND updated_at < now() - make_interval(secs => $2::double precision / 1000)
+        ORDER BY updated_at LIMIT $3`,
+      [adapter, olderThanMs, limit],
+    );
+    return r.rows.map((x: Row) => x.provider_message_id as string);
+  }
+
+  async touch(tx: PoolClient, adapter: string, providerMessageIds: string[]): Promise<void> {
+    if (providerMessageIds.length) await tx.query(`UPDATE notification_dispatch SET updated_at = now() WHERE adapter = $1 AND provider_message_id = ANY($2::text[])`, [adapter, providerMessageIds]);
+  }
+
+  async dispatchStatus(tx: Pick<PoolClient, 'query'>, id: string): Promise<DeliveryStatus | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    const r = await tx.query(`SELECT status FROM notification_dispatch WHERE id = $1::uuid`, [id]);
+    return r.rows[0]?.status;
+  }
+
+  /** Marks a chat inactive; returns the citizens it was linked to. */
+  async deactivateLink(tx: PoolClient, channel: NotificationChannel, address: string): Promise<{ tenant: string; citizenRef: string }[]> {
+    const r = await tx.query(`UPDATE messenger_link SET active = false, changed_at = now() WHERE channel = $1 AND address = $2 AND active RETURNING tenant, citizen_ref`, [channel, address]);
+    return r.rows.map((x: Row) => ({ tenant: x.tenant, citizenRef: x.citizen_ref }));
+  }
+}

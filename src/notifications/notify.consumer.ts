@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import type { ConsumeMessage } from 'amqplib';
+import type { PoolClient } from 'pg';
+import type { Logger } from 'pino';
+import sjson from 'secure-json-parse';
+import { CloudEvent, ContactLinkRequested, NotificationRequested, PermanentError } from '../../contracts';
+import { HUB_CONFIG, LOGGER } from '../app/injection.tokens';
+import type { HubConfig } from '../config/hub-config.schema';
+import { AmqpClient } from '../messaging/amqp.client';
+import { FailureRouter } from '../messaging/failure.router';
+import { HandledConsumer } from '../messaging/handled.consumer';
+import { NOTIFY_QUEUE } from '../messaging/topology.declaration';
+import { TopologyPlan } from '../messaging/topology.plan';
+import { MetricsService } from '../ops/metrics.service';
+import { EventEmitter, PendingPublish } from '../outbox/event.emitter';
+import { TransactionRunner } from '../persistence/transaction.runner';
+import { variablesFromEvent } from './event.variables';
+import { NotificationService } from './notification.service';
+import type { Locale } from './status.labels';
+
+/** Deterministic UUID-shaped id: the same event and template always make the same notification. */
+export function notificationIdFor(eventId: string, template: string): string {
+  const h = createHash('sha1').update(`${eventId}\n${template}`).digest();
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+/** sha256 of a link token: only the hash is stored. */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+interface CaseRecipient {
+  citizen_ref: string | null;
+  recipient: { email?: string; phone?: string; locale?: Locale; telegramChatId?: string; viberUserId?: string; notificationChannels?: ('viber' | 'telegram' | 'sms' | 'email')[]; notificationsMuted?: boolean } | null;
+}
+
+/**
+ * Consumes `hub.notify`: portal notification requests, link tokens, and the hub's own case events
+ * (read off `cabinet.out`) which the tenant's rules turn into notifications for the applicant.
+ * Each message is one transaction; a redelivered one changes nothing (notification ids are the
+ * request id, or derived from the case event and template).
+ */
+@Injectable()
+export class NotifyConsumer implements BeforeApplicationShutdown {
+  private consumer?: HandledConsumer;
+
+  constructor(
+    private readonly amqp: AmqpClient,
+    private readonly failures: FailureRouter,
+    private readonly metrics: MetricsService,
+    private readonly plan: TopologyPlan,
+    private readonly transactions: TransactionRunner,
+    private readonly notifications: NotificationService,
+    private readonly emitter: EventEmitter,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    const spec = this.plan.consumers().find((c) => c.queue === NOTIFY_QUEUE);
+    if (!spec) return;
+    this.consumer = new HandledConsumer(this.amqp, this.failures, this.metrics, spec, this.config.notifications.prefetch, (m) => this.handle(m), this.logger.child({ component: 'notify' }));
+    await this.consumer.start();
+  }
+
+  async handle(msg: ConsumeMessage): Promise<void> {
+    let event: CloudEvent;
+    try {
+      event = sjson.parse(msg.content.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' }) as CloudEvent;
+    } catch {
+      throw new PermanentError('notification queue message is not valid JSON');
+    }
+    const pending = await this.transactions.run((tx) => this.process(tx, event));
+    await this.emitter.publish(pending);
+  }
+
+  private async process(tx: PoolClient, event: CloudEvent): Promise<PendingPublish[]> {
+    if (event.type === 'notification.requested') return this.requested(tx, event);
+    if (event.type === 'contact.link-requested') {
+      const d = event.data as ContactLinkRequested;
+      await tx.query(
+        `INSERT INTO link_token (token_hash, tenant, citizen_ref, locale, expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token_hash) DO NOTHING`,
+        [tokenHash(d.token), event.tenant, d.citizenRef, d.locale ?? null, d.expiresAt],
+      );
+      return [];
+    }
+    return this.fromCaseEvent(tx, event);
+  }
+
+  private async requested(tx: PoolClient, event: CloudEvent): Promise<PendingPublish[]> {
+    const d = event.data as NotificationRequested;
+    return this.notifications.create(tx, {
+      id: event.id,
+      tenant: event.tenant,
+      caseRef: d.caseRef,
+      template: d.template,
+      locale: d.recipient.locale ?? this.tenantLocale(event.tenant),
+      priority: d.priority ?? 'normal',
+      mandatory: d.mandatory ?? false,
+      variables: { tenantName: this.config.tenants[event.tenant]?.name ?? '', ...(d.variables ?? {}) },
+      recipient: d.recipient,
+      causeId: event.id,
+      correlationId: event.correlationid as string | undefined,
+    });
+  }
+
+  private async fromCaseEvent(tx: PoolClient, event: CloudEvent): Promise<PendingPublish[]> {
+    const rules = this.config.notifications.rules.filter((r) => r.on === event.type && (r.tenants.includes('*') || r.tenants.includes(event.tenant)));
+    if (!rules.length) return [];
+    const caseRef = (event.data as { caseRef?: string }).caseRef;
+    const kind = event.type.startsWith('appeal.') ? 'appeal' : 'application';
+    const [kase] = (await tx.query<CaseRecipient>('SELECT citizen_ref, recipient FROM cases WHERE tenant = $1 AND kind = $2 AND case_ref = $3', [event.tenant, kind, caseRef])).rows;
+    if (!kase?.recipient && !kase?.citizen_ref) {
+      this.logger.info({ event: 'notification.no-recipient', type: event.type, tenant: event.tenant }, 'case has no applicant contacts; nobody to notify');
+      return [];
+    }
+    const contacts = { ...(kase.recipient ?? {}) };
+    const locale = contacts.locale ?? this.tenantLocale(event.tenant);
+    const out: PendingPublish[] = [];
+    for (const rule of rules) {
+      out.push(
+        ...(await this.notifications.create(tx, {
+          id: notificationIdFor(event.id, rule.template),
+          tenant: event.tenant,
+          caseRef,
+          template: rule.template,
+          locale,
+          priority: rule.priority,
+          mandatory: rule.mandatory,
+          variables: variablesFromEvent(event, locale, this.config.tenants[event.tenant]?.name ?? ''),
+          recipient: {
+            citizenRef: kase.citizen_ref ?? undefined,
+            contacts: { email: contacts.email, phone: contacts.phone, telegramChatId: contacts.telegramChatId, viberUserId: contacts.viberUserId },
+            channels: contacts.notificationChannels,
+            muted: contacts.notificationsMuted,
+          },
+          causeId: event.id,
+          correlationId: event.correlationid as string | undefined,
+        })),
+      );
+    }
+    return out;
+  }
+
+  private tenantLocale(tenant: string): Locale {
+    return this.config.tenants[tenant]?.locale ?? 'uk';
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+}

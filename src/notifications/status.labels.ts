@@ -1,0 +1,44 @@
+import { APPEAL_STATUSES, APPLICATION_STATUSES } from '../../contracts';
+
+/** Locales citizens read; English is the fallback. */
+export type Locale = 'uk' | 'ru' | 'en';
+
+type Labels = Record<string, Record<Locale, string>>;
+
+/** How a case status reads to a citizen, per locale (the contract's status codes are for machines). */
+const LABELS: Labels = {
+  submitted: { uk: 'подано', ru: 'подано', en: 'submitted' },
+  registered: { uk: 'зареєстровано', ru: 'зарегистрировано', en: 'registered' },
+  answered: { uk: 'надано відповідь', ru: 'дан ответ', en: 'answered' },
+  accepted: { uk: 'прийнято до розгляду', ru: 'принято к рассмотрению', en: 'accepted for review' },
+  'in-progress': { uk: 'розглядається', ru: 'рассматривается', en: 'in progress' },
+  processed: { uk: 'опрацьовано', ru: 'обработано', en: 'processed' },
+  'answer-sent': { uk: 'відповідь надіслано', ru: 'ответ отправлен', en: 'answer sent' },
+  postponed: { uk: 'розгляд продовжено', ru: 'рассмотрение продлено', en: 'postponed' },
+  forwarded: { uk: 'передано за належністю', ru: 'передано по принадлежности', en: 'forwarded' },
+  rejected: { uk: 'відхилено', ru: 'отклонено', en: 'rejected' },
+  'under-review': { uk: 'на розгляді', ru: 'на рассмотрении', en: 'under review' },
+  'contract-sent': { uk: 'договір надіслано', ru: 'договор направлен', en: 'contract sent' },
+  'contract-concluded': { uk: 'договір укладено', ru: 'договор заключён', en: 'contract concluded' },
+  'tc-in-progress': { uk: 'виконуються технічні умови', ru: 'выполняются технические условия', en: 'technical conditions in progress' },
+  connected: { uk: 'приєднано', ru: 'присоединено', en: 'connected' },
+  fulfilled: { uk: 'виконано', ru: 'исполнено', en: 'fulfilled' },
+};
+
+// Every contract status must read as words; a new status without a label fails at load time.
+for (const s of [...APPEAL_STATUSES, ...APPLICATION_STATUSES]) {
+  if (!LABELS[s]) throw new Error(`status "${s}" has no citizen-facing label`);
+}
+
+/** The citizen-facing label of a case status; unknown codes are shown as they are. */
+export function statusLabel(status: string, locale: Locale): string {
+  return LABELS[status]?.[locale] ?? status;
+}
+
+/** A date and time as a citizen in the tenant's zone reads it, e.g. `04.06.2024 09:00`. */
+export function localDateTime(iso: string, locale: Locale, timeZone = 'Europe/Kyiv'): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const tag = locale === 'en' ? 'en-GB' : locale === 'ru' ? 'ru-RU' : 'uk-UA';
+  return new Intl.DateTimeFormat(tag, { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d).replace(',', '');
+}

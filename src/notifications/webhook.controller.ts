@@ -1,0 +1,106 @@
+import { Controller, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { v7 as uuidv7 } from 'uuid';
+import type { WebhookOutcome } from '../../contracts';
+import { AdapterRunner } from '../adapter-host/adapter.runner';
+import { HUB_CONFIG, LOGGER } from '../app/injection.tokens';
+import type { HubConfig } from '../config/hub-config.schema';
+import { safeError } from '../logging/pii.mask';
+import { MetricsService } from '../ops/metrics.service';
+import { EventEmitter, PendingPublish } from '../outbox/event.emitter';
+import { BotService } from './bot.service';
+import { NotificationService } from './notification.service';
+import { TransactionRunner } from '../persistence/transaction.runner';
+
+/** Most of a callback body kept in the journal as evidence. */
+const EVIDENCE_BYTES = 64 * 1024;
+
+/**
+ * One endpoint per adapter instance for provider callbacks: `POST /v1/webhooks/<instance>`.
+ * The adapter verifies the signature against the public URL; an unverified request is answered
+ * 403, counted and journaled, and changes nothing. A verified one is de-duplicated on the
+ * adapter's key in the same transaction that applies it, so a replay is answered 200 and
+ * changes nothing either.
+ */
+@Controller()
+export class WebhookController {
+  constructor(
+    private readonly runner: AdapterRunner,
+    private readonly notifications: NotificationService,
+    private readonly bot: BotService,
+    private readonly tx: TransactionRunner,
+    private readonly emitter: EventEmitter,
+    private readonly metrics: MetricsService,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @Post('v1/webhooks/:instance')
+  async receive(@Param('instance') instance: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const adapter = this.runner.adapterOf(instance);
+    if (!adapter?.webhook) {
+      res.status(404).json({ error: 'no adapter instance takes callbacks here' });
+      return;
+    }
+    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const base = this.config.hub.publicUrl ?? `${req.protocol}://${req.headers.host}`;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+    let outcome: WebhookOutcome;
+    try {
+      outcome = await adapter.webhook({ method: req.method, url: `${base}${req.originalUrl}`, headers, rawBody });
+    } catch (e) {
+      // The contract says webhook() never throws; if one does, the provider should come back later.
+      this.logger.error({ event: 'webhook.adapter-error', adapter: instance, error: safeError(e) }, 'adapter failed on a callback');
+      res.status(500).end();
+      return;
+    }
+    if (!outcome.verified) {
+      this.metrics.webhooks.inc({ adapter: instance, result: 'rejected' });
+      await this.journal(instance, 'rejected', rawBody, [{ pointer: '', reason: outcome.detail ?? 'signature did not verify' }]).catch(() => undefined);
+      this.logger.warn({ event: 'webhook.rejected', adapter: instance, detail: outcome.detail }, 'callback rejected: signature did not verify');
+      res.status(403).json({ error: 'signature verification failed' });
+      return;
+    }
+    let pending: PendingPublish[];
+    let replay = false;
+    try {
+      pending = await this.tx.run(async (tx) => {
+        if (outcome.dedupKey) {
+          const r = await tx.query(`INSERT INTO webhook_receipt (adapter, dedup_key) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [instance, outcome.dedupKey.slice(0, 512)]);
+          if (r.rowCount === 0) {
+            replay = true;
+            return [];
+          }
+        }
+        await tx.query(
+          `INSERT INTO journal (id, direction, via, status, tenant, type, body, body_size, body_truncated) VALUES ($1, 'in', $2, 'accepted', NULL, 'webhook', $3, $4, $5)`,
+          [uuidv7(), `webhook:${instance}`, rawBody.subarray(0, EVIDENCE_BYTES), rawBody.length, rawBody.length > EVIDENCE_BYTES],
+        );
+        const out = await this.notifications.applyReports(tx, instance, outcome.deliveries);
+        for (const m of outcome.inbound) out.push(...(await this.bot.handle(tx, instance, m)));
+        return out;
+      });
+    } catch (e) {
+      this.logger.warn({ event: 'webhook.failed', adapter: instance, error: safeError(e) }, 'callback could not be stored; the provider will retry');
+      res.status(503).end();
+      return;
+    }
+    this.metrics.webhooks.inc({ adapter: instance, result: replay ? 'replay' : 'accepted' });
+    await this.emitter.publish(pending).catch(() => undefined); // the outbox relay sends what did not go now
+    const reply = outcome.reply ?? { status: 200 };
+    if (reply.contentType) res.type(reply.contentType);
+    res.status(reply.status).send(reply.body ?? '');
+  }
+
+  private async journal(instance: string, status: 'rejected', body: Buffer, errors: unknown): Promise<void> {
+    await this.tx.run(async (tx) => {
+      await tx.query(
+        `INSERT INTO journal (id, direction, via, status, type, errors, body, body_size, body_truncated) VALUES ($1, 'in', $2, $3, 'webhook', $4, $5, $6, $7)`,
+        [uuidv7(), `webhook:${instance}`, status, JSON.stringify(errors), body.subarray(0, EVIDENCE_BYTES), body.length, body.length > EVIDENCE_BYTES],
+      );
+      return [];
+    });
+  }
+}
