@@ -1,13 +1,20 @@
 /**
- * Starts every mock standalone, for portal developers and manual testing (`npm run mocks`, once
- * the lead wires it to `dist/mocks/main.js`).
+ * Starts every mock standalone, for portal developers and manual testing (`npm run mocks`).
  *
- * Environment:
+ * Environment (ports: 0 picks a free one):
  * - `MOCK_HOST` (default 127.0.0.1)
- * - `MOCK_1C_PORT` (default 8081; 0 picks a free port)
- * - `MOCK_1C_USERS` JSON `[{"login":"…","password":"…"}]` (default one user "Портал Интеграция" / "portal-secret")
+ * - `MOCK_1C_PORT` (8081), `MOCK_1C_USERS` JSON `[{"login":"…","password":"…"}]`
+ * - `MOCK_TWILIO_PORT` (8082), `MOCK_TURBOSMS_PORT` (8083), `MOCK_TELEGRAM_PORT` (8084),
+ *   `MOCK_VIBER_PORT` (8085), `MOCK_SMTP_PORT` (2525) and `MOCK_SMTP_ADMIN_PORT` (8025)
+ * - `MOCK_AUTO_CREATE` (default `true`): the Telegram and Viber mocks accept any chat / user id,
+ *   so a demo needs no setup; `false` makes unknown recipients fail as on the real services.
  */
 import { DEFAULT_USERS, start1cDocflowMock, type DmUserAccount } from './1c-docflow';
+import { startSmtpMock } from './smtp';
+import { startTelegramMock } from './telegram';
+import { startTurboSmsMock } from './turbosms';
+import { startTwilioMock } from './twilio';
+import { startViberMock } from './viber';
 
 /** A started mock, as listed on startup. */
 export interface StartedMock {
@@ -25,12 +32,32 @@ export interface StartedMock {
  */
 export async function startAllMocks(env: NodeJS.ProcessEnv = process.env): Promise<StartedMock[]> {
   const host = env.MOCK_HOST || '127.0.0.1';
-  const port = parsePort(env.MOCK_1C_PORT, 8081, 'MOCK_1C_PORT');
+  const port = (name: string, fallback: number) => parsePort(env[name], fallback, name);
+  const ports = {
+    dm: port('MOCK_1C_PORT', 8081),
+    twilio: port('MOCK_TWILIO_PORT', 8082),
+    turbo: port('MOCK_TURBOSMS_PORT', 8083),
+    telegram: port('MOCK_TELEGRAM_PORT', 8084),
+    viber: port('MOCK_VIBER_PORT', 8085),
+    smtp: port('MOCK_SMTP_PORT', 2525),
+    smtpAdmin: port('MOCK_SMTP_ADMIN_PORT', 8025),
+  };
   const users = parseUsers(env.MOCK_1C_USERS);
+  const autoCreate = (env.MOCK_AUTO_CREATE ?? 'true') !== 'false';
   const started: StartedMock[] = [];
   try {
-    const dm = await start1cDocflowMock({ host, port, users });
+    const dm = await start1cDocflowMock({ host, port: ports.dm, users });
     started.push({ name: '1С:Документооборот DMService', url: dm.url, adminUrl: `${dm.baseUrl}/__admin`, close: dm.close });
+    const tw = await startTwilioMock({ host, port: ports.twilio });
+    started.push({ name: 'Twilio Messages API', url: tw.url, adminUrl: `${tw.baseUrl}/__admin`, close: tw.close });
+    const turbo = await startTurboSmsMock({ host, port: ports.turbo });
+    started.push({ name: 'TurboSMS API', url: turbo.url, adminUrl: `${turbo.baseUrl}/__admin`, close: turbo.close });
+    const tg = await startTelegramMock({ host, port: ports.telegram, autoCreateChats: autoCreate });
+    started.push({ name: 'Telegram Bot API', url: tg.apiRoot, adminUrl: `${tg.baseUrl}/__admin`, close: tg.close });
+    const vb = await startViberMock({ host, port: ports.viber, autoCreateUsers: autoCreate });
+    started.push({ name: 'Viber REST Bot API', url: vb.url, adminUrl: `${vb.baseUrl}/__admin`, close: vb.close });
+    const smtp = await startSmtpMock({ host, port: ports.smtp, adminPort: ports.smtpAdmin });
+    started.push({ name: 'SMTP server', url: smtp.smtpUrl, adminUrl: smtp.adminUrl, close: smtp.close });
   } catch (err) {
     await Promise.all(started.map((m) => m.close()));
     throw err;

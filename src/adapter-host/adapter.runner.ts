@@ -153,10 +153,6 @@ export class AdapterRunner implements BeforeApplicationShutdown {
     const journalId = msg.properties.headers?.['x-hub-journal-id'] as string | undefined;
     const messageId = journalId ?? String(msg.properties.messageId);
     const base = { journalId, messageId, consumer, attempt: attemptOf(msg) };
-    if (await this.attempts.seen(consumer, messageId)) {
-      await this.attempts.record({ ...base, startedAt: new Date(), durationMs: 0, outcome: 'duplicate' });
-      return;
-    }
     let event: CloudEvent;
     try {
       event = sjson.parse(msg.content.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' }) as CloudEvent;
@@ -164,10 +160,11 @@ export class AdapterRunner implements BeforeApplicationShutdown {
       throw new PermanentError('routed copy is not valid JSON');
     }
     if (!instance.definition.consumes.includes(event.type)) throw new PermanentError(`adapter ${instance.definition.type} does not handle ${event.type}; check the routes`);
-
     const dispatch = event.type === 'notification.dispatch' ? (event.data as NotificationDispatch) : undefined;
-    // A dispatch given up on while it waited (outage, deadline) must not reach the citizen late.
-    if (dispatch && !(await this.notifications.sendable(poolOf(this.db), dispatch.dispatchId))) {
+    // For a dispatch one read answers both "done already?" and "given up on while it waited?"
+    // (a handled dispatch is no longer queued); anything else asks the inbox.
+    const done = dispatch ? !(await this.notifications.sendable(poolOf(this.db), dispatch.dispatchId)) : await this.attempts.seen(consumer, messageId);
+    if (done) {
       await this.attempts.record({ ...base, startedAt: new Date(), durationMs: 0, outcome: 'duplicate' });
       return;
     }
@@ -192,9 +189,7 @@ export class AdapterRunner implements BeforeApplicationShutdown {
     }
     instance.breaker.success();
     await this.commit(instance, outcome.results, { instance: instance.id, eventId: event.id, correlationId: event.correlationid }, async (tx) => {
-      if (!(await this.attempts.claim(tx, consumer, messageId))) return false;
-      await this.attempts.record({ ...base, startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: 'ok', requestSummary: outcome.summary?.request, responseSummary: outcome.summary?.response }, tx);
-      return true;
+      return this.attempts.claimAndRecord(tx, { ...base, startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: 'ok', requestSummary: outcome.summary?.request, responseSummary: outcome.summary?.response });
     }, outcome.deliveries);
   }
 

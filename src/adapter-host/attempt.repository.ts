@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import { poolOf } from '../persistence/database.setup';
 
 /** One try to hand a message to an external system. */
 export interface AttemptRecord {
@@ -23,8 +24,22 @@ export class AttemptRepository {
 
   /** True when `consumer` already completed `messageId`. */
   async seen(consumer: string, messageId: string): Promise<boolean> {
-    const rows = await this.db.query('SELECT 1 FROM inbox WHERE consumer = $1 AND message_id = $2', [consumer, messageId]);
-    return rows.length > 0;
+    const res = await poolOf(this.db).query('SELECT 1 FROM inbox WHERE consumer = $1 AND message_id = $2', [consumer, messageId]);
+    return (res.rowCount ?? 0) > 0;
+  }
+
+  /**
+   * Claims `messageId` for `consumer` and records the successful attempt in one statement; false
+   * (and nothing recorded) when another delivery already claimed it.
+   */
+  async claimAndRecord(tx: PoolClient, a: AttemptRecord): Promise<boolean> {
+    const res = await tx.query(
+      `WITH c AS (INSERT INTO inbox (consumer, message_id) VALUES ($3, $2) ON CONFLICT DO NOTHING RETURNING 1)
+       INSERT INTO delivery_attempt (journal_id, message_id, consumer, attempt, started_at, duration_ms, outcome, error, request_summary, response_summary)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM c`,
+      [a.journalId ?? null, a.messageId, a.consumer, a.attempt, a.startedAt, a.durationMs, a.outcome, a.error ?? null, a.requestSummary ? JSON.stringify(a.requestSummary) : null, a.responseSummary ? JSON.stringify(a.responseSummary) : null],
+    );
+    return res.rowCount === 1;
   }
 
   /** Claims `messageId` for `consumer` inside a transaction; false when another delivery already did. */
@@ -38,6 +53,6 @@ export class AttemptRepository {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
     const params = [a.journalId ?? null, a.messageId, a.consumer, a.attempt, a.startedAt, a.durationMs, a.outcome, a.error ?? null, a.requestSummary ? JSON.stringify(a.requestSummary) : null, a.responseSummary ? JSON.stringify(a.responseSummary) : null];
     if (tx) await tx.query(sql, params);
-    else await this.db.query(sql, params);
+    else await poolOf(this.db).query(sql, params);
   }
 }

@@ -54,7 +54,7 @@ export async function startHub({ env, config, logger, adapters = ADAPTERS }: Sta
 
   const applied = await migrate(env);
   if (applied.length) log.info({ event: 'db.migrated', migrations: applied }, 'database migrated');
-  const dataSource = createDataSource(env);
+  const dataSource = createDataSource(env, env.databasePoolSize ?? 20);
   await dataSource.initialize();
   const pool = (dataSource.driver as unknown as { master?: { on(e: 'connect', cb: (c: { connection?: { stream?: Socket } }) => void): void } }).master;
   pool?.on('connect', (client) => batchSocketWrites(client.connection?.stream));

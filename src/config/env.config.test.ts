@@ -23,6 +23,7 @@ describe('env.config', () => {
       httpPort: 8080,
       logLevel: 'info',
       instanceId: `${hostname()}-${process.pid}`,
+      databasePoolSize: 20,
     });
   });
 
@@ -37,6 +38,7 @@ describe('env.config', () => {
         HTTP_PORT: '9090',
         LOG_LEVEL: 'debug',
         HUB_INSTANCE_ID: 'hub-1',
+        DATABASE_POOL_SIZE: '40',
       }),
     ).toEqual({
       rabbitmqUrl: 'amqps://hub:pw@mq.example:5671/vh',
@@ -47,6 +49,7 @@ describe('env.config', () => {
       httpPort: 9090,
       logLevel: 'debug',
       instanceId: 'hub-1',
+      databasePoolSize: 40,
     });
   });
 

@@ -11,6 +11,8 @@ export interface EnvConfig {
   httpPort: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   instanceId: string;
+  /** PostgreSQL connections of this instance (default 20). */
+  databasePoolSize?: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -23,11 +25,13 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
   const databaseSchema = env.DATABASE_SCHEMA || 'cabinet_hub';
   const httpPort = Number(env.HTTP_PORT || 8080);
   const logLevel = (env.LOG_LEVEL || 'info') as EnvConfig['logLevel'];
+  const databasePoolSize = Number(env.DATABASE_POOL_SIZE || 20);
 
   if (!/^amqps?:\/\//.test(rabbitmqUrl)) issues.push({ path: 'RABBITMQ_URL', message: 'must start with amqp:// or amqps://' });
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) issues.push({ path: 'DATABASE_URL', message: 'must start with postgres:// or postgresql://' });
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) issues.push({ path: 'DATABASE_SCHEMA', message: 'must be a lower-case SQL identifier' });
   if (!Number.isInteger(httpPort) || httpPort < 0 || httpPort > 65535) issues.push({ path: 'HTTP_PORT', message: 'must be an integer port (0-65535)' });
+  if (!Number.isInteger(databasePoolSize) || databasePoolSize < 2 || databasePoolSize > 200) issues.push({ path: 'DATABASE_POOL_SIZE', message: 'must be an integer from 2 to 200' });
   if (!LOG_LEVELS.includes(logLevel)) issues.push({ path: 'LOG_LEVEL', message: `must be one of: ${LOG_LEVELS.join(', ')}` });
   if (issues.length) throw new ConfigError(issues, 'environment');
 
@@ -40,5 +44,6 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     httpPort,
     logLevel,
     instanceId: env.HUB_INSTANCE_ID || `${hostname()}-${process.pid}`,
+    databasePoolSize,
   };
 }

@@ -185,7 +185,7 @@ function resolveNotifications(file: Partial<HubConfigFile>, adapters: Record<str
     confirmWithinMs: { viber: 600_000, telegram: 0, sms: 600_000, email: 0, ...(isObject(n.confirmWithinMs) ? n.confirmWithinMs : {}) },
     sendWithinMs: n.sendWithinMs ?? 900_000,
     smsMaxSegments,
-    prefetch: n.prefetch ?? 200,
+    prefetch: n.prefetch ?? 32,
     rules: rules.map(({ i: _i, ...r }) => r) as NotificationSettings['rules'],
     templates,
   };

@@ -37,18 +37,14 @@ type Row = Record<string, any>;
 /** All SQL of notifications; every method runs in the caller's transaction. */
 @Injectable()
 export class NotificationRepository {
-  /** Inserts a notification; false when one with this id exists (a repeat). */
-  async insert(tx: PoolClient, n: Omit<NotificationRow, 'plan' | 'outcome'> & { causeId?: string }): Promise<boolean> {
+  /** Inserts a notification with its plan; false when one with this id exists (a repeat). */
+  async insert(tx: PoolClient, n: Omit<NotificationRow, 'plan' | 'outcome'> & { causeId?: string; plan: PlanStep[]; outcome: NotificationRow['outcome'] }): Promise<boolean> {
     const r = await tx.query(
       `INSERT INTO notification (id, tenant, case_ref, template, locale, priority, mandatory, variables, plan, outcome, cause_id, correlation_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '[]', 'in-progress', $9, $10) ON CONFLICT (id) DO NOTHING`,
-      [n.id, n.tenant, n.caseRef ?? null, n.template, n.locale, n.priority, n.mandatory, JSON.stringify(n.variables), n.causeId ?? null, n.correlationId ?? null],
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING`,
+      [n.id, n.tenant, n.caseRef ?? null, n.template, n.locale, n.priority, n.mandatory, JSON.stringify(n.variables), JSON.stringify(n.plan), n.outcome, n.causeId ?? null, n.correlationId ?? null],
     );
     return r.rowCount === 1;
-  }
-
-  async setPlan(tx: PoolClient, id: string, plan: PlanStep[], outcome: NotificationRow['outcome']): Promise<void> {
-    await tx.query(`UPDATE notification SET plan = $2, outcome = $3, updated_at = now() WHERE id = $1`, [id, JSON.stringify(plan), outcome]);
   }
 
   async setOutcome(tx: PoolClient, id: string, outcome: NotificationRow['outcome']): Promise<void> {
@@ -115,14 +111,18 @@ export class NotificationRepository {
     };
   }
 
-  async updateDispatch(tx: PoolClient, id: string, status: DeliveryStatus, providerMessageId: string | undefined, failure: DeliveryFailure | undefined, confirmWithinMs: number): Promise<void> {
+  /** Moves a dispatch on, and its notification's outcome with it when that changes (one statement). */
+  async updateDispatch(tx: PoolClient, id: string, status: DeliveryStatus, providerMessageId: string | undefined, failure: DeliveryFailure | undefined, confirmWithinMs: number, outcome?: { notificationId: string; outcome: NotificationRow['outcome'] }): Promise<void> {
     await tx.query(
-      `UPDATE notification_dispatch
-          SET status = $2, provider_message_id = COALESCE(provider_message_id, $3), failure = $4,
-              confirm_by = CASE WHEN $2 = 'sent' AND $5::int > 0 THEN now() + make_interval(secs => $5::double precision / 1000) ELSE NULL END,
-              updated_at = now()
-        WHERE id = $1`,
-      [id, status, providerMessageId || null, failure ? JSON.stringify(failure) : null, confirmWithinMs],
+      `WITH d AS (
+         UPDATE notification_dispatch
+            SET status = $2, provider_message_id = COALESCE(provider_message_id, $3), failure = $4,
+                confirm_by = CASE WHEN $2 = 'sent' AND $5::int > 0 THEN now() + make_interval(secs => $5::double precision / 1000) ELSE NULL END,
+                updated_at = now()
+          WHERE id = $1
+       )
+       UPDATE notification SET outcome = $7, updated_at = now() WHERE id = $6 AND $7::text IS NOT NULL`,
+      [id, status, providerMessageId || null, failure ? JSON.stringify(failure) : null, confirmWithinMs, outcome?.notificationId ?? null, outcome?.outcome ?? null],
     );
   }
 

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
-import type { DeliveryFailure, DeliveryReport, DeliveryStatus, NotificationChannel, NotificationRecipient } from '../../contracts';
+import type { DeliveryFailure, DeliveryReport, DeliveryStatus, EventType, NotificationChannel, NotificationRecipient } from '../../contracts';
 import { HUB_CONFIG, LOGGER } from '../app/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
 import { EXCHANGES } from '../messaging/topology.declaration';
-import { EventEmitter, PendingPublish } from '../outbox/event.emitter';
+import { Emission, EventEmitter, PendingPublish } from '../outbox/event.emitter';
 import { planChannels, PlanStep } from './channel.planner';
 import { DispatchWithNotification, NotificationRepository, NotificationRow } from './notification.repository';
 import type { Locale } from './status.labels';
@@ -59,48 +59,45 @@ export class NotificationService {
 
   /** Creates a notification (a repeat of its id does nothing) and dispatches its first channel. */
   async create(tx: PoolClient, n: NewNotification): Promise<PendingPublish[]> {
-    if (!(await this.repo.insert(tx, n))) return [];
-    const out: PendingPublish[] = [];
     let steps = n.steps;
     let reason: string | undefined;
     if (!steps) {
       const r = n.recipient ?? { contacts: {} };
-      const links = await this.repo.links(tx, n.tenant, r.citizenRef, r.contacts.telegramChatId, r.contacts.viberUserId);
+      // Most bulk recipients have a phone and nothing to link: skip the lookup for them.
+      const links = r.citizenRef || r.contacts.telegramChatId || r.contacts.viberUserId ? await this.repo.links(tx, n.tenant, r.citizenRef, r.contacts.telegramChatId, r.contacts.viberUserId) : [];
       const plan = planChannels(r, links, n.mandatory, this.config.notifications, (c) => this.catalog.supports(n.template, c));
       steps = plan.steps;
       reason = 'reason' in plan ? plan.reason : undefined;
     }
-    const row: NotificationRow = { ...n, plan: steps, outcome: 'in-progress' };
+    const outcome: NotificationRow['outcome'] = steps.length ? 'in-progress' : reason === 'muted' || !n.mandatory ? 'suppressed' : 'failed';
+    if (!(await this.repo.insert(tx, { ...n, plan: steps, outcome }))) return [];
+    const row: NotificationRow = { ...n, plan: steps, outcome };
+    const em: Emission<EventType>[] = [];
     if (!steps.length) {
-      row.outcome = reason === 'muted' || !n.mandatory ? 'suppressed' : 'failed';
-      await this.repo.setPlan(tx, n.id, steps, row.outcome);
       const failure = reason === 'muted' ? { code: 'hub:muted', message: 'the citizen turned notifications off' } : { code: 'hub:no-channel', message: 'no configured channel has both a contact and a template text' };
-      out.push(await this.statusChanged(tx, row, undefined, 'failed', failure));
-      return out;
-    }
-    await this.repo.setPlan(tx, n.id, steps, 'in-progress');
-    if ((await this.dispatchFrom(tx, row, 0, out)) === undefined) {
+      em.push(this.statusChanged(row, undefined, 'failed', failure));
+    } else if ((await this.dispatchFrom(tx, row, 0, em)) === undefined) {
       row.outcome = 'failed';
       await this.repo.setOutcome(tx, n.id, 'failed');
-      out.push(await this.statusChanged(tx, row, undefined, 'failed', { code: 'hub:template', message: `template "${n.template}" could not be rendered for any planned channel` }));
+      em.push(this.statusChanged(row, undefined, 'failed', { code: 'hub:template', message: `template "${n.template}" could not be rendered for any planned channel` }));
     }
-    return out;
+    return this.emitter.emitAll(tx, em);
   }
 
   /** Applies delivery reports of one adapter instance; returns what to publish after commit. */
   async applyReports(tx: PoolClient, adapter: string, reports: readonly DeliveryReport[]): Promise<PendingPublish[]> {
-    const out: PendingPublish[] = [];
+    const em: Emission<EventType>[] = [];
     for (const r of reports) {
       const d = await this.repo.lockDispatch(tx, adapter, r.dispatchId, r.providerMessageId);
       if (!d) {
         this.logger.debug({ event: 'notification.report-unknown', adapter, status: r.status }, 'delivery report for an unknown message');
         continue;
       }
-      if (r.addressInactive) await this.deactivate(tx, d, out);
+      if (r.addressInactive) await this.deactivate(tx, d, em);
       if (!advances(d.status, r.status)) continue;
-      await this.apply(tx, d, r, out);
+      await this.apply(tx, d, r, em);
     }
-    return out;
+    return this.emitter.emitAll(tx, em);
   }
 
   /** Whether a dispatch may still go out (it may have been given up on while it waited). */
@@ -121,22 +118,21 @@ export class NotificationService {
     return out;
   }
 
-  private async apply(tx: PoolClient, d: DispatchWithNotification, r: DeliveryReport, out: PendingPublish[]): Promise<void> {
+  private async apply(tx: PoolClient, d: DispatchWithNotification, r: DeliveryReport, em: Emission<EventType>[]): Promise<void> {
     const confirmWithin = this.config.notifications.confirmWithinMs[d.channel];
-    await this.repo.updateDispatch(tx, d.id, r.status, r.providerMessageId, r.failure, confirmWithin);
     const n = d.notification;
     let outcome = n.outcome;
     if (r.status === 'delivered' || r.status === 'read' || (r.status === 'sent' && confirmWithin === 0)) outcome = 'delivered';
-    else if (r.status === 'failed' && n.outcome === 'in-progress') outcome = (await this.dispatchFrom(tx, n, d.seq + 1, out)) === undefined ? 'failed' : 'in-progress';
-    if (outcome !== n.outcome) await this.repo.setOutcome(tx, n.id, outcome);
-    out.push(await this.statusChanged(tx, { ...n, outcome }, d.channel, r.status, r.failure, r.providerMessageId, r.occurredAt));
+    else if (r.status === 'failed' && n.outcome === 'in-progress') outcome = (await this.dispatchFrom(tx, n, d.seq + 1, em)) === undefined ? 'failed' : 'in-progress';
+    await this.repo.updateDispatch(tx, d.id, r.status, r.providerMessageId, r.failure, confirmWithin, outcome !== n.outcome ? { notificationId: n.id, outcome } : undefined);
+    em.push(this.statusChanged({ ...n, outcome }, d.channel, r.status, r.failure, r.providerMessageId, r.occurredAt));
   }
 
   /**
    * Dispatches the first step from `from` on whose channel this notification has not been yet;
    * returns its index, or undefined when no step is left.
    */
-  private async dispatchFrom(tx: PoolClient, n: NotificationRow, from: number, out: PendingPublish[]): Promise<number | undefined> {
+  private async dispatchFrom(tx: PoolClient, n: NotificationRow, from: number, em: Emission<EventType>[]): Promise<number | undefined> {
     for (let seq = from; seq < n.plan.length; seq += 1) {
       const step = n.plan[seq];
       let rendered;
@@ -148,8 +144,7 @@ export class NotificationService {
       }
       const dispatchId = randomUUID();
       if (!(await this.repo.insertDispatch(tx, { id: dispatchId, notificationId: n.id, seq, step, sendWithinMs: this.config.notifications.sendWithinMs }))) continue;
-      out.push(
-        await this.emitter.emit(tx, {
+      em.push({
           type: 'notification.dispatch',
           id: dispatchId,
           tenant: n.tenant,
@@ -167,37 +162,33 @@ export class NotificationService {
             ...(rendered.html ? { html: rendered.html } : {}),
             priority: n.priority,
           },
-        }),
-      );
-      out.push(await this.statusChanged(tx, n, step.channel, 'queued'));
+        });
+      em.push(this.statusChanged(n, step.channel, 'queued'));
       return seq;
     }
     return undefined;
   }
 
-  private async deactivate(tx: PoolClient, d: DispatchWithNotification, out: PendingPublish[]): Promise<void> {
+  private async deactivate(tx: PoolClient, d: DispatchWithNotification, em: Emission<EventType>[]): Promise<void> {
     if (d.channel !== 'telegram' && d.channel !== 'viber') return;
     for (const link of await this.repo.deactivateLink(tx, d.channel, d.address)) {
-      out.push(
-        await this.emitter.emit(tx, {
-          type: 'contact.linked',
-          tenant: link.tenant,
-          data: { citizenRef: link.citizenRef, channel: d.channel, address: d.address, active: false, changedAt: new Date().toISOString() },
-        }),
-      );
+      em.push({
+        type: 'contact.linked',
+        tenant: link.tenant,
+        data: { citizenRef: link.citizenRef, channel: d.channel, address: d.address, active: false, changedAt: new Date().toISOString() },
+      });
     }
   }
 
   private statusChanged(
-    tx: PoolClient,
     n: NotificationRow,
     channel: NotificationChannel | undefined,
     status: DeliveryStatus,
     failure?: DeliveryFailure,
     providerMessageId?: string,
     changedAt = new Date().toISOString(),
-  ): Promise<PendingPublish> {
-    return this.emitter.emit(tx, {
+  ): Emission<'notification.status-changed'> {
+    return {
       type: 'notification.status-changed',
       tenant: n.tenant,
       ...(n.caseRef ? { subject: n.caseRef } : {}),
@@ -214,7 +205,7 @@ export class NotificationService {
         ...(providerMessageId ? { providerMessageId } : {}),
         changedAt: safeTime(changedAt),
       },
-    });
+    };
   }
 }
 

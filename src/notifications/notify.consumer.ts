@@ -74,8 +74,12 @@ export class NotifyConsumer implements BeforeApplicationShutdown {
     } catch {
       throw new PermanentError('notification queue message is not valid JSON');
     }
+    const endTx = this.metrics.notifyStep.startTimer({ step: 'planner-transaction' });
     const pending = await this.transactions.run((tx) => this.process(tx, event));
+    endTx();
+    const endPub = this.metrics.notifyStep.startTimer({ step: 'planner-publish' });
     await this.emitter.publish(pending);
+    endPub();
   }
 
   private async process(tx: PoolClient, event: CloudEvent): Promise<PendingPublish[]> {

@@ -39,6 +39,13 @@ export class MetricsService {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });
+  readonly notifyStep = new Histogram({
+    name: 'hub_notify_step_seconds',
+    help: 'Notification path steps: pool wait, transaction, publish confirm',
+    labelNames: ['step'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5],
+    registers: [this.registry],
+  });
   readonly batchSize = new Histogram({ name: 'hub_ingress_batch_size', help: 'Messages per journal write', buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000], registers: [this.registry] });
   readonly storeLatency = new Histogram({
     name: 'hub_journal_write_seconds',

@@ -46,6 +46,55 @@ export class EventEmitter {
   ) {}
 
   async emit<T extends EventType>(tx: PoolClient, e: Emission<T>): Promise<PendingPublish> {
+    return (await this.emitAll(tx, [e]))[0];
+  }
+
+  /**
+   * Emits several events with ONE statement (journal entries and outbox rows together): on the
+   * notification path every round trip to the database counts.
+   */
+  async emitAll(tx: PoolClient, emissions: readonly Emission<EventType>[]): Promise<PendingPublish[]> {
+    if (!emissions.length) return [];
+    const rows = emissions.map((e) => this.build(e));
+    const offsets: number[] = [];
+    let at = 1;
+    for (const r of rows) {
+      offsets.push(at);
+      at += r.body.length;
+    }
+    const res = await tx.query<{ id: string; journal_id: string }>(
+      `WITH x AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $11::text[], $12::text[], $13::text[])
+           WITH ORDINALITY AS x(journal_id, tenant, source, event_id, type, subject, correlation_id, body_at, body_len, exchange, routing_key, properties, n)
+       ), j AS (
+         INSERT INTO journal (id, direction, via, status, tenant, source, event_id, type, subject, correlation_id, body, body_size)
+         SELECT journal_id, 'out', 'hub', 'emitted', tenant, source, event_id, type, subject, correlation_id, substring($10::bytea FROM body_at FOR body_len), body_len FROM x
+       )
+       INSERT INTO outbox (journal_id, exchange, routing_key, properties, payload)
+       SELECT journal_id, exchange, routing_key, properties::jsonb, substring($10::bytea FROM body_at FOR body_len) FROM x ORDER BY n
+       RETURNING id::text AS id, journal_id::text AS journal_id`,
+      [
+        rows.map((r) => r.journalId),
+        rows.map((r) => r.event.tenant),
+        rows.map((r) => r.event.source),
+        rows.map((r) => r.event.id),
+        rows.map((r) => r.event.type),
+        rows.map((r) => r.event.subject ?? null),
+        rows.map((r) => r.correlationId ?? null),
+        offsets,
+        rows.map((r) => r.body.length),
+        Buffer.concat(rows.map((r) => r.body)),
+        rows.map((r) => r.to.exchange),
+        rows.map((r) => r.to.routingKey),
+        rows.map((r) => JSON.stringify(r.properties)),
+      ],
+    );
+    const idOf = new Map(res.rows.map((x) => [x.journal_id, x.id]));
+    return rows.map((r) => ({ id: idOf.get(r.journalId) as string, exchange: r.to.exchange, routingKey: r.to.routingKey, properties: r.properties, content: r.body }));
+  }
+
+  /** The checked CloudEvent of an emission, its bytes and where it goes. */
+  private build(e: Emission<EventType>) {
     const event: CloudEvent = {
       specversion: '1.0',
       id: e.id ?? uuidv7(),
@@ -63,13 +112,6 @@ export class EventEmitter {
     const check = validateEvent(event);
     if (!check.ok) throw new Error(`the hub built an invalid ${e.type}: ${check.errors.map((x) => `${x.pointer} ${x.reason}`).join('; ')}`);
     const journalId = uuidv7();
-    const body = Buffer.from(JSON.stringify(event));
-    await tx.query(
-      `INSERT INTO journal (id, direction, via, status, tenant, source, event_id, type, subject, correlation_id, body, body_size)
-       VALUES ($1, 'out', 'hub', 'emitted', $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [journalId, event.tenant, event.source, event.id, event.type, event.subject ?? null, e.correlationId ?? null, body, body.length],
-    );
-    const to = e.to ?? { exchange: EXCHANGES.out, routingKey: `${e.tenant}.${e.type}` };
     const properties: Options.Publish = {
       contentType: CLOUDEVENTS_CONTENT_TYPE,
       messageId: event.id,
@@ -77,10 +119,7 @@ export class EventEmitter {
       persistent: true,
       headers: { 'x-hub-journal-id': journalId },
     };
-    const [row] = (
-      await tx.query<{ id: string }>(`INSERT INTO outbox (journal_id, exchange, routing_key, properties, payload) VALUES ($1, $2, $3, $4, $5) RETURNING id::text AS id`, [journalId, to.exchange, to.routingKey, JSON.stringify(properties), body])
-    ).rows;
-    return { id: row.id, exchange: to.exchange, routingKey: to.routingKey, properties, content: body };
+    return { event, journalId, body: Buffer.from(JSON.stringify(event)), properties, correlationId: e.correlationId, to: e.to ?? { exchange: EXCHANGES.out, routingKey: `${e.tenant}.${e.type}` } };
   }
 
   /** Publishes committed outbox rows with confirms; confirmed rows are deleted off the path. */

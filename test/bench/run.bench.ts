@@ -9,12 +9,14 @@ import { exampleEvent } from '../../contracts';
 import { start1cDocflowMock } from '../../mocks/1c-docflow';
 import { createVhost, databaseUrl, deleteVhost, dropSchema, rabbitUrl, uniqueName, withVhost } from '../helpers/infra.helper';
 import { brokerSettled, collect, Figures, open, percentile, publishFlood, publishPaced, rssOf, waitFor } from './bench.kit';
+import { broadcast } from './broadcast.bench';
 
 /**
  * `npm run bench`: pushes N canonical appeals through the hub's ingress (journal on) and, in the
  * same run on the same broker, through a raw amqplib relay; prints throughput, latency
  * percentiles at half of each system's maximum rate, the hub's memory, and the ratios.
- * BENCH_N (default 100000) and BENCH_LATENCY_SECONDS (default 10) tune it.
+ * BENCH_N (default 100000) and BENCH_LATENCY_SECONDS (default 10) tune it; BENCH_BROADCAST_N (100000)
+ * and BENCH_BROADCAST_RATE (150 msg/s) the notification broadcast; BENCH_ONLY=broadcast runs only that.
  */
 const N = Number(process.env.BENCH_N ?? 100_000);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
@@ -108,6 +110,8 @@ async function main(): Promise<void> {
   const body = appealFactory();
   const children: ChildProcess[] = [];
   try {
+    // BENCH_ONLY=broadcast runs just the notification broadcast (for tuning it).
+    if (process.env.BENCH_ONLY === 'broadcast') return await broadcast(url, schema, { spawnNode, waitForHealth, freePort, stop });
     // Baseline: raw relay between two quorum queues.
     const { conn, pub } = await open(url);
     for (const q of ['bench.src', 'bench.dst']) await pub.assertQueue(q, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
@@ -141,6 +145,8 @@ async function main(): Promise<void> {
 
     report(raw, figures);
     await roundTrip(url, schema);
+    await brokerSettled();
+    await broadcast(url, schema, { spawnNode, waitForHealth, freePort, stop });
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     await deleteVhost(vhost);

@@ -1,0 +1,166 @@
+import { TgApiError } from './tg-envelope.codec';
+import { CAPTION_RULES, formatText, MESSAGE_TEXT_RULES } from './tg-formatted-text.parser';
+
+const fmt = (text: string, mode = '', entities = '') => formatText(text, mode, entities, MESSAGE_TEXT_RULES);
+const failure = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(TgApiError);
+    expect((err as TgApiError).code).toBe(400);
+    return (err as TgApiError).description;
+  }
+  throw new Error('expected a TgApiError');
+};
+
+describe('formatted text', () => {
+  describe('plain text', () => {
+    it('trims leading and trailing whitespace and checks the 1-4096 length after trimming', () => {
+      expect(fmt('  \n Hello \n ').text).toBe('Hello');
+      expect(failure(() => fmt(''))).toBe('Bad Request: message text is empty');
+      expect(failure(() => fmt(' \n\t '))).toBe('Bad Request: message text is empty');
+      expect(fmt('я'.repeat(4096)).text).toHaveLength(4096);
+      expect(failure(() => fmt('x'.repeat(4097)))).toBe('Bad Request: message is too long');
+      expect(fmt(`  ${'x'.repeat(4096)}  `).text).toHaveLength(4096);
+    });
+
+    it('counts length in UTF-16 code units (an emoji outside the BMP counts 2)', () => {
+      expect(failure(() => fmt('😀'.repeat(2049)))).toBe('Bad Request: message is too long');
+      expect(fmt('😀'.repeat(2048)).text).toHaveLength(4096);
+    });
+
+    it('keeps explicit entities, drops detectable types and ignores unparseable JSON', () => {
+      const r = fmt('Hello world', '', JSON.stringify([{ type: 'bold', offset: 0, length: 5 }, { type: 'url', offset: 6, length: 5 }]));
+      expect(r.entities).toEqual([{ type: 'bold', offset: 0, length: 5 }]);
+      expect(fmt('Hello', '', '{not json').entities).toEqual([]);
+      expect(failure(() => fmt('Hello', '', '[{"type":"bold","offset":"x","length":1}]'))).toBe(
+        'Bad Request: can\'t parse MessageEntity: Field "offset" must be of type Number',
+      );
+      expect(failure(() => fmt('Hello', '', '[{"type":"blink","offset":0,"length":1}]'))).toBe(
+        "Bad Request: can't parse MessageEntity: Unsupported type specified",
+      );
+    });
+
+    it('treats parse_mode case-insensitively, "none" as plain, and refuses unknown modes', () => {
+      expect(fmt('<b>x</b>', 'none').text).toBe('<b>x</b>');
+      expect(fmt('<b>x</b>', 'hTmL').text).toBe('x');
+      expect(failure(() => fmt('x', 'Markdown3'))).toBe('Bad Request: unsupported parse_mode');
+    });
+  });
+
+  describe('HTML', () => {
+    it('maps every supported tag to its entity, with offsets in the parsed text', () => {
+      const r = fmt('<b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>n</ins><s>s</s><strike>k</strike><del>d</del><tg-spoiler>p</tg-spoiler><span class="tg-spoiler">q</span><code>c</code>', 'HTML');
+      expect(r.text).toBe('bsieunskdpqc');
+      expect(r.entities.map((e) => e.type)).toEqual([
+        'bold', 'bold', 'italic', 'italic', 'underline', 'underline', 'strikethrough', 'strikethrough', 'strikethrough', 'spoiler', 'spoiler', 'code',
+      ]);
+      expect(r.entities.map((e) => e.offset)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    });
+
+    it('handles links, mentions, pre with a language, blockquotes and custom emoji', () => {
+      const r = fmt('<a href="https://e.gov.ua/x?a=1&amp;b=2">link</a> <a href="tg://user?id=42">Іван</a>\n<pre><code class="language-python">print(1)</code></pre><blockquote expandable>q</blockquote><tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>', 'HTML');
+      expect(r.text).toBe('link Іван\nprint(1)q👍');
+      expect(r.entities).toEqual([
+        { type: 'text_link', offset: 0, length: 4, url: 'https://e.gov.ua/x?a=1&b=2' },
+        { type: 'text_mention', offset: 5, length: 4, user: { id: 42, is_bot: false, first_name: '' } },
+        { type: 'pre', offset: 10, length: 8, language: 'python' },
+        { type: 'expandable_blockquote', offset: 18, length: 1 },
+        { type: 'custom_emoji', offset: 19, length: 2, custom_emoji_id: '5368324170671202286' },
+      ]);
+    });
+
+    it('decodes the four named entities and numeric ones; other named entities stay as text', () => {
+      expect(fmt('&lt;&gt;&amp;&quot; &#1071; &#x44F; &nbsp; &constructor; &__proto__; a & b', 'HTML').text).toBe('<>&" Я я &nbsp; &constructor; &__proto__; a & b');
+    });
+
+    it('nests entities and sorts them outer first', () => {
+      const r = fmt('<b>bold <i>both</i></b>', 'HTML');
+      expect(r.entities).toEqual([
+        { type: 'bold', offset: 0, length: 9 },
+        { type: 'italic', offset: 5, length: 4 },
+      ]);
+    });
+
+    it('refuses what Telegram refuses, with its wording and UTF-8 byte offsets', () => {
+      expect(failure(() => fmt('line<br>next', 'HTML'))).toBe('Bad Request: can\'t parse entities: Unsupported start tag "br" at byte offset 4');
+      expect(failure(() => fmt('Ціна < 5', 'HTML'))).toBe('Bad Request: can\'t parse entities: Unsupported start tag "" at byte offset 9');
+      expect(failure(() => fmt('<b>x', 'HTML'))).toBe('Bad Request: can\'t parse entities: Can\'t find end tag corresponding to start tag "b"');
+      expect(failure(() => fmt('<b><i>x</b></i>', 'HTML'))).toBe(
+        'Bad Request: can\'t parse entities: Unmatched end tag at byte offset 7, expected "</i>", found "</b>"',
+      );
+      expect(failure(() => fmt('x</b>', 'HTML'))).toBe("Bad Request: can't parse entities: Unexpected end tag at byte offset 1");
+      expect(failure(() => fmt('<span>x</span>', 'HTML'))).toContain('Tag "span" must have class "tg-spoiler"');
+    });
+
+    it('checks the length after removing the markup', () => {
+      expect(fmt(`<b>${'x'.repeat(4096)}</b>`, 'HTML').text).toHaveLength(4096);
+      expect(failure(() => fmt(`<b>${'x'.repeat(4097)}</b>`, 'HTML'))).toBe('Bad Request: message is too long');
+      expect(failure(() => fmt('<b> </b>', 'HTML'))).toBe('Bad Request: message text is empty');
+    });
+  });
+
+  describe('MarkdownV2', () => {
+    it('parses the documented syntax', () => {
+      const r = fmt('*bold* _italic_ __under__ ~strike~ ||spoiler|| `code` [link](https://x.org/a\\)b) ![👍](tg://emoji?id=5368324170671202286)', 'MarkdownV2');
+      expect(r.text).toBe('bold italic under strike spoiler code link 👍');
+      expect(r.entities).toEqual([
+        { type: 'bold', offset: 0, length: 4 },
+        { type: 'italic', offset: 5, length: 6 },
+        { type: 'underline', offset: 12, length: 5 },
+        { type: 'strikethrough', offset: 18, length: 6 },
+        { type: 'spoiler', offset: 25, length: 7 },
+        { type: 'code', offset: 33, length: 4 },
+        { type: 'text_link', offset: 38, length: 4, url: 'https://x.org/a)b' },
+        { type: 'custom_emoji', offset: 43, length: 2, custom_emoji_id: '5368324170671202286' },
+      ]);
+    });
+
+    it('parses pre blocks with a language, where reserved characters need no escaping', () => {
+      const r = fmt('```js\nconst a = b.c(1) - 2;\n```', 'MarkdownV2');
+      expect(r.text).toBe('const a = b.c(1) - 2;');
+      expect(r.entities).toEqual([{ type: 'pre', offset: 0, length: 21, language: 'js' }]);
+    });
+
+    it('parses > quote lines into one blockquote', () => {
+      const r = fmt('intro\n>line one\n>line two\nafter', 'MarkdownV2');
+      expect(r.text).toBe('intro\nline one\nline two\nafter');
+      expect(r.entities).toEqual([{ type: 'blockquote', offset: 6, length: 17 }]);
+    });
+
+    it('requires escaping of reserved characters and honours backslash escapes', () => {
+      expect(failure(() => fmt('Заява № 12.', 'MarkdownV2'))).toBe(
+        "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'",
+      );
+      expect(failure(() => fmt('a-b', 'MarkdownV2'))).toContain("Character '-' is reserved");
+      expect(fmt('Заява № 12\\. \\(ok\\) 1\\+1\\=2 \\#tag \\! \\*', 'MarkdownV2').text).toBe('Заява № 12. (ok) 1+1=2 #tag ! *');
+    });
+
+    it('reports an unclosed entity with its UTF-8 byte offset', () => {
+      expect(failure(() => fmt('Привіт *жирний', 'MarkdownV2'))).toBe("Bad Request: can't parse entities: Can't find end of Bold entity at byte offset 13");
+      expect(failure(() => fmt('`code', 'MarkdownV2'))).toBe("Bad Request: can't parse entities: Can't find end of Code entity at byte offset 0");
+    });
+  });
+
+  describe('legacy Markdown', () => {
+    it('parses bold, italic, code, pre and links without nesting', () => {
+      const r = fmt('*b* _i_ `c` [l](https://x.org) ```py\nx```', 'Markdown');
+      expect(r.text).toBe('b i c l x');
+      expect(r.entities.map((e) => e.type)).toEqual(['bold', 'italic', 'code', 'text_link', 'pre']);
+      expect(fmt('a.b-c!', 'Markdown').text).toBe('a.b-c!');
+    });
+
+    it('fails on an unclosed mark with the classic message', () => {
+      expect(failure(() => fmt('user_name is here', 'Markdown'))).toBe(
+        "Bad Request: can't parse entities: Can't find end of the entity starting at byte offset 4",
+      );
+    });
+  });
+
+  describe('captions', () => {
+    it('allow empty and refuse more than 1024 characters', () => {
+      expect(formatText('', '', '', CAPTION_RULES).text).toBe('');
+      expect(failure(() => formatText('x'.repeat(1025), '', '', CAPTION_RULES))).toBe('Bad Request: message caption is too long');
+    });
+  });
+});
