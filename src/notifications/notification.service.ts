@@ -122,10 +122,12 @@ export class NotificationService {
     const confirmWithin = this.config.notifications.confirmWithinMs[d.channel];
     const n = d.notification;
     let outcome = n.outcome;
+    // This channel's change is told before the next channel's dispatch, which it causes.
+    const at = em.length;
     if (r.status === 'delivered' || r.status === 'read' || (r.status === 'sent' && confirmWithin === 0)) outcome = 'delivered';
     else if (r.status === 'failed' && n.outcome === 'in-progress') outcome = (await this.dispatchFrom(tx, n, d.seq + 1, em)) === undefined ? 'failed' : 'in-progress';
     await this.repo.updateDispatch(tx, d.id, r.status, r.providerMessageId, r.failure, confirmWithin, outcome !== n.outcome ? { notificationId: n.id, outcome } : undefined);
-    em.push(this.statusChanged({ ...n, outcome }, d.channel, r.status, r.failure, r.providerMessageId, r.occurredAt));
+    em.splice(at, 0, this.statusChanged({ ...n, outcome }, d.channel, r.status, r.failure, r.providerMessageId, r.occurredAt));
   }
 
   /**
