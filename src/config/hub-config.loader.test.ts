@@ -470,3 +470,46 @@ adapters:
     });
   });
 });
+
+describe('notifications configuration', () => {
+  const base = `
+tenants:
+  demo: { name: Demo }
+adapters:
+  sms-a: { type: sms.twilio }
+  tg: { type: messenger.telegram }
+`;
+
+  it('applies defaults and overlays configured templates on the built-in ones', () => {
+    const cfg = parseHubConfig(`${base}\nnotifications:\n  channels: { sms: sms-a, telegram: tg }\n  templates:\n    water: { sms: { en: 'No water in {{district}}' } }\n`, 'test', {});
+    expect(cfg.notifications).toMatchObject({
+      channels: { sms: 'sms-a', telegram: 'tg' },
+      order: ['viber', 'telegram', 'sms', 'email'],
+      confirmWithinMs: { viber: 600000, telegram: 0, sms: 600000, email: 0 },
+      sendWithinMs: 900000,
+      smsMaxSegments: 4,
+      rules: [],
+    });
+    expect(Object.keys(cfg.notifications.templates)).toEqual(expect.arrayContaining(['water', 'appeal.registered', 'bot.status']));
+  });
+
+  it('reports channels served by undeclared or unfit instances, bad rules and template problems, all at once', () => {
+    const e = configError(`${base}
+notifications:
+  channels: { sms: tg, email: mailer }
+  rules:
+    - { on: appeal.submitted, template: appeal.registered }
+    - { on: appeal.registered, template: nope }
+    - { on: appeal.answered, template: short, tenants: [elsewhere] }
+  templates:
+    short: { sms: { uk: 'Відповідь: {{registrationNumber}}' } }
+`);
+    expect(issueAt(e, '/notifications/channels/sms')?.message).toBe('adapter instance "tg" is a messenger.telegram, which does not send sms');
+    expect(issueAt(e, '/notifications/channels/email')?.message).toBe('adapter instance "mailer" is not declared under /adapters');
+    expect(issueAt(e, '/notifications/rules/0/on')?.message).toMatch(/^must be one of appeal.registered/);
+    expect(issueAt(e, '/notifications/rules/1/template')?.message).toMatch(/template "nope" is not defined/);
+    expect(issueAt(e, '/notifications/rules/2/tenants/0')?.message).toBe('tenant "elsewhere" is not declared under /tenants');
+    expect(issueAt(e, '/notifications/rules/2/template')?.message).toMatch(/uses \{\{registrationNumber\}\}, which appeal.answered does not provide/);
+    expect(issueAt(e, '/notifications/templates/short/sms/en')?.message).toMatch(/English is the fallback/);
+  });
+});
