@@ -111,3 +111,20 @@ describe('cli/main', () => {
     expect(err).toContain('cabinet-hub config validate <file>');
   });
 });
+
+describe('cabinet-hub templates preview', () => {
+  it('renders every channel of a template in the asked locale, with SMS segments', async () => {
+    const vars = JSON.stringify({ tenantName: 'Демо', caseRef: 'EP-1', registrationNumber: '123/01', registeredAt: '01.06.2024 10:00' });
+    const r = await run(['templates', 'preview', 'appeal.registered', '--locale', 'ru', '--vars', vars]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('--- sms (ru): 1 segment(s), UCS-2');
+    expect(r.out).toContain('Обращение EP-1 зарегистрировано под № 123/01 от 01.06.2024 10:00. Демо');
+    expect(r.out).toContain('Subject: Обращение EP-1 зарегистрировано');
+  });
+
+  it('names missing variables and unknown templates, and refuses bad --vars', async () => {
+    expect(await run(['templates', 'preview', 'appeal.registered', '--vars', '{"caseRef":"EP-1"}'])).toMatchObject({ code: 1, err: expect.stringMatching(/variables missing: .*registrationNumber/) });
+    expect(await run(['templates', 'preview', 'no-such-template'])).toMatchObject({ code: 1, err: expect.stringMatching(/does not exist/) });
+    expect(await run(['templates', 'preview', 'appeal.registered', '--vars', '{"__proto__":{}}'])).toMatchObject({ code: 2 });
+  });
+});

@@ -228,6 +228,18 @@ describe('notifications: planning, fallback, statuses, webhooks, bot', () => {
     expect(r.json().data.errors).toEqual([{ pointer: '/data/variables/date', reason: 'required by template "water-outage"' }]);
   });
 
+  it('lists and previews templates over HTTP, naming missing variables', async () => {
+    const list = (await (await fetch(`${hub.url}/v1/templates`)).json()) as any;
+    expect(list.templates).toEqual(expect.arrayContaining([{ id: 'water-outage', variables: ['district', 'date'], channels: ['viber', 'telegram', 'sms'] }]));
+    const ok = await fetch(`${hub.url}/v1/templates/water-outage/preview`, { method: 'POST', body: JSON.stringify({ locale: 'en', channel: 'sms', variables: { district: 'Obolon', date: '4 June' } }) });
+    expect(await ok.json()).toMatchObject({ ok: true, channels: [{ channel: 'sms', locale: 'en', text: 'Obolon: no water on 4 June.', sms: { encoding: 'GSM-7', segments: 1 } }] });
+    const missing = await fetch(`${hub.url}/v1/templates/water-outage/preview`, { method: 'POST', body: '{"variables":{}}' });
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toEqual({ error: 'variables missing: district, date', missing: ['district', 'date'] });
+    expect((await fetch(`${hub.url}/v1/templates/nope/preview`, { method: 'POST', body: '{}' })).status).toBe(404);
+    expect((await fetch(`${hub.url}/v1/templates/water-outage/preview`, { method: 'POST', body: '{"__proto__":{"x":1}}' })).status).toBe(400);
+  });
+
   it('tells the applicant of a registered appeal on their channel, by the tenant rule', async () => {
     const ev = exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo' }) as any;
     ev.data.caseRef = `EP-${randomUUID().slice(0, 8)}`;
