@@ -44,6 +44,17 @@ export interface StartOptions {
   adapters?: readonly AdapterDefinition[];
 }
 
+/** Reads a body as bytes; an oversized or unreadable one gets a JSON error, never a stack trace. */
+function rawBody(limit: number): express.RequestHandler {
+  const raw = express.raw({ type: () => true, limit });
+  return (req, res, next) =>
+    raw(req, res, (err?: unknown) => {
+      if (!err) return next();
+      if ((err as { type?: string }).type === 'entity.too.large') return void res.status(413).json({ error: `body larger than ${limit} bytes` });
+      res.status(400).json({ error: 'the request body could not be read' });
+    });
+}
+
 /** Validates configuration, migrates the database, starts HTTP and the consumers. */
 export async function startHub({ env, config, logger, adapters = ADAPTERS }: StartOptions): Promise<RunningHub> {
   const log = logger ?? createLogger(env.logLevel, env.instanceId);
@@ -73,8 +84,8 @@ export async function startHub({ env, config, logger, adapters = ADAPTERS }: Sta
     }),
   );
   // Callbacks are read raw: signatures cover the exact bytes (Viber) or the exact form (Twilio).
-  app.use('/v1/webhooks', express.raw({ type: () => true, limit: WEBHOOK_MAX_BYTES }));
-  app.use('/v1/templates', express.raw({ type: () => true, limit: 64 * 1024 }));
+  app.use('/v1/webhooks', rawBody(WEBHOOK_MAX_BYTES));
+  app.use('/v1/templates', rawBody(64 * 1024));
   await app.listen(env.httpPort, env.httpHost);
   await app.get(IngressConsumer).start();
   await app.get(AdapterRunner).start();

@@ -167,6 +167,9 @@ describe('notifications: planning, fallback, statuses, webhooks, bot', () => {
     const rows = await sql<any>(hub.space.schema, `SELECT status FROM journal WHERE via = 'webhook:viber-fake' AND status = 'rejected'`);
     expect(rows.length).toBeGreaterThanOrEqual(1);
     expect((await fetch(`${hub.url}/v1/webhooks/nope`, { method: 'POST', body: '{}' })).status).toBe(404);
+    const huge = await fetch(`${hub.url}/v1/webhooks/viber-fake`, { method: 'POST', body: 'x'.repeat(2 * 1024 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toEqual({ error: 'body larger than 1048576 bytes' });
   });
 
   it('falls back to SMS once when Viber refuses the recipient, and never sends twice on a channel', async () => {
