@@ -1,5 +1,5 @@
 import { Adapter, AdapterContext, CloudEvent, HandleOutcome, NotificationDispatch, PermanentError, ProbeResult, TransientError } from '../../contracts';
-import { DispatchLedger } from './dispatch-ledger.cache';
+import { DispatchMemory, markReplayed } from '../_kit';
 import { SmtpClient } from './smtp.client';
 import type { SmtpConfig } from './smtp.config';
 import { classifySmtpError, describeFacts, factsOf, isRefusal } from './smtp.errors';
@@ -13,7 +13,8 @@ import { composeMail, failedReport, isSingleMailbox, messageIdDomainOf, messageI
  */
 export class SmtpEmailAdapter implements Adapter {
   private readonly client: SmtpClient;
-  private readonly ledger = new DispatchLedger<HandleOutcome>();
+  /** Final reports by dispatch id: SMTP has no idempotency key the server enforces. */
+  private readonly ledger = new DispatchMemory<HandleOutcome>({ abortedWait: 'gave up waiting for the same dispatch already being sent (call aborted)' });
   private readonly messageIdDomain: string;
 
   constructor(private readonly config: SmtpConfig, private readonly ctx: AdapterContext) {
@@ -32,10 +33,8 @@ export class SmtpEmailAdapter implements Adapter {
     if (typeof d.address !== 'string' || typeof d.text !== 'string' || !d.text) throw new PermanentError('email.smtp got a dispatch without an address or text');
     if (signal.aborted) throw new TransientError('the call was aborted before anything was sent');
 
-    const seen = this.ledger.get(d.dispatchId);
-    if (seen) return replayed(seen, 'memory');
-    const { value, joined } = await this.ledger.once(d.dispatchId, signal, () => this.send(d, signal));
-    return joined ? replayed(value, 'in-flight') : value;
+    const { outcome, from } = await this.ledger.once(d.dispatchId, signal, () => this.send(d, signal));
+    return from === 'run' ? outcome : markReplayed(outcome, from);
   }
 
   async probe(): Promise<ProbeResult> {
@@ -51,7 +50,7 @@ export class SmtpEmailAdapter implements Adapter {
     this.client.close();
   }
 
-  /** One dispatch not sent before by this instance. */
+  /** One dispatch not sent before by this instance; the ledger keeps what it returns, not what it throws. */
   private async send(d: NotificationDispatch, signal: AbortSignal): Promise<HandleOutcome> {
     const id = d.dispatchId;
     const messageId = messageIdFor(id, this.messageIdDomain);
@@ -61,7 +60,7 @@ export class SmtpEmailAdapter implements Adapter {
       // Nothing was sent: a malformed address (or a list) never reaches the server.
       const report = failedReport(id, messageId, { code: 'smtp:invalid-address', message: 'the address is not a single e-mail address; nothing was sent' }, false, this.ctx.now());
       this.ctx.logger.info({ dispatchId: id, code: 'smtp:invalid-address' }, 'email.smtp: address refused before sending');
-      return this.remember(id, { results: [], deliveries: [report], summary: { request, response: { status: 'failed', code: 'smtp:invalid-address' } } });
+      return { results: [], deliveries: [report], summary: { request, response: { status: 'failed', code: 'smtp:invalid-address' } } };
     }
 
     const mail = composeMail(d, { from: this.config.from, messageId, date: this.ctx.now() });
@@ -69,11 +68,11 @@ export class SmtpEmailAdapter implements Adapter {
       const accepted = await this.client.send(mail, signal);
       const queueId = queueIdOf(accepted.response);
       this.ctx.logger.debug({ dispatchId: id, messageId, queueId }, 'email.smtp: message taken');
-      return this.remember(id, {
+      return {
         results: [],
         deliveries: [sentReport(id, messageId, this.ctx.now())],
         summary: { request, response: { status: 'sent', responseCode: 250, ...(queueId ? { queueId } : {}), ...(accepted.serverMessageId ? { serverMessageId: accepted.serverMessageId } : {}) } },
-      });
+      };
     } catch (e) {
       const outcome = classifySmtpError(e);
       const facts = factsOf(e);
@@ -84,21 +83,11 @@ export class SmtpEmailAdapter implements Adapter {
       }
       this.ctx.logger.info({ ...logged, addressInactive: outcome.addressInactive }, 'email.smtp: the server refused the recipient or the message');
       const report = failedReport(id, messageId, outcome.failure, outcome.addressInactive, this.ctx.now());
-      return this.remember(id, {
+      return {
         results: [],
         deliveries: [report],
         summary: { request, response: { status: 'failed', code: outcome.failure.code, ...(facts.enhancedCode ? { enhancedCode: facts.enhancedCode } : {}), stage: facts.command ?? null } },
-      });
+      };
     }
   }
-
-  private remember(id: string, outcome: HandleOutcome): HandleOutcome {
-    this.ledger.remember(id, outcome);
-    return outcome;
-  }
-}
-
-/** The remembered outcome of a repeated dispatch, marked as such in the journal summary. */
-function replayed(outcome: HandleOutcome, how: 'memory' | 'in-flight'): HandleOutcome {
-  return { ...outcome, summary: { request: outcome.summary?.request, response: { ...outcome.summary?.response, replayed: how } } };
 }

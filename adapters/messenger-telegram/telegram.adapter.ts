@@ -11,9 +11,9 @@ import {
   WebhookOutcome,
   WebhookRequest,
 } from '../../contracts';
+import { DispatchMemory } from '../_kit';
 import { abortReason } from './abortable.sleep';
 import { ChatPacer } from './chat-pace.limiter';
-import { DispatchLedger } from './dispatch-ledger.cache';
 import { TelegramClient } from './telegram.client';
 import { DEFAULT_API_ROOT, DEFAULT_PER_CHAT_INTERVAL_MS, type TelegramConfig } from './telegram.config';
 import { classifySendError } from './telegram.errors';
@@ -33,7 +33,8 @@ const PROBE_TIMEOUT_MS = 10_000;
 export class TelegramAdapter implements Adapter {
   private readonly client: TelegramClient;
   private readonly pacer: ChatPacer;
-  private readonly ledger = new DispatchLedger<DeliveryReport>();
+  /** Reports by dispatch id: sendMessage has no idempotency key. Thrown errors are not kept, so retries really retry. */
+  private readonly ledger = new DispatchMemory<DeliveryReport>({ abortedWait: (s) => `aborted while waiting for the same dispatch (${abortReason(s)})` });
 
   constructor(private readonly config: TelegramConfig, private readonly ctx: AdapterContext) {
     this.client = new TelegramClient(config.token, config.apiRoot ?? DEFAULT_API_ROOT);
@@ -45,7 +46,8 @@ export class TelegramAdapter implements Adapter {
     const dispatch = event.data as NotificationDispatch;
     if (dispatch.channel !== 'telegram') throw new PermanentError(`messenger.telegram got a dispatch for the ${String(dispatch.channel)} channel`);
     if (signal.aborted) throw new TransientError(`sendMessage not started: ${abortReason(signal)}`);
-    const { value: report, repeated } = await this.ledger.once(dispatch.dispatchId, () => this.send(dispatch, signal), signal);
+    const { outcome: report, from } = await this.ledger.once(dispatch.dispatchId, signal, () => this.send(dispatch, signal));
+    const repeated = from !== 'run';
     if (repeated) this.ctx.logger.info({ dispatchId: dispatch.dispatchId, status: report.status }, 'repeated dispatch answered from memory, not sent again');
     return {
       results: [],

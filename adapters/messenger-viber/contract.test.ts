@@ -260,6 +260,21 @@ describe('messenger.viber specifics', () => {
     expect(await fail(adapter.handle(dispatchEvent(), ac.signal))).toBeInstanceOf(TransientError);
   });
 
+  it('warns once per attempt with an unknown outcome, not again after a certain failure or a success', async () => {
+    const logger = new CapturingLogger();
+    const adapter = viber(config(m.url), logger);
+    const ev = dispatchEvent();
+    const warnings = () => logger.lines.filter((l) => l.includes('unknown outcome')).length;
+    m.admin.fault({ fault: 'timeout', afterProcessing: true, count: 1 });
+    expect(await fail(adapter.handle(ev, AbortSignal.timeout(300)))).toBeInstanceOf(TransientError);
+    m.statusFaults.add({ status: 12, method: 'send_message', count: 1 });
+    expect(await fail(adapter.handle(ev, AbortSignal.timeout(5000)))).toBeInstanceOf(TransientError);
+    expect(warnings()).toBe(1);
+    expect((await adapter.handle(ev, AbortSignal.timeout(5000))).deliveries![0].status).toBe('sent');
+    expect((await adapter.handle(ev, AbortSignal.timeout(5000))).summary?.response).toMatchObject({ replayed: true });
+    expect(warnings()).toBe(1);
+  });
+
   it('seen becomes read, failed becomes failed with Viber’s desc', async () => {
     const adapter = viber(config(m.url));
     hub.answerWith = adapter;

@@ -1,6 +1,6 @@
 import type { Adapter, AdapterContext, CloudEvent, DeliveryReport, HandleOutcome, NotificationDispatch, ProbeResult, WebhookOutcome, WebhookRequest } from '../../contracts';
 import { PermanentError, TransientError } from '../../contracts';
-import { DispatchMemo } from './dispatch.memo';
+import { DispatchMemory } from '../_kit';
 import { parseViberJson, tokenString } from './viber-json.codec';
 import { ViberAnswer, ViberClient } from './viber.client';
 import { DEFAULT_BASE_URL, ViberConfig } from './viber.config';
@@ -17,7 +17,11 @@ const PROBE_TIMEOUT_MS = 10_000;
  */
 export class ViberAdapter implements Adapter {
   private readonly client: ViberClient;
-  private readonly memo = new DispatchMemo<HandleOutcome>();
+  /**
+   * Outcomes by dispatch id (Viber has no idempotency key), refusals included; failures are not
+   * kept, but a send whose outcome is unknown is marked so its retry can be flagged to operators.
+   */
+  private readonly memo = new DispatchMemory<HandleOutcome, true>({ abortedWait: 'Viber send_message: timed out waiting for the same dispatch in flight' });
 
   constructor(private readonly config: ViberConfig, private readonly ctx: AdapterContext) {
     this.client = new ViberClient(config.baseUrl ?? DEFAULT_BASE_URL, config.authToken);
@@ -27,8 +31,8 @@ export class ViberAdapter implements Adapter {
     if (event.type !== 'notification.dispatch') throw new PermanentError(`messenger.viber does not consume ${event.type}`);
     const dispatch = event.data as NotificationDispatch;
     if (!dispatch?.dispatchId || !dispatch.address || !dispatch.text) throw new PermanentError('notification.dispatch without dispatchId, address or text');
-    const { value, replayed } = await this.memo.run(dispatch.dispatchId, signal, () => this.send(dispatch, signal));
-    if (!replayed) return value;
+    const { outcome: value, from } = await this.memo.once(dispatch.dispatchId, signal, () => this.send(dispatch, signal));
+    if (from === 'run') return value;
     this.ctx.logger.info({ dispatchId: dispatch.dispatchId }, 'viber: repeated dispatch answered from memory, not sent again');
     return { ...value, summary: { ...value.summary, response: { ...value.summary?.response, replayed: true } } };
   }
@@ -70,7 +74,9 @@ export class ViberAdapter implements Adapter {
   /** One send, classified by the rules every channel adapter follows. */
   private async send(dispatch: NotificationDispatch, signal: AbortSignal): Promise<HandleOutcome> {
     const { dispatchId } = dispatch;
-    if (this.memo.takeUnknown(dispatchId)) {
+    if (this.memo.get(dispatchId)?.kind === 'uncertain') {
+      // Warned once per unknown attempt: this attempt marks the dispatch again if its own outcome is unknown.
+      this.memo.forget(dispatchId);
       // Viber has no idempotency key and no lookup by tracking_data: the earlier attempt may have arrived.
       this.ctx.logger.warn({ dispatchId }, 'viber: sending again after an attempt with an unknown outcome; the citizen may get it twice');
     }
@@ -80,7 +86,7 @@ export class ViberAdapter implements Adapter {
       answer = await this.client.call('send_message', sendMessageBody(dispatch, this.config), signal);
     } catch (e) {
       // Refused before anything was sent (401/403) is certain; everything else might have arrived.
-      if (!(e instanceof PermanentError)) this.memo.markUnknown(dispatchId);
+      if (!(e instanceof PermanentError)) this.memo.markUncertain(dispatchId, true);
       this.ctx.logger.warn({ dispatchId, error: (e as Error).message }, 'viber: send_message failed');
       throw e;
     }
@@ -94,7 +100,7 @@ export class ViberAdapter implements Adapter {
     }
     const token = tokenString(answer.body.message_token);
     if (!token) {
-      this.memo.markUnknown(dispatchId);
+      this.memo.markUncertain(dispatchId, true);
       throw new TransientError('Viber send_message: status 0 without a message_token');
     }
     return { results: [], deliveries: [{ dispatchId, providerMessageId: token, status: 'sent', occurredAt }], summary: { request, response: { ...response, messageToken: token } } };

@@ -1,5 +1,3 @@
-import { TransientError } from '../../contracts';
-
 /**
  * A signal that aborts once every one of `signals` has aborted: a batch send stops only when
  * no caller waits for it any more, since each caller has its own deadline.
@@ -16,27 +14,4 @@ export function whenAllAborted(signals: readonly AbortSignal[]): { signal: Abort
   const listening = signals.filter((s) => !s.aborted);
   for (const s of listening) s.addEventListener('abort', onAbort, { once: true });
   return { signal: controller.signal, dispose: () => listening.forEach((s) => s.removeEventListener('abort', onAbort)) };
-}
-
-/**
- * `p`, or a TransientError as soon as `signal` aborts (the hub's call deadline). The work behind
- * `p` goes on; its result is remembered for the retry.
- */
-export function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  const aborted = () => new TransientError('sms.turbosms: the call was aborted or timed out before TurboSMS answered; a retry gets the outcome');
-  if (signal.aborted) return Promise.reject(aborted());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(aborted());
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }

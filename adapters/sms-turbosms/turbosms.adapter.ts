@@ -9,13 +9,13 @@ import {
   ProbeResult,
   TransientError,
 } from '../../contracts';
-import { untilAborted, whenAllAborted } from './abort-signal.helper';
-import { DispatchLedger } from './dispatch-ledger.cache';
+import { DispatchMemory, markReplayed, smsShape, untilAborted, type SmsShape } from '../_kit';
+import { whenAllAborted } from './abort-signal.helper';
 import { MicroBatcher } from './micro-batch.queue';
 import { TurboSmsClient } from './turbosms.client';
 import { batchSettings, type TurboSmsConfig } from './turbosms.config';
 import { classifyEnvelope, DUPLICATE_REQUEST, isSendAccepted } from './turbosms.errors';
-import { chunks, isMessageId, readSendResult, readStatusResult, recipientReport, sendBody, smsShape, toTurboPhone, type SmsShape } from './turbosms.mapper';
+import { chunks, isMessageId, readSendResult, readStatusResult, recipientReport, sendBody, toTurboPhone } from './turbosms.mapper';
 
 /** Probe deadline: the hub's health view must not hang on a silent API. */
 const PROBE_TIMEOUT_MS = 10_000;
@@ -25,6 +25,8 @@ const PROBE_TIMEOUT_MS = 10_000;
  * documented), the identical request is answered 507 with the first results instead of sending.
  */
 export const REPLAY_WINDOW_MS = 9 * 60_000;
+/** What a caller that stops waiting gets; its dispatch goes on and the outcome waits for the retry. */
+const GAVE_UP = 'sms.turbosms: the call was aborted or timed out before TurboSMS answered; a retry gets the outcome';
 
 /** One dispatch waiting in a batch. */
 interface BatchItem {
@@ -64,8 +66,8 @@ type ItemResult = { ok: true; outcome: HandleOutcome } | { ok: false; error: unk
  */
 export class TurboSmsAdapter implements Adapter {
   private readonly client: TurboSmsClient;
-  private readonly ledger = new DispatchLedger<HandleOutcome, SentBatch>();
-  private readonly inFlight = new Map<string, Promise<HandleOutcome>>();
+  /** Final outcomes by dispatch id; an attempt with an unknown outcome is noted with its batch. */
+  private readonly ledger = new DispatchMemory<HandleOutcome, SentBatch>({ abortedWait: GAVE_UP });
   private readonly batcher: MicroBatcher<BatchItem, ItemResult>;
 
   constructor(private readonly config: TurboSmsConfig, private readonly ctx: AdapterContext) {
@@ -81,15 +83,14 @@ export class TurboSmsAdapter implements Adapter {
     if (typeof d.dispatchId !== 'string' || !d.dispatchId) throw new PermanentError('sms.turbosms got a dispatch without a dispatchId');
     if (typeof d.text !== 'string' || !d.text.trim()) throw new PermanentError('sms.turbosms got a dispatch with an empty text (TurboSMS would answer 201)');
     if (signal.aborted) throw new TransientError('sms.turbosms: the call was aborted before anything was sent');
-    const seen = this.ledger.get(d.dispatchId);
-    if (seen?.kind === 'done') return replayed(seen.value, 'memory');
-    const running = this.inFlight.get(d.dispatchId);
-    if (running) return replayed(await untilAborted(running, signal), 'in-flight');
-    const work = this.dispatch(d, signal);
-    this.inFlight.set(d.dispatchId, work);
-    // The work goes on when this caller gives up; nobody may be left to see its rejection.
-    work.catch(() => undefined).finally(() => this.inFlight.get(d.dispatchId) === work && this.inFlight.delete(d.dispatchId));
-    return untilAborted(work, signal);
+    // Unlike other channels, even the first caller stops waiting at its deadline: its dispatch
+    // sits in a batch shared with others, which goes on, and the ledger keeps the outcome.
+    const { outcome, from } = await untilAborted(
+      this.ledger.once(d.dispatchId, signal, () => this.dispatch(d, signal)),
+      signal,
+      GAVE_UP,
+    );
+    return from === 'run' ? outcome : markReplayed(outcome, from);
   }
 
   async pollDeliveries(providerMessageIds: readonly string[], signal: AbortSignal): Promise<DeliveryReport[]> {
@@ -117,10 +118,10 @@ export class TurboSmsAdapter implements Adapter {
 
   async dispose(): Promise<void> {
     await this.batcher.flushAll();
-    await Promise.allSettled([...this.inFlight.values()]);
+    await this.ledger.settled();
   }
 
-  /** One dispatch not yet remembered as done: repeat its uncertain batch, or put it in a new one. */
+  /** One dispatch not yet remembered as done: repeat its uncertain batch, or put it in a new one. The ledger keeps what it returns. */
   private async dispatch(d: NotificationDispatch, signal: AbortSignal): Promise<HandleOutcome> {
     const phone = toTurboPhone(d.address);
     const shape = smsShape(d.text);
@@ -132,13 +133,11 @@ export class TurboSmsAdapter implements Adapter {
         failure: { code: 'hub:invalid-address', message: 'the address is not an E.164 phone number; nothing was sent' },
         occurredAt: this.ctx.now().toISOString(),
       };
-      const outcome = { results: [], deliveries: [report], summary: { request: requestSummary(d, shape, 0), response: { sent: false, failure: 'hub:invalid-address' } } };
-      this.ledger.remember(d.dispatchId, outcome);
-      return outcome;
+      return { results: [], deliveries: [report], summary: { request: requestSummary(d, shape, 0), response: { sent: false, failure: 'hub:invalid-address' } } };
     }
     const prior = this.ledger.get(d.dispatchId);
-    if (prior?.kind === 'pending') {
-      if (this.ctx.now().getTime() - prior.batch.firstSentAtMs < REPLAY_WINDOW_MS) return this.repeat(prior.batch, d.dispatchId, signal);
+    if (prior?.kind === 'uncertain') {
+      if (this.ctx.now().getTime() - prior.note.firstSentAtMs < REPLAY_WINDOW_MS) return this.repeat(prior.note, d.dispatchId, signal);
       // Too old for TurboSMS to recognise the repeat: sending the whole batch again would reach its other recipients twice.
       this.ctx.logger.warn({ dispatchId: d.dispatchId }, 'sms.turbosms: an earlier attempt with an unknown outcome is too old to repeat exactly; sending anew');
       this.ledger.forget(d.dispatchId);
@@ -187,7 +186,7 @@ export class TurboSmsAdapter implements Adapter {
 
   /**
    * One send request for a batch, and what it means for each member. Every member's final
-   * outcome goes to the ledger; on a transient failure every member is marked pending with the
+   * outcome goes to the ledger; on a transient failure every member is marked uncertain with the
    * batch (a retry repeats it exactly), on a permanent one forgotten.
    */
   private async execute(batch: SentBatch, signal: AbortSignal): Promise<Map<string, ItemResult>> {
@@ -205,7 +204,7 @@ export class TurboSmsAdapter implements Adapter {
       this.ctx.logger.warn({ batchSize: size, segments: batch.shape.segments, error: (e as Error).message, permanent }, 'sms.turbosms: batch send failed');
       for (const m of batch.members.values()) {
         if (permanent) this.ledger.forget(m.dispatchId);
-        else this.ledger.markPending(m.dispatchId, batch);
+        else this.ledger.markUncertain(m.dispatchId, batch);
         out.set(m.dispatchId, { ok: false, error: e });
       }
       return out;
@@ -218,7 +217,7 @@ export class TurboSmsAdapter implements Adapter {
       const report = entry && recipientReport(m.dispatchId, entry, occurredAt);
       if (!entry || !report) {
         // TurboSMS took the request but said nothing usable about this recipient: a repeat gets the same answer via 507.
-        this.ledger.markPending(m.dispatchId, batch);
+        this.ledger.markUncertain(m.dispatchId, batch);
         out.set(m.dispatchId, { ok: false, error: new TransientError(`TurboSMS send: response_code ${code} without a usable result for this recipient`) });
         continue;
       }
@@ -250,9 +249,4 @@ export class TurboSmsAdapter implements Adapter {
 /** The journal's view of a dispatch: ids, priority, sizes; never the phone or the text. */
 function requestSummary(m: { dispatchId: string; notificationId: string; priority: string }, shape: SmsShape, batchSize: number): Record<string, unknown> {
   return { dispatchId: m.dispatchId, notificationId: m.notificationId, priority: m.priority, characters: shape.characters, segments: shape.segments, encoding: shape.encoding, batchSize };
-}
-
-/** The remembered outcome of a repeated dispatch, marked as such in the journal summary. */
-function replayed(outcome: HandleOutcome, how: 'memory' | 'in-flight'): HandleOutcome {
-  return { ...outcome, summary: { request: outcome.summary?.request, response: { ...outcome.summary?.response, replayed: how } } };
 }

@@ -1,4 +1,4 @@
-import { chunks, hubStatusOf, isMessageId, readSendResult, readStatusResult, recipientReport, sendBody, smsShape, toTurboPhone } from './turbosms.mapper';
+import { chunks, hubStatusOf, isMessageId, readSendResult, readStatusResult, recipientReport, sendBody, toTurboPhone } from './turbosms.mapper';
 
 const ID1 = 'f83f8868-5e46-c6cf-e4fb-615e5a293754';
 const ID2 = '17868fdf-d249-43a8-9b9b-3322062422ee';
@@ -18,12 +18,6 @@ describe('TurboSMS mapping', () => {
     expect(JSON.parse(a)).toEqual({ recipients: ['380501234567', '380671111111'], sms: { sender: 'CityInfo', text: 'Текст' } });
     expect(a).not.toContain('start_time');
     expect(sendBody(['380501234567'], 'CityInfo', 'Текст ')).not.toBe(sendBody(['380501234567'], 'CityInfo', 'Текст'));
-  });
-
-  it('sizes texts for the journal: Cyrillic is UCS-2 with 70 / 67 characters per segment', () => {
-    expect(smsShape('Hello')).toEqual({ characters: 5, segments: 1, encoding: 'GSM-7' });
-    expect(smsShape('Ї'.repeat(70))).toMatchObject({ characters: 70, segments: 1, encoding: 'UCS-2' });
-    expect(smsShape('Ї'.repeat(71))).toMatchObject({ segments: 2, encoding: 'UCS-2' });
   });
 
   it('reads per-recipient results by phone, by position when the phone is missing, and ignores junk', () => {

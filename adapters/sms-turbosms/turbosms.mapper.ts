@@ -1,4 +1,3 @@
-import { SegmentedMessage } from 'sms-segments-calculator';
 import type { DeliveryReport } from '../../contracts';
 import { kyivToRfc3339 } from './kyiv-time.codec';
 import { recipientFailure } from './turbosms.errors';
@@ -32,37 +31,6 @@ export function isMessageId(id: unknown): id is string {
  */
 export function sendBody(recipients: readonly string[], sender: string, text: string): string {
   return JSON.stringify({ recipients: [...recipients].sort(), sms: { sender, text } });
-}
-
-/** Size of an SMS text for journal summaries: characters, segments, encoding. */
-export interface SmsShape {
-  characters: number;
-  segments: number;
-  encoding: string;
-}
-
-/** How long a text is in SMS terms (UCS-2 for any Cyrillic: 70 / 67 characters per segment). */
-export function smsShape(text: string): SmsShape {
-  // Counting segments is costly and a broadcast sends one text to thousands: remember recent texts.
-  const known = SHAPES.get(text);
-  if (known) return known;
-  const shape = measure(text);
-  if (SHAPES.size >= 1000) SHAPES.delete(SHAPES.keys().next().value as string);
-  SHAPES.set(text, shape);
-  return shape;
-}
-
-const SHAPES = new Map<string, SmsShape>();
-
-function measure(text: string): SmsShape {
-  const characters = [...text].length;
-  try {
-    const m = new SegmentedMessage(text, 'auto');
-    return { characters, segments: m.segmentsCount, encoding: m.encodingName };
-  } catch {
-    // The calculator is only for the journal; a text it cannot read is still sent.
-    return { characters, segments: 0, encoding: 'unknown' };
-  }
 }
 
 /** One recipient's entry of a send answer. */

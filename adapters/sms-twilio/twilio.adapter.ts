@@ -11,11 +11,11 @@ import {
   WebhookOutcome,
   WebhookRequest,
 } from '../../contracts';
-import { DispatchMemory } from './dispatch-memory.store';
+import { DispatchMemory, markReplayed, smsShape } from '../_kit';
 import { TwilioRestClient } from './twilio.client';
 import type { TwilioConfig } from './twilio.config';
 import { classifyCreateError, classifyReadError, OutcomeUnknownError, TwilioApiError } from './twilio.errors';
-import { deliveryOfMessage, errorCodeOf, isEarlierAttempt, MAX_BODY_CHARS, messageForm, parseTwilioDate, readStatusCallback, smsShape, toE164 } from './twilio.mapper';
+import { deliveryOfMessage, errorCodeOf, isEarlierAttempt, MAX_BODY_CHARS, messageForm, parseTwilioDate, readStatusCallback, toE164 } from './twilio.mapper';
 import { checkCallbackSignature } from './twilio.signature';
 
 /** Entries of a page listed when reconciling an uncertain attempt (newest first). */
@@ -31,7 +31,8 @@ const PROBE_TIMEOUT_MS = 10_000;
  */
 export class TwilioSmsAdapter implements Adapter {
   private readonly client: TwilioRestClient;
-  private readonly memory = new DispatchMemory<HandleOutcome>();
+  /** Final outcomes by dispatch id; an uncertain attempt is noted with its start (ms), the earliest kept. */
+  private readonly memory = new DispatchMemory<HandleOutcome, number>();
 
   constructor(private readonly config: TwilioConfig, private readonly ctx: AdapterContext) {
     // The schema already demands a sender; this guards hand-built configs in code.
@@ -46,10 +47,8 @@ export class TwilioSmsAdapter implements Adapter {
     if (typeof d.dispatchId !== 'string' || !d.dispatchId) throw new PermanentError('sms.twilio got a dispatch without a dispatchId');
     if (typeof d.address !== 'string' || typeof d.text !== 'string' || !d.text) throw new PermanentError('sms.twilio got a dispatch without an address or text');
     if (signal.aborted) throw new TransientError('the call was aborted before anything was sent');
-    const seen = this.memory.get(d.dispatchId);
-    if (seen?.kind === 'done') return replayed(seen.outcome, 'memory');
-    const { outcome, joined } = await this.memory.once(d.dispatchId, signal, () => this.send(d, signal));
-    return joined ? replayed(outcome, 'in-flight') : outcome;
+    const { outcome, from } = await this.memory.once(d.dispatchId, signal, () => this.send(d, signal));
+    return from === 'run' ? outcome : markReplayed(outcome, from);
   }
 
   async probe(): Promise<ProbeResult> {
@@ -75,7 +74,7 @@ export class TwilioSmsAdapter implements Adapter {
     }
   }
 
-  /** One dispatch that is not remembered as done: reconcile an uncertain earlier attempt, else send. */
+  /** One dispatch that is not remembered as done: reconcile an uncertain earlier attempt, else send. The memory keeps what it returns. */
   private async send(d: NotificationDispatch, signal: AbortSignal): Promise<HandleOutcome> {
     const id = d.dispatchId;
     const startedMs = this.ctx.now().getTime();
@@ -96,15 +95,15 @@ export class TwilioSmsAdapter implements Adapter {
     const to = toE164(d.address);
     if (!to) {
       const report = this.failedWithoutSid(id, 'hub:invalid-address', 'the address is not an E.164 phone number; nothing was sent');
-      return this.done(id, { results: [], deliveries: [report], summary: { request, response: { sent: false, failure: report.failure?.code } } });
+      return { results: [], deliveries: [report], summary: { request, response: { sent: false, failure: report.failure?.code } } };
     }
 
     const prior = this.memory.get(id);
     if (prior?.kind === 'uncertain') {
-      const found = await this.reconcile(id, to, d.text, prior.sinceMs, signal);
+      const found = await this.reconcile(id, to, d.text, prior.note, signal);
       if (found) {
         this.ctx.logger.info({ dispatchId: id, sid: found.providerMessageId }, 'sms.twilio: an earlier attempt had sent the message; not sending again');
-        return this.done(id, { results: [], deliveries: [found], summary: { request, response: { reconciled: true, sid: found.providerMessageId, status: found.status } } });
+        return { results: [], deliveries: [found], summary: { request, response: { reconciled: true, sid: found.providerMessageId, status: found.status } } };
       }
     }
 
@@ -113,7 +112,7 @@ export class TwilioSmsAdapter implements Adapter {
       resource = await this.client.createMessage(messageForm(to, d.text, this.config, statusCallbackUrl), signal);
     } catch (e) {
       // The message may exist now: the next attempt lists before it sends.
-      if (e instanceof OutcomeUnknownError || (e instanceof TwilioApiError && e.httpStatus >= 500)) this.memory.markUncertain(id, startedMs);
+      if (e instanceof OutcomeUnknownError || (e instanceof TwilioApiError && e.httpStatus >= 500)) this.memory.markUncertain(id, startedMs, Math.min);
       if (!(e instanceof TwilioApiError)) {
         this.ctx.logger.warn({ dispatchId: id, error: (e as Error).message }, 'sms.twilio: create message failed');
         throw e;
@@ -125,17 +124,17 @@ export class TwilioSmsAdapter implements Adapter {
       }
       this.ctx.logger.info({ dispatchId: id, code: refusal.code }, 'sms.twilio: Twilio refused the recipient');
       const report = this.failedWithoutSid(id, refusal.failure.code, refusal.failure.message, refusal.addressInactive);
-      return this.done(id, { results: [], deliveries: [report], summary: { request, response: { httpStatus: e.httpStatus, errorCode: refusal.code } } });
+      return { results: [], deliveries: [report], summary: { request, response: { httpStatus: e.httpStatus, errorCode: refusal.code } } };
     }
 
     const report = deliveryOfMessage(resource, id, this.ctx.now());
     if (!report) {
-      this.memory.markUncertain(id, startedMs);
+      this.memory.markUncertain(id, startedMs, Math.min);
       throw new OutcomeUnknownError('Twilio create message: the answer has no message SID or an unknown status');
     }
     this.ctx.logger.debug({ dispatchId: id, sid: report.providerMessageId, status: resource.status }, 'sms.twilio: message taken');
     const numSegments = Number(resource.num_segments);
-    return this.done(id, {
+    return {
       results: [],
       deliveries: [report],
       summary: {
@@ -147,7 +146,7 @@ export class TwilioSmsAdapter implements Adapter {
           ...(errorCodeOf(resource.error_code) ? { errorCode: errorCodeOf(resource.error_code) } : {}),
         },
       },
-    });
+    };
   }
 
   /**
@@ -186,14 +185,4 @@ export class TwilioSmsAdapter implements Adapter {
       occurredAt: this.ctx.now().toISOString(),
     };
   }
-
-  private done(id: string, outcome: HandleOutcome): HandleOutcome {
-    this.memory.remember(id, outcome);
-    return outcome;
-  }
-}
-
-/** The remembered outcome of a repeated dispatch, marked as such in the journal summary. */
-function replayed(outcome: HandleOutcome, how: 'memory' | 'in-flight'): HandleOutcome {
-  return { ...outcome, summary: { request: outcome.summary?.request, response: { ...outcome.summary?.response, replayed: how } } };
 }

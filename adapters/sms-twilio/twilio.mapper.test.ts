@@ -1,4 +1,4 @@
-import { deliveryOfMessage, deliveryStatusOf, errorCodeOf, isEarlierAttempt, messageForm, parseRawDlrDoneDate, parseTwilioDate, readStatusCallback, smsShape, toE164 } from './twilio.mapper';
+import { deliveryOfMessage, deliveryStatusOf, errorCodeOf, isEarlierAttempt, messageForm, parseRawDlrDoneDate, parseTwilioDate, readStatusCallback, toE164 } from './twilio.mapper';
 
 const SID = `SM${'0123456789abcdef'.repeat(2)}`;
 const NOW = new Date('2026-03-10T09:00:00.000Z');
@@ -62,13 +62,6 @@ describe('messageForm', () => {
   it('uses the Messaging Service and leaves out what is not configured', () => {
     const mg = `MG${'a'.repeat(32)}`;
     expect(Object.fromEntries(messageForm('+380501234567', 'x', { messagingServiceSid: mg }))).toEqual({ To: '+380501234567', Body: 'x', MessagingServiceSid: mg });
-  });
-});
-
-describe('smsShape', () => {
-  it('counts segments and encoding', () => {
-    expect(smsShape('Hello')).toEqual({ characters: 5, segments: 1, encoding: 'GSM-7' });
-    expect(smsShape('Привіт'.repeat(20))).toEqual({ characters: 120, segments: 2, encoding: 'UCS-2' });
   });
 });
 

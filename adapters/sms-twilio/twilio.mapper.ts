@@ -1,4 +1,3 @@
-import { SegmentedMessage } from 'sms-segments-calculator';
 import type { DeliveryReport, NotificationDispatch } from '../../contracts';
 import type { TwilioConfig } from './twilio.config';
 import { deliveryFailureOf, isAddressInactiveCode } from './twilio.errors';
@@ -44,40 +43,6 @@ export function deliveryStatusOf(status: unknown): DeliveryReport['status'] | un
 export function toE164(address: string): string | undefined {
   const compact = address.trim().replace(/[\s\-().]/g, '');
   return E164.test(compact) ? compact : undefined;
-}
-
-/** Size of an SMS body, for journal summaries (never the text). */
-export interface SmsShape {
-  characters: number;
-  segments: number;
-  encoding: string;
-}
-
-/**
- * Characters, segments and encoding (GSM-7 or UCS-2) of a body, as Twilio will bill it.
- * @param text the body
- */
-export function smsShape(text: string): SmsShape {
-  // Counting segments is costly and a broadcast sends one text to thousands: remember recent texts.
-  const known = SHAPES.get(text);
-  if (known) return known;
-  const shape = measure(text);
-  if (SHAPES.size >= 1000) SHAPES.delete(SHAPES.keys().next().value as string);
-  SHAPES.set(text, shape);
-  return shape;
-}
-
-const SHAPES = new Map<string, SmsShape>();
-
-function measure(text: string): SmsShape {
-  const characters = [...text].length;
-  try {
-    const m = new SegmentedMessage(text, 'auto');
-    return { characters, segments: m.segmentsCount, encoding: m.encodingName };
-  } catch {
-    // The calculator is a nicety for the journal; a text it chokes on is still sent.
-    return { characters, segments: 0, encoding: 'unknown' };
-  }
 }
 
 /**
