@@ -13,7 +13,7 @@ import { AmqpClient } from '../messaging/amqp.client';
 import { ConfirmPublisher } from '../messaging/confirm.publisher';
 import { attemptOf, FailureRouter } from '../messaging/failure.router';
 import { HandledConsumer } from '../messaging/handled.consumer';
-import { workQueueName } from '../messaging/topology.declaration';
+import { bulkQueueName, workQueueName } from '../messaging/topology.declaration';
 import { TopologyPlan } from '../messaging/topology.plan';
 import { MetricsService } from '../ops/metrics.service';
 import { OutboxCompleter } from '../outbox/outbox.completer';
@@ -35,6 +35,8 @@ interface Instance {
   breaker: CircuitBreaker;
   limiter?: RateLimiter;
   consumer?: HandledConsumer;
+  /** Consumer of the bulk lane (channel adapters): same handler, limiter and breaker. */
+  bulk?: HandledConsumer;
   poller?: { lock: LeaderLock; timer?: NodeJS.Timeout; running?: Promise<void> };
 }
 
@@ -88,6 +90,11 @@ export class AdapterRunner implements BeforeApplicationShutdown {
       if (spec) {
         instance.consumer = new HandledConsumer(this.amqp, this.failures, this.metrics, spec, settings.concurrency, (msg) => this.handle(instance, msg), log);
         await instance.consumer.start();
+      }
+      const bulkSpec = this.plan.consumers().find((c) => c.queue === bulkQueueName(id));
+      if (bulkSpec) {
+        instance.bulk = new HandledConsumer(this.amqp, this.failures, this.metrics, bulkSpec, settings.concurrency, (msg) => this.handle(instance, msg), log);
+        await instance.bulk.start();
       }
       if (adapter.poll) {
         instance.poller = { lock: new LeaderLock(this.env.databaseUrl, `${this.env.databaseSchema}:poll:${id}`) };
@@ -170,7 +177,7 @@ export class AdapterRunner implements BeforeApplicationShutdown {
     }
     const gate = instance.breaker.acquire();
     if (!gate.allowed) throw new TransientError(`circuit open for ${instance.id}`, gate.retryAfterMs);
-    await instance.limiter?.take();
+    await instance.limiter?.take(dispatch?.priority === 'bulk');
     const startedAt = new Date();
     let outcome;
     try {
@@ -262,6 +269,7 @@ export class AdapterRunner implements BeforeApplicationShutdown {
       await i.poller?.running?.catch(() => undefined);
       await i.poller?.lock.release();
       await i.consumer?.stop();
+      await i.bulk?.stop();
       await i.adapter.dispose?.().catch(() => undefined);
     }
   }

@@ -50,4 +50,15 @@ describe('RateLimiter', () => {
     expect(elapsed).toBeGreaterThanOrEqual(450);
     expect(elapsed).toBeLessThan(1500);
   });
+
+  it('lets an ordinary call go before bulk calls that were waiting longer', async () => {
+    const limiter = new RateLimiter(20, 1);
+    const order: string[] = [];
+    await limiter.take();
+    const bulk = Array.from({ length: 5 }, (_, i) => limiter.take(true).then(() => order.push(`bulk-${i}`)));
+    const normal = limiter.take().then(() => order.push('normal'));
+    await Promise.all([...bulk, normal]);
+    expect(order[0]).toBe('normal');
+    expect(order.slice(1)).toEqual(['bulk-0', 'bulk-1', 'bulk-2', 'bulk-3', 'bulk-4']);
+  });
 });

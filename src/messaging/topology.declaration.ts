@@ -37,6 +37,13 @@ export const NOTIFIER_TARGET = 'hub.notifier';
 
 /** Work queue of an adapter instance. */
 export const workQueueName = (instanceId: string): string => `hub.work.${instanceId}`;
+/**
+ * Bulk lane of a channel adapter instance: broadcasts (`priority: bulk`) wait here, so a
+ * citizen's individual notice is not queued behind a hundred thousand outage notices.
+ */
+export const bulkQueueName = (instanceId: string): string => `hub.work.${instanceId}.bulk`;
+/** hub.work routing key of an instance's bulk lane. */
+export const bulkRoutingKey = (instanceId: string): string => `${instanceId}.bulk`;
 /** Dead-letter queue of a consumer queue. */
 export const dlqName = (queue: string): string => `${queue}.dlq`;
 /** Retry (delay) queue of a consumer queue for one backoff tier. */

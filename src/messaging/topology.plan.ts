@@ -1,12 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { HUB_CONFIG } from '../app/injection.tokens';
+import type { AdapterDefinition } from '../../contracts';
+import { ADAPTER_DEFINITIONS, HUB_CONFIG } from '../app/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
-import { ConsumerQueueSpec, EXCHANGES, INGRESS_QUEUE, NOTIFIER_TARGET, NOTIFY_QUEUE, workQueueName } from './topology.declaration';
+import { bulkQueueName, bulkRoutingKey, ConsumerQueueSpec, EXCHANGES, INGRESS_QUEUE, NOTIFIER_TARGET, NOTIFY_QUEUE, workQueueName } from './topology.declaration';
 
 /** Turns the configuration into the list of consumer queues the topology declares. */
 @Injectable()
 export class TopologyPlan {
-  constructor(@Inject(HUB_CONFIG) private readonly config: HubConfig) {}
+  constructor(
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    @Inject(ADAPTER_DEFINITIONS) private readonly definitions: readonly AdapterDefinition[],
+  ) {}
+
+  /** Whether an instance sends notifications, and so has a bulk lane beside its work queue. */
+  hasBulkLane(instanceId: string): boolean {
+    const type = this.config.adapters[instanceId]?.type;
+    return !!this.definitions.find((d) => d.type === type)?.consumes.includes('notification.dispatch');
+  }
 
   consumers(): ConsumerQueueSpec[] {
     const { retry, ingress } = this.config;
@@ -38,6 +48,15 @@ export class TopologyPlan {
       retryDelaysMs: retry.delaysMs,
       jitter: retry.jitter,
     };
-    return [ingressSpec, ...work, notify];
+    const bulk = Object.keys(this.config.adapters)
+      .filter((id) => this.hasBulkLane(id))
+      .map<ConsumerQueueSpec>((id) => ({
+        queue: bulkQueueName(id),
+        binds: [{ exchange: EXCHANGES.work, routingKey: bulkRoutingKey(id) }],
+        deliveryLimit: 20,
+        retryDelaysMs: retry.delaysMs,
+        jitter: retry.jitter,
+      }));
+    return [ingressSpec, ...work, ...bulk, notify];
   }
 }

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { DeliveryFailure, DeliveryReport, DeliveryStatus, EventType, NotificationChannel, NotificationRecipient } from '../../contracts';
 import { HUB_CONFIG, LOGGER } from '../app/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
-import { EXCHANGES } from '../messaging/topology.declaration';
+import { bulkRoutingKey, EXCHANGES } from '../messaging/topology.declaration';
 import { Emission, EventEmitter, PendingPublish } from '../outbox/event.emitter';
 import { planChannels, PlanStep } from './channel.planner';
 import { DispatchWithNotification, NotificationRepository, NotificationRow } from './notification.repository';
@@ -152,7 +152,7 @@ export class NotificationService {
           tenant: n.tenant,
           causationId: n.id,
           correlationId: n.correlationId,
-          to: { exchange: EXCHANGES.work, routingKey: step.adapter },
+          to: { exchange: EXCHANGES.work, routingKey: n.priority === 'bulk' ? bulkRoutingKey(step.adapter) : step.adapter },
           data: {
             notificationId: n.id,
             dispatchId,

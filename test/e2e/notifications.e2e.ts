@@ -84,7 +84,7 @@ tenants:
   demo: { name: Демо громада, locale: uk }
 adapters:
   viber-fake: { type: messenger.viber-fake, config: { secret: { env: FAKE_VIBER_SECRET } }, runner: { timeoutMs: 2000 } }
-  sms-fake: { type: sms.fake, config: { secret: { env: FAKE_SMS_SECRET } }, runner: { timeoutMs: 2000 } }
+  sms-fake: { type: sms.fake, config: { secret: { env: FAKE_SMS_SECRET } }, runner: { timeoutMs: 2000, ratePerSecond: 40 } }
   edms-fake: { type: edms.fake }
 routes:
   - { tenants: ['*'], types: [appeal.submitted], to: [edms-fake] }
@@ -242,6 +242,25 @@ describe('notifications: planning, fallback, statuses, webhooks, bot', () => {
     expect((await fetch(`${hub.url}/v1/templates/nope/preview`, { method: 'POST', body: '{}' })).status).toBe(404);
     expect((await fetch(`${hub.url}/v1/templates/water-outage/preview`, { method: 'POST', body: '{"__proto__":{"x":1}}' })).status).toBe(400);
   });
+
+  it('an individual notice overtakes a broadcast waiting for the provider (bulk lane)', async () => {
+    const bulkIds = new Set<string>();
+    const events = Array.from({ length: 200 }, (_, i) => {
+      const ev = exampleEvent('notification.requested', { id: randomUUID(), tenant: 'demo' }) as any;
+      ev.data = { recipient: { contacts: { phone: `+38067${String(1_000_000 + i)}` }, channels: ['sms'] }, template: 'water-outage', variables: { district: 'Оболонь', date: '05.06' }, priority: 'bulk' };
+      bulkIds.add(ev.id);
+      return ev;
+    });
+    await probe.publishMany(events);
+    await eventually('broadcast under way', () => sms.received.filter((d) => bulkIds.has(d.notificationId)).length >= 20, 15000);
+    const single = await request({ contacts: { phone: '+380501110099' } }, { priority: 'high' });
+    await eventually('individual notice sent', () => sms.received.find((d) => d.notificationId === single.id), 15000);
+    const bulkBefore = sms.received.filter((d) => bulkIds.has(d.notificationId)).length;
+    expect(bulkBefore).toBeLessThan(150);
+    // The rest of the broadcast still waits in its own lane.
+    expect(await probe.messageCount('hub.work.sms-fake.bulk')).toBeGreaterThan(0);
+    await eventually('broadcast done', () => sms.received.filter((d) => bulkIds.has(d.notificationId)).length === 200, 20000);
+  }, 40_000);
 
   it('tells the applicant of a registered appeal on their channel, by the tenant rule', async () => {
     const ev = exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo' }) as any;
