@@ -16,10 +16,11 @@ import { HandledConsumer } from '../messaging/handled.consumer';
 import { bulkQueueName, workQueueName } from '../messaging/topology.declaration';
 import { TopologyPlan } from '../messaging/topology.plan';
 import { MetricsService } from '../ops/metrics.service';
-import { OutboxCompleter } from '../outbox/outbox.completer';
+import { EventEmitter, PendingPublish } from '../outbox/event.emitter';
+import { TransactionRunner } from '../persistence/transaction.runner';
 import { NotificationService } from '../notifications/notification.service';
 import { LeaderLock } from '../persistence/leader.lock';
-import { isTransientDbError, poolOf } from '../persistence/database.setup';
+import { poolOf } from '../persistence/database.setup';
 import { enabledAdapters } from './adapter.registry';
 import { AttemptRepository } from './attempt.repository';
 import { CircuitBreaker } from './circuit.breaker';
@@ -58,7 +59,8 @@ export class AdapterRunner implements BeforeApplicationShutdown {
     private readonly metrics: MetricsService,
     private readonly plan: TopologyPlan,
     private readonly publisher: ConfirmPublisher,
-    private readonly completer: OutboxCompleter,
+    private readonly transactions: TransactionRunner,
+    private readonly emitter: EventEmitter,
     private readonly cases: CaseStateService,
     private readonly notifications: NotificationService,
     private readonly attempts: AttemptRepository,
@@ -204,31 +206,20 @@ export class AdapterRunner implements BeforeApplicationShutdown {
    * Applies results in one transaction with `before` (inbox claim, cursor update), then
    * publishes what the transaction put in the outbox.
    */
-  async commit(instance: { id: string }, results: ResultEvent[], cause: ResultCause, before: (tx: import('pg').PoolClient) => Promise<boolean>, deliveries: readonly DeliveryReport[] = []): Promise<void> {
-    const tx = await poolOf(this.db).connect();
-    const published: { id: string; exchange: string; routingKey: string; properties: object; content: Buffer }[] = [];
-    try {
-      await tx.query('BEGIN');
-      if (!(await before(tx))) {
-        await tx.query('ROLLBACK');
-        return;
-      }
+  private async commit(instance: { id: string }, results: ResultEvent[], cause: ResultCause, before: (tx: import('pg').PoolClient) => Promise<boolean>, deliveries: readonly DeliveryReport[] = []): Promise<void> {
+    const published = await this.transactions.run(async (tx) => {
+      // Nothing was written when the claim fails, so committing the empty transaction is a rollback.
+      if (!(await before(tx))) return [];
+      const out: PendingPublish[] = [];
       for (const r of results) {
         const applied = await this.cases.apply(tx, r, cause);
-        if (applied.outbox) published.push(applied.outbox);
+        if (applied.outbox) out.push(applied.outbox);
         else this.logger.info({ event: 'case.result-ignored', adapter: instance.id, type: r.type, journalId: applied.journalId }, 'result older than the case state; journaled, not applied');
       }
-      if (deliveries.length) published.push(...(await this.notifications.applyReports(tx, instance.id, deliveries)));
-      await tx.query('COMMIT');
-    } catch (e) {
-      await tx.query('ROLLBACK').catch(() => undefined);
-      if (isTransientDbError(e)) throw new TransientError(`database unavailable: ${safeError(e).message}`);
-      throw e;
-    } finally {
-      tx.release();
-    }
-    const confirmed = await this.publisher.publishAll(published.map((p) => ({ exchange: p.exchange, routingKey: p.routingKey, options: p.properties, content: p.content })));
-    this.completer.add(published.filter((_, i) => confirmed[i].status === 'fulfilled').map((p) => p.id));
+      if (deliveries.length) out.push(...(await this.notifications.applyReports(tx, instance.id, deliveries)));
+      return out;
+    });
+    await this.emitter.publish(published);
   }
 
   private schedulePoll(instance: Instance, delay: number): void {

@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Options } from 'amqplib';
 import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent, ContractError, dataschemaFor, INBOUND_EVENT_TYPES, MessageRejected, NotificationRequested } from '../../contracts';
 import { TemplateCatalog } from '../notifications/template.catalog';
+import { stableUuid } from '../persistence/stable.uuid';
 import type { Logger } from 'pino';
 import { HUB_CONFIG, LOGGER } from '../app/injection.tokens';
 import { UNKNOWN_TENANT_ID } from '../config/hub-config.loader';
@@ -297,7 +298,7 @@ function caseOpening(ev: CloudEvent, journalId: string): CaseOpening | undefined
     citizenRef: data.applicant?.identity?.subjectRef,
     // Contacts as the citizen gave them with this case: later results are told to them there.
     recipient: data.applicant?.contacts ? JSON.stringify(data.applicant.contacts) : undefined,
-    caseId: uuidFrom(`${ev.tenant}\n${kind}\n${data.caseRef}`),
+    caseId: stableUuid(`${ev.tenant}\n${kind}\n${data.caseRef}`),
     tenant: ev.tenant,
     kind,
     caseRef: data.caseRef,
@@ -305,13 +306,4 @@ function caseOpening(ev: CloudEvent, journalId: string): CaseOpening | undefined
     statusAt: data.submittedAt ?? ev.time,
     actor: `portal:${ev.source}`,
   };
-}
-
-/** Deterministic UUID (v5-shaped) so the same case always gets the same id, whichever instance opens it. */
-function uuidFrom(name: string): string {
-  const h = createHash('sha1').update(name).digest();
-  h[6] = (h[6] & 0x0f) | 0x50;
-  h[8] = (h[8] & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }

@@ -6,7 +6,7 @@ import { HUB_CONFIG } from '../app/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
 import { EventEmitter, PendingPublish } from '../outbox/event.emitter';
 import { NotificationService } from './notification.service';
-import { tokenHash } from './notify.consumer';
+import { tokenHash } from './link-token.hash';
 import { statusLabel, type Locale } from './status.labels';
 import type { TemplateVariables } from './template.catalog';
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { ConsumeMessage } from 'amqplib';
 import type { PoolClient } from 'pg';
@@ -14,23 +13,16 @@ import { NOTIFY_QUEUE } from '../messaging/topology.declaration';
 import { TopologyPlan } from '../messaging/topology.plan';
 import { MetricsService } from '../ops/metrics.service';
 import { EventEmitter, PendingPublish } from '../outbox/event.emitter';
+import { stableUuid } from '../persistence/stable.uuid';
 import { TransactionRunner } from '../persistence/transaction.runner';
+import { tokenHash } from './link-token.hash';
 import { variablesFromEvent } from './event.variables';
 import { NotificationService } from './notification.service';
 import type { Locale } from './status.labels';
 
-/** Deterministic UUID-shaped id: the same event and template always make the same notification. */
+/** The notification a rule makes of a case event: the same event and template always make the same one. */
 export function notificationIdFor(eventId: string, template: string): string {
-  const h = createHash('sha1').update(`${eventId}\n${template}`).digest();
-  h[6] = (h[6] & 0x0f) | 0x50;
-  h[8] = (h[8] & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-}
-
-/** sha256 of a link token: only the hash is stored. */
-export function tokenHash(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return stableUuid(`${eventId}\n${template}`);
 }
 
 interface CaseRecipient {

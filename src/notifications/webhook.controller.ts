@@ -1,5 +1,6 @@
 import { Controller, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import type { WebhookOutcome } from '../../contracts';
@@ -58,7 +59,7 @@ export class WebhookController {
     }
     if (!outcome.verified) {
       this.metrics.webhooks.inc({ adapter: instance, result: 'rejected' });
-      await this.journal(instance, 'rejected', rawBody, [{ pointer: '', reason: outcome.detail ?? 'signature did not verify' }]).catch(() => undefined);
+      await this.tx.run((tx) => journal(tx, instance, 'rejected', rawBody, [{ pointer: '', reason: outcome.detail ?? 'signature did not verify' }])).catch(() => undefined);
       this.logger.warn({ event: 'webhook.rejected', adapter: instance, detail: outcome.detail }, 'callback rejected: signature did not verify');
       res.status(403).json({ error: 'signature verification failed' });
       return;
@@ -74,10 +75,7 @@ export class WebhookController {
             return [];
           }
         }
-        await tx.query(
-          `INSERT INTO journal (id, direction, via, status, tenant, type, body, body_size, body_truncated) VALUES ($1, 'in', $2, 'accepted', NULL, 'webhook', $3, $4, $5)`,
-          [uuidv7(), `webhook:${instance}`, rawBody.subarray(0, EVIDENCE_BYTES), rawBody.length, rawBody.length > EVIDENCE_BYTES],
-        );
+        await journal(tx, instance, 'accepted', rawBody);
         const out = await this.notifications.applyReports(tx, instance, outcome.deliveries);
         for (const m of outcome.inbound) out.push(...(await this.bot.handle(tx, instance, m)));
         return out;
@@ -93,14 +91,12 @@ export class WebhookController {
     if (reply.contentType) res.type(reply.contentType);
     res.status(reply.status).send(reply.body ?? '');
   }
+}
 
-  private async journal(instance: string, status: 'rejected', body: Buffer, errors: unknown): Promise<void> {
-    await this.tx.run(async (tx) => {
-      await tx.query(
-        `INSERT INTO journal (id, direction, via, status, type, errors, body, body_size, body_truncated) VALUES ($1, 'in', $2, $3, 'webhook', $4, $5, $6, $7)`,
-        [uuidv7(), `webhook:${instance}`, status, JSON.stringify(errors), body.subarray(0, EVIDENCE_BYTES), body.length, body.length > EVIDENCE_BYTES],
-      );
-      return [];
-    });
-  }
+/** Journals a callback as evidence (cut at 64 KiB), accepted or rejected. */
+async function journal(tx: PoolClient, instance: string, status: 'accepted' | 'rejected', body: Buffer, errors?: unknown): Promise<void> {
+  await tx.query(
+    `INSERT INTO journal (id, direction, via, status, type, errors, body, body_size, body_truncated) VALUES ($1, 'in', $2, $3, 'webhook', $4, $5, $6, $7)`,
+    [uuidv7(), `webhook:${instance}`, status, errors === undefined ? null : JSON.stringify(errors), body.subarray(0, EVIDENCE_BYTES), body.length, body.length > EVIDENCE_BYTES],
+  );
 }
