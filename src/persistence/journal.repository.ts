@@ -180,7 +180,9 @@ WITH j AS (
   FROM unnest($22::uuid[], $23::uuid[], $24::text[], $25::text[], $26::text[], $27::text[], $28::timestamptz[], $29::text[], $32::text[], $33::text[])
        AS x(journal_id, case_id, tenant, kind, case_ref, status, status_at, actor, citizen_ref, recipient)
   WHERE x.journal_id IN (SELECT id FROM j)
-  ON CONFLICT (tenant, kind, case_ref) DO NOTHING
+  -- No arbiter: the id is derived from (tenant, kind, case_ref), and two batches opening the same
+  -- case at once collide on the primary key first; either way the case exists and that is enough.
+  ON CONFLICT DO NOTHING
   RETURNING id, status
 ), a AS (
   INSERT INTO audit_log (entity, entity_id, attribute, old_value, new_value, actor, journal_id)
