@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { batchSocketWrites } from './socket.batching';
+import { batchSocketWrites } from '../messaging/socket.batching';
 import { ADAPTERS } from '../../adapters';
 import type { AdapterDefinition } from '../../contracts';
 import { AdapterRunner } from '../adapter-host/adapter.runner';

@@ -14,7 +14,7 @@ import { AmqpClient } from '../messaging/amqp.client';
 import { ConfirmPublisher } from '../messaging/confirm.publisher';
 import { FailureRouter } from '../messaging/failure.router';
 import { TopologyPlan } from '../messaging/topology.plan';
-import { MetricsService } from '../ops/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { OpsController } from '../ops/ops.controller';
 import { OutboxCompleter } from '../outbox/outbox.completer';
 import { OutboxRelay } from '../outbox/outbox.relay';
@@ -26,12 +26,12 @@ import { DeliverySweeper } from '../notifications/delivery.sweeper';
 import { NotificationRepository } from '../notifications/notification.repository';
 import { NotificationService } from '../notifications/notification.service';
 import { NotifyConsumer } from '../notifications/notify.consumer';
-import { TemplateCatalog } from '../notifications/template.catalog';
+import { TemplateCatalog } from '../templates/template.catalog';
 import { TemplateController } from '../notifications/template.controller';
 import { WebhookController } from '../notifications/webhook.controller';
 import { EventEmitter } from '../outbox/event.emitter';
 import { TransactionRunner } from '../persistence/transaction.runner';
-import { ADAPTER_DEFINITIONS, ENV_CONFIG, HUB_CONFIG, LOGGER } from './injection.tokens';
+import { ADAPTER_DEFINITIONS, ENV_CONFIG, HUB_CONFIG, LOGGER } from '../config/injection.tokens';
 
 /** What the hub module is built from: validated configuration, the logger and a ready data source. */
 export interface HubModuleOptions {

@@ -3,7 +3,7 @@ import type { Options } from 'amqplib';
 import type { PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent, dataschemaFor, PermanentError, ResultEvent, validateEvent } from '../../contracts';
-import { HUB_CONFIG } from '../app/injection.tokens';
+import { HUB_CONFIG } from '../config/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
 import { EXCHANGES } from '../messaging/topology.declaration';
 

@@ -8,9 +8,9 @@ import { loadEnvConfig } from '../config/env.config';
 import { DEMO_CONFIG_PATH, loadHubConfig } from '../config/hub-config.loader';
 import sjson from 'secure-json-parse';
 import type { NotificationChannel } from '../../contracts';
-import type { Locale } from '../notifications/status.labels';
-import { TemplateCatalog } from '../notifications/template.catalog';
-import { previewTemplate } from '../notifications/template.preview';
+import type { Locale } from '../templates/status.labels';
+import { TemplateCatalog } from '../templates/template.catalog';
+import { previewTemplate } from '../templates/template.preview';
 import { migrate } from '../persistence/database.setup';
 
 const USAGE = `Usage:

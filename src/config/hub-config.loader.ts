@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, ConfigIssue } from './config.errors';
-import { DEFAULT_TEMPLATES } from '../notifications/default.templates';
-import { BOT_VARIABLES, RULE_EVENT_TYPES, RULE_VARIABLES, type RuleEventType } from '../notifications/event.variables';
-import { TemplateCatalog, type TemplateSet } from '../notifications/template.catalog';
+import { DEFAULT_TEMPLATES } from '../templates/default.templates';
+import { BOT_VARIABLES, RULE_EVENT_TYPES, RULE_VARIABLES, type RuleEventType } from '../templates/event.variables';
+import { TemplateCatalog, type TemplateSet } from '../templates/template.catalog';
 import { HubConfig, HubConfigFile, HubConfigSchema, NotificationSettings } from './hub-config.schema';
 
 const ajv = new Ajv({ allErrors: true, strict: false });

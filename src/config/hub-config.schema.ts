@@ -183,7 +183,7 @@ export interface NotificationSettings {
   prefetch: number;
   rules: { on: string; template: string; tenants: string[]; mandatory: boolean; priority: 'high' | 'normal' | 'bulk' }[];
   /** Built-in templates overlaid with the configured ones. */
-  templates: import('../notifications/template.catalog').TemplateSet;
+  templates: import('../templates/template.catalog').TemplateSet;
 }
 
 /** Resolved runner settings of an adapter instance. */

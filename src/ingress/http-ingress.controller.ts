@@ -2,11 +2,11 @@ import { timingSafeEqual } from 'node:crypto';
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CLOUDEVENTS_CONTENT_TYPE } from '../../contracts';
-import { HUB_CONFIG } from '../app/injection.tokens';
+import { HUB_CONFIG } from '../config/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
 import { ConfirmPublisher } from '../messaging/confirm.publisher';
 import { EXCHANGES } from '../messaging/topology.declaration';
-import { MetricsService } from '../ops/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { IngressPipeline } from './ingress.pipeline';
 
 /**

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { PermanentError } from '../../contracts';
-import { HUB_CONFIG, LOGGER } from '../app/injection.tokens';
+import { HUB_CONFIG, LOGGER } from '../config/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
 import { safeError } from '../logging/pii.mask';
 import { AmqpClient } from '../messaging/amqp.client';
@@ -10,7 +10,7 @@ import { Delivery, QueueConsumer } from '../messaging/queue.consumer';
 import { FailureRouter } from '../messaging/failure.router';
 import { ConsumerQueueSpec, INGRESS_QUEUE } from '../messaging/topology.declaration';
 import { TopologyPlan } from '../messaging/topology.plan';
-import { MetricsService } from '../ops/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { isTransientDbError } from '../persistence/database.setup';
 import { InboundMessage, IngressPipeline } from './ingress.pipeline';
 

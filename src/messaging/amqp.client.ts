@@ -3,8 +3,8 @@ import amqp, { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-man
 import type { Channel, ConfirmChannel } from 'amqplib';
 import type { Logger } from 'pino';
 import type { Socket } from 'node:net';
-import { batchSocketWrites } from '../app/socket.batching';
-import { ENV_CONFIG, LOGGER } from '../app/injection.tokens';
+import { batchSocketWrites } from './socket.batching';
+import { ENV_CONFIG, LOGGER } from '../config/injection.tokens';
 import type { EnvConfig } from '../config/env.config';
 import { safeError } from '../logging/pii.mask';
 

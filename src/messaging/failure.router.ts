@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ConsumeMessage } from 'amqplib';
 import { failureClassOf, TransientError } from '../../contracts';
 import { errorLine } from '../logging/pii.mask';
-import { MetricsService } from '../ops/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { ConfirmPublisher } from './confirm.publisher';
 import { Delivery } from './queue.consumer';
 import { ConsumerQueueSpec, dlqName, EXCHANGES, retryQueueName } from './topology.declaration';

@@ -1,7 +1,7 @@
 import type { ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { safeError } from '../logging/pii.mask';
-import { MetricsService } from '../ops/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { AmqpClient } from './amqp.client';
 import { FailureRouter } from './failure.router';
 import { Delivery, QueueConsumer } from './queue.consumer';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AdapterDefinition } from '../../contracts';
-import { ADAPTER_DEFINITIONS, HUB_CONFIG } from '../app/injection.tokens';
+import { ADAPTER_DEFINITIONS, HUB_CONFIG } from '../config/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
 import { bulkQueueName, bulkRoutingKey, ConsumerQueueSpec, EXCHANGES, INGRESS_QUEUE, NOTIFIER_TARGET, NOTIFY_QUEUE, workQueueName } from './topology.declaration';
 

@@ -2,13 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import type { InboundMessage, NotificationChannel } from '../../contracts';
-import { HUB_CONFIG } from '../app/injection.tokens';
+import { HUB_CONFIG } from '../config/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
 import { EventEmitter, PendingPublish } from '../outbox/event.emitter';
 import { NotificationService } from './notification.service';
 import { tokenHash } from './link-token.hash';
-import { statusLabel, type Locale } from './status.labels';
-import type { TemplateVariables } from './template.catalog';
+import { statusLabel, type Locale } from '../templates/status.labels';
+import type { TemplateVariables } from '../templates/template.catalog';
 
 /** Commands that ask for the status of one's cases, in the languages citizens write in. */
 const STATUS_COMMAND = /^\/?(status|statuses|cases|статус|статуси|статусы|звернення|обращения|мої звернення|мои обращения)\b/iu;

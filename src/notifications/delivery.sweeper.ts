@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AdapterRunner } from '../adapter-host/adapter.runner';
-import { ENV_CONFIG, LOGGER } from '../app/injection.tokens';
+import { ENV_CONFIG, LOGGER } from '../config/injection.tokens';
 import type { EnvConfig } from '../config/env.config';
 import { safeError } from '../logging/pii.mask';
 import { EventEmitter } from '../outbox/event.emitter';

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import type { DeliveryFailure, DeliveryStatus, NotificationChannel } from '../../contracts';
 import type { KnownLink, PlanStep } from './channel.planner';
-import type { Locale } from './status.labels';
-import type { TemplateVariables } from './template.catalog';
+import type { Locale } from '../templates/status.labels';
+import type { TemplateVariables } from '../templates/template.catalog';
 
 /** A notification row. */
 export interface NotificationRow {

@@ -3,14 +3,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { DeliveryFailure, DeliveryReport, DeliveryStatus, EventType, NotificationChannel, NotificationRecipient } from '../../contracts';
-import { HUB_CONFIG, LOGGER } from '../app/injection.tokens';
+import { HUB_CONFIG, LOGGER } from '../config/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
 import { bulkRoutingKey, EXCHANGES } from '../messaging/topology.declaration';
 import { Emission, EventEmitter, PendingPublish } from '../outbox/event.emitter';
 import { planChannels, PlanStep } from './channel.planner';
 import { DispatchWithNotification, NotificationRepository, NotificationRow } from './notification.repository';
-import type { Locale } from './status.labels';
-import { TemplateCatalog, TemplateVariables } from './template.catalog';
+import type { Locale } from '../templates/status.labels';
+import { TemplateCatalog, TemplateVariables } from '../templates/template.catalog';
 
 /** A notification to create. */
 export interface NewNotification {

@@ -4,21 +4,21 @@ import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import sjson from 'secure-json-parse';
 import { CloudEvent, ContactLinkRequested, NotificationRequested, PermanentError } from '../../contracts';
-import { HUB_CONFIG, LOGGER } from '../app/injection.tokens';
+import { HUB_CONFIG, LOGGER } from '../config/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
 import { AmqpClient } from '../messaging/amqp.client';
 import { FailureRouter } from '../messaging/failure.router';
 import { HandledConsumer } from '../messaging/handled.consumer';
 import { NOTIFY_QUEUE } from '../messaging/topology.declaration';
 import { TopologyPlan } from '../messaging/topology.plan';
-import { MetricsService } from '../ops/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { EventEmitter, PendingPublish } from '../outbox/event.emitter';
 import { stableUuid } from '../persistence/stable.uuid';
 import { TransactionRunner } from '../persistence/transaction.runner';
 import { tokenHash } from './link-token.hash';
-import { variablesFromEvent } from './event.variables';
+import { variablesFromEvent } from '../templates/event.variables';
 import { NotificationService } from './notification.service';
-import type { Locale } from './status.labels';
+import type { Locale } from '../templates/status.labels';
 
 /** The notification a rule makes of a case event: the same event and template always make the same one. */
 export function notificationIdFor(eventId: string, template: string): string {

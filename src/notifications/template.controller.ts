@@ -2,9 +2,9 @@ import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import sjson from 'secure-json-parse';
 import { NOTIFICATION_CHANNELS, type NotificationChannel } from '../../contracts';
-import type { Locale } from './status.labels';
-import { TemplateCatalog, type TemplateVariables } from './template.catalog';
-import { previewTemplate } from './template.preview';
+import type { Locale } from '../templates/status.labels';
+import { TemplateCatalog, type TemplateVariables } from '../templates/template.catalog';
+import { previewTemplate } from '../templates/template.preview';
 
 const LOCALES = ['uk', 'ru', 'en'];
 

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AdapterRunner } from '../adapter-host/adapter.runner';
 import { AmqpClient } from '../messaging/amqp.client';
 import { OutboxRelay } from '../outbox/outbox.relay';
-import { MetricsService } from './metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 
 /** Liveness/readiness and Prometheus metrics. */
 @Controller()

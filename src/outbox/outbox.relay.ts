@@ -1,11 +1,11 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { ENV_CONFIG, HUB_CONFIG, LOGGER } from '../app/injection.tokens';
+import { ENV_CONFIG, HUB_CONFIG, LOGGER } from '../config/injection.tokens';
 import type { EnvConfig } from '../config/env.config';
 import type { HubConfig } from '../config/hub-config.schema';
 import { safeError } from '../logging/pii.mask';
 import { ConfirmPublisher } from '../messaging/confirm.publisher';
-import { MetricsService } from '../ops/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { OutboxRepository } from '../persistence/outbox.repository';
 import { LeaderLock } from '../persistence/leader.lock';
 

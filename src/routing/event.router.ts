@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CloudEvent } from '../../contracts';
-import { HUB_CONFIG } from '../app/injection.tokens';
+import { HUB_CONFIG } from '../config/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
 import { NOTIFIER_TARGET } from '../messaging/topology.declaration';
 

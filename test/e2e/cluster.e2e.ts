@@ -1,5 +1,5 @@
 import { exampleEvent } from '../../contracts';
-import { MetricsService } from '../../src/ops/metrics.service';
+import { MetricsService } from '../../src/metrics/metrics.service';
 import { OutboxRelay } from '../../src/outbox/outbox.relay';
 import { AmqpProbe } from '../helpers/amqp-probe.client';
 import { eventually, sql } from '../helpers/infra.helper';

@@ -5,7 +5,7 @@ import { attemptOf, FailureRouter } from '../../src/messaging/failure.router';
 import { HandledConsumer } from '../../src/messaging/handled.consumer';
 import { workQueueName } from '../../src/messaging/topology.declaration';
 import { TopologyPlan } from '../../src/messaging/topology.plan';
-import { MetricsService } from '../../src/ops/metrics.service';
+import { MetricsService } from '../../src/metrics/metrics.service';
 import { createLogger } from '../../src/logging/logger.factory';
 import { AmqpProbe } from '../helpers/amqp-probe.client';
 import { eventually } from '../helpers/infra.helper';
