@@ -2,29 +2,22 @@ import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import sjson from 'secure-json-parse';
-import { DataSource } from 'typeorm';
-import { Adapter, AdapterDefinition, CloudEvent, DeliveryReport, failureClassOf, NotificationDispatch, PermanentError, ResultEvent, TransientError } from '../../contracts';
+import { Adapter, AdapterDefinition, CloudEvent, failureClassOf, PermanentError, TransientError } from '../../contracts';
 import { ADAPTER_DEFINITIONS, ENV_CONFIG, HUB_CONFIG, LOGGER } from '../config/injection.tokens';
-import { CaseStateService, ResultCause } from '../cases/case-state.service';
 import type { EnvConfig } from '../config/env.config';
 import type { HubConfig } from '../config/hub-config.schema';
 import { errorLine, safeError } from '../logging/pii.mask';
-import { AmqpClient } from '../messaging/amqp.client';
-import { ConfirmPublisher } from '../messaging/confirm.publisher';
-import { attemptOf, FailureRouter } from '../messaging/failure.router';
-import { HandledConsumer } from '../messaging/handled.consumer';
+import { ConsumerFactory } from '../messaging/consumer.factory';
+import { attemptOf } from '../messaging/failure.router';
+import type { HandledConsumer } from '../messaging/handled.consumer';
 import { bulkQueueName, workQueueName } from '../messaging/topology.declaration';
-import { TopologyPlan } from '../messaging/topology.plan';
-import { MetricsService } from '../metrics/metrics.service';
-import { EventEmitter, PendingPublish } from '../outbox/event.emitter';
-import { TransactionRunner } from '../persistence/transaction.runner';
-import { NotificationService } from '../notifications/notification.service';
-import { LeaderLock } from '../persistence/leader.lock';
-import { poolOf } from '../persistence/database.setup';
+import { LeaderJob } from '../persistence/leader.job';
 import { enabledAdapters } from './adapter.registry';
 import { AttemptRepository } from './attempt.repository';
 import { CircuitBreaker } from './circuit.breaker';
+import { DELIVERY_REPORTS, DeliveryReportsPort } from './delivery-reports.port';
 import { RateLimiter } from './rate.limiter';
+import { ResultCommitService } from './result-commit.service';
 
 /** Longest a /health request waits for one adapter's probe. */
 const PROBE_DEADLINE_MS = 2000;
@@ -35,36 +28,27 @@ interface Instance {
   adapter: Adapter;
   breaker: CircuitBreaker;
   limiter?: RateLimiter;
-  consumer?: HandledConsumer;
-  /** Consumer of the bulk lane (channel adapters): same handler, limiter and breaker. */
-  bulk?: HandledConsumer;
-  poller?: { lock: LeaderLock; timer?: NodeJS.Timeout; running?: Promise<void> };
+  consumers: HandledConsumer[];
+  poller?: LeaderJob;
 }
 
 /**
- * Runs every enabled adapter instance: its own work queue and consumer (prefetch = concurrency),
- * a call timeout, a rate limit, a circuit breaker, the consumer-side inbox (a repeated routed
- * copy never reaches the external system twice), a journal entry per attempt, and the results
- * applied to cases and published through the outbox. Pollers (adapters with `poll`) run in one
- * hub instance at a time, under a PostgreSQL advisory lock per adapter instance.
+ * Runs every enabled adapter instance the same way, whatever its channel: its work queue (and
+ * bulk lane, when the topology has one) with prefetch = concurrency, the consumer-side inbox (a
+ * repeated routed copy never reaches the external system twice), a journal entry per attempt, a
+ * call timeout, a rate limit and a circuit breaker; results go to cases and delivery reports to
+ * the delivery port, both through {@link ResultCommitService}. Pollers run in one hub instance
+ * at a time ({@link LeaderJob}).
  */
 @Injectable()
 export class AdapterRunner implements BeforeApplicationShutdown {
   private readonly instances: Instance[] = [];
-  private stopped = false;
 
   constructor(
-    private readonly amqp: AmqpClient,
-    private readonly failures: FailureRouter,
-    private readonly metrics: MetricsService,
-    private readonly plan: TopologyPlan,
-    private readonly publisher: ConfirmPublisher,
-    private readonly transactions: TransactionRunner,
-    private readonly emitter: EventEmitter,
-    private readonly cases: CaseStateService,
-    private readonly notifications: NotificationService,
+    private readonly consumers: ConsumerFactory,
+    private readonly committer: ResultCommitService,
     private readonly attempts: AttemptRepository,
-    private readonly db: DataSource,
+    @Inject(DELIVERY_REPORTS) private readonly deliveries: DeliveryReportsPort,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @Inject(ENV_CONFIG) private readonly env: EnvConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -73,7 +57,7 @@ export class AdapterRunner implements BeforeApplicationShutdown {
 
   /** Creates the adapters and starts their consumers and pollers. */
   async start(): Promise<void> {
-    await this.publisher.ready();
+    await this.consumers.ready();
     for (const [id, definition] of enabledAdapters(this.config, this.definitions)) {
       const settings = this.config.adapters[id].runner;
       const log = this.logger.child({ adapter: id });
@@ -83,24 +67,26 @@ export class AdapterRunner implements BeforeApplicationShutdown {
         id,
         definition,
         adapter,
-        breaker: new CircuitBreaker({ failureThreshold: settings.breakerFailures, openMs: settings.breakerOpenMs }, Date.now, (state) =>
-          log.warn({ event: 'adapter.breaker', state }, `circuit ${state}`),
-        ),
+        breaker: new CircuitBreaker({ failureThreshold: settings.breakerFailures, openMs: settings.breakerOpenMs }, Date.now, (state) => log.warn({ event: 'adapter.breaker', state }, `circuit ${state}`)),
         limiter: settings.ratePerSecond ? new RateLimiter(settings.ratePerSecond) : undefined,
+        consumers: [],
       };
-      const spec = this.plan.consumers().find((c) => c.queue === workQueueName(id));
-      if (spec) {
-        instance.consumer = new HandledConsumer(this.amqp, this.failures, this.metrics, spec, settings.concurrency, (msg) => this.handle(instance, msg), log);
-        await instance.consumer.start();
-      }
-      const bulkSpec = this.plan.consumers().find((c) => c.queue === bulkQueueName(id));
-      if (bulkSpec) {
-        instance.bulk = new HandledConsumer(this.amqp, this.failures, this.metrics, bulkSpec, settings.concurrency, (msg) => this.handle(instance, msg), log);
-        await instance.bulk.start();
+      for (const [queue, lane] of [
+        [workQueueName(id), 'normal'],
+        [bulkQueueName(id), 'bulk'],
+      ] as const) {
+        const c = await this.consumers.start(queue, settings.concurrency, (msg) => this.handle(instance, msg, lane), log);
+        if (c) instance.consumers.push(c);
       }
       if (adapter.poll) {
-        instance.poller = { lock: new LeaderLock(this.env.databaseUrl, `${this.env.databaseSchema}:poll:${id}`) };
-        this.schedulePoll(instance, 0);
+        instance.poller = new LeaderJob({
+          name: `poll:${id}`,
+          intervalMs: settings.pollIntervalMs,
+          logger: log,
+          leader: { databaseUrl: this.env.databaseUrl, lockName: `${this.env.databaseSchema}:poll:${id}` },
+          work: () => this.pollOnce(instance),
+        });
+        instance.poller.start();
       }
       this.instances.push(instance);
       log.info({ event: 'adapter.started', type: definition.type }, 'adapter started');
@@ -131,7 +117,7 @@ export class AdapterRunner implements BeforeApplicationShutdown {
     return this.instances.find((i) => i.id === id)?.adapter;
   }
 
-  /** Ids of running instances whose adapter reads delivery statuses by polling. */
+  /** Running instances whose adapter reads delivery statuses by polling. */
   deliveryPollers(): { id: string; adapter: Adapter; pollIntervalMs: number; timeoutMs: number }[] {
     return this.instances
       .filter((i) => i.adapter.pollDeliveries)
@@ -157,7 +143,7 @@ export class AdapterRunner implements BeforeApplicationShutdown {
     );
   }
 
-  private async handle(instance: Instance, msg: ConsumeMessage): Promise<void> {
+  private async handle(instance: Instance, msg: ConsumeMessage, lane: 'normal' | 'bulk'): Promise<void> {
     const consumer = `adapter:${instance.id}`;
     const journalId = msg.properties.headers?.['x-hub-journal-id'] as string | undefined;
     const messageId = journalId ?? String(msg.properties.messageId);
@@ -169,17 +155,15 @@ export class AdapterRunner implements BeforeApplicationShutdown {
       throw new PermanentError('routed copy is not valid JSON');
     }
     if (!instance.definition.consumes.includes(event.type)) throw new PermanentError(`adapter ${instance.definition.type} does not handle ${event.type}; check the routes`);
-    const dispatch = event.type === 'notification.dispatch' ? (event.data as NotificationDispatch) : undefined;
-    // For a dispatch one read answers both "done already?" and "given up on while it waited?"
-    // (a handled dispatch is no longer queued); anything else asks the inbox.
-    const done = dispatch ? !(await this.notifications.sendable(poolOf(this.db), dispatch.dispatchId)) : await this.attempts.seen(consumer, messageId);
-    if (done) {
+    const wanted = await this.deliveries.stillWanted(event);
+    if (wanted === false || (wanted === undefined && (await this.attempts.seen(consumer, messageId)))) {
       await this.attempts.record({ ...base, startedAt: new Date(), durationMs: 0, outcome: 'duplicate' });
       return;
     }
     const gate = instance.breaker.acquire();
     if (!gate.allowed) throw new TransientError(`circuit open for ${instance.id}`, gate.retryAfterMs);
-    await instance.limiter?.take(dispatch?.priority === 'bulk');
+    await instance.limiter?.take(lane === 'bulk');
+    const cause = { instance: instance.id, eventId: event.id, correlationId: event.correlationid };
     const startedAt = new Date();
     let outcome;
     try {
@@ -189,64 +173,28 @@ export class AdapterRunner implements BeforeApplicationShutdown {
       if (cls === 'transient') instance.breaker.failure();
       else instance.breaker.success(); // a refusal means the system answered
       await this.attempts.record({ ...base, startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: cls, error: errorLine(e) }).catch(() => undefined);
-      // The message goes to the DLQ as evidence, and the citizen is tried on the next channel.
-      if (dispatch && cls === 'permanent') {
-        const failed: DeliveryReport = { dispatchId: dispatch.dispatchId, providerMessageId: '', status: 'failed', failure: { code: 'hub:refused', message: errorLine(e).slice(0, 500) }, occurredAt: new Date().toISOString() };
-        await this.commit(instance, [], { instance: instance.id, eventId: event.id, correlationId: event.correlationid }, async () => true, [failed]).catch(() => undefined);
-      }
+      // The message goes to the DLQ as evidence; whoever tracks it (a dispatch) learns it failed for good.
+      const refused = cls === 'permanent' ? this.deliveries.refused(event, errorLine(e).slice(0, 500)) : undefined;
+      if (refused) await this.committer.commit(cause, [], [refused], async () => true).catch(() => undefined);
       throw e;
     }
     instance.breaker.success();
-    await this.commit(instance, outcome.results, { instance: instance.id, eventId: event.id, correlationId: event.correlationid }, async (tx) => {
-      return this.attempts.claimAndRecord(tx, { ...base, startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: 'ok', requestSummary: outcome.summary?.request, responseSummary: outcome.summary?.response });
-    }, outcome.deliveries);
-  }
-
-  /**
-   * Applies results in one transaction with `before` (inbox claim, cursor update), then
-   * publishes what the transaction put in the outbox.
-   */
-  private async commit(instance: { id: string }, results: ResultEvent[], cause: ResultCause, before: (tx: import('pg').PoolClient) => Promise<boolean>, deliveries: readonly DeliveryReport[] = []): Promise<void> {
-    const published = await this.transactions.run(async (tx) => {
-      // Nothing was written when the claim fails, so committing the empty transaction is a rollback.
-      if (!(await before(tx))) return [];
-      const out: PendingPublish[] = [];
-      for (const r of results) {
-        const applied = await this.cases.apply(tx, r, cause);
-        if (applied.outbox) out.push(applied.outbox);
-        else this.logger.info({ event: 'case.result-ignored', adapter: instance.id, type: r.type, journalId: applied.journalId }, 'result older than the case state; journaled, not applied');
-      }
-      if (deliveries.length) out.push(...(await this.notifications.applyReports(tx, instance.id, deliveries)));
-      return out;
-    });
-    await this.emitter.publish(published);
-  }
-
-  private schedulePoll(instance: Instance, delay: number): void {
-    const poller = instance.poller;
-    if (!poller || this.stopped) return;
-    poller.timer = setTimeout(() => {
-      poller.running = this.pollOnce(instance).finally(() => this.schedulePoll(instance, this.config.adapters[instance.id].runner.pollIntervalMs));
-    }, delay);
+    const done = outcome;
+    await this.committer.commit(cause, done.results, done.deliveries ?? [], (tx) =>
+      this.attempts.claimAndRecord(tx, { ...base, startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: 'ok', requestSummary: done.summary?.request, responseSummary: done.summary?.response }),
+    );
   }
 
   /** One poll round, in the instance holding this adapter's poll lock. */
-  async pollOnce(instance: Instance): Promise<void> {
-    const poller = instance.poller;
-    if (!poller || !instance.adapter.poll || !(await poller.lock.tryAcquire())) return;
+  private async pollOnce(instance: Instance): Promise<void> {
+    if (!instance.adapter.poll) return;
     const gate = instance.breaker.acquire();
     if (!gate.allowed) return;
     try {
-      const [row] = await this.db.query('SELECT cursor FROM adapter_cursor WHERE instance = $1', [instance.id]);
-      const { results, cursor } = await instance.adapter.poll(row?.cursor ?? undefined, AbortSignal.timeout(this.config.adapters[instance.id].runner.timeoutMs));
+      const previous = await this.committer.cursorOf(instance.id);
+      const { results, cursor } = await instance.adapter.poll(previous, AbortSignal.timeout(this.config.adapters[instance.id].runner.timeoutMs));
       instance.breaker.success();
-      await this.commit(instance, results, { instance: instance.id }, async (tx) => {
-        await tx.query(
-          `INSERT INTO adapter_cursor (instance, cursor) VALUES ($1, $2) ON CONFLICT (instance) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
-          [instance.id, cursor],
-        );
-        return true;
-      });
+      await this.committer.commitPoll(instance.id, previous, results, cursor);
     } catch (e) {
       if (failureClassOf(e) === 'transient') instance.breaker.failure();
       this.logger.warn({ event: 'adapter.poll-failed', adapter: instance.id, error: safeError(e) }, 'poll failed; will retry');
@@ -254,13 +202,9 @@ export class AdapterRunner implements BeforeApplicationShutdown {
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
     for (const i of this.instances) {
-      if (i.poller?.timer) clearTimeout(i.poller.timer);
-      await i.poller?.running?.catch(() => undefined);
-      await i.poller?.lock.release();
-      await i.consumer?.stop();
-      await i.bulk?.stop();
+      await i.poller?.stop();
+      for (const c of i.consumers) await c.stop();
       await i.adapter.dispose?.().catch(() => undefined);
     }
   }

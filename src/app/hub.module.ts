@@ -3,7 +3,13 @@ import type { Logger } from 'pino';
 import type { AdapterDefinition } from '../../contracts';
 import { AdapterRunner } from '../adapter-host/adapter.runner';
 import { AttemptRepository } from '../adapter-host/attempt.repository';
+import { CaseRepository } from '../cases/case.repository';
 import { CaseStateService } from '../cases/case-state.service';
+import { AdapterCursorRepository } from '../adapter-host/adapter-cursor.repository';
+import { DELIVERY_REPORTS } from '../adapter-host/delivery-reports.port';
+import { ResultCommitService } from '../adapter-host/result-commit.service';
+import { ConsumerFactory } from '../messaging/consumer.factory';
+import { CallbackService } from '../notifications/callback.service';
 import { DataSource } from 'typeorm';
 import type { EnvConfig } from '../config/env.config';
 import type { HubConfig } from '../config/hub-config.schema';
@@ -19,7 +25,6 @@ import { OpsController } from '../ops/ops.controller';
 import { OutboxCompleter } from '../outbox/outbox.completer';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { JournalRepository } from '../persistence/journal.repository';
-import { OutboxRepository } from '../persistence/outbox.repository';
 import { Router } from '../routing/event.router';
 import { BotService } from '../notifications/bot.service';
 import { DeliverySweeper } from '../notifications/delivery.sweeper';
@@ -58,8 +63,14 @@ export class HubModule {
         { provide: LOGGER, useValue: o.logger },
         { provide: DataSource, useValue: o.dataSource },
         { provide: ADAPTER_DEFINITIONS, useValue: o.adapters },
+        CaseRepository,
         CaseStateService,
         AttemptRepository,
+        AdapterCursorRepository,
+        ResultCommitService,
+        ConsumerFactory,
+        CallbackService,
+        { provide: DELIVERY_REPORTS, useExisting: NotificationService },
         AdapterRunner,
         MetricsService,
         AmqpClient,
@@ -67,7 +78,6 @@ export class HubModule {
         ConfirmPublisher,
         FailureRouter,
         JournalRepository,
-        OutboxRepository,
         Router,
         IngressPipeline,
         IngressConsumer,

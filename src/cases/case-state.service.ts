@@ -1,11 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Options } from 'amqplib';
+import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import { v7 as uuidv7 } from 'uuid';
-import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent, dataschemaFor, PermanentError, ResultEvent, validateEvent } from '../../contracts';
-import { HUB_CONFIG } from '../config/injection.tokens';
-import type { HubConfig } from '../config/hub-config.schema';
-import { EXCHANGES } from '../messaging/topology.declaration';
+import type { CloudEvent, ResultEvent } from '../../contracts';
+import type { OutgoingMessage } from '../messaging/confirm.publisher';
+import { EventEmitter } from '../outbox/event.emitter';
+import { AuditLine, CaseRepository, CaseRow } from './case.repository';
 
 /** Why a result exists: the routed event that the adapter handled (or the poll that found it). */
 export interface ResultCause {
@@ -21,8 +19,8 @@ export interface AppliedResult {
   outcome: 'applied' | 'ignored';
   journalId: string;
   event: CloudEvent;
-  /** Outbox row to publish once the transaction commits (only for applied results). */
-  outbox?: { id: string; exchange: string; routingKey: string; properties: Options.Publish; content: Buffer };
+  /** To publish once the transaction commits (only for applied results). */
+  message?: OutgoingMessage;
 }
 
 const STATUS_OF: Partial<Record<string, (data: Record<string, unknown>) => string>> = {
@@ -33,96 +31,85 @@ const STATUS_OF: Partial<Record<string, (data: Record<string, unknown>) => strin
   'appeal.answered': () => 'answered',
 };
 
+/** Statuses after which a case takes no further status (it may still gain ids and documents). */
+const FINAL = new Set(['answered', 'rejected', 'fulfilled']);
+
+/**
+ * How far along a case is: submitted → registered → in work (any intermediate status) → final.
+ * A case never moves to an earlier stage, whatever the timestamps say: a second registration
+ * after the answer (two documents for one case, a late poll) must not reopen it.
+ */
+export function stageOf(status: string): number {
+  if (status === 'submitted') return 0;
+  if (status === 'registered') return 1;
+  return FINAL.has(status) ? 3 : 2;
+}
+
+/**
+ * Whether a result with `next` status at `at` must not be applied: it would move the case to an
+ * earlier stage, the case is final already, or the back office's own clock says it is older than
+ * what the case holds. The portal's submission time comes from another clock, so it is never
+ * compared.
+ */
+export function isStale(current: { status: string; statusAt: Date }, next: string, at: Date): boolean {
+  const from = stageOf(current.status);
+  if (stageOf(next) < from) return true;
+  if (from === 3) return true; // final: nothing moves it, not even another final status
+  if (current.status === 'submitted') return false;
+  return at < current.statusAt || (at.getTime() === current.statusAt.getTime() && next === current.status);
+}
+
 /**
  * Applies results from back offices to cases, in order: within one transaction the case row is
- * locked, a result older than what the case already holds is journaled as `ignored` and not
- * published (a late poll must not turn "answered" back into "registered"), and an applied one
- * updates status, external ids and version, writes the audit lines, journals the emitted event
- * and puts it in the outbox for `cabinet.out`.
+ * locked, a result that would move the case backwards is journaled as `ignored` and not
+ * published, and an applied one updates status, external ids and version, writes the audit
+ * lines, and is emitted (journal + outbox) for `cabinet.out`.
  */
 @Injectable()
 export class CaseStateService {
-  constructor(@Inject(HUB_CONFIG) private readonly config: HubConfig) {}
+  constructor(
+    private readonly cases: CaseRepository,
+    private readonly emitter: EventEmitter,
+  ) {}
 
   async apply(tx: PoolClient, result: ResultEvent, cause: ResultCause): Promise<AppliedResult> {
-    const event = this.toCloudEvent(result, cause);
     const kind = result.type.startsWith('appeal.') ? 'appeal' : 'application';
-    const occurredAt = new Date(result.occurredAt);
-    const newStatus = STATUS_OF[result.type]?.(result.data as unknown as Record<string, unknown>);
-    const actor = `adapter:${cause.instance}`;
-
-    await tx.query(
-      `INSERT INTO cases (id, tenant, kind, case_ref, status, status_at, version) VALUES ($1, $2, $3, $4, 'submitted', to_timestamp(0), 0)
-       ON CONFLICT (tenant, kind, case_ref) DO NOTHING`,
-      [uuidv7(), result.tenant, kind, result.caseRef],
-    );
-    const [kase] = (
-      await tx.query<{ id: string; status: string; status_at: Date; version: number; external_ids: Record<string, unknown> }>(
-        'SELECT id, status, status_at, version, external_ids FROM cases WHERE tenant = $1 AND kind = $2 AND case_ref = $3 FOR UPDATE',
-        [result.tenant, kind, result.caseRef],
-      )
-    ).rows;
-
-    // Only back-office times are compared: the portal's submission time comes from another clock.
-    const fromBackOffice = kase.status !== 'submitted';
-    const stale = newStatus !== undefined && fromBackOffice && (occurredAt < kase.status_at || (occurredAt.getTime() === kase.status_at.getTime() && newStatus === kase.status));
-    const journalId = uuidv7();
-    const body = Buffer.from(JSON.stringify(event));
-    await tx.query(
-      `INSERT INTO journal (id, direction, via, status, tenant, source, event_id, type, subject, correlation_id, body, body_size)
-       VALUES ($1, 'out', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [journalId, actor, stale ? 'ignored' : 'emitted', event.tenant, event.source, event.id, event.type, event.subject, event.correlationid ?? null, body, body.length],
-    );
-    if (stale) return { outcome: 'ignored', journalId, event };
-
-    const audits: [string, string | null, string | null][] = [];
-    let externalIds = kase.external_ids;
-    const data = result.data as unknown as { system?: string; externalId?: string; registrationNumber?: string; registeredAt?: string };
-    if (result.type.endsWith('.registered') && data.system) {
-      const entry = { externalId: data.externalId, registrationNumber: data.registrationNumber, registeredAt: data.registeredAt };
-      audits.push([`external_ids.${data.system}`, kase.external_ids[data.system] ? JSON.stringify(kase.external_ids[data.system]) : null, JSON.stringify(entry)]);
-      externalIds = { ...kase.external_ids, [data.system]: entry };
-    }
-    if (newStatus !== undefined && newStatus !== kase.status) audits.push(['status', kase.status, newStatus]);
-    await tx.query(
-      `UPDATE cases SET status = $2, status_at = CASE WHEN $5::boolean THEN $3::timestamptz ELSE status_at END, external_ids = $4::jsonb, version = version + 1, updated_at = now() WHERE id = $1`,
-      [kase.id, newStatus ?? kase.status, occurredAt.toISOString(), JSON.stringify(externalIds), newStatus !== undefined],
-    );
-    for (const [attribute, oldValue, newValue] of audits) {
-      await tx.query(`INSERT INTO audit_log (entity, entity_id, attribute, old_value, new_value, actor, journal_id) VALUES ('case', $1, $2, $3, $4, $5, $6)`, [kase.id, attribute, oldValue, newValue, actor, journalId]);
-    }
-    const properties: Options.Publish = {
-      contentType: CLOUDEVENTS_CONTENT_TYPE,
-      messageId: event.id,
-      ...(event.correlationid ? { correlationId: String(event.correlationid) } : {}),
-      persistent: true,
-      headers: { 'x-hub-journal-id': journalId },
-    };
-    const routingKey = `${event.tenant}.${event.type}`;
-    const [row] = (
-      await tx.query<{ id: string }>(`INSERT INTO outbox (journal_id, exchange, routing_key, properties, payload) VALUES ($1, $2, $3, $4, $5) RETURNING id::text AS id`, [journalId, EXCHANGES.out, routingKey, JSON.stringify(properties), body])
-    ).rows;
-    return { outcome: 'applied', journalId, event, outbox: { id: row.id, exchange: EXCHANGES.out, routingKey, properties, content: body } };
-  }
-
-  /** The hub checks what it emits: an adapter that maps badly fails here, not at the portal. */
-  private toCloudEvent(result: ResultEvent, cause: ResultCause): CloudEvent {
-    const event: CloudEvent = {
-      specversion: '1.0',
-      id: uuidv7(),
-      source: this.config.hub.source,
+    // Built (and checked against the contract) before anything is written: a bad mapping fails here, not at the portal.
+    const emission = {
       type: result.type,
+      tenant: result.tenant,
+      data: result.data,
       time: result.occurredAt,
       subject: result.caseRef,
-      datacontenttype: 'application/json',
-      dataschema: dataschemaFor(result.type),
-      tenant: result.tenant,
-      ...(cause.correlationId ? { correlationid: cause.correlationId } : {}),
-      ...(cause.eventId ? { causationid: cause.eventId } : {}),
-      data: result.data,
+      via: `adapter:${cause.instance}`,
+      ...(cause.correlationId ? { correlationId: cause.correlationId } : {}),
+      ...(cause.eventId ? { causationId: cause.eventId } : {}),
     };
-    const check = validateEvent(event);
-    if (!check.ok) throw new PermanentError(`adapter ${cause.instance} produced an invalid ${result.type}: ${check.errors.map((e) => `${e.pointer} ${e.reason}`).join('; ')}`);
-    return event;
+    this.emitter.build(emission);
+    const kase = await this.cases.lockForResult(tx, result.tenant, kind, result.caseRef);
+    const newStatus = STATUS_OF[result.type]?.(result.data as unknown as Record<string, unknown>);
+    const occurredAt = new Date(result.occurredAt);
+    const stale = newStatus !== undefined ? isStale(kase, newStatus, occurredAt) : false;
+    const emitted = await this.emitter.emit(tx, { ...emission, ignored: stale });
+    if (stale) return { outcome: 'ignored', journalId: emitted.journalId, event: emitted.event };
+
+    const { lines, externalIds } = changes(kase, result, newStatus);
+    await this.cases.update(tx, kase.id, { status: newStatus ?? kase.status, ...(newStatus !== undefined ? { statusAt: occurredAt.toISOString() } : {}), externalIds });
+    await this.cases.audit(tx, kase.id, lines, emission.via, emitted.journalId);
+    return { outcome: 'applied', journalId: emitted.journalId, event: emitted.event, message: emitted.message };
   }
+}
+
+/** What a result changes on a case: audit lines and the new external ids. */
+function changes(kase: CaseRow, result: ResultEvent, newStatus: string | undefined): { lines: AuditLine[]; externalIds: Record<string, unknown> } {
+  const lines: AuditLine[] = [];
+  let externalIds = kase.externalIds;
+  const data = result.data as unknown as { system?: string; externalId?: string; registrationNumber?: string; registeredAt?: string };
+  if (result.type.endsWith('.registered') && data.system) {
+    const entry = { externalId: data.externalId, registrationNumber: data.registrationNumber, registeredAt: data.registeredAt };
+    lines.push({ attribute: `external_ids.${data.system}`, oldValue: kase.externalIds[data.system] ? JSON.stringify(kase.externalIds[data.system]) : null, newValue: JSON.stringify(entry) });
+    externalIds = { ...kase.externalIds, [data.system]: entry };
+  }
+  if (newStatus !== undefined && newStatus !== kase.status) lines.push({ attribute: 'status', oldValue: kase.status, newValue: newStatus });
+  return { lines, externalIds };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Options } from 'amqplib';
-import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent, ContractError, dataschemaFor, INBOUND_EVENT_TYPES, MessageRejected, NotificationRequested } from '../../contracts';
+import { CloudEvent, ContractError, INBOUND_EVENT_TYPES, MessageRejected, NotificationRequested } from '../../contracts';
 import { TemplateCatalog } from '../templates/template.catalog';
 import { stableUuid } from '../persistence/stable.uuid';
 import type { Logger } from 'pino';
@@ -12,7 +12,7 @@ import type { HubConfig } from '../config/hub-config.schema';
 import { ConfirmPublisher, OutgoingMessage } from '../messaging/confirm.publisher';
 import { EXCHANGES } from '../messaging/topology.declaration';
 import { MetricsService } from '../metrics/metrics.service';
-import { OutboxCompleter } from '../outbox/outbox.completer';
+import { EventEmitter } from '../outbox/event.emitter';
 import { CaseOpening, JournalEntry, JournalRepository, OutboxEntry } from '../persistence/journal.repository';
 import { RoutedCopyOrigin, routedCopyProperties } from '../routing/routed-copy.properties';
 import { Router } from '../routing/event.router';
@@ -49,8 +49,8 @@ export interface StoredBatch {
   verdicts: Verdict[];
   /** Routed copies of each input message (same index); the message is acked once they are confirmed. */
   copies: OutgoingMessage[][];
-  /** Events the hub emitted with the batch (message.rejected), from the outbox rows written with it. */
-  outbox: { outboxId: string; message: OutgoingMessage }[];
+  /** Events the hub emitted with the batch (message.rejected), with the outbox rows written with it. */
+  outbox: OutgoingMessage[];
 }
 
 /**
@@ -69,7 +69,7 @@ export class IngressPipeline {
   constructor(
     private readonly journal: JournalRepository,
     private readonly publisher: ConfirmPublisher,
-    private readonly completer: OutboxCompleter,
+    private readonly emitter: EventEmitter,
     private readonly router: Router,
     private readonly metrics: MetricsService,
     private readonly templates: TemplateCatalog,
@@ -173,11 +173,8 @@ export class IngressPipeline {
       if (v.outcome === 'duplicate') copies[i] = [];
     });
     await this.recopyRedelivered(batch, final, copies);
-    const byJournal = new Map(outbox.map((o) => [o.journalId, o]));
-    const published = stored.outbox.map(({ id, journalId }) => {
-      const o = byJournal.get(journalId) as OutboxEntry;
-      return { outboxId: id, message: { exchange: o.exchange, routingKey: o.routingKey, options: o.properties, content: o.payload } };
-    });
+    const byJournal = new Map(outbox.map((o) => [o.journalId, o.message]));
+    const published = stored.outbox.map(({ id, journalId }) => ({ ...(byJournal.get(journalId) as OutgoingMessage), outboxId: id }));
     this.count(batch, final, parsed);
     return { verdicts: final, copies, outbox: published };
   }
@@ -211,9 +208,8 @@ export class IngressPipeline {
   async publish(stored: StoredBatch): Promise<boolean[]> {
     const end = this.metrics.publishLatency.startTimer();
     const flat = stored.copies.flat();
-    const [copyResults, outboxResults] = await Promise.all([this.publisher.publishAll(flat), this.publisher.publishAll(stored.outbox.map((o) => o.message))]);
+    const [copyResults] = await Promise.all([this.publisher.publishAll(flat), this.emitter.publish(stored.outbox)]);
     end();
-    this.completer.add(stored.outbox.filter((_, i) => outboxResults[i].status === 'fulfilled').map((o) => o.outboxId));
     let k = 0;
     return stored.copies.map((list) => {
       let ok = true;
@@ -224,9 +220,10 @@ export class IngressPipeline {
 
   /** Waits for pending outbox clean-up (graceful shutdown). */
   flush(): Promise<void> {
-    return this.completer.flush();
+    return this.emitter.flush();
   }
 
+  /** The message.rejected answering one message, built on the one emission path (journaled with the rejected entry). */
   private rejection(journalId: string, via: 'amqp' | 'http', errors: ContractError[], peek: Peek): OutboxEntry {
     const tenant = peek.tenant && this.config.tenants[peek.tenant] ? peek.tenant : UNKNOWN_TENANT;
     const data: MessageRejected = {
@@ -238,26 +235,9 @@ export class IngressPipeline {
       errors,
       rejectedAt: new Date().toISOString(),
     } as MessageRejected;
-    const id = randomUUID();
-    const event: CloudEvent<MessageRejected> = {
-      specversion: '1.0',
-      id,
-      source: this.config.hub.source,
-      type: 'message.rejected',
-      time: new Date().toISOString(),
-      datacontenttype: 'application/json',
-      dataschema: dataschemaFor('message.rejected'),
-      tenant,
-      ...(peek.id ? { causationid: peek.id, correlationid: peek.id } : {}),
-      data,
-    };
-    return {
-      journalId,
-      exchange: EXCHANGES.out,
-      routingKey: `${tenant}.message.rejected`,
-      properties: { contentType: CLOUDEVENTS_CONTENT_TYPE, messageId: id, persistent: true, headers: { 'x-hub-journal-id': journalId } },
-      payload: Buffer.from(JSON.stringify(event)),
-    };
+    const built = this.emitter.build({ type: 'message.rejected', id: randomUUID(), tenant, data, ...(peek.id ? { causationId: peek.id, correlationId: peek.id } : {}) });
+    // The rejection belongs to the journal entry of the message it answers.
+    return { journalId, message: { ...built.message, options: { ...built.message.options, headers: { 'x-hub-journal-id': journalId } } } };
   }
 
   private count(batch: InboundMessage[], verdicts: Verdict[], parsed: ParseOutcome[]): void {

@@ -6,12 +6,17 @@ import { AmqpClient } from './amqp.client';
 import { declareTopology } from './topology.declaration';
 import { TopologyPlan } from './topology.plan';
 
-/** One message to publish. */
+/**
+ * One message to publish: the only type for an outgoing message in the hub. `outboxId` is set
+ * when an outbox row keeps the message until the broker confirms it (events the hub emits);
+ * routed copies have none (their unacked source message is the durable record).
+ */
 export interface OutgoingMessage {
   exchange: string;
   routingKey: string;
   content: Buffer;
   options: Options.Publish;
+  outboxId?: string;
 }
 
 /**

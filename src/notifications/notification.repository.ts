@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { poolOf } from '../persistence/database.setup';
 import type { DeliveryFailure, DeliveryStatus, NotificationChannel } from '../../contracts';
 import type { KnownLink, PlanStep } from './channel.planner';
 import type { Locale } from '../templates/status.labels';
@@ -34,9 +36,22 @@ export interface DispatchWithNotification {
 
 type Row = Record<string, any>;
 
-/** All SQL of notifications; every method runs in the caller's transaction. */
+/** A chat linked to a citizen's cabinet account. */
+export interface ActiveLink {
+  tenant: string;
+  citizenRef: string;
+  locale?: Locale;
+}
+
+/**
+ * Owner of the notification tables (`notification`, `notification_dispatch`, `messenger_link`,
+ * `link_token`, `webhook_receipt`): all their SQL. Methods taking `tx` run in the caller's
+ * transaction.
+ */
 @Injectable()
 export class NotificationRepository {
+  constructor(private readonly db: DataSource) {}
+
   /** Inserts a notification with its plan; false when one with this id exists (a repeat). */
   async insert(tx: PoolClient, n: Omit<NotificationRow, 'plan' | 'outcome'> & { causeId?: string; plan: PlanStep[]; outcome: NotificationRow['outcome'] }): Promise<boolean> {
     const r = await tx.query(
@@ -151,9 +166,10 @@ export class NotificationRepository {
     if (providerMessageIds.length) await tx.query(`UPDATE notification_dispatch SET updated_at = now() WHERE adapter = $1 AND provider_message_id = ANY($2::text[])`, [adapter, providerMessageIds]);
   }
 
-  async dispatchStatus(tx: Pick<PoolClient, 'query'>, id: string): Promise<DeliveryStatus | undefined> {
+  /** A dispatch's status, read outside any transaction (the adapter host asks before each send). */
+  async dispatchStatus(id: string): Promise<DeliveryStatus | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-    const r = await tx.query(`SELECT status FROM notification_dispatch WHERE id = $1::uuid`, [id]);
+    const r = await poolOf(this.db).query(`SELECT status FROM notification_dispatch WHERE id = $1::uuid`, [id]);
     return r.rows[0]?.status;
   }
 
@@ -161,5 +177,44 @@ export class NotificationRepository {
   async deactivateLink(tx: PoolClient, channel: NotificationChannel, address: string): Promise<{ tenant: string; citizenRef: string }[]> {
     const r = await tx.query(`UPDATE messenger_link SET active = false, changed_at = now() WHERE channel = $1 AND address = $2 AND active RETURNING tenant, citizen_ref`, [channel, address]);
     return r.rows.map((x: Row) => ({ tenant: x.tenant, citizenRef: x.citizen_ref }));
+  }
+
+  /** Stores a cabinet's one-time link token (only its hash); a repeat does nothing. */
+  async insertLinkToken(tx: PoolClient, t: { tokenHash: string; tenant: string; citizenRef: string; locale?: string; expiresAt: string }): Promise<void> {
+    await tx.query(`INSERT INTO link_token (token_hash, tenant, citizen_ref, locale, expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token_hash) DO NOTHING`, [
+      t.tokenHash,
+      t.tenant,
+      t.citizenRef,
+      t.locale ?? null,
+      t.expiresAt,
+    ]);
+  }
+
+  /** Uses a link token once, before it expires; returns whose it was, or undefined. */
+  async useLinkToken(tx: PoolClient, tokenHash: string): Promise<ActiveLink | undefined> {
+    const r = await tx.query(`UPDATE link_token SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING tenant, citizen_ref, locale`, [tokenHash]);
+    const row = r.rows[0] as Row | undefined;
+    return row ? { tenant: row.tenant, citizenRef: row.citizen_ref, ...(row.locale ? { locale: row.locale } : {}) } : undefined;
+  }
+
+  /** Links a chat to a citizen (again, after it was deactivated). */
+  async upsertLink(tx: PoolClient, l: { tenant: string; citizenRef: string; channel: NotificationChannel; address: string; adapter: string; locale: Locale }): Promise<void> {
+    await tx.query(
+      `INSERT INTO messenger_link (tenant, citizen_ref, channel, address, adapter, locale, active) VALUES ($1, $2, $3, $4, $5, $6, true)
+       ON CONFLICT (tenant, channel, address) DO UPDATE SET citizen_ref = EXCLUDED.citizen_ref, adapter = EXCLUDED.adapter, locale = EXCLUDED.locale, active = true, changed_at = now()`,
+      [l.tenant, l.citizenRef, l.channel, l.address, l.adapter, l.locale],
+    );
+  }
+
+  /** The citizens a chat is actively linked to, latest first. */
+  async activeLinks(tx: PoolClient, channel: NotificationChannel, address: string): Promise<ActiveLink[]> {
+    const r = await tx.query(`SELECT tenant, citizen_ref, locale FROM messenger_link WHERE channel = $1 AND address = $2 AND active ORDER BY changed_at DESC`, [channel, address]);
+    return r.rows.map((x: Row) => ({ tenant: x.tenant, citizenRef: x.citizen_ref, ...(x.locale ? { locale: x.locale } : {}) }));
+  }
+
+  /** Records a provider callback's de-duplication key; false when it was seen before (a replay). */
+  async firstReceipt(tx: PoolClient, adapter: string, dedupKey: string): Promise<boolean> {
+    const r = await tx.query(`INSERT INTO webhook_receipt (adapter, dedup_key) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [adapter, dedupKey.slice(0, 512)]);
+    return r.rowCount === 1;
   }
 }

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
-import type { DeliveryFailure, DeliveryReport, DeliveryStatus, EventType, NotificationChannel, NotificationRecipient } from '../../contracts';
+import type { CloudEvent, DeliveryFailure, DeliveryReport, DeliveryStatus, EventType, NotificationChannel, NotificationDispatch, NotificationRecipient } from '../../contracts';
+import type { DeliveryReportsPort } from '../adapter-host/delivery-reports.port';
 import { HUB_CONFIG, LOGGER } from '../config/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
 import { bulkRoutingKey, EXCHANGES } from '../messaging/topology.declaration';
-import { Emission, EventEmitter, PendingPublish } from '../outbox/event.emitter';
+import type { OutgoingMessage } from '../messaging/confirm.publisher';
+import { Emission, EventEmitter } from '../outbox/event.emitter';
 import { planChannels, PlanStep } from './channel.planner';
 import { DispatchWithNotification, NotificationRepository, NotificationRow } from './notification.repository';
 import type { Locale } from '../templates/status.labels';
@@ -48,7 +50,7 @@ export function advances(current: DeliveryStatus, next: DeliveryStatus): boolean
  * channel at most once: the dispatch table holds one row per (notification, channel).
  */
 @Injectable()
-export class NotificationService {
+export class NotificationService implements DeliveryReportsPort {
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -58,7 +60,7 @@ export class NotificationService {
   ) {}
 
   /** Creates a notification (a repeat of its id does nothing) and dispatches its first channel. */
-  async create(tx: PoolClient, n: NewNotification): Promise<PendingPublish[]> {
+  async create(tx: PoolClient, n: NewNotification): Promise<OutgoingMessage[]> {
     let steps = n.steps;
     let reason: string | undefined;
     if (!steps) {
@@ -81,11 +83,28 @@ export class NotificationService {
       await this.repo.setOutcome(tx, n.id, 'failed');
       em.push(this.statusChanged(row, undefined, 'failed', { code: 'hub:template', message: `template "${n.template}" could not be rendered for any planned channel` }));
     }
-    return this.emitter.emitAll(tx, em);
+    return EventEmitter.messages(await this.emitter.emitAll(tx, em));
+  }
+
+  /** A dispatch still to send is one in `queued`: not handled yet, and not given up on while it waited. */
+  async stillWanted(event: CloudEvent): Promise<boolean | undefined> {
+    if (event.type !== 'notification.dispatch') return undefined;
+    return (await this.repo.dispatchStatus((event.data as NotificationDispatch).dispatchId)) === 'queued';
+  }
+
+  /** A dispatch the provider can never take (refused credentials, impossible text): failed, so the next channel is tried. */
+  refused(event: CloudEvent, reason: string): DeliveryReport | undefined {
+    if (event.type !== 'notification.dispatch') return undefined;
+    return { dispatchId: (event.data as NotificationDispatch).dispatchId, providerMessageId: '', status: 'failed', failure: { code: 'hub:refused', message: reason }, occurredAt: new Date().toISOString() };
+  }
+
+  /** The port's name for {@link applyReports}. */
+  apply(tx: PoolClient, instance: string, reports: readonly DeliveryReport[]): Promise<OutgoingMessage[]> {
+    return this.applyReports(tx, instance, reports);
   }
 
   /** Applies delivery reports of one adapter instance; returns what to publish after commit. */
-  async applyReports(tx: PoolClient, adapter: string, reports: readonly DeliveryReport[]): Promise<PendingPublish[]> {
+  async applyReports(tx: PoolClient, adapter: string, reports: readonly DeliveryReport[]): Promise<OutgoingMessage[]> {
     const em: Emission<EventType>[] = [];
     for (const r of reports) {
       const d = await this.repo.lockDispatch(tx, adapter, r.dispatchId, r.providerMessageId);
@@ -95,19 +114,14 @@ export class NotificationService {
       }
       if (r.addressInactive) await this.deactivate(tx, d, em);
       if (!advances(d.status, r.status)) continue;
-      await this.apply(tx, d, r, em);
+      await this.applyOne(tx, d, r, em);
     }
-    return this.emitter.emitAll(tx, em);
-  }
-
-  /** Whether a dispatch may still go out (it may have been given up on while it waited). */
-  async sendable(tx: Pick<PoolClient, 'query'>, dispatchId: string): Promise<boolean> {
-    return (await this.repo.dispatchStatus(tx, dispatchId)) === 'queued';
+    return EventEmitter.messages(await this.emitter.emitAll(tx, em));
   }
 
   /** Gives up on dispatches past their deadlines and falls back; returns what to publish. */
-  async sweep(tx: PoolClient, limit = 200): Promise<PendingPublish[]> {
-    const out: PendingPublish[] = [];
+  async sweep(tx: PoolClient, limit = 200): Promise<OutgoingMessage[]> {
+    const out: OutgoingMessage[] = [];
     for (const o of await this.repo.overdue(tx, limit)) {
       const failure: DeliveryFailure =
         o.status === 'queued'
@@ -118,7 +132,7 @@ export class NotificationService {
     return out;
   }
 
-  private async apply(tx: PoolClient, d: DispatchWithNotification, r: DeliveryReport, em: Emission<EventType>[]): Promise<void> {
+  private async applyOne(tx: PoolClient, d: DispatchWithNotification, r: DeliveryReport, em: Emission<EventType>[]): Promise<void> {
     const confirmWithin = this.config.notifications.confirmWithinMs[d.channel];
     const n = d.notification;
     let outcome = n.outcome;

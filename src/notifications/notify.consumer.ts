@@ -6,28 +6,24 @@ import sjson from 'secure-json-parse';
 import { CloudEvent, ContactLinkRequested, NotificationRequested, PermanentError } from '../../contracts';
 import { HUB_CONFIG, LOGGER } from '../config/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
-import { AmqpClient } from '../messaging/amqp.client';
-import { FailureRouter } from '../messaging/failure.router';
-import { HandledConsumer } from '../messaging/handled.consumer';
+import { CaseRepository } from '../cases/case.repository';
+import type { OutgoingMessage } from '../messaging/confirm.publisher';
+import { ConsumerFactory } from '../messaging/consumer.factory';
+import type { HandledConsumer } from '../messaging/handled.consumer';
 import { NOTIFY_QUEUE } from '../messaging/topology.declaration';
-import { TopologyPlan } from '../messaging/topology.plan';
 import { MetricsService } from '../metrics/metrics.service';
-import { EventEmitter, PendingPublish } from '../outbox/event.emitter';
+import { EventEmitter } from '../outbox/event.emitter';
 import { stableUuid } from '../persistence/stable.uuid';
 import { TransactionRunner } from '../persistence/transaction.runner';
 import { tokenHash } from './link-token.hash';
 import { variablesFromEvent } from '../templates/event.variables';
+import { NotificationRepository } from './notification.repository';
 import { NotificationService } from './notification.service';
 import type { Locale } from '../templates/status.labels';
 
 /** The notification a rule makes of a case event: the same event and template always make the same one. */
 export function notificationIdFor(eventId: string, template: string): string {
   return stableUuid(`${eventId}\n${template}`);
-}
-
-interface CaseRecipient {
-  citizen_ref: string | null;
-  recipient: { email?: string; phone?: string; locale?: Locale; telegramChatId?: string; viberUserId?: string; notificationChannels?: ('viber' | 'telegram' | 'sms' | 'email')[]; notificationsMuted?: boolean } | null;
 }
 
 /**
@@ -41,22 +37,19 @@ export class NotifyConsumer implements BeforeApplicationShutdown {
   private consumer?: HandledConsumer;
 
   constructor(
-    private readonly amqp: AmqpClient,
-    private readonly failures: FailureRouter,
+    private readonly consumers: ConsumerFactory,
     private readonly metrics: MetricsService,
-    private readonly plan: TopologyPlan,
     private readonly transactions: TransactionRunner,
     private readonly notifications: NotificationService,
+    private readonly repo: NotificationRepository,
+    private readonly cases: CaseRepository,
     private readonly emitter: EventEmitter,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async start(): Promise<void> {
-    const spec = this.plan.consumers().find((c) => c.queue === NOTIFY_QUEUE);
-    if (!spec) return;
-    this.consumer = new HandledConsumer(this.amqp, this.failures, this.metrics, spec, this.config.notifications.prefetch, (m) => this.handle(m), this.logger.child({ component: 'notify' }));
-    await this.consumer.start();
+    this.consumer = await this.consumers.start(NOTIFY_QUEUE, this.config.notifications.prefetch, (m) => this.handle(m), this.logger.child({ component: 'notify' }));
   }
 
   async handle(msg: ConsumeMessage): Promise<void> {
@@ -74,20 +67,17 @@ export class NotifyConsumer implements BeforeApplicationShutdown {
     endPub();
   }
 
-  private async process(tx: PoolClient, event: CloudEvent): Promise<PendingPublish[]> {
+  private async process(tx: PoolClient, event: CloudEvent): Promise<OutgoingMessage[]> {
     if (event.type === 'notification.requested') return this.requested(tx, event);
     if (event.type === 'contact.link-requested') {
       const d = event.data as ContactLinkRequested;
-      await tx.query(
-        `INSERT INTO link_token (token_hash, tenant, citizen_ref, locale, expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token_hash) DO NOTHING`,
-        [tokenHash(d.token), event.tenant, d.citizenRef, d.locale ?? null, d.expiresAt],
-      );
+      await this.repo.insertLinkToken(tx, { tokenHash: tokenHash(d.token), tenant: event.tenant, citizenRef: d.citizenRef, locale: d.locale, expiresAt: d.expiresAt });
       return [];
     }
     return this.fromCaseEvent(tx, event);
   }
 
-  private async requested(tx: PoolClient, event: CloudEvent): Promise<PendingPublish[]> {
+  private async requested(tx: PoolClient, event: CloudEvent): Promise<OutgoingMessage[]> {
     const d = event.data as NotificationRequested;
     return this.notifications.create(tx, {
       id: event.id,
@@ -104,19 +94,19 @@ export class NotifyConsumer implements BeforeApplicationShutdown {
     });
   }
 
-  private async fromCaseEvent(tx: PoolClient, event: CloudEvent): Promise<PendingPublish[]> {
+  private async fromCaseEvent(tx: PoolClient, event: CloudEvent): Promise<OutgoingMessage[]> {
     const rules = this.config.notifications.rules.filter((r) => r.on === event.type && (r.tenants.includes('*') || r.tenants.includes(event.tenant)));
     if (!rules.length) return [];
     const caseRef = (event.data as { caseRef?: string }).caseRef;
     const kind = event.type.startsWith('appeal.') ? 'appeal' : 'application';
-    const [kase] = (await tx.query<CaseRecipient>('SELECT citizen_ref, recipient FROM cases WHERE tenant = $1 AND kind = $2 AND case_ref = $3', [event.tenant, kind, caseRef])).rows;
-    if (!kase?.recipient && !kase?.citizen_ref) {
+    const kase = await this.cases.recipientOf(tx, event.tenant, kind, caseRef);
+    if (!kase?.recipient && !kase?.citizenRef) {
       this.logger.info({ event: 'notification.no-recipient', type: event.type, tenant: event.tenant }, 'case has no applicant contacts; nobody to notify');
       return [];
     }
     const contacts = { ...(kase.recipient ?? {}) };
     const locale = contacts.locale ?? this.tenantLocale(event.tenant);
-    const out: PendingPublish[] = [];
+    const out: OutgoingMessage[] = [];
     for (const rule of rules) {
       out.push(
         ...(await this.notifications.create(tx, {
@@ -129,7 +119,7 @@ export class NotifyConsumer implements BeforeApplicationShutdown {
           mandatory: rule.mandatory,
           variables: variablesFromEvent(event, locale, this.config.tenants[event.tenant]?.name ?? ''),
           recipient: {
-            citizenRef: kase.citizen_ref ?? undefined,
+            citizenRef: kase.citizenRef,
             contacts: { email: contacts.email, phone: contacts.phone, telegramChatId: contacts.telegramChatId, viberUserId: contacts.viberUserId },
             channels: contacts.notificationChannels,
             muted: contacts.notificationsMuted,

@@ -1,21 +1,13 @@
 import { Controller, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
-import { v7 as uuidv7 } from 'uuid';
 import type { WebhookOutcome } from '../../contracts';
 import { AdapterRunner } from '../adapter-host/adapter.runner';
 import { HUB_CONFIG, LOGGER } from '../config/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
 import { safeError } from '../logging/pii.mask';
 import { MetricsService } from '../metrics/metrics.service';
-import { EventEmitter, PendingPublish } from '../outbox/event.emitter';
-import { BotService } from './bot.service';
-import { NotificationService } from './notification.service';
-import { TransactionRunner } from '../persistence/transaction.runner';
-
-/** Most of a callback body kept in the journal as evidence. */
-const EVIDENCE_BYTES = 64 * 1024;
+import { CallbackService } from './callback.service';
 
 /**
  * One endpoint per adapter instance for provider callbacks: `POST /v1/webhooks/<instance>`.
@@ -28,10 +20,7 @@ const EVIDENCE_BYTES = 64 * 1024;
 export class WebhookController {
   constructor(
     private readonly runner: AdapterRunner,
-    private readonly notifications: NotificationService,
-    private readonly bot: BotService,
-    private readonly tx: TransactionRunner,
-    private readonly emitter: EventEmitter,
+    private readonly callbacks: CallbackService,
     private readonly metrics: MetricsService,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -59,44 +48,22 @@ export class WebhookController {
     }
     if (!outcome.verified) {
       this.metrics.webhooks.inc({ adapter: instance, result: 'rejected' });
-      await this.tx.run((tx) => journal(tx, instance, 'rejected', rawBody, [{ pointer: '', reason: outcome.detail ?? 'signature did not verify' }])).catch(() => undefined);
+      await this.callbacks.rejected(instance, rawBody, outcome.detail ?? 'signature did not verify');
       this.logger.warn({ event: 'webhook.rejected', adapter: instance, detail: outcome.detail }, 'callback rejected: signature did not verify');
       res.status(403).json({ error: 'signature verification failed' });
       return;
     }
-    let pending: PendingPublish[];
-    let replay = false;
+    let fresh: boolean;
     try {
-      pending = await this.tx.run(async (tx) => {
-        if (outcome.dedupKey) {
-          const r = await tx.query(`INSERT INTO webhook_receipt (adapter, dedup_key) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [instance, outcome.dedupKey.slice(0, 512)]);
-          if (r.rowCount === 0) {
-            replay = true;
-            return [];
-          }
-        }
-        await journal(tx, instance, 'accepted', rawBody);
-        const out = await this.notifications.applyReports(tx, instance, outcome.deliveries);
-        for (const m of outcome.inbound) out.push(...(await this.bot.handle(tx, instance, m)));
-        return out;
-      });
+      fresh = await this.callbacks.accepted(instance, rawBody, outcome);
     } catch (e) {
       this.logger.warn({ event: 'webhook.failed', adapter: instance, error: safeError(e) }, 'callback could not be stored; the provider will retry');
       res.status(503).end();
       return;
     }
-    this.metrics.webhooks.inc({ adapter: instance, result: replay ? 'replay' : 'accepted' });
-    await this.emitter.publish(pending).catch(() => undefined); // the outbox relay sends what did not go now
+    this.metrics.webhooks.inc({ adapter: instance, result: fresh ? 'accepted' : 'replay' });
     const reply = outcome.reply ?? { status: 200 };
     if (reply.contentType) res.type(reply.contentType);
     res.status(reply.status).send(reply.body ?? '');
   }
-}
-
-/** Journals a callback as evidence (cut at 64 KiB), accepted or rejected. */
-async function journal(tx: PoolClient, instance: string, status: 'accepted' | 'rejected', body: Buffer, errors?: unknown): Promise<void> {
-  await tx.query(
-    `INSERT INTO journal (id, direction, via, status, type, errors, body, body_size, body_truncated) VALUES ($1, 'in', $2, $3, 'webhook', $4, $5, $6, $7)`,
-    [uuidv7(), `webhook:${instance}`, status, errors === undefined ? null : JSON.stringify(errors), body.subarray(0, EVIDENCE_BYTES), body.length, body.length > EVIDENCE_BYTES],
-  );
 }

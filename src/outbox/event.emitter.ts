@@ -1,22 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Options } from 'amqplib';
 import type { PoolClient } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent, dataschemaFor, EventDataMap, EventType, validateEvent } from '../../contracts';
+import { CLOUDEVENTS_CONTENT_TYPE, CloudEvent, dataschemaFor, EventDataMap, EventType, PermanentError, validateEvent } from '../../contracts';
 import { HUB_CONFIG } from '../config/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
-import { ConfirmPublisher } from '../messaging/confirm.publisher';
+import { ConfirmPublisher, OutgoingMessage } from '../messaging/confirm.publisher';
 import { EXCHANGES } from '../messaging/topology.declaration';
+import { JournalRepository } from '../persistence/journal.repository';
 import { OutboxCompleter } from './outbox.completer';
-
-/** An outbox row written in a transaction, to publish once that transaction commits. */
-export interface PendingPublish {
-  id: string;
-  exchange: string;
-  routingKey: string;
-  properties: Options.Publish;
-  content: Buffer;
-}
 
 /** An event the hub emits. */
 export interface Emission<T extends EventType> {
@@ -25,17 +16,44 @@ export interface Emission<T extends EventType> {
   data: EventDataMap[T];
   /** Event id; a fresh UUIDv7 when absent. */
   id?: string;
+  /** Event time; now when absent (back-office results carry the time they happened). */
+  time?: string;
   subject?: string;
   causationId?: string;
   correlationId?: string;
   /** Default: cabinet.out with `<tenant>.<type>`. */
   to?: { exchange: string; routingKey: string };
+  /** Who emits it, for the journal (`hub`, `adapter:<instance>`); also named when the event is invalid. */
+  via?: string;
+  /** Journal it as `ignored` and publish nothing (a stale back-office result, kept as evidence). */
+  ignored?: boolean;
+}
+
+/** An emission built and checked against the contract: the event, its journal id and its message. */
+export interface BuiltEvent {
+  event: CloudEvent;
+  journalId: string;
+  via: string;
+  ignored: boolean;
+  /** The message as it will be published (its outboxId is set once the row is written). */
+  message: OutgoingMessage;
+}
+
+/** What emitting did: the journal entry, and the message to publish after commit (none when ignored). */
+export interface Emitted {
+  event: CloudEvent;
+  journalId: string;
+  message?: OutgoingMessage;
 }
 
 /**
- * Emits the hub's own events the transactional way: checked against the contract, journaled as
- * `out`/`emitted`, and written to the outbox in the caller's transaction; `publish` sends them
- * after the commit (the relay sends whatever a crash left behind).
+ * The one emission path for every event the hub emits (case results, rejections, notification
+ * statuses and dispatches, contact links, and everything later):
+ *   build → validate against the contract (an event the hub built that fails its own contract is
+ *   a PermanentError, everywhere: retrying cannot fix it) → journal + outbox rows in the caller's
+ *   transaction → publish with confirms after commit (the relay sends whatever a crash left).
+ * The ingress is the one caller that writes the rows itself, inside its one-statement batch
+ * (JournalRepository.store), from events built here.
  */
 @Injectable()
 export class EventEmitter {
@@ -43,64 +61,34 @@ export class EventEmitter {
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly publisher: ConfirmPublisher,
     private readonly completer: OutboxCompleter,
+    private readonly journal: JournalRepository,
   ) {}
 
-  async emit<T extends EventType>(tx: PoolClient, e: Emission<T>): Promise<PendingPublish> {
+  /** Emits one event in `tx`; see {@link emitAll}. */
+  async emit<T extends EventType>(tx: PoolClient, e: Emission<T>): Promise<Emitted> {
     return (await this.emitAll(tx, [e]))[0];
   }
 
-  /**
-   * Emits several events with ONE statement (journal entries and outbox rows together): on the
-   * notification path every round trip to the database counts.
-   */
-  async emitAll(tx: PoolClient, emissions: readonly Emission<EventType>[]): Promise<PendingPublish[]> {
+  /** Emits several events with ONE statement (journal entries and outbox rows together). */
+  async emitAll(tx: PoolClient, emissions: readonly Emission<EventType>[]): Promise<Emitted[]> {
     if (!emissions.length) return [];
-    const rows = emissions.map((e) => this.build(e));
-    const offsets: number[] = [];
-    let at = 1;
-    for (const r of rows) {
-      offsets.push(at);
-      at += r.body.length;
-    }
-    const res = await tx.query<{ id: string; journal_id: string }>(
-      `WITH x AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $11::text[], $12::text[], $13::text[])
-           WITH ORDINALITY AS x(journal_id, tenant, source, event_id, type, subject, correlation_id, body_at, body_len, exchange, routing_key, properties, n)
-       ), j AS (
-         INSERT INTO journal (id, direction, via, status, tenant, source, event_id, type, subject, correlation_id, body, body_size)
-         SELECT journal_id, 'out', 'hub', 'emitted', tenant, source, event_id, type, subject, correlation_id, substring($10::bytea FROM body_at FOR body_len), body_len FROM x
-       )
-       INSERT INTO outbox (journal_id, exchange, routing_key, properties, payload)
-       SELECT journal_id, exchange, routing_key, properties::jsonb, substring($10::bytea FROM body_at FOR body_len) FROM x ORDER BY n
-       RETURNING id::text AS id, journal_id::text AS journal_id`,
-      [
-        rows.map((r) => r.journalId),
-        rows.map((r) => r.event.tenant),
-        rows.map((r) => r.event.source),
-        rows.map((r) => r.event.id),
-        rows.map((r) => r.event.type),
-        rows.map((r) => r.event.subject ?? null),
-        rows.map((r) => r.correlationId ?? null),
-        offsets,
-        rows.map((r) => r.body.length),
-        Buffer.concat(rows.map((r) => r.body)),
-        rows.map((r) => r.to.exchange),
-        rows.map((r) => r.to.routingKey),
-        rows.map((r) => JSON.stringify(r.properties)),
-      ],
-    );
-    const idOf = new Map(res.rows.map((x) => [x.journal_id, x.id]));
-    return rows.map((r) => ({ id: idOf.get(r.journalId) as string, exchange: r.to.exchange, routingKey: r.to.routingKey, properties: r.properties, content: r.body }));
+    const built = emissions.map((e) => this.build(e));
+    const outboxIds = await this.journal.insertEmitted(tx, built);
+    return built.map((b) => ({
+      event: b.event,
+      journalId: b.journalId,
+      ...(b.ignored ? {} : { message: { ...b.message, outboxId: outboxIds.get(b.journalId) } }),
+    }));
   }
 
-  /** The checked CloudEvent of an emission, its bytes and where it goes. */
-  private build(e: Emission<EventType>) {
+  /** The checked CloudEvent of an emission, its bytes and where it goes; throws PermanentError when invalid. */
+  build(e: Emission<EventType>): BuiltEvent {
     const event: CloudEvent = {
       specversion: '1.0',
       id: e.id ?? uuidv7(),
       source: this.config.hub.source,
       type: e.type,
-      time: new Date().toISOString(),
+      time: e.time ?? new Date().toISOString(),
       ...(e.subject ? { subject: e.subject } : {}),
       datacontenttype: 'application/json',
       dataschema: dataschemaFor(e.type),
@@ -109,23 +97,55 @@ export class EventEmitter {
       ...(e.causationId ? { causationid: e.causationId } : {}),
       data: e.data,
     };
+    const via = e.via ?? 'hub';
     const check = validateEvent(event);
-    if (!check.ok) throw new Error(`the hub built an invalid ${e.type}: ${check.errors.map((x) => `${x.pointer} ${x.reason}`).join('; ')}`);
+    if (!check.ok) {
+      const who = via.startsWith('adapter:') ? `adapter ${via.slice('adapter:'.length)}` : 'the hub';
+      throw new PermanentError(`${who} produced an invalid ${e.type}: ${check.errors.map((x) => `${x.pointer} ${x.reason}`).join('; ')}`);
+    }
     const journalId = uuidv7();
-    const properties: Options.Publish = {
-      contentType: CLOUDEVENTS_CONTENT_TYPE,
-      messageId: event.id,
-      ...(e.correlationId ? { correlationId: e.correlationId } : {}),
-      persistent: true,
-      headers: { 'x-hub-journal-id': journalId },
+    const to = e.to ?? { exchange: EXCHANGES.out, routingKey: `${e.tenant}.${e.type}` };
+    return {
+      event,
+      journalId,
+      via,
+      ignored: e.ignored === true,
+      message: {
+        exchange: to.exchange,
+        routingKey: to.routingKey,
+        content: Buffer.from(JSON.stringify(event)),
+        options: {
+          contentType: CLOUDEVENTS_CONTENT_TYPE,
+          messageId: event.id,
+          ...(e.correlationId ? { correlationId: e.correlationId } : {}),
+          persistent: true,
+          headers: { 'x-hub-journal-id': journalId },
+        },
+      },
     };
-    return { event, journalId, body: Buffer.from(JSON.stringify(event)), properties, correlationId: e.correlationId, to: e.to ?? { exchange: EXCHANGES.out, routingKey: `${e.tenant}.${e.type}` } };
   }
 
-  /** Publishes committed outbox rows with confirms; confirmed rows are deleted off the path. */
-  async publish(pending: PendingPublish[]): Promise<void> {
-    if (!pending.length) return;
-    const confirmed = await this.publisher.publishAll(pending.map((p) => ({ exchange: p.exchange, routingKey: p.routingKey, options: p.properties, content: p.content })));
-    this.completer.add(pending.filter((_, i) => confirmed[i].status === 'fulfilled').map((p) => p.id));
+  /**
+   * Publishes committed messages with confirms; the outbox rows of confirmed ones are deleted off
+   * the path. Never throws: what was not confirmed stays in the outbox for the relay.
+   * Returns, per message, whether the broker confirmed it.
+   */
+  async publish(messages: readonly (OutgoingMessage | undefined)[]): Promise<boolean[]> {
+    const list = messages.filter((m): m is OutgoingMessage => m !== undefined);
+    if (!list.length) return [];
+    const results = await this.publisher.publishAll(list);
+    const ok = results.map((r) => r.status === 'fulfilled');
+    this.completer.add(list.filter((m, i) => ok[i] && m.outboxId !== undefined).map((m) => m.outboxId as string));
+    return ok;
+  }
+
+  /** Resolves when the outbox rows of every confirmed message so far are deleted (graceful shutdown). */
+  flush(): Promise<void> {
+    return this.completer.flush();
+  }
+
+  /** Messages of emitted events, for {@link publish}. */
+  static messages(emitted: readonly Emitted[]): OutgoingMessage[] {
+    return emitted.flatMap((e) => (e.message ? [e.message] : []));
   }
 }

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Options } from 'amqplib';
+import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import type { CloudEvent } from '../../contracts';
+import type { OutgoingMessage } from '../messaging/confirm.publisher';
 import { poolOf } from './database.setup';
 
 /** One journal entry to write. */
@@ -24,11 +27,26 @@ export interface JournalEntry {
   bodyTruncated: boolean;
 }
 
-/** An event the hub emits, written with the journal entry that caused it and published after. */
+/** A message written to the outbox with the journal entry it belongs to, published after commit. */
 export interface OutboxEntry {
   journalId: string;
+  message: OutgoingMessage;
+}
+
+/** An event the hub emits, as the emitter built it: journaled as `out` and put in the outbox unless ignored. */
+export interface EmittedRow {
+  event: CloudEvent;
+  journalId: string;
+  via: string;
+  ignored: boolean;
+  message: OutgoingMessage;
+}
+
+/** A committed outbox row, as the relay reads it. */
+interface OutboxRow {
+  id: string;
   exchange: string;
-  routingKey: string;
+  routing_key: string;
   properties: Options.Publish;
   payload: Buffer;
 }
@@ -68,7 +86,8 @@ export interface StoreResult {
 }
 
 /**
- * All writes of the ingress hot path in ONE statement: journal entries (de-duplicated on
+ * Owner of the `journal` and `outbox` tables (an outbox row is a journal entry's message waiting
+ * for its broker confirm; they are always written together). All writes of the ingress hot path in ONE statement: journal entries (de-duplicated on
  * dedupe_key, carrying their routing decision), the outbox rows of events the hub emits, and
  * case openings, the last two only for entries that are new. One
  * statement is one implicit transaction and one round trip for a whole batch, which is what
@@ -105,10 +124,10 @@ export class JournalRepository {
       entries.map((e) => e.bodySize),
       entries.map((e) => e.bodyTruncated),
       outbox.map((o) => o.journalId),
-      outbox.map((o) => o.exchange),
-      outbox.map((o) => o.routingKey),
-      outbox.map((o) => JSON.stringify(o.properties)),
-      outbox.map((o) => o.payload),
+      outbox.map((o) => o.message.exchange),
+      outbox.map((o) => o.message.routingKey),
+      outbox.map((o) => JSON.stringify(o.message.options)),
+      outbox.map((o) => o.message.content),
       cases.map((c) => c.journalId),
       cases.map((c) => c.caseId),
       cases.map((c) => c.tenant),
@@ -148,11 +167,100 @@ export class JournalRepository {
     return rows.map((r) => ({ id: r.id, dedupeKey: r.dedupe_key, eventId: r.event_id, tenant: r.tenant, type: r.type, source: r.source, correlationId: r.correlation_id ?? undefined, routes: r.routes }));
   }
 
+  /**
+   * Journals events the hub emits (`out`, `emitted` or `ignored`) and writes the outbox rows of
+   * the emitted ones, in ONE statement in the caller's transaction: on the notification path every
+   * round trip to the database counts. Returns the outbox id per journal id.
+   */
+  async insertEmitted(tx: PoolClient, rows: readonly EmittedRow[]): Promise<Map<string, string>> {
+    if (!rows.length) return new Map();
+    const offsets: number[] = [];
+    let at = 1;
+    for (const r of rows) {
+      offsets.push(at);
+      at += r.message.content.length;
+    }
+    const res = await tx.query<{ id: string; journal_id: string }>(EMIT_SQL, [
+      rows.map((r) => r.journalId),
+      rows.map((r) => r.event.tenant),
+      rows.map((r) => r.event.source),
+      rows.map((r) => r.event.id),
+      rows.map((r) => r.event.type),
+      rows.map((r) => r.event.subject ?? null),
+      rows.map((r) => (r.event.correlationid === undefined ? null : String(r.event.correlationid))),
+      offsets,
+      rows.map((r) => r.message.content.length),
+      Buffer.concat(rows.map((r) => r.message.content)),
+      rows.map((r) => r.message.exchange),
+      rows.map((r) => r.message.routingKey),
+      rows.map((r) => JSON.stringify(r.message.options)),
+      rows.map((r) => r.via),
+      rows.map((r) => (r.ignored ? 'ignored' : 'emitted')),
+    ]);
+    return new Map(res.rows.map((x) => [x.journal_id, x.id]));
+  }
+
+  /** Journals a provider callback as evidence (cut by the caller), accepted or rejected. */
+  async insertCallback(tx: PoolClient, c: { id: string; via: string; status: 'accepted' | 'rejected'; errors?: unknown; body: Buffer; bodySize: number }): Promise<void> {
+    await tx.query(
+      `INSERT INTO journal (id, direction, via, status, type, errors, body, body_size, body_truncated) VALUES ($1, 'in', $2, $3, 'webhook', $4, $5, $6, $7)`,
+      [c.id, c.via, c.status, c.errors === undefined ? null : JSON.stringify(c.errors), c.body, c.bodySize, c.bodySize > c.body.length],
+    );
+  }
+
   /** Removes outbox rows whose messages the broker confirmed. */
   async markPublished(outboxIds: string[]): Promise<void> {
     if (outboxIds.length) await this.db.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [outboxIds]);
   }
+
+  /**
+   * The relay's view of the outbox: locks up to `limit` rows older than `graceMs` (rows the fast
+   * path did not finish: crash, broker outage), hands them to `publish`, and deletes the ones it
+   * reports as confirmed, all in one transaction. SKIP LOCKED keeps a second relay (during a
+   * leadership hand-over) off the same rows.
+   */
+  async relayOutbox(graceMs: number, limit: number, publish: (messages: OutgoingMessage[]) => Promise<string[]>): Promise<number> {
+    const tx = await poolOf(this.db).connect();
+    let failed: Error | undefined;
+    try {
+      await tx.query('BEGIN');
+      const rows = (
+        await tx.query<OutboxRow>(
+          `SELECT o.id::text AS id, o.exchange, o.routing_key, o.properties, o.payload
+             FROM outbox o
+            WHERE o.created_at < now() - make_interval(secs => $1::double precision / 1000)
+            ORDER BY o.id
+            LIMIT $2
+            FOR UPDATE SKIP LOCKED`,
+          [graceMs, limit],
+        )
+      ).rows;
+      const done = rows.length ? await publish(rows.map((r) => ({ outboxId: r.id, exchange: r.exchange, routingKey: r.routing_key, options: r.properties, content: r.payload }))) : [];
+      if (done.length) await tx.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [done]);
+      await tx.query('COMMIT');
+      return done.length;
+    } catch (e) {
+      failed = e as Error;
+      await tx.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      // A client whose transaction failed may have lost its connection: destroy it, never pool it.
+      tx.release(failed);
+    }
+  }
 }
+
+const EMIT_SQL = `
+WITH x AS (
+  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+    WITH ORDINALITY AS x(journal_id, tenant, source, event_id, type, subject, correlation_id, body_at, body_len, exchange, routing_key, properties, via, status, n)
+), j AS (
+  INSERT INTO journal (id, direction, via, status, tenant, source, event_id, type, subject, correlation_id, body, body_size)
+  SELECT journal_id, 'out', via, status, tenant, source, event_id, type, subject, correlation_id, substring($10::bytea FROM body_at FOR body_len), body_len FROM x
+)
+INSERT INTO outbox (journal_id, exchange, routing_key, properties, payload)
+SELECT journal_id, exchange, routing_key, properties::jsonb, substring($10::bytea FROM body_at FOR body_len) FROM x WHERE status = 'emitted' ORDER BY n
+RETURNING id::text AS id, journal_id::text AS journal_id`;
 
 const STORE_SQL = `
 WITH j AS (

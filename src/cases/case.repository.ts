@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+
+/** A case as results are applied to it. */
+export interface CaseRow {
+  id: string;
+  status: string;
+  statusAt: Date;
+  version: number;
+  externalIds: Record<string, unknown>;
+}
+
+/** One line of the audit trail: which attribute changed from what to what. */
+export interface AuditLine {
+  attribute: string;
+  oldValue: string | null;
+  newValue: string | null;
+}
+
+/** Contacts and preferences the applicant gave with a case. */
+export interface CaseRecipient {
+  citizenRef?: string;
+  recipient?: {
+    email?: string;
+    phone?: string;
+    locale?: 'uk' | 'ru' | 'en';
+    telegramChatId?: string;
+    viberUserId?: string;
+    notificationChannels?: ('viber' | 'telegram' | 'sms' | 'email')[];
+    notificationsMuted?: boolean;
+  };
+}
+
+/** A case as the bot tells it to the citizen. */
+export interface CaseSummary {
+  tenant: string;
+  kind: string;
+  caseRef: string;
+  status: string;
+  externalIds: Record<string, { registrationNumber?: string }>;
+}
+
+/**
+ * Owner of the `cases` and `audit_log` tables; every method runs in the caller's transaction.
+ * (Case openings by submissions are written inside the ingress batch statement, see
+ * JournalRepository.store: one round trip per batch is what keeps ingress at broker speed.)
+ */
+@Injectable()
+export class CaseRepository {
+  /**
+   * The case a result is about, locked for update; created when the result arrives before (or
+   * without) the submission that opens it.
+   */
+  async lockForResult(tx: PoolClient, tenant: string, kind: string, caseRef: string): Promise<CaseRow> {
+    await tx.query(
+      `INSERT INTO cases (id, tenant, kind, case_ref, status, status_at, version) VALUES ($1, $2, $3, $4, 'submitted', to_timestamp(0), 0)
+       ON CONFLICT DO NOTHING`,
+      [uuidv7(), tenant, kind, caseRef],
+    );
+    const r = await tx.query<{ id: string; status: string; status_at: Date; version: number; external_ids: Record<string, unknown> }>(
+      'SELECT id, status, status_at, version, external_ids FROM cases WHERE tenant = $1 AND kind = $2 AND case_ref = $3 FOR UPDATE',
+      [tenant, kind, caseRef],
+    );
+    const row = r.rows[0];
+    return { id: row.id, status: row.status, statusAt: row.status_at, version: row.version, externalIds: row.external_ids ?? {} };
+  }
+
+  /** Moves a case on; `statusAt` is kept when the result carries no status. */
+  async update(tx: PoolClient, id: string, change: { status: string; statusAt?: string; externalIds: Record<string, unknown> }): Promise<void> {
+    await tx.query(
+      `UPDATE cases SET status = $2, status_at = COALESCE($3::timestamptz, status_at), external_ids = $4::jsonb, version = version + 1, updated_at = now() WHERE id = $1`,
+      [id, change.status, change.statusAt ?? null, JSON.stringify(change.externalIds)],
+    );
+  }
+
+  /** Writes audit lines of one change to a case, with who made it and the journal entry that carries it. */
+  async audit(tx: PoolClient, caseId: string, lines: readonly AuditLine[], actor: string, journalId: string): Promise<void> {
+    if (!lines.length) return;
+    await tx.query(
+      `INSERT INTO audit_log (entity, entity_id, attribute, old_value, new_value, actor, journal_id)
+       SELECT 'case', $1, a, o, n, $5, $6 FROM unnest($2::text[], $3::text[], $4::text[]) AS x(a, o, n)`,
+      [caseId, lines.map((l) => l.attribute), lines.map((l) => l.oldValue), lines.map((l) => l.newValue), actor, journalId],
+    );
+  }
+
+  /** Whom to tell about a case: the citizen behind it and the contacts given with it. */
+  async recipientOf(tx: PoolClient, tenant: string, kind: string, caseRef: string | undefined): Promise<CaseRecipient | undefined> {
+    const r = await tx.query<{ citizen_ref: string | null; recipient: CaseRecipient['recipient'] | null }>(
+      'SELECT citizen_ref, recipient FROM cases WHERE tenant = $1 AND kind = $2 AND case_ref = $3',
+      [tenant, kind, caseRef ?? null],
+    );
+    const row = r.rows[0];
+    if (!row) return undefined;
+    return { citizenRef: row.citizen_ref ?? undefined, recipient: row.recipient ?? undefined };
+  }
+
+  /** The latest cases of these citizens (tenant + citizen reference pairs), newest first. */
+  async ofCitizens(tx: PoolClient, citizens: readonly { tenant: string; citizenRef: string }[], limit: number): Promise<CaseSummary[]> {
+    if (!citizens.length) return [];
+    const r = await tx.query<{ tenant: string; kind: string; case_ref: string; status: string; external_ids: CaseSummary['externalIds'] }>(
+      `SELECT c.tenant, c.kind, c.case_ref, c.status, c.external_ids FROM cases c
+         JOIN unnest($1::text[], $2::text[]) AS x(tenant, citizen_ref) ON x.tenant = c.tenant AND x.citizen_ref = c.citizen_ref
+        ORDER BY c.updated_at DESC LIMIT $3`,
+      [citizens.map((c) => c.tenant), citizens.map((c) => c.citizenRef), limit],
+    );
+    return r.rows.map((x) => ({ tenant: x.tenant, kind: x.kind, caseRef: x.case_ref, status: x.status, externalIds: x.external_ids ?? {} }));
+  }
+}
