@@ -10,6 +10,7 @@ import { DELIVERY_REPORTS } from '../adapter-host/delivery-reports.port';
 import { ResultCommitService } from '../adapter-host/result-commit.service';
 import { ConsumerFactory } from '../messaging/consumer.factory';
 import { CallbackService } from '../notifications/callback.service';
+import { NotificationRules } from '../notifications/notification-rules.service';
 import { DataSource } from 'typeorm';
 import type { EnvConfig } from '../config/env.config';
 import type { HubConfig } from '../config/hub-config.schema';
@@ -88,6 +89,7 @@ export class HubModule {
         { provide: TemplateCatalog, useValue: new TemplateCatalog(o.config.notifications.templates) },
         NotificationRepository,
         NotificationService,
+        NotificationRules,
         NotifyConsumer,
         BotService,
         DeliverySweeper,

@@ -1,31 +1,17 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { ConsumeMessage } from 'amqplib';
-import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import sjson from 'secure-json-parse';
-import { CloudEvent, ContactLinkRequested, NotificationRequested, PermanentError } from '../../contracts';
+import { CloudEvent, PermanentError } from '../../contracts';
 import { HUB_CONFIG, LOGGER } from '../config/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
-import { CaseRepository } from '../cases/case.repository';
-import type { OutgoingMessage } from '../messaging/confirm.publisher';
 import { ConsumerFactory } from '../messaging/consumer.factory';
 import type { HandledConsumer } from '../messaging/handled.consumer';
 import { NOTIFY_QUEUE } from '../messaging/topology.declaration';
 import { MetricsService } from '../metrics/metrics.service';
 import { EventEmitter } from '../outbox/event.emitter';
-import { stableUuid } from '../persistence/stable.uuid';
 import { TransactionRunner } from '../persistence/transaction.runner';
-import { tokenHash } from './link-token.hash';
-import { variablesFromEvent } from '../templates/event.variables';
-import { NotificationRepository } from './notification.repository';
-import { NotificationService } from './notification.service';
-import type { Locale } from '../templates/status.labels';
-
-/** The notification a rule makes of a case event: the same event and template always make the same one. */
-export function notificationIdFor(eventId: string, template: string): string {
-  return stableUuid(`${eventId}\n${template}`);
-}
-
+import { NotificationRules } from './notification-rules.service';
 /**
  * Consumes `hub.notify`: portal notification requests, link tokens, and the hub's own case events
  * (read off `cabinet.out`) which the tenant's rules turn into notifications for the applicant.
@@ -40,9 +26,7 @@ export class NotifyConsumer implements BeforeApplicationShutdown {
     private readonly consumers: ConsumerFactory,
     private readonly metrics: MetricsService,
     private readonly transactions: TransactionRunner,
-    private readonly notifications: NotificationService,
-    private readonly repo: NotificationRepository,
-    private readonly cases: CaseRepository,
+    private readonly rules: NotificationRules,
     private readonly emitter: EventEmitter,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -60,80 +44,11 @@ export class NotifyConsumer implements BeforeApplicationShutdown {
       throw new PermanentError('notification queue message is not valid JSON');
     }
     const endTx = this.metrics.notifyStep.startTimer({ step: 'planner-transaction' });
-    const pending = await this.transactions.run((tx) => this.process(tx, event));
+    const pending = await this.transactions.run((tx) => this.rules.process(tx, event));
     endTx();
     const endPub = this.metrics.notifyStep.startTimer({ step: 'planner-publish' });
     await this.emitter.publish(pending);
     endPub();
-  }
-
-  private async process(tx: PoolClient, event: CloudEvent): Promise<OutgoingMessage[]> {
-    if (event.type === 'notification.requested') return this.requested(tx, event);
-    if (event.type === 'contact.link-requested') {
-      const d = event.data as ContactLinkRequested;
-      await this.repo.insertLinkToken(tx, { tokenHash: tokenHash(d.token), tenant: event.tenant, citizenRef: d.citizenRef, locale: d.locale, expiresAt: d.expiresAt });
-      return [];
-    }
-    return this.fromCaseEvent(tx, event);
-  }
-
-  private async requested(tx: PoolClient, event: CloudEvent): Promise<OutgoingMessage[]> {
-    const d = event.data as NotificationRequested;
-    return this.notifications.create(tx, {
-      id: event.id,
-      tenant: event.tenant,
-      caseRef: d.caseRef,
-      template: d.template,
-      locale: d.recipient.locale ?? this.tenantLocale(event.tenant),
-      priority: d.priority ?? 'normal',
-      mandatory: d.mandatory ?? false,
-      variables: { tenantName: this.config.tenants[event.tenant]?.name ?? '', ...(d.variables ?? {}) },
-      recipient: d.recipient,
-      causeId: event.id,
-      correlationId: event.correlationid as string | undefined,
-    });
-  }
-
-  private async fromCaseEvent(tx: PoolClient, event: CloudEvent): Promise<OutgoingMessage[]> {
-    const rules = this.config.notifications.rules.filter((r) => r.on === event.type && (r.tenants.includes('*') || r.tenants.includes(event.tenant)));
-    if (!rules.length) return [];
-    const caseRef = (event.data as { caseRef?: string }).caseRef;
-    const kind = event.type.startsWith('appeal.') ? 'appeal' : 'application';
-    const kase = await this.cases.recipientOf(tx, event.tenant, kind, caseRef);
-    if (!kase?.recipient && !kase?.citizenRef) {
-      this.logger.info({ event: 'notification.no-recipient', type: event.type, tenant: event.tenant }, 'case has no applicant contacts; nobody to notify');
-      return [];
-    }
-    const contacts = { ...(kase.recipient ?? {}) };
-    const locale = contacts.locale ?? this.tenantLocale(event.tenant);
-    const out: OutgoingMessage[] = [];
-    for (const rule of rules) {
-      out.push(
-        ...(await this.notifications.create(tx, {
-          id: notificationIdFor(event.id, rule.template),
-          tenant: event.tenant,
-          caseRef,
-          template: rule.template,
-          locale,
-          priority: rule.priority,
-          mandatory: rule.mandatory,
-          variables: variablesFromEvent(event, locale, this.config.tenants[event.tenant]?.name ?? ''),
-          recipient: {
-            citizenRef: kase.citizenRef,
-            contacts: { email: contacts.email, phone: contacts.phone, telegramChatId: contacts.telegramChatId, viberUserId: contacts.viberUserId },
-            channels: contacts.notificationChannels,
-            muted: contacts.notificationsMuted,
-          },
-          causeId: event.id,
-          correlationId: event.correlationid as string | undefined,
-        })),
-      );
-    }
-    return out;
-  }
-
-  private tenantLocale(tenant: string): Locale {
-    return this.config.tenants[tenant]?.locale ?? 'uk';
   }
 
   async beforeApplicationShutdown(): Promise<void> {
