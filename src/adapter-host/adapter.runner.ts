@@ -240,6 +240,8 @@ export class AdapterRunner implements BeforeApplicationShutdown {
       const [row] = await this.db.query('SELECT cursor FROM adapter_cursor WHERE instance = $1', [instance.id]);
       const { results, cursor } = await instance.adapter.poll(row?.cursor ?? undefined, AbortSignal.timeout(this.config.adapters[instance.id].runner.timeoutMs));
       instance.breaker.success();
+      // Nothing new: an idle poller writes nothing (no cursor upsert, no journal row).
+      if (results.length === 0 && cursor === row?.cursor) return;
       await this.commit(instance, results, { instance: instance.id }, async (tx) => {
         await tx.query(
           `INSERT INTO adapter_cursor (instance, cursor) VALUES ($1, $2) ON CONFLICT (instance) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
