@@ -1,12 +1,10 @@
-import { Adapter, AdapterContext, AppealSubmitted, CloudEvent, HandleOutcome, PermanentError, PollOutcome, ProbeResult } from '../../contracts';
+import { Adapter, AdapterContext, AppealSubmitted, CloudEvent, HandleOutcome, PermanentError, PollOutcome, ProbeResult, ResultEvent } from '../../contracts';
 import type { DocflowConfig } from './docflow.config';
 import { classifyDmError, DmApplicationError } from './docflow.errors';
 import { toDmLocal } from './dm-date.codec';
-import { answerIdOf, DEFAULT_EXTERNAL_TYPE, documentGuid, fileGuid, incomingDocument, inlineFiles, resultsOf } from './docflow.mapper';
+import { answerIdOf, DEFAULT_EXTERNAL_TYPE, documentGuid, fileGuid, incomingDocument, inlineFiles, resultKeysOf, resultKindOf, resultsOf } from './docflow.mapper';
+import { advanceCursor, decodeCursor, encodeCursor, freshKinds, isStamp, PolledDocument, ResultKeys, windowStart } from './poll-cursor.codec';
 import { DmNode, DmSoapClient, text1 } from './dm-soap.client';
-
-/** Polls overlap the previous one by this much: 1C makes a change visible about a second late. */
-const POLL_OVERLAP_MS = 5_000;
 
 /**
  * 1С:Документооборот through DMService. Appeals become incoming documents with a client-supplied
@@ -78,8 +76,14 @@ export class DocflowAdapter implements Adapter {
     return { results, summary: { request: { documentId: id, files: files.length }, response: { created, filesAdded: added } } };
   }
 
+  /**
+   * Documents changed since the cursor's window start (see poll-cursor.codec.ts): each reports
+   * only what differs from what was last reported for it, so the overlap does not repeat results
+   * and a poll that finds nothing new returns no results and the same cursor.
+   */
   async poll(cursor: string | undefined, signal: AbortSignal): Promise<PollOutcome> {
-    const since = cursor ? new Date(new Date(`${cursor}Z`).getTime() - POLL_OVERLAP_MS).toISOString().slice(0, 19) : '2000-01-01T00:00:00';
+    const state = decodeCursor(cursor);
+    const since = windowStart(state);
     let ret: DmNode;
     try {
       ret = await this.client.execute(
@@ -98,18 +102,36 @@ export class DocflowAdapter implements Adapter {
       throw this.classified(e);
     }
     const items = ((ret.items as DmNode[] | undefined) ?? []).flatMap((i) => (i.object as DmNode[] | undefined) ?? []);
+    const stampOf = (d: DmNode) => text1(d.modificationDateUniversal).slice(0, 19);
     // Some publications ignore the filters (observed in the field), so they are applied here too.
-    const docs = items.filter((d) => text1((d.externalObject as DmNode | undefined)?.type) === this.externalType && text1(d.modificationDateUniversal) >= since);
-    let next = cursor ?? '2000-01-01T00:00:00';
-    const results = [];
+    const docs = items.filter((d) => text1((d.externalObject as DmNode | undefined)?.type) === this.externalType && isStamp(stampOf(d)) && stampOf(d) >= since);
+    const results: ResultEvent[] = [];
+    const polled: PolledDocument[] = [];
     for (const doc of docs) {
-      const modified = text1(doc.modificationDateUniversal);
-      if (modified > next) next = modified;
-      const answerId = answerIdOf(doc);
-      const answer = answerId ? await this.answer(answerId, signal) : undefined;
-      results.push(...resultsOf(doc, answer, this.timeZone));
+      const id = text1((doc.objectID as DmNode | undefined)?.id);
+      const keys = resultKeysOf(doc, this.timeZone);
+      const fresh = new Set(freshKinds(state, id, keys));
+      const reported: ResultKeys = {};
+      if (fresh.size) {
+        const answerId = fresh.has('answered') ? answerIdOf(doc) : undefined;
+        const answer = answerId ? await this.answer(answerId, signal) : undefined;
+        // An answer not readable yet is not reported, so it stays fresh for the next poll.
+        if (!answer) fresh.delete('answered');
+        for (const r of resultsOf(doc, answer, this.timeZone)) {
+          const kind = resultKindOf(r);
+          if (!fresh.has(kind)) continue;
+          results.push(r);
+          reported[kind] = keys[kind];
+        }
+      }
+      polled.push({ id, stamp: stampOf(doc), reported });
     }
-    return { results, cursor: next };
+    const truncatedAt = text1(ret.tooManyObjects) === 'true' ? items.map(stampOf).filter(isStamp).sort().pop() : undefined;
+    if (truncatedAt !== undefined && truncatedAt <= since) {
+      // Every document returned carries the window's first second: the next poll would get the same page.
+      this.ctx.logger.warn({ event: 'docflow.poll-stuck', since, limit: this.config.pollLimit ?? 100 }, 'more documents changed in one second than a poll returns; raise pollLimit');
+    }
+    return { results, cursor: encodeCursor(advanceCursor(state, { documents: polled, ...(truncatedAt ? { truncatedAt } : {}) })) };
   }
 
   async probe(): Promise<ProbeResult> {

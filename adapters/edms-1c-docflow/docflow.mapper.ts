@@ -4,6 +4,7 @@ import type { AppealSubmitted, CloudEvent, ResultEvent } from '../../contracts';
 import { MAX_INLINE_FILE_BYTES } from '../../contracts';
 import { fromDmLocal, fromDmUtc, toDmLocal } from './dm-date.codec';
 import { DmNode, text1, typeOf } from './dm-soap.client';
+import type { ResultKeys, ResultKind } from './poll-cursor.codec';
 
 /** The system id results carry (`data.system`). */
 export const SYSTEM_ID = 'edms.1c-docflow';
@@ -110,6 +111,30 @@ export function resultsOf(doc: DmNode, answer: { doc: DmNode; files: { name: str
     });
   }
   return results;
+}
+
+/**
+ * What `resultsOf` would report for this document version, one value per kind, read from the
+ * incoming document alone (no answer fetched): the poll cursor compares these with what it last
+ * reported, so only a changed registration, status or answer is reported again.
+ */
+export function resultKeysOf(doc: DmNode, timeZone: string): ResultKeys {
+  if (!parseExternalId(text1((doc.externalObject as DmNode | undefined)?.id))) return {};
+  const keys: ResultKeys = {};
+  const registeredAt = fromDmLocal(text1(doc.regDate), timeZone);
+  const regNumber = text1(doc.regNumber);
+  if (registeredAt && regNumber) keys.registered = `${regNumber}\n${registeredAt}`;
+  const answerId = answerIdOf(doc);
+  const status = STATE_TO_STATUS[text1(((doc.state as DmNode | undefined)?.objectID as DmNode | undefined)?.id)];
+  // As in resultsOf: "processed" is not reported separately when there is an answer.
+  if (status && fromDmUtc(text1(doc.modificationDateUniversal)) && !(status === 'processed' && answerId)) keys.status = status;
+  if (answerId) keys.answered = answerId;
+  return keys;
+}
+
+/** The cursor's kind of a result `resultsOf` made. */
+export function resultKindOf(result: ResultEvent): ResultKind {
+  return result.type === 'appeal.registered' ? 'registered' : result.type === 'appeal.answered' ? 'answered' : 'status';
 }
 
 /** The linked answer document's id, if the incoming document has one. */
