@@ -45,10 +45,15 @@ async function validate(file: string, vars: Record<string, string>): Promise<{ c
   }
 }
 
-/** The example's env file when it has one (real-looking demo values), else a dummy per secret. */
+/**
+ * The example's env file when it has one, else the mocks' demo credentials (demo-notify.env, which
+ * docker-compose.yml loads too) and a dummy for any other secret.
+ */
 function exampleVars(name: string, text: string): Record<string, string> {
   const envFile = join(EXAMPLES, name.replace(/\.yaml$/, '.env'));
-  return existsSync(envFile) ? readEnvFile(envFile) : Object.fromEntries(referencedVariables(text).map((v) => [v, `dummy-${v.toLowerCase()}`]));
+  if (existsSync(envFile)) return readEnvFile(envFile);
+  const demo = readEnvFile(join(EXAMPLES, 'demo-notify.env'));
+  return Object.fromEntries(referencedVariables(text).map((v) => [v, demo[v] ?? `dummy-${v.toLowerCase()}`]));
 }
 
 /** The README's YAML blocks that are hub configurations. */
@@ -60,7 +65,7 @@ describe('bundled example configurations', () => {
   const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml'));
 
   it('are there (the demo, 1C and notification examples)', () => {
-    expect(files).toEqual(expect.arrayContaining(['demo.yaml', 'demo-1c.yaml', 'demo-notify.yaml']));
+    expect(files).toEqual(expect.arrayContaining(['demo.yaml', 'demo-1c.yaml', 'demo-notify.yaml', 'demo-compose.yaml']));
   });
 
   it.each(files)('%s is valid with its env file (or dummy secrets)', async (name) => {
@@ -79,6 +84,12 @@ describe('bundled example configurations', () => {
     const cfg = parseHubConfig(text, name, exampleVars(name, text));
     const all = Object.fromEntries(Object.entries(cfg.adapters).map(([id, a]) => [id, { ...a, enabled: true }]));
     expect(checkAdapterInstances({ adapters: all }, ADAPTERS)).toEqual([]);
+  });
+
+  it('demo-compose.yaml is demo-notify.yaml with the compose service names instead of 127.0.0.1', () => {
+    const read = (f: string) => parseYaml(readFileSync(join(EXAMPLES, f), 'utf8')) as Record<string, unknown>;
+    const local = JSON.stringify(read('demo-notify.yaml')).replace(/http:\/\/127\.0\.0\.1:8080/g, 'http://hub:8080').replace(/127\.0\.0\.1/g, 'mocks');
+    expect(JSON.parse(local)).toEqual(read('demo-compose.yaml'));
   });
 
   it('demo.yaml starts with no secret at all (its only instance is disabled)', async () => {
