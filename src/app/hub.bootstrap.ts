@@ -58,10 +58,11 @@ function rawBody(limit: number): express.RequestHandler {
 /** Validates configuration, migrates the database, starts HTTP and the consumers. */
 export async function startHub({ env, config, logger, adapters = ADAPTERS }: StartOptions): Promise<RunningHub> {
   const log = logger ?? createLogger(env.logLevel, env.instanceId);
-  const hubConfig = config ?? loadHubConfig(env.configFile ?? DEMO_CONFIG_PATH);
+  // The adapters' schemas are checked in the same pass, so a bad file lists every problem at once.
+  const hubConfig = config ?? loadHubConfig(env.configFile ?? DEMO_CONFIG_PATH, process.env, { checkAdapters: (a) => checkAdapterInstances({ adapters: a }, adapters) });
   const adapterIssues = checkAdapterInstances(hubConfig, adapters);
   if (adapterIssues.length) throw new ConfigError(adapterIssues, env.configFile ?? 'configuration');
-  if (!env.configFile && !config) log.warn({ event: 'config.demo', file: DEMO_CONFIG_PATH }, 'no CABINET_HUB_CONFIG given: running on the bundled demo configuration');
+  if (!env.configFile && !config) log.warn({ event: 'config.demo', file: DEMO_CONFIG_PATH }, 'no CABINET_HUB_CONFIG given: running on the bundled demo configuration (tenant "demo"; its 1C instance is disabled, so routed appeals wait in hub.work.edms-demo). To see the whole flow with every mock, run `npm run demo` in a source checkout');
 
   const applied = await migrate(env);
   if (applied.length) log.info({ event: 'db.migrated', migrations: applied }, 'database migrated');

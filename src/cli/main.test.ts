@@ -72,7 +72,9 @@ describe('cli/main', () => {
     expect(code).toBe(1);
     expect(out).toBe('');
     expect(err).toContain(path);
-    expect(err).toContain('3 problem(s)');
+    // The adapter check runs in the same pass: every problem in one run.
+    expect(err).toContain('4 problem(s)');
+    expect(err).toContain('/adapters/edms/type: no adapter of type "edms.x" is installed');
     expect(err).toContain('/routes/0/to/1: adapter instance "ghost" is not declared');
     expect(err).toContain('/routes/0/tenants/1: tenant "lviv" is not declared');
     expect(err).toContain('/adapters/edms/config/password: secrets must not be written in the file');

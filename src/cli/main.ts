@@ -3,9 +3,10 @@ import 'reflect-metadata';
 import { ADAPTERS } from '../../adapters';
 import { checkAdapterInstances } from '../adapter-host/adapter.registry';
 import { startHub } from '../app/hub.bootstrap';
-import { ConfigError } from '../config/config.errors';
+import { ConfigError, type ConfigIssue } from '../config/config.errors';
 import { loadEnvConfig } from '../config/env.config';
 import { DEMO_CONFIG_PATH, loadHubConfig } from '../config/hub-config.loader';
+import type { HubConfig } from '../config/hub-config.schema';
 import sjson from 'secure-json-parse';
 import type { NotificationChannel } from '../../contracts';
 import type { Locale } from '../templates/status.labels';
@@ -26,14 +27,13 @@ export async function runCli(args: string[], out: (s: string) => void = (s) => p
   try {
     if (cmd === 'config' && sub === 'validate') {
       const path = file ?? DEMO_CONFIG_PATH;
-      const cfg = loadHubConfig(path);
-      const adapterIssues = checkAdapterInstances(cfg, ADAPTERS);
-      if (adapterIssues.length) throw new ConfigError(adapterIssues, path);
+      const cfg = loadHubConfig(path, process.env, { checkAdapters: adapterIssues });
       out(`${path}: OK (${Object.keys(cfg.tenants).length} tenant(s), ${Object.keys(cfg.adapters).length} adapter instance(s), ${cfg.routes.length} route(s))\n`);
       return 0;
     }
     if (cmd === 'templates' && sub === 'preview' && file) {
-      const cfg = loadHubConfig(process.env.CABINET_HUB_CONFIG || DEMO_CONFIG_PATH);
+      // Rendering a template talks to no external system: no secret is needed for it.
+      const cfg = loadHubConfig(process.env.CABINET_HUB_CONFIG || DEMO_CONFIG_PATH, process.env, { requireSecrets: false });
       const opt = (name: string) => {
         const i = args.indexOf(`--${name}`);
         return i > 0 ? args[i + 1] : undefined;
@@ -78,6 +78,27 @@ export async function runCli(args: string[], out: (s: string) => void = (s) => p
     err(`${e instanceof ConfigError ? e.message : e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
+}
+
+/**
+ * Every instance against its adapter's config schema: the enabled ones as at startup, and the
+ * disabled ones of installed types too, so a file is right before the day an instance is
+ * enabled. A disabled instance's unset secrets are not required (they resolve to '').
+ */
+function adapterIssues(adapters: HubConfig['adapters']): ConfigIssue[] {
+  const installed = new Set(ADAPTERS.map((d) => d.type));
+  const disabled = Object.fromEntries(Object.entries(adapters).filter(([, a]) => !a.enabled && installed.has(a.type)).map(([id, a]) => [id, { ...a, enabled: true }]));
+  const later = checkAdapterInstances({ adapters: disabled }, ADAPTERS)
+    .filter((i) => valueAt({ adapters }, i.path) !== '')
+    .map((i) => ({ ...i, message: `${i.message} (the instance is disabled)` }));
+  return [...checkAdapterInstances({ adapters }, ADAPTERS), ...later];
+}
+
+/** The value at a JSON pointer, undefined when absent. */
+function valueAt(root: unknown, pointer: string): unknown {
+  let v: unknown = root;
+  for (const key of pointer.split('/').slice(1)) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  return v;
 }
 
 if (require.main === module) {

@@ -24,19 +24,34 @@ export const DEMO_CONFIG_PATH = [
   join(__dirname, '../../../src/config/examples/demo.yaml'),
 ].find((p) => existsSync(p)) as string;
 
+/** How a configuration is checked beyond its own schema. */
+export interface LoadOptions {
+  /**
+   * More checks on the resolved adapter instances (the installed adapters' config schemas), run
+   * in the same pass so one run lists every problem: missing secrets and schema errors together.
+   * Issues at a path the loader already reported (a missing or literal secret) are not repeated.
+   */
+  checkAdapters?: (adapters: HubConfig['adapters']) => ConfigIssue[];
+  /**
+   * false: a secret whose variable is not set resolves to '' without an issue (for commands that
+   * never talk to the external systems, such as previewing a template). Default true.
+   */
+  requireSecrets?: boolean;
+}
+
 /** Loads, validates and resolves a YAML configuration file; throws one {@link ConfigError} listing every problem. */
-export function loadHubConfig(file: string, env: NodeJS.ProcessEnv = process.env): HubConfig {
+export function loadHubConfig(file: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): HubConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new ConfigError([{ path: '', message: `cannot read file: ${(e as Error).message}` }], file);
   }
-  return parseHubConfig(text, file, env);
+  return parseHubConfig(text, file, env, options);
 }
 
 /** Validates configuration text (YAML or JSON); `origin` names it in error messages. */
-export function parseHubConfig(text: string, origin: string, env: NodeJS.ProcessEnv = process.env): HubConfig {
+export function parseHubConfig(text: string, origin: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): HubConfig {
   let raw: unknown;
   try {
     // maxAliasCount guards against "billion laughs" alias expansion in YAML.
@@ -84,11 +99,13 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
   const resolveSecret = (ref: { env: string }, path: string): string => {
     const value = env[ref.env];
     if (value === undefined || value === '') {
-      issues.push({ path, message: `environment variable ${ref.env} is not set` });
+      if (options.requireSecrets !== false) issues.push({ path, message: `environment variable ${ref.env} is not set` });
       return '';
     }
     return value;
   };
+  // A disabled instance never calls its system, so its secrets are not needed until it is enabled.
+  const optionalSecret = (ref: { env: string }): string => env[ref.env] ?? '';
 
   const tenants: HubConfig['tenants'] = {};
   for (const [id, t] of Object.entries(tenantsIn)) {
@@ -104,7 +121,7 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
     resolvedAdapters[id] = {
       type: a?.type,
       enabled: a?.enabled ?? true,
-      config: resolveSecrets(isObject(a?.config) ? a.config : {}, `/adapters/${id}/config`, issues, resolveSecret) as Record<string, unknown>,
+      config: resolveSecrets(isObject(a?.config) ? a.config : {}, `/adapters/${id}/config`, issues, a?.enabled === false ? optionalSecret : resolveSecret) as Record<string, unknown>,
       runner: {
         concurrency: a?.runner?.concurrency ?? 8,
         timeoutMs: a?.runner?.timeoutMs ?? 45_000,
@@ -116,6 +133,12 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
     };
   }
   const notifications = resolveNotifications(file, adapters, tenantsIn, issues);
+  if (options.checkAdapters) {
+    const reported = new Set(issues.map((i) => i.path));
+    // Instances whose type the shape check already refused have nothing more to say.
+    const typed = Object.fromEntries(Object.entries(resolvedAdapters).filter(([, a]) => typeof a.type === 'string'));
+    issues.push(...options.checkAdapters(typed).filter((i) => !reported.has(i.path)));
+  }
   if (issues.length) throw new ConfigError(dedupe(issues), origin);
 
   return {

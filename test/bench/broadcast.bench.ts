@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { startTurboSmsMock } from '../../mocks/turbosms';
 import { databaseUrl, dropSchema } from '../helpers/infra.helper';
 import { open } from './bench.kit';
+import type { SummaryRow } from './summary.bench';
 
 /** How the broadcast phase starts a hub process and waits for it (from run.bench.ts). */
 export interface BroadcastDeps {
@@ -25,10 +26,8 @@ const CT = 'application/cloudevents+json';
  * rate-limited to BENCH_BROADCAST_RATE messages/s. The time the limit allows is N / rate; the hub
  * should finish within 5 % of it, with every citizen's SMS sent exactly once.
  */
-export async function broadcast(url: string, schema: string, deps: BroadcastDeps): Promise<void> {
-  const n = Number(process.env.BENCH_BROADCAST_N ?? 100_000);
-  const rate = Number(process.env.BENCH_BROADCAST_RATE ?? 150);
-  if (!n) return;
+export async function broadcast(url: string, schema: string, { n, rate }: { n: number; rate: number }, deps: BroadcastDeps): Promise<SummaryRow[]> {
+  if (!n) return [];
   const mock = await startTurboSmsMock({ recorder: { maxEntries: 100, maxBodyBytes: 1024 }, autoProgress: { enabled: false }, balance: 10_000_000 });
   const dbSchema = `${schema}_bc`;
   const configFile = join(tmpdir(), `${schema}-broadcast.yaml`);
@@ -120,6 +119,11 @@ export async function broadcast(url: string, schema: string, deps: BroadcastDeps
       process.stdout.write(text.split('\n').filter((l) => /^hub_notify_step_seconds_(sum|count)|^hub_process_cpu|^hub_nodejs_eventloop_lag_(p99|mean|max)/.test(l)).join('\n') + '\n');
     }
     process.stdout.write(`BENCH_BROADCAST_JSON ${JSON.stringify({ n, rate, elapsed, allowed, overPercent: (elapsed / allowed - 1) * 100, messages: stats.messages, phones: phones.size, sendRequests: stats.sendRequests, delivered, dispatches })}\n`);
+    const over = (elapsed / allowed - 1) * 100;
+    return [
+      { figure: `broadcast of ${n} SMS: time over N / rate`, target: '<= 5 %', result: `${over.toFixed(1)} %`, pass: over <= 5 },
+      { figure: 'broadcast: SMS per phone, dispatches', target: 'each once', result: `${stats.messages} SMS, ${phones.size} phones, ${dispatches} dispatches`, pass: stats.messages === n && phones.size === n && dispatches === n },
+    ];
   } finally {
     await deps.stop(hub);
     await mock.close();

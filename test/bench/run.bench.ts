@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { documentGuid } from '../../adapters/edms-1c-docflow/docflow.mapper';
 import { exampleEvent } from '../../contracts';
@@ -10,16 +10,26 @@ import { start1cDocflowMock } from '../../mocks/1c-docflow';
 import { createVhost, databaseUrl, deleteVhost, dropSchema, rabbitUrl, uniqueName, withVhost } from '../helpers/infra.helper';
 import { brokerSettled, collect, Figures, open, percentile, publishFlood, publishPaced, rssOf, waitFor } from './bench.kit';
 import { broadcast } from './broadcast.bench';
+import { printSummary, type SummaryRow } from './summary.bench';
 
 /**
  * `npm run bench`: pushes N canonical appeals through the hub's ingress (journal on) and, in the
  * same run on the same broker, through a raw amqplib relay; prints throughput, latency
- * percentiles at half of each system's maximum rate, the hub's memory, and the ratios.
- * BENCH_N (default 100000) and BENCH_LATENCY_SECONDS (default 10) tune it; BENCH_BROADCAST_N (100000)
- * and BENCH_BROADCAST_RATE (150 msg/s) the notification broadcast; BENCH_ONLY=broadcast runs only that.
+ * percentiles at half of each system's maximum rate, the hub's memory, and the ratios; then the
+ * 1C round trip and the notification broadcast; ends with a table of figure, target, result.
+ * `--quick` (or BENCH_QUICK=1) runs every phase with small numbers in a few minutes. The variables
+ * override either mode: BENCH_N, BENCH_LATENCY_SECONDS, BENCH_ROUNDTRIP_N, BENCH_BROADCAST_N,
+ * BENCH_BROADCAST_RATE; BENCH_ONLY=broadcast runs only that phase.
  */
-const N = Number(process.env.BENCH_N ?? 100_000);
-const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
+const QUICK = process.argv.includes('--quick') || ['1', 'true'].includes(process.env.BENCH_QUICK ?? '');
+/** Mode defaults, each overridden by its variable. */
+const DEFAULTS = QUICK
+  ? { BENCH_N: 10_000, BENCH_LATENCY_SECONDS: 5, BENCH_ROUNDTRIP_N: 200, BENCH_BROADCAST_N: 6_000, BENCH_BROADCAST_RATE: 150 }
+  : { BENCH_N: 100_000, BENCH_LATENCY_SECONDS: 10, BENCH_ROUNDTRIP_N: 2_000, BENCH_BROADCAST_N: 100_000, BENCH_BROADCAST_RATE: 150 };
+/** A numeric setting: its variable, else the mode's default. */
+const setting = (name: keyof typeof DEFAULTS): number => Number(process.env[name] || DEFAULTS[name]);
+const N = setting('BENCH_N');
+const LATENCY_SECONDS = setting('BENCH_LATENCY_SECONDS');
 /** Offered rates for the latency phases, as fractions of each system's measured maximum. */
 const FRACTIONS = (process.env.BENCH_LATENCY_FRACTIONS ?? '0.25,0.5').split(',').map(Number);
 const CT = 'application/cloudevents+json';
@@ -109,9 +119,15 @@ async function main(): Promise<void> {
   const url = withVhost(rabbitUrl(), vhost);
   const body = appealFactory();
   const children: ChildProcess[] = [];
+  const only = process.env.BENCH_ONLY === 'broadcast';
+  announce(only);
+  const rows: SummaryRow[] = [];
   try {
     // BENCH_ONLY=broadcast runs just the notification broadcast (for tuning it).
-    if (process.env.BENCH_ONLY === 'broadcast') return await broadcast(url, schema, { spawnNode, waitForHealth, freePort, stop });
+    if (only) {
+      rows.push(...(await broadcast(url, schema, broadcastSettings(), { spawnNode, waitForHealth, freePort, stop })));
+      return;
+    }
     // Baseline: raw relay between two quorum queues.
     const { conn, pub } = await open(url);
     for (const q of ['bench.src', 'bench.dst']) await pub.assertQueue(q, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
@@ -143,18 +159,45 @@ async function main(): Promise<void> {
     }
     await stop(hub);
 
-    report(raw, figures);
-    await roundTrip(url, schema);
+    rows.push(...report(raw, figures));
+    rows.push(...(await roundTrip(url, schema)));
     await brokerSettled();
-    await broadcast(url, schema, { spawnNode, waitForHealth, freePort, stop });
+    rows.push(...(await broadcast(url, schema, broadcastSettings(), { spawnNode, waitForHealth, freePort, stop })));
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     await deleteVhost(vhost);
     await dropSchema(schema);
+    // Absolute figures move with whatever else runs on the machine: say how busy it was.
+    if (rows.length) printSummary(rows, (s) => process.stdout.write(s), `load average ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min) on ${cpus().length} cores at the end`);
   }
 }
 
-function report(raw: Figures, hub: Figures): void {
+function broadcastSettings(): { n: number; rate: number } {
+  return { n: setting('BENCH_BROADCAST_N'), rate: setting('BENCH_BROADCAST_RATE') };
+}
+
+/**
+ * Says which phases run and roughly how long they take before anything starts. The estimate uses
+ * rates seen on the 2-core development machine (ingress floods ~4 000 msg/s per system, the 1C
+ * round trip ~100 appeals/s); the broadcast is paced by its rate limit, so it takes N / rate.
+ */
+function announce(only: boolean): void {
+  const { n: bn, rate } = broadcastSettings();
+  const rt = setting('BENCH_ROUNDTRIP_N');
+  const phases: [string, number][] = only
+    ? [[`notification broadcast: ${bn} SMS at ${rate}/s`, bn / rate + 20]]
+    : [
+        [`ingress, raw relay then hub: flood of ${N}, latency ${FRACTIONS.length} x ${LATENCY_SECONDS} s each`, 2 * (N / 4000 + FRACTIONS.length * (LATENCY_SECONDS + 5) + 20)],
+        [`1C round trip: ${rt} appeals to the 1C mock`, rt ? rt / 100 + 15 : 0],
+        [`notification broadcast: ${bn} SMS at ${rate}/s`, bn ? bn / rate + 20 : 0],
+      ];
+  const total = phases.reduce((a, [, s]) => a + s, 0);
+  const lines = [`bench: ${QUICK ? 'quick mode (--quick)' : 'full mode (npm run bench -- --quick for a few minutes)'}, roughly ${Math.max(1, Math.round(total / 60))} min in all:`];
+  for (const [name, seconds] of phases) lines.push(`  ${name.padEnd(78)} ~${Math.max(1, Math.round(seconds / 60))} min`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function report(raw: Figures, hub: Figures): SummaryRow[] {
   const f = (x: number | undefined, d = 1) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
   const lines = [
     `ingress benchmark: N=${N} appeals of ~${body1k()} bytes, quorum queues, persistent messages, publisher confirms`,
@@ -175,6 +218,12 @@ function report(raw: Figures, hub: Figures): void {
   );
   process.stdout.write(`${lines.join('\n')}\n`);
   process.stdout.write(`BENCH_JSON ${JSON.stringify({ n: N, raw, hub, ratio: hub.throughput / raw.throughput })}\n`);
+  const ratio = hub.throughput / raw.throughput;
+  return [
+    { figure: 'ingress throughput hub/raw', target: '>= 0.50', result: ratio.toFixed(2), pass: ratio >= 0.5 },
+    { figure: 'hub p99 latency at half its max rate', target: '<= 25 ms', result: `${f(half?.p99, 2)} ms`, pass: half !== undefined && half.p99 <= 25 },
+    { figure: 'hub RSS peak', target: '<= 250 MB', result: `${f(hub.rssMb?.peak, 0)} MB`, pass: hub.rssMb !== undefined && hub.rssMb.peak <= 250 },
+  ];
 }
 
 /**
@@ -182,9 +231,9 @@ function report(raw: Figures, hub: Figures): void {
  * is an incoming document in the mock (lookup, create, file), through the hub's adapter host.
  * Latency per appeal is measured from the publish to the mock receiving its DMCreateRequest.
  */
-async function roundTrip(url: string, schema: string): Promise<void> {
-  const n = Number(process.env.BENCH_ROUNDTRIP_N ?? 2000);
-  if (!n) return;
+async function roundTrip(url: string, schema: string): Promise<SummaryRow[]> {
+  const n = setting('BENCH_ROUNDTRIP_N');
+  if (!n) return [];
   await brokerSettled();
   const mock = await start1cDocflowMock({ users: [{ login: 'bench', password: 'bench-secret' }], maxListSize: 100 });
   const configFile = join(tmpdir(), `${schema}-1c.yaml`);
@@ -231,6 +280,7 @@ async function roundTrip(url: string, schema: string): Promise<void> {
         `  ${docs} documents (${docs === n ? 'each once' : 'MISMATCH'}) in ${((t1 - t0) / 1000).toFixed(1)} s: ${f(n / ((t1 - t0) / 1000))} appeals/s\n` +
         `  publish -> DMCreateRequest at the mock: p50 ${f(percentile(latencies, 50))} ms, p95 ${f(percentile(latencies, 95))} ms, p99 ${f(percentile(latencies, 99))} ms (under the flood; queueing included)\n`,
     );
+    return [{ figure: `1C round trip: documents for ${n} appeals`, target: 'each once', result: `${docs} documents`, pass: docs === n }];
   } finally {
     await stop(hub);
     await mock.close();

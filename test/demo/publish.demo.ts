@@ -1,0 +1,26 @@
+import amqp from 'amqplib';
+import { demoAppeal } from './appeal.demo';
+
+/**
+ * Publishes one demo appeal as a portal would, with a plain AMQP client: to `cabinet.in`, routing
+ * key = event type, persistent, with a publisher confirm. Prints the event id and case reference.
+ *   node dist/test/demo/publish.demo.js [tenant]        (RABBITMQ_URL, default the local broker)
+ */
+async function main(): Promise<void> {
+  const url = process.env.RABBITMQ_URL || 'amqp://guest:guest@127.0.0.1:5672';
+  const ev = demoAppeal(process.argv[2] || 'demo');
+  const conn = await amqp.connect(url);
+  try {
+    const ch = await conn.createConfirmChannel();
+    ch.publish('cabinet.in', ev.type, Buffer.from(JSON.stringify(ev)), { persistent: true, contentType: 'application/cloudevents+json', messageId: ev.id });
+    await ch.waitForConfirms();
+    process.stdout.write(`published ${ev.type} id=${ev.id} caseRef=${(ev.data as { caseRef: string }).caseRef}\n`);
+  } finally {
+    await conn.close();
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`publish failed: ${(e as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,88 @@
+import amqp from 'amqplib';
+
+/**
+ * Watches what the hub sends a portal: an exclusive queue bound to `cabinet.out` with
+ * `<tenant>.#`, one line per event with its type and the fields a portal acts on. It is the
+ * portal's own view (what the hub publishes for that tenant), so nothing here is more than the
+ * portal already knows; applicant details are not printed anyway.
+ *   npm run watch -- demo           or: node dist/test/demo/watch.demo.js demo   (RABBITMQ_URL)
+ */
+
+/** One line for an event from `cabinet.out`. */
+export function describeEvent(routingKey: string, body: Buffer): string {
+  let ev: Record<string, any>;
+  try {
+    ev = JSON.parse(body.toString('utf8'));
+  } catch {
+    return `${routingKey}  (not JSON, ${body.length} bytes)`;
+  }
+  const d = (ev.data ?? {}) as Record<string, any>;
+  const fields: Record<string, unknown> = { caseRef: d.caseRef ?? ev.subject };
+  switch (ev.type) {
+    case 'message.rejected':
+      Object.assign(fields, { originalId: d.originalId, errors: (d.errors ?? []).map((e: { pointer: string; reason: string }) => `${e.pointer || '/'}: ${e.reason}`).join('; ') });
+      break;
+    case 'appeal.registered':
+    case 'application.registered':
+      Object.assign(fields, { registrationNumber: d.registrationNumber, registeredAt: d.registeredAt });
+      break;
+    case 'appeal.status-changed':
+    case 'application.status-changed':
+      Object.assign(fields, { status: d.status });
+      break;
+    case 'appeal.answered':
+      Object.assign(fields, { answeredAt: d.answeredAt, registrationNumber: d.registrationNumber, text: typeof d.text === "string" ? d.text.slice(0, 80) : undefined });
+      break;
+    case 'notification.status-changed':
+      Object.assign(fields, { template: d.template, channel: d.channel, status: d.status, failure: d.failure?.code });
+      break;
+    case 'contact.linked':
+      Object.assign(fields, { channel: d.channel, active: d.active });
+      break;
+  }
+  const shown = Object.entries(fields)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+  return `${new Date().toISOString().slice(11, 23)}  ${ev.type ?? routingKey}  ${shown}`;
+}
+
+async function main(): Promise<void> {
+  const tenant = process.argv[2] || 'demo';
+  const url = process.env.RABBITMQ_URL || 'amqp://guest:guest@127.0.0.1:5672';
+  const conn = await amqp.connect(url);
+  conn.on('error', () => undefined); // a closed channel is handled below; close() ends the process
+  await waitForExchange(conn);
+  const ch = await conn.createChannel();
+  const { queue } = await ch.assertQueue('', { exclusive: true, autoDelete: true });
+  await ch.bindQueue(queue, 'cabinet.out', `${tenant}.#`);
+  await ch.consume(queue, (m) => m && process.stdout.write(`${describeEvent(m.fields.routingKey, m.content)}\n`), { noAck: true });
+  process.stdout.write(`watching cabinet.out "${tenant}.#" (Ctrl+C to stop)\n`);
+  const stop = () => void conn.close().finally(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** The hub declares cabinet.out at startup: a watcher started first waits for it instead of failing. */
+async function waitForExchange(conn: amqp.ChannelModel): Promise<void> {
+  for (let said = false; ; said = true) {
+    const probe = await conn.createChannel();
+    probe.on('error', () => undefined);
+    try {
+      await probe.checkExchange('cabinet.out');
+      await probe.close();
+      return;
+    } catch {
+      // The server closed the probe channel (404): the hub has not started on this broker/vhost yet.
+      if (!said) process.stdout.write('cabinet.out does not exist yet: waiting for the hub to start (npm run demo)\n');
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`watch failed: ${(e as Error).message}\n`);
+    process.exit(1);
+  });
+}
