@@ -3,11 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { exampleEvent } from '../../contracts';
 import { documentGuid } from '../../adapters/edms-1c-docflow/docflow.mapper';
 import { RunningDocflowMock, start1cDocflowMock } from '../../mocks/1c-docflow';
 import { RunningTurboSmsMock, startTurboSmsMock } from '../../mocks/turbosms';
-import { MIGRATIONS } from '../../src/persistence/database.setup';
+import { exampleEvent, TransientError } from '../../contracts';
+import { createDataSource, migrate, MIGRATIONS, poolOf, untilDatabase } from '../../src/persistence/database.setup';
+import { LeaderLock } from '../../src/persistence/leader.lock';
+import { TransactionRunner } from '../../src/persistence/transaction.runner';
 import { AmqpProbe, Received } from '../helpers/amqp-probe.client';
 import { HubProcess } from '../helpers/hub-process.runner';
 import { eventually } from '../helpers/infra.helper';
@@ -35,7 +37,80 @@ if (!privatePostgresAvailable()) {
 
 jest.setTimeout(120_000);
 
-describeWithPg('PostgreSQL restarts under the hub', () => {
+/*
+ * The parts on their own, in this process: before the guards, the 57P01 a restart sends to a
+ * client checked out of the pool (or to the migration lock client) was an 'error' event with no
+ * listener, an uncaught exception that ended the process (this block reproduces it without them).
+ */
+describeWithPg('database connections across a real PostgreSQL restart (in process)', () => {
+  let pg: PrivatePostgres;
+  const env = () => ({ databaseUrl: pg.url, databaseSchema: 'restart_test' });
+  const warnings: unknown[] = [];
+  const log = { warn: (obj: unknown) => void warnings.push(obj) };
+
+  beforeAll(async () => {
+    pg = await PrivatePostgres.create();
+    await pg.start();
+    await migrate(env(), log);
+  });
+  afterAll(async () => {
+    await pg?.cleanup();
+  });
+
+  it('turns a restart under an open transaction into a TransientError, and the pool heals', async () => {
+    const db = createDataSource(env(), 2, log);
+    await db.initialize();
+    try {
+      const tx = new TransactionRunner(db);
+      const failed = await tx
+        .run(async (c) => {
+          await c.query('SELECT 1');
+          // The client is checked out and idle in its transaction when the server goes away.
+          await pg.restart();
+          await new Promise((r) => setTimeout(r, 100));
+          return c.query('SELECT 2');
+        })
+        .catch((e) => e);
+      expect(failed).toBeInstanceOf(TransientError);
+      expect(warnings).toContainEqual(expect.objectContaining({ event: 'db.connection-lost', role: 'pool', error: expect.objectContaining({ code: '57P01' }) }));
+      // The dead client was dropped: the next transaction gets a fresh connection.
+      expect(await tx.run(async (c) => (await c.query('SELECT 41 + 1 AS n')).rows[0].n)).toBe(42);
+      expect((await poolOf(db).query('SELECT 1 AS one')).rows[0].one).toBe(1);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('retries the whole migration step with backoff while the server is down, then succeeds', async () => {
+    await pg.stop();
+    const waits: { attempt: number; retryInMs: number }[] = [];
+    const done = untilDatabase(() => migrate({ ...env(), databaseSchema: 'restart_test_2' }, log), { warn: (o: any) => void waits.push(o) }, { firstMs: 50, maxMs: 200 });
+    await new Promise((r) => setTimeout(r, 600));
+    await pg.start();
+    expect((await done).length).toBeGreaterThan(0);
+    expect(waits.map((w) => w.retryInMs).slice(0, 4)).toEqual([50, 100, 200, 200]);
+    expect(waits.map((w) => w.attempt).slice(0, 3)).toEqual([1, 2, 3]);
+  });
+
+  it('does not wait on errors that waiting cannot cure', async () => {
+    await expect(untilDatabase(() => migrate({ databaseUrl: pg.url.replace('/postgres', '/no_such_db'), databaseSchema: 'x' }, log), log, { firstMs: 10 })).rejects.toThrow(/no_such_db/);
+  });
+
+  it('loses a leader lock on restart without throwing, and takes it again afterwards', async () => {
+    const lock = new LeaderLock(pg.url, 'restart-test');
+    try {
+      expect(await lock.tryAcquire()).toBe(true);
+      await pg.restart();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(lock.isHeld()).toBe(false);
+      expect(await lock.tryAcquire()).toBe(true);
+    } finally {
+      await lock.release();
+    }
+  });
+});
+
+describeWithPg('PostgreSQL restarts under the hub process', () => {
   let pg: PrivatePostgres;
   const spaces: TestSpace[] = [];
   const hubs: HubProcess[] = [];
