@@ -117,7 +117,7 @@ export async function untilDatabase<T>(step: () => Promise<T>, log: DbLog, opts:
 }
 
 const TRANSIENT_PG = /^(08|53|57P0|40001|40P01|55P03|58)/;
-const TRANSIENT_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+const TRANSIENT_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** True for errors that go away by themselves (database down, restarting, overloaded, deadlock). */
 export function isTransientDbError(err: unknown): boolean {
