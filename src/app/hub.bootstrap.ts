@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
 import { batchSocketWrites } from '../messaging/socket.batching';
 import { ADAPTERS } from '../../adapters';
 import type { AdapterDefinition } from '../../contracts';
@@ -17,7 +18,8 @@ import { HttpIngressController } from '../ingress/http-ingress.controller';
 import { IngressConsumer } from '../ingress/ingress.consumer';
 import { createLogger } from '../logging/logger.factory';
 import { NestPinoLogger } from '../logging/nest-logger.adapter';
-import { createDataSource, migrate } from '../persistence/database.setup';
+import { createDataSource, migrate, untilDatabase } from '../persistence/database.setup';
+import { StartupHealth } from '../ops/startup-health.service';
 import { DeliverySweeper } from '../notifications/delivery.sweeper';
 import { NotifyConsumer } from '../notifications/notify.consumer';
 import { HubModule } from './hub.module';
@@ -55,22 +57,8 @@ function rawBody(limit: number): express.RequestHandler {
     });
 }
 
-/** Validates configuration, migrates the database, starts HTTP and the consumers. */
-export async function startHub({ env, config, logger, adapters = ADAPTERS }: StartOptions): Promise<RunningHub> {
-  const log = logger ?? createLogger(env.logLevel, env.instanceId);
-  // The adapters' schemas are checked in the same pass, so a bad file lists every problem at once.
-  const hubConfig = config ?? loadHubConfig(env.configFile ?? DEMO_CONFIG_PATH, process.env, { checkAdapters: (a) => checkAdapterInstances({ adapters: a }, adapters) });
-  const adapterIssues = checkAdapterInstances(hubConfig, adapters);
-  if (adapterIssues.length) throw new ConfigError(adapterIssues, env.configFile ?? 'configuration');
-  if (!env.configFile && !config) log.warn({ event: 'config.demo', file: DEMO_CONFIG_PATH }, 'no CABINET_HUB_CONFIG given: running on the bundled demo configuration (tenant "demo"; its 1C instance is disabled, so routed appeals wait in hub.work.edms-demo). To see the whole flow with every mock, run `npm run demo` in a source checkout');
-
-  const applied = await migrate(env);
-  if (applied.length) log.info({ event: 'db.migrated', migrations: applied }, 'database migrated');
-  const dataSource = createDataSource(env, env.databasePoolSize ?? 20);
-  await dataSource.initialize();
-  const pool = (dataSource.driver as unknown as { master?: { on(e: 'connect', cb: (c: { connection?: { stream?: Socket } }) => void): void } }).master;
-  pool?.on('connect', (client) => batchSocketWrites(client.connection?.stream));
-
+/** The Nest application with the raw-body readers the ingress and webhook routes need. */
+async function buildApp(env: EnvConfig, hubConfig: HubConfig, log: Logger, dataSource: DataSource, adapters: readonly AdapterDefinition[]): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(HubModule.forRoot({ env, config: hubConfig, logger: log, dataSource, adapters }), {
     bodyParser: false,
     logger: new NestPinoLogger(log),
@@ -87,6 +75,41 @@ export async function startHub({ env, config, logger, adapters = ADAPTERS }: Sta
   // Callbacks are read raw: signatures cover the exact bytes (Viber) or the exact form (Twilio).
   app.use('/v1/webhooks', rawBody(WEBHOOK_MAX_BYTES));
   app.use('/v1/templates', rawBody(64 * 1024));
+  return app;
+}
+
+/** Validates configuration, migrates the database (waiting for it), starts HTTP and the consumers. */
+export async function startHub({ env, config, logger, adapters = ADAPTERS }: StartOptions): Promise<RunningHub> {
+  const log = logger ?? createLogger(env.logLevel, env.instanceId);
+  // The adapters' schemas are checked in the same pass, so a bad file lists every problem at once.
+  const hubConfig = config ?? loadHubConfig(env.configFile ?? DEMO_CONFIG_PATH, process.env, { checkAdapters: (a) => checkAdapterInstances({ adapters: a }, adapters) });
+  const adapterIssues = checkAdapterInstances(hubConfig, adapters);
+  if (adapterIssues.length) throw new ConfigError(adapterIssues, env.configFile ?? 'configuration');
+  if (!env.configFile && !config) log.warn({ event: 'config.demo', file: DEMO_CONFIG_PATH }, 'no CABINET_HUB_CONFIG given: running on the bundled demo configuration (tenant "demo"; its 1C instance is disabled, so routed appeals wait in hub.work.edms-demo). To see the whole flow with every mock, run `npm run demo` in a source checkout');
+
+  // Until the database answers, a plain server on the hub's port says what the hub waits for.
+  const startup = new StartupHealth();
+  await startup.listen(env.httpPort, env.httpHost);
+  let app: NestExpressApplication;
+  let dataSource: DataSource;
+  try {
+    startup.waitFor('postgresql');
+    // Migration and the pool's first connection are one step: a restart in the middle of either
+    // starts both again (migrations are transactional and skip what is already applied).
+    dataSource = await untilDatabase(async () => {
+      const applied = await migrate(env, log);
+      if (applied.length) log.info({ event: 'db.migrated', migrations: applied }, 'database migrated');
+      const ds = createDataSource(env, env.databasePoolSize ?? 20, log);
+      await ds.initialize();
+      return ds;
+    }, log);
+    startup.ready('postgresql');
+    const pool = (dataSource.driver as unknown as { master?: { on(e: 'connect', cb: (c: { connection?: { stream?: Socket } }) => void): void } }).master;
+    pool?.on('connect', (client) => batchSocketWrites(client.connection?.stream));
+    app = await buildApp(env, hubConfig, log, dataSource, adapters);
+  } finally {
+    await startup.close();
+  }
   await app.listen(env.httpPort, env.httpHost);
   await app.get(IngressConsumer).start();
   await app.get(AdapterRunner).start();

@@ -26,8 +26,11 @@ export class OpsController {
     ]);
     const ok = broker && database;
     // External systems being down degrades adapters, not the hub: messages wait in their queues.
+    // The same field the startup server uses: what the hub waits for to come back.
+    const waitingFor = [...(database ? [] : ['postgresql']), ...(broker ? [] : ['rabbitmq'])];
     res.status(ok ? 200 : 503).json({
       status: ok ? 'ok' : 'degraded',
+      ...(waitingFor.length ? { waitingFor } : {}),
       broker: broker ? 'up' : 'down',
       database: database ? 'up' : 'down',
       outboxRelayLeader: this.relay.isLeader(),

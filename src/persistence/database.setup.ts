@@ -1,6 +1,8 @@
-import { Client, Pool } from 'pg';
+import { Client, ClientConfig, Pool } from 'pg';
+import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { EnvConfig } from '../config/env.config';
+import { safeError } from '../logging/pii.mask';
 import { Initial1732320000000 } from './migrations/1732320000000-initial.migration';
 import { CaseResults1732400000000 } from './migrations/1732400000000-case-results.migration';
 import { Notifications1732500000000 } from './migrations/1732500000000-notifications.migration';
@@ -11,8 +13,40 @@ export const MIGRATIONS = [Initial1732320000000, CaseResults1732400000000, Notif
 /** Key of the advisory lock that serialises migrations when several instances start at once. */
 const MIGRATION_LOCK = 7_141_001;
 
+/** Where connection errors go; the hub passes its pino logger, without one they are only swallowed. */
+export type DbLog = Pick<Logger, 'warn'>;
+
+/**
+ * Keeps a connection error from killing the process. `pg` emits 'error' on a client whose server
+ * goes away (a restart sends 57P01 admin_shutdown, then closes the socket), and an 'error' event
+ * with no listener is an uncaught exception. pg-pool listens only while a client is idle, so a
+ * client checked out for a transaction had none. Whatever was running on it already fails with
+ * the same error and takes its own transient path; here it is only logged, and the pool drops the
+ * dead client on release (`_queryable` is false) and opens a new one on the next checkout.
+ */
+export function guardClient<C extends Client>(client: C, log: DbLog | undefined, role: string): C {
+  let logged = false;
+  client.on('error', (err) => {
+    // A restart reports itself twice (the 57P01 message, then the closed socket): one line is enough.
+    if (logged) return;
+    logged = true;
+    log?.warn({ event: 'db.connection-lost', role, error: safeError(err) }, 'database connection lost');
+  });
+  return client;
+}
+
+/** A pg Client that is guarded from birth: pg-pool creates every pool connection through it. */
+function guardedClientClass(log: DbLog | undefined): typeof Client {
+  return class GuardedClient extends Client {
+    constructor(config?: string | ClientConfig) {
+      super(config);
+      guardClient(this, log, 'pool');
+    }
+  };
+}
+
 /** The TypeORM data source; schema changes only through {@link MIGRATIONS}, never `synchronize`. */
-export function createDataSource(env: Pick<EnvConfig, 'databaseUrl' | 'databaseSchema'> & { instanceId?: string }, poolSize = 10): DataSource {
+export function createDataSource(env: Pick<EnvConfig, 'databaseUrl' | 'databaseSchema'> & { instanceId?: string }, poolSize = 10, log?: DbLog): DataSource {
   return new DataSource({
     type: 'postgres',
     url: env.databaseUrl,
@@ -21,37 +55,69 @@ export function createDataSource(env: Pick<EnvConfig, 'databaseUrl' | 'databaseS
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,
     entities: [],
+    // Every client reports its own error (see guardClient); the pool's copy of an idle client's
+    // error would only repeat it. TypeORM's default handler logs through console, outside pino.
+    poolErrorHandler: () => undefined,
     // The instance id in application_name lets a DBA (and the tests) tell instances apart in pg_stat_activity.
-    extra: { max: poolSize, options: `-c search_path=${env.databaseSchema}`, application_name: `cabinet-hub ${env.instanceId ?? ''}`.trim().slice(0, 63) },
+    extra: { max: poolSize, options: `-c search_path=${env.databaseSchema}`, application_name: `cabinet-hub ${env.instanceId ?? ''}`.trim().slice(0, 63), Client: guardedClientClass(log) },
   });
 }
 
 /**
  * Creates the schema if needed and runs pending migrations under an advisory lock, so two hub
- * instances starting together don't race.
+ * instances starting together don't race. Each migration runs in its own transaction, so a
+ * database that goes away halfway leaves whole migrations applied or not: calling this again
+ * (see {@link untilDatabase}) carries on where it stopped.
  */
-export async function migrate(env: Pick<EnvConfig, 'databaseUrl' | 'databaseSchema'>): Promise<string[]> {
-  const lock = new Client({ connectionString: env.databaseUrl });
-  await lock.connect();
+export async function migrate(env: Pick<EnvConfig, 'databaseUrl' | 'databaseSchema'>, log?: DbLog): Promise<string[]> {
+  const lock = guardClient(new Client({ connectionString: env.databaseUrl, application_name: 'cabinet-hub migrate' }), log, 'migration-lock');
   try {
+    await lock.connect();
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await lock.query(`CREATE SCHEMA IF NOT EXISTS "${env.databaseSchema}"`);
-    const ds = createDataSource(env, 1);
+    const ds = createDataSource(env, 1, log);
     await ds.initialize();
     try {
       const done = await ds.runMigrations({ transaction: 'each' });
       return done.map((m) => m.name);
     } finally {
-      await ds.destroy();
+      // After an outage destroy() can fail too; the error worth reporting is the first one.
+      await ds.destroy().catch(() => undefined);
     }
   } finally {
+    // Ending the session releases the lock even when the unlock cannot be sent.
     await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-    await lock.end();
+    await lock.end().catch(() => undefined);
+  }
+}
+
+/** First wait before retrying an unreachable database, and the longest one (as the broker's reconnect, capped). */
+export const DB_RETRY_FIRST_MS = 500;
+export const DB_RETRY_MAX_MS = 10_000;
+
+/**
+ * Runs `step` until it succeeds, waiting 0.5 s, 1 s, 2 s … 10 s between attempts while the
+ * database is unreachable or restarting; forever, like the broker connection (an orchestrator that
+ * starts the hub before PostgreSQL must not see it exit). Errors that waiting does not cure (bad
+ * password, unknown database, a broken migration) are thrown at once.
+ */
+export async function untilDatabase<T>(step: () => Promise<T>, log: DbLog, opts: { firstMs?: number; maxMs?: number } = {}): Promise<T> {
+  const first = opts.firstMs ?? DB_RETRY_FIRST_MS;
+  const max = opts.maxMs ?? DB_RETRY_MAX_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (e) {
+      if (!isTransientDbError(e)) throw e;
+      const waitMs = Math.min(max, first * 2 ** Math.min(attempt - 1, 20));
+      log.warn({ event: 'db.waiting', attempt, retryInMs: waitMs, error: safeError(e) }, 'waiting for the database');
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
   }
 }
 
 const TRANSIENT_PG = /^(08|53|57P0|40001|40P01|55P03|58)/;
-const TRANSIENT_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+const TRANSIENT_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** True for errors that go away by themselves (database down, restarting, overloaded, deadlock). */
 export function isTransientDbError(err: unknown): boolean {
