@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EVENT_CATALOG, EVENT_TYPES, exampleEvent, validateEvent, type EventType } from './index';
 
 describe('exampleEvent', () => {
@@ -45,6 +46,6 @@ describe('exampleEvent', () => {
     const file = (exampleEvent('application.submitted').data as { files: any[] }).files[0].signatures[0];
     const bytes = Buffer.from(file.contentBase64, 'base64');
     expect(bytes.length).toBe(file.size);
-    expect(require('crypto').createHash('sha256').update(bytes).digest('hex')).toBe(file.sha256);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(file.sha256);
   });
 });

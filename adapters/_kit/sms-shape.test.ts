@@ -39,6 +39,7 @@ describe('smsShape', () => {
           throw new Error('unreadable');
         }),
       }));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- re-imported after jest.doMock, which import() would not see synchronously
       const fresh = (require('./sms-shape') as typeof import('./sms-shape')).smsShape;
       expect(fresh('abc')).toEqual({ characters: 3, segments: 0, encoding: 'unknown' });
     });

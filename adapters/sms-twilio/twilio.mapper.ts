@@ -1,4 +1,4 @@
-import type { DeliveryReport, NotificationDispatch } from '../../contracts';
+import type { DeliveryReport } from '../../contracts';
 import type { TwilioConfig } from './twilio.config';
 import { deliveryFailureOf, isAddressInactiveCode } from './twilio.errors';
 

@@ -102,5 +102,5 @@ function valueAt(root: unknown, pointer: string): unknown {
 }
 
 if (require.main === module) {
-  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+  void runCli(process.argv.slice(2)).then((code) => process.exit(code));
 }

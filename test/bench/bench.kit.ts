@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import amqplib, { ChannelModel, ConfirmChannel, Channel } from 'amqplib';
 
 /** Throughput and latency figures of one system under test. */
@@ -78,7 +79,7 @@ export async function waitFor(count: () => number, target: number, timeoutMs: nu
 /** Peak and current resident memory of a process, from /proc (Linux). */
 export function rssOf(pid: number): { peak: number; end: number } | undefined {
   try {
-    const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8') as string;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
     return { peak: kb('VmHWM') / 1024, end: kb('VmRSS') / 1024 };
   } catch {
@@ -92,12 +93,11 @@ export function rssOf(pid: number): { peak: number; end: number } | undefined {
  * Reads /proc for beam.smp; with a remote broker it just pauses for a few seconds.
  */
 export async function brokerSettled(maxMs = 60_000): Promise<void> {
-  const fs = require('node:fs') as typeof import('node:fs');
   const beamTicks = (): number | undefined => {
-    for (const d of fs.readdirSync('/proc')) {
+    for (const d of readdirSync('/proc')) {
       if (!/^\d+$/.test(d)) continue;
       try {
-        const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
         if (stat.includes('(beam.smp)')) {
           const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
           return Number(f[11]) + Number(f[12]);
