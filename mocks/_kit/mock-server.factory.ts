@@ -4,6 +4,7 @@ import { MockAdminError } from './admin.error';
 import { AdminRouter, parseAdminJson, type AdminContext, type AdminResult, type AdminRoute } from './admin.router';
 import { FaultInjector, type ActiveFault, type FaultSpec } from './fault.injector';
 import { RequestRecorder, type RecordedRequest, type RequestRecorderOptions } from './request.recorder';
+import { sleepUnlessAborted } from './waiter.helper';
 
 /** A request as a mock handler sees it (the body is already read, within the size cap). */
 export interface MockRequest {
@@ -228,7 +229,7 @@ export function createMockServer(options: MockServerOptions): MockServer {
 
     const decision = faults.decide({ method, url: rawUrl, path, body: mreq.text(), type: entry.type });
     if (decision.latencyMs > 0) {
-      const alive = await sleep(decision.latencyMs, lifetime.signal);
+      const alive = await sleepUnlessAborted(decision.latencyMs, lifetime.signal);
       if (!alive) return;
       if (decision.terminal === null) entry.fault = 'latency';
     }
@@ -469,20 +470,4 @@ function headerMap(raw: readonly string[]): Record<string, string> {
     map.set(name, prev === undefined ? raw[i + 1] : `${prev}, ${raw[i + 1]}`);
   }
   return Object.fromEntries(map);
-}
-
-/** Resolves true after `ms`, or false as soon as the mock closes. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
