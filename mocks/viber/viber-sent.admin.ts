@@ -1,5 +1,5 @@
 import { MockAdminError, type AdminContext, type AdminRoute } from '../_kit';
-import type { CallbackRecord } from './viber-callback-log.repository';
+import type { CallbackRecord } from './viber-callback.dispatcher';
 import { isJsonObject } from './viber-json.codec';
 import type { ProgressScheduler, ReceiptEvent } from './viber-progress.scheduler';
 import type { SentRepository } from './viber-sent.repository';
