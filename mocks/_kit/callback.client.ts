@@ -46,8 +46,8 @@ export interface CallbackJob {
   retries: number;
   /** Pause before retry `n` (1 = the first retry); see {@link backoff}. */
   delayMs: (n: number, last: CallbackReply) => number;
-  /** Called after every finished attempt of a delivery that was not cancelled. */
-  onAttempt?: (attempt: number, startedAt: number, reply: CallbackReply) => void;
+  /** Called (and awaited) after every finished attempt of a delivery that was not cancelled. */
+  onAttempt?: (attempt: number, startedAt: number, reply: CallbackReply) => void | Promise<void>;
   /** Stops this delivery (in addition to the client's own `cancelAll`). */
   signal?: AbortSignal;
 }
@@ -108,7 +108,7 @@ export class CallbackClient {
       const startedAt = Date.now();
       reply = await this.post(job.url, job.body, headers, signal);
       if (signal.aborted) return { delivered: false, cancelled: true, attempts: attempt, reply };
-      job.onAttempt?.(attempt, startedAt, reply);
+      await job.onAttempt?.(attempt, startedAt, reply);
       if (isSuccess(reply)) return { delivered: true, cancelled: false, attempts: attempt, reply };
     }
     return { delivered: false, cancelled: false, attempts: job.retries + 1, reply };

@@ -43,6 +43,8 @@ export type ErrorResponder = (error: {
   message?: string;
   /** What caused it. */
   cause: 'http-error' | 'rate-limit' | 'too-large';
+  /** For a rate-limit fault: the `Retry-After` seconds the kit sends (vendors repeat it in the body). */
+  retryAfterSeconds?: number;
   request: MockRequest;
 }) => MockResponse;
 
@@ -244,8 +246,9 @@ export function createMockServer(options: MockServerOptions): MockServer {
         return outcome(r.status);
       }
       case 'rate-limit': {
-        const r = errorResponse({ status: 429, message: fault.message, cause: 'rate-limit', request: mreq });
-        send(res, { ...r, headers: { ...r.headers, 'retry-after': String(fault.retryAfterSeconds ?? 1) } });
+        const retryAfterSeconds = fault.retryAfterSeconds ?? 1;
+        const r = errorResponse({ status: 429, message: fault.message, cause: 'rate-limit', retryAfterSeconds, request: mreq });
+        send(res, { ...r, headers: { ...r.headers, 'retry-after': String(retryAfterSeconds) } });
         return outcome(r.status);
       }
       case 'timeout': {

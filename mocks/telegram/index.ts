@@ -10,7 +10,6 @@ import { classifyTgRequest, createTgApiHandler } from './tg-bot-api.handler';
 import { TgSentLog } from './tg-chat-store.repository';
 import { TgChatsApi, type BotResolver } from './tg-citizen.admin';
 import { createTgErrorResponder, TgApiError } from './tg-envelope.codec';
-import { TgFaultRetryResolver } from './tg-fault-retry.resolver';
 import { TgFileStore } from './tg-file-store.repository';
 import { TgMessagesService } from './tg-messages.service';
 import { createMethodRegistry } from './tg-methods.registry';
@@ -117,19 +116,13 @@ export function createTelegramMock(options: TelegramMockOptions = {}): TelegramM
   const chats = new TgChatsApi(resolveBot, sentLog);
   const updates = new TgUpdatesApi(bots, resolveBot);
   const throttleApi = createThrottleApi(throttle);
-  let server: MockServer | undefined;
-  const retryAfter = new TgFaultRetryResolver(() => (server as MockServer).admin);
-  server = createMockServer({
+  const server = createMockServer({
     name: 'telegram',
     maxBodyBytes: o.maxBodyBytes,
     clock: o.clock,
     recorder: o.recorder,
-    classify: (req) => {
-      const type = classifyTgRequest(req, methods);
-      retryAfter.note(req, type);
-      return type;
-    },
-    errorResponse: createTgErrorResponder((req) => retryAfter.retryAfter(req)),
+    classify: (req) => classifyTgRequest(req, methods),
+    errorResponse: createTgErrorResponder(),
     adminRoutes: [...chats.routes(), ...updates.routes(), ...settingsRoutes(throttleApi, bots)],
     onReset: () => {
       for (const b of bots) b.reset();
