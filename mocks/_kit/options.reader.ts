@@ -56,11 +56,11 @@ export class OptionsReader {
     return fallback;
   }
 
-  /** A non-empty string (matching `pattern` when given), or `fallback` when absent. */
+  /** A string matching `pattern` (without one: not blank), or `fallback` when absent. */
   str(key: string, fallback: string, pattern?: RegExp, message?: string): string {
     const v = this.o[key];
     if (v === undefined) return fallback;
-    if (typeof v === 'string' && v.trim() !== '' && (pattern === undefined || pattern.test(v))) return v;
+    if (typeof v === 'string' && (pattern === undefined ? v.trim() !== '' : pattern.test(v))) return v;
     this.problems.push(message ?? `${key} must be a non-empty string`);
     return fallback;
   }
