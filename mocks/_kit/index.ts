@@ -5,8 +5,8 @@
  * options and environment readers; a hook receiver for tests.
  */
 export { MockAdminError } from './admin.error';
-export { AdminRouter, parseAdminJson } from './admin.router';
-export type { AdminContext, AdminMethod, AdminResult, AdminRoute } from './admin.router';
+export { AdminRouter, faultListRoutes, intQuery, parseAdminJson } from './admin.router';
+export type { AdminContext, AdminMethod, AdminResult, AdminRoute, FaultListApi } from './admin.router';
 export { FAULT_KINDS, FaultInjector, parseFaultSpecs } from './fault.injector';
 export type {
   ActiveFault,

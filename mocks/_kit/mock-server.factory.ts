@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MockAdminError } from './admin.error';
-import { AdminRouter, parseAdminJson, type AdminContext, type AdminResult, type AdminRoute } from './admin.router';
+import { AdminRouter, intQuery, parseAdminJson, type AdminContext, type AdminResult, type AdminRoute } from './admin.router';
 import { FaultInjector, type ActiveFault, type FaultSpec } from './fault.injector';
 import { RequestRecorder, type RecordedRequest, type RequestRecorderOptions } from './request.recorder';
 import { sleepUnlessAborted } from './waiter.helper';
@@ -384,10 +384,9 @@ function kitRoutes(name: string, admin: MockAdminApi): AdminRoute[] {
       method: 'GET',
       path: `${ADMIN_PREFIX}/requests`,
       handle: (ctx) => {
-        const raw = ctx.query.get('since');
-        if (raw !== null && !/^\d{1,15}$/.test(raw)) throw new MockAdminError(400, 'since must be a non-negative integer');
-        const requests = admin.requests({ since: raw === null ? 0 : Number(raw) });
-        return { body: { requests, lastSeq: requests.length > 0 ? requests[requests.length - 1].seq : Number(raw ?? 0) } };
+        const since = intQuery(ctx.query, 'since') ?? 0;
+        const requests = admin.requests({ since });
+        return { body: { requests, lastSeq: requests.length > 0 ? requests[requests.length - 1].seq : since } };
       },
     },
     { method: 'DELETE', path: `${ADMIN_PREFIX}/requests`, handle: () => (admin.clearRequests(), {}) },

@@ -1,4 +1,4 @@
-import type { ErrorResponder, MockRequest, MockResponse } from '../_kit';
+import type { ErrorResponder, MockResponse } from '../_kit';
 import type { TgResponseParameters } from './tg-types.model';
 
 const JSON_CT = 'application/json';

@@ -1,5 +1,5 @@
 import type { TgBotContext } from './tg-bot.context';
-import { chatOf, type ChatRecord, type SentMessage, type TgSentLog } from './tg-chat-store.repository';
+import { chatOf, type ChatRecord, type TgSentLog } from './tg-chat-store.repository';
 import { badRequest, TgApiError, tooManyRequests } from './tg-envelope.codec';
 import { formatText, MESSAGE_TEXT_RULES, type ParsedText } from './tg-formatted-text.parser';
 import type { TgParams } from './tg-params.reader';

@@ -1,7 +1,6 @@
 import type { TgBotContext } from './tg-bot.context';
-import { badRequest, TgApiError, tooManyRequests } from './tg-envelope.codec';
+import { badRequest, tooManyRequests } from './tg-envelope.codec';
 import type { TgParams } from './tg-params.reader';
-import type { TgUpdate } from './tg-types.model';
 
 /** A method's result and the `description` Telegram adds to some successes. */
 export interface TgMethodOutcome {

@@ -1,6 +1,6 @@
 import type { CallbackAttempt, CallbackDispatcher } from './twilio-callback.dispatcher';
 import type { MessageLifecycle } from './twilio-lifecycle.service';
-import type { MessageRecord, MessageStatus, RecipientBehaviour } from './twilio-message.model';
+import type { MessageStatus, RecipientBehaviour } from './twilio-message.model';
 import { toPhoneView, type PhoneMessageView } from './twilio-message.serializer';
 import type { RecipientBook, RecipientRule } from './twilio-recipients.repository';
 import type { MessageStore } from './twilio-store.repository';

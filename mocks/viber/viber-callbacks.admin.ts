@@ -1,4 +1,4 @@
-import { MockAdminError, type AdminContext, type AdminRoute } from '../_kit';
+import { intQuery, MockAdminError, type AdminContext, type AdminRoute } from '../_kit';
 import type { AccountRepository } from './viber-accounts.repository';
 import type { CallbackDispatcher, CallbackLog, CallbackRecord } from './viber-callback.dispatcher';
 import { isJsonObject } from './viber-json.codec';
@@ -56,9 +56,7 @@ export class ViberCallbacksApi {
         method: 'GET',
         path: '/__admin/callbacks',
         handle: (ctx) => {
-          const since = ctx.query.get('since');
-          if (since !== null && !/^\d{1,15}$/.test(since)) throw new MockAdminError(400, 'since must be a non-negative integer');
-          const callbacks = this.list({ since: since === null ? 0 : Number(since), event: ctx.query.get('event') ?? undefined });
+          const callbacks = this.list({ since: intQuery(ctx.query, 'since') ?? 0, event: ctx.query.get('event') ?? undefined });
           return { body: { callbacks, count: callbacks.length } };
         },
       },
