@@ -75,16 +75,10 @@ export function createViberApiHandler(deps: ViberApiHandlerDeps): MockHandler {
     switch (method) {
       case 'send_message':
         return json(deps.messaging.sendMessage(account, body));
-      case 'broadcast_message':
-        return json(deps.messaging.broadcast(account, body));
       case 'set_webhook':
         return json(await deps.accountService.setWebhook(account, body));
       case 'get_account_info':
         return json(deps.accountService.accountInfo(account));
-      case 'get_user_details':
-        return json(deps.accountService.userDetails(body));
-      case 'get_online':
-        return json(deps.accountService.online(body));
     }
   };
 }
