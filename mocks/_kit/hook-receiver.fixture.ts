@@ -86,8 +86,9 @@ export async function startHookReceiver<T = ReceivedHook>(
     },
     waitFor: (predicate, timeoutMs = 5000) => arrivals.waitFor(predicate, { timeoutMs, existing: () => received.find(predicate) }),
     waitForCount: async (n, timeoutMs = 5000) => {
+      if (received.length >= n) return received.slice();
       await arrivals
-        .waitFor(() => received.length >= n, { timeoutMs, existing: () => (received.length >= n ? received[n - 1] : undefined) })
+        .waitFor(() => received.length >= n, { timeoutMs })
         .catch(() => {
           throw new Error(`receiver got ${received.length} of ${n} requests within ${timeoutMs} ms`);
         });
