@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { startAllMocks } from './main';
+import { MOCK_NAMES, mockSuiteOptionsFromEnv, startAllMocks, startMockSuite } from './main';
 import { basic, call, envelope } from './1c-docflow/dm-soap.fixture';
 
 describe('mocks/main.ts', () => {
   it('starts the 1C mock from the environment (users from MOCK_1C_USERS)', async () => {
     const mocks = await startAllMocks({ MOCK_1C_PORT: '0', MOCK_TWILIO_PORT: '0', MOCK_TURBOSMS_PORT: '0', MOCK_TELEGRAM_PORT: '0', MOCK_VIBER_PORT: '0', MOCK_SMTP_PORT: '0', MOCK_SMTP_ADMIN_PORT: '0', MOCK_1C_USERS: '[{"login":"Оператор","password":"s3cret"}]' });
     try {
+      expect(mocks.urls.docflow.url).toBe(mocks[0].url);
       expect(mocks.map((m) => m.name)).toEqual(['1С:Документооборот DMService', 'Twilio Messages API', 'TurboSMS API', 'Telegram Bot API', 'Viber REST Bot API', 'SMTP server']);
       expect(mocks[0].url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/DocMng\/ws\/DMService$/);
       expect((await call(mocks[0].url, envelope('DMGetVersionRequest'), { auth: basic('Оператор', 's3cret') })).status).toBe(200);
@@ -15,6 +16,39 @@ describe('mocks/main.ts', () => {
     } finally {
       await Promise.all(mocks.map((m) => m.close()));
     }
+  });
+
+  it('startMockSuite runs the six mocks in process: URLs and handles by name, one stop', async () => {
+    const ports = { docflow: 0, twilio: 0, turbosms: 0, telegram: 0, viber: 0, smtp: 0, smtpAdmin: 0 };
+    const suite = await startMockSuite({ ports });
+    try {
+      expect(Object.keys(suite.urls)).toEqual([...MOCK_NAMES]);
+      expect(suite.mocks.map((m) => m.url)).toEqual(MOCK_NAMES.map((n) => suite.urls[n].url));
+      expect(suite.urls.smtp.url).toMatch(/^smtp:\/\/127\.0\.0\.1:\d+$/);
+      // Auto-create is on by default: a demo's first Telegram message needs no chat set up.
+      const sent = await fetch(`${suite.urls.telegram.url}/bot${suite.handles.telegram.bots[0].token}/sendMessage`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ chat_id: 700000123, text: 'Вітаємо' }),
+      });
+      expect(sent.status).toBe(200);
+      expect(suite.handles.telegram.chats.messages(700000123).map((m) => m.text)).toEqual(['Вітаємо']);
+      for (const n of MOCK_NAMES) expect((await fetch(suite.urls[n].adminUrl)).status).toBe(200);
+    } finally {
+      await suite.stop();
+      await suite.stop();
+    }
+    await expect(fetch(suite.urls.docflow.adminUrl)).rejects.toThrow();
+  });
+
+  it('reads its options from MOCK_* variables', () => {
+    expect(mockSuiteOptionsFromEnv({})).toEqual({
+      host: '127.0.0.1',
+      ports: { docflow: 8081, twilio: 8082, turbosms: 8083, telegram: 8084, viber: 8085, smtp: 2525, smtpAdmin: 8025 },
+      docflowUsers: [{ login: 'Портал Интеграция', password: 'portal-secret' }],
+      autoCreate: true,
+    });
+    expect(mockSuiteOptionsFromEnv({ MOCK_AUTO_CREATE: 'false', MOCK_VIBER_PORT: '0' })).toMatchObject({ autoCreate: false, ports: { viber: 0 } });
   });
 
   it('reports invalid settings', async () => {

@@ -103,3 +103,59 @@ function decodeSegment(s: string): string {
     throw new MockAdminError(400, 'path segment is not valid percent-encoding');
   }
 }
+
+/** A list of mock-specific faults (SMTP replies, Viber delivery statuses) as its admin routes see it. */
+export interface FaultListApi<S, A> {
+  add(specs: S | S[]): A[];
+  list(): A[];
+  clear(): void;
+  remove(id: string): boolean;
+}
+
+/**
+ * `GET|POST|DELETE <path>` and `DELETE <path>/:id` for a mock-specific fault list, shaped like
+ * the kit's own `/__admin/scenario`: POST takes one fault, an array, or `{ "faults": [...] }`
+ * and answers 201 `{ added, faults }`; an unknown id is a 404.
+ * @param what names a fault in errors ("SMTP fault", "status fault")
+ */
+export function faultListRoutes<S, A>(path: string, faults: FaultListApi<S, A>, what: string): AdminRoute[] {
+  return [
+    { method: 'GET', path, handle: () => ({ body: { faults: faults.list() } }) },
+    {
+      method: 'POST',
+      path,
+      handle: (ctx) => {
+        const v = ctx.json();
+        const specs = isObject(v) && Object.keys(v).length === 1 && Array.isArray(v.faults) ? v.faults : v;
+        if (!isObject(specs) && !Array.isArray(specs)) throw new MockAdminError(400, `body must be a ${what}, an array of them, or { "faults": [...] }`);
+        const added = faults.add(specs as S | S[]);
+        return { status: 201, body: { added, faults: faults.list() } };
+      },
+    },
+    { method: 'DELETE', path, handle: () => (faults.clear(), {}) },
+    {
+      method: 'DELETE',
+      path: `${path}/:id`,
+      handle: (ctx) => {
+        if (!faults.remove(ctx.params.id)) throw new MockAdminError(404, `no ${what} ${ctx.params.id.slice(0, 100)}`);
+        return {};
+      },
+    },
+  ];
+}
+
+/**
+ * A non-negative integer query parameter of an admin listing (`?since=`, `?limit=`), or
+ * undefined when absent.
+ * @throws MockAdminError(400) `<name> must be a non-negative integer`
+ */
+export function intQuery(query: URLSearchParams, name: string): number | undefined {
+  const raw = query.get(name);
+  if (raw === null) return undefined;
+  if (!/^\d{1,15}$/.test(raw)) throw new MockAdminError(400, `${name} must be a non-negative integer`);
+  return Number(raw);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

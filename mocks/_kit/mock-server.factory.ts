@@ -1,9 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MockAdminError } from './admin.error';
-import { AdminRouter, parseAdminJson, type AdminContext, type AdminResult, type AdminRoute } from './admin.router';
+import { AdminRouter, intQuery, parseAdminJson, type AdminContext, type AdminResult, type AdminRoute } from './admin.router';
 import { FaultInjector, type ActiveFault, type FaultSpec } from './fault.injector';
 import { RequestRecorder, type RecordedRequest, type RequestRecorderOptions } from './request.recorder';
+import { sleepUnlessAborted } from './waiter.helper';
 
 /** A request as a mock handler sees it (the body is already read, within the size cap). */
 export interface MockRequest {
@@ -42,6 +43,8 @@ export type ErrorResponder = (error: {
   message?: string;
   /** What caused it. */
   cause: 'http-error' | 'rate-limit' | 'too-large';
+  /** For a rate-limit fault: the `Retry-After` seconds the kit sends (vendors repeat it in the body). */
+  retryAfterSeconds?: number;
   request: MockRequest;
 }) => MockResponse;
 
@@ -228,7 +231,7 @@ export function createMockServer(options: MockServerOptions): MockServer {
 
     const decision = faults.decide({ method, url: rawUrl, path, body: mreq.text(), type: entry.type });
     if (decision.latencyMs > 0) {
-      const alive = await sleep(decision.latencyMs, lifetime.signal);
+      const alive = await sleepUnlessAborted(decision.latencyMs, lifetime.signal);
       if (!alive) return;
       if (decision.terminal === null) entry.fault = 'latency';
     }
@@ -243,8 +246,9 @@ export function createMockServer(options: MockServerOptions): MockServer {
         return outcome(r.status);
       }
       case 'rate-limit': {
-        const r = errorResponse({ status: 429, message: fault.message, cause: 'rate-limit', request: mreq });
-        send(res, { ...r, headers: { ...r.headers, 'retry-after': String(fault.retryAfterSeconds ?? 1) } });
+        const retryAfterSeconds = fault.retryAfterSeconds ?? 1;
+        const r = errorResponse({ status: 429, message: fault.message, cause: 'rate-limit', retryAfterSeconds, request: mreq });
+        send(res, { ...r, headers: { ...r.headers, 'retry-after': String(retryAfterSeconds) } });
         return outcome(r.status);
       }
       case 'timeout': {
@@ -380,10 +384,9 @@ function kitRoutes(name: string, admin: MockAdminApi): AdminRoute[] {
       method: 'GET',
       path: `${ADMIN_PREFIX}/requests`,
       handle: (ctx) => {
-        const raw = ctx.query.get('since');
-        if (raw !== null && !/^\d{1,15}$/.test(raw)) throw new MockAdminError(400, 'since must be a non-negative integer');
-        const requests = admin.requests({ since: raw === null ? 0 : Number(raw) });
-        return { body: { requests, lastSeq: requests.length > 0 ? requests[requests.length - 1].seq : Number(raw ?? 0) } };
+        const since = intQuery(ctx.query, 'since') ?? 0;
+        const requests = admin.requests({ since });
+        return { body: { requests, lastSeq: requests.length > 0 ? requests[requests.length - 1].seq : since } };
       },
     },
     { method: 'DELETE', path: `${ADMIN_PREFIX}/requests`, handle: () => (admin.clearRequests(), {}) },
@@ -469,20 +472,4 @@ function headerMap(raw: readonly string[]): Record<string, string> {
     map.set(name, prev === undefined ? raw[i + 1] : `${prev}, ${raw[i + 1]}`);
   }
   return Object.fromEntries(map);
-}
-
-/** Resolves true after `ms`, or false as soon as the mock closes. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,5 +1,5 @@
-import { EventEmitter } from 'node:events';
 import type { FaultKind } from './fault.injector';
+import { Waiters } from './waiter.helper';
 
 /** One request as the mock saw it, and what it did with it. */
 export interface RecordedRequest {
@@ -54,7 +54,7 @@ const REDACTED_HEADERS = new Set(['authorization', 'proxy-authorization']);
 export class RequestRecorder {
   private entries: RecordedRequest[] = [];
   private seq = 0;
-  private readonly events = new EventEmitter();
+  private readonly waiters = new Waiters<RecordedRequest>('request');
   private readonly maxEntries: number;
   private readonly maxBodyBytes: number;
   private readonly maxTotalBodyBytes: number;
@@ -65,7 +65,6 @@ export class RequestRecorder {
     this.maxEntries = options.maxEntries ?? 10_000;
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
     this.maxTotalBodyBytes = options.maxTotalBodyBytes ?? 64 * 1024 * 1024;
-    this.events.setMaxListeners(0);
   }
 
   /** Adds a new, pending entry and returns it (the caller completes it with {@link complete}). */
@@ -119,7 +118,7 @@ export class RequestRecorder {
     entry.faultId = outcome.faultId ?? entry.faultId;
     entry.durationMs = Date.now() - Date.parse(entry.time);
     entry.done = true;
-    this.events.emit('done', entry);
+    this.waiters.notify(entry);
   }
 
   /** Entries in arrival order, newest last; `since` keeps only those with a greater `seq`. */
@@ -142,24 +141,10 @@ export class RequestRecorder {
     options: { timeoutMs?: number; since?: number } = {},
   ): Promise<RecordedRequest> {
     const since = options.since ?? 0;
-    const found = this.entries.find((e) => e.seq > since && e.done && predicate(e));
-    if (found) return Promise.resolve({ ...found });
-    return new Promise((resolve, reject) => {
-      const onDone = (e: RecordedRequest) => {
-        if (e.seq > since && predicate(e)) {
-          cleanup();
-          resolve({ ...e });
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`no matching request within ${options.timeoutMs ?? 5000} ms`));
-      }, options.timeoutMs ?? 5000);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.events.off('done', onDone);
-      };
-      this.events.on('done', onDone);
+    return this.waiters.waitFor((e) => e.seq > since && predicate(e), {
+      timeoutMs: options.timeoutMs,
+      existing: () => this.entries.find((e) => e.seq > since && e.done && predicate(e)),
+      copy: (e) => ({ ...e }),
     });
   }
 }

@@ -1,4 +1,4 @@
-import { MockAdminError, type AdminContext, type AdminRoute } from '../_kit';
+import { faultListRoutes, intQuery, MockAdminError, type AdminContext, type AdminRoute } from '../_kit';
 import type { SmtpFaultScheduler, SmtpFaultSpec } from './smtp-fault.scheduler';
 import type { SmtpMailbox } from './smtp-mailbox.service';
 import type { MessageQuery } from './smtp-message.repository';
@@ -66,7 +66,7 @@ export function smtpAdminRoutes(mailbox: SmtpMailbox, faults: SmtpFaultScheduler
       method: 'GET',
       path: '/__admin/rejections',
       handle: (ctx) => {
-        const since = intQuery(ctx, 'since') ?? 0;
+        const since = intQuery(ctx.query, 'since') ?? 0;
         const rejections = mailbox.rejections({ since });
         return { body: { rejections, lastSeq: rejections.length > 0 ? rejections[rejections.length - 1].seq : since } };
       },
@@ -94,27 +94,7 @@ export function smtpAdminRoutes(mailbox: SmtpMailbox, faults: SmtpFaultScheduler
         return {};
       },
     },
-    { method: 'GET', path: '/__admin/smtp-faults', handle: () => ({ body: { faults: faults.list() } }) },
-    {
-      method: 'POST',
-      path: '/__admin/smtp-faults',
-      handle: (ctx) => {
-        const v = ctx.json();
-        const specs = isPlainObject(v) && Object.keys(v).length === 1 && 'faults' in v ? v.faults : v;
-        if (!isPlainObject(specs) && !Array.isArray(specs)) throw new MockAdminError(400, 'body must be a fault, an array of faults or { "faults": [...] }');
-        const added = faults.add(specs as SmtpFaultSpec | SmtpFaultSpec[]);
-        return { status: 201, body: { added, faults: faults.list() } };
-      },
-    },
-    { method: 'DELETE', path: '/__admin/smtp-faults', handle: () => (faults.clear(), {}) },
-    {
-      method: 'DELETE',
-      path: '/__admin/smtp-faults/:id',
-      handle: (ctx) => {
-        if (!faults.remove(ctx.params.id)) throw new MockAdminError(404, `no scheduled SMTP fault ${ctx.params.id.slice(0, 100)}`);
-        return {};
-      },
-    },
+    ...faultListRoutes<SmtpFaultSpec, ReturnType<typeof faults.list>[number]>('/__admin/smtp-faults', faults, 'scheduled SMTP fault'),
   ];
 }
 
@@ -124,19 +104,13 @@ function messageQuery(ctx: AdminContext): MessageQuery {
   const messageId = ctx.query.get('messageId');
   if (to !== null) q.to = to;
   if (messageId !== null) q.messageId = messageId;
-  const fromIndex = intQuery(ctx, 'fromIndex');
-  const limit = intQuery(ctx, 'limit');
+  const fromIndex = intQuery(ctx.query, 'fromIndex');
+  const limit = intQuery(ctx.query, 'limit');
   if (fromIndex !== undefined) q.fromIndex = fromIndex;
   if (limit !== undefined) q.limit = limit;
   return q;
 }
 
-function intQuery(ctx: AdminContext, name: string): number | undefined {
-  const raw = ctx.query.get(name);
-  if (raw === null) return undefined;
-  if (!/^\d{1,15}$/.test(raw)) throw new MockAdminError(400, `${name} must be a non-negative integer`);
-  return Number(raw);
-}
 
 function indexParam(ctx: AdminContext): number {
   if (!/^\d{1,15}$/.test(ctx.params.index)) throw new MockAdminError(400, 'index must be a non-negative integer');

@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { Waiters } from '../_kit';
 import type { SmtpReplyInput } from './smtp-reply.codec';
 import type { RecipientPolicy, RecipientRule } from './smtp-recipient.policy';
 import type { RejectionRecorder, SmtpRejection } from './smtp-rejection.recorder';
@@ -19,7 +19,7 @@ export interface RawSource {
  * refusals the clients got.
  */
 export class SmtpMailbox {
-  private readonly events = new EventEmitter();
+  private readonly arrivals = new Waiters<CapturedMessage>('message');
 
   /**
    * @param store accepted messages
@@ -30,9 +30,7 @@ export class SmtpMailbox {
     private readonly store: MessageRepository,
     private readonly recipients: RecipientPolicy,
     private readonly rejectionLog: RejectionRecorder,
-  ) {
-    this.events.setMaxListeners(0);
-  }
+  ) {}
 
   /** Accepted messages, oldest first, newest last; see {@link MessageQuery} for the filters. */
   messages(query: MessageQuery = {}): CapturedMessage[] {
@@ -101,25 +99,9 @@ export class SmtpMailbox {
     options: { timeoutMs?: number; fromIndex?: number } = {},
   ): Promise<CapturedMessage> {
     const fromIndex = options.fromIndex ?? 0;
-    const found = this.store.list({ fromIndex }).find(predicate);
-    if (found) return Promise.resolve(found);
-    const timeoutMs = options.timeoutMs ?? 5000;
-    return new Promise((resolve, reject) => {
-      const onMessage = (m: CapturedMessage) => {
-        if (m.index >= fromIndex && predicate(m)) {
-          cleanup();
-          resolve(m);
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`no matching message within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.events.off('message', onMessage);
-      };
-      this.events.on('message', onMessage);
+    return this.arrivals.waitFor((m) => m.index >= fromIndex && predicate(m), {
+      timeoutMs: options.timeoutMs,
+      existing: () => this.store.list({ fromIndex }).find(predicate),
     });
   }
 
@@ -146,7 +128,7 @@ export class SmtpMailbox {
    */
   accept(input: Parameters<MessageRepository['add']>[0], raw: Buffer): CapturedMessage {
     const message = this.store.add(input, raw);
-    this.events.emit('message', message);
+    this.arrivals.notify(message);
     return message;
   }
 }

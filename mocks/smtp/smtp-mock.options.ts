@@ -1,4 +1,4 @@
-import { MockAdminError } from '../_kit';
+import { OptionsReader } from '../_kit';
 
 /** An SMTP AUTH account (PLAIN or LOGIN). */
 export interface SmtpUser {
@@ -83,7 +83,7 @@ const INT_RANGES: Readonly<Record<string, readonly [number, number]>> = {
   socketTimeoutMs: [100, 3_600_000],
 };
 const BOOLEANS = ['authOptional', 'allowInsecureAuth', 'secure'];
-const KNOWN = new Set([...Object.keys(SMTP_MOCK_DEFAULTS), 'users', 'clock']);
+const KNOWN = [...Object.keys(SMTP_MOCK_DEFAULTS), 'users', 'clock'];
 // Printable ASCII only: the banner and the name go into SMTP reply lines.
 const REPLY_TEXT = /^[\x20-\x7e]{0,200}$/;
 const HOSTNAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
@@ -93,26 +93,16 @@ const HOSTNAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
  * @throws MockAdminError(400) listing every problem
  */
 export function resolveSmtpMockOptions(input: SmtpMockOptions = {}): ResolvedSmtpMockOptions {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new MockAdminError(400, 'options must be an object', { problems: ['options must be an object'] });
-  }
-  const o = input as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const key of Object.keys(o)) if (!KNOWN.has(key)) problems.push(`${key} is not an option (${[...KNOWN].join(', ')})`);
-  for (const [key, [min, max]] of Object.entries(INT_RANGES)) {
-    const v = o[key];
-    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= min && (v as number) <= max)) {
-      problems.push(`${key} must be an integer from ${min} to ${max}`);
-    }
-  }
-  for (const key of BOOLEANS) if (o[key] !== undefined && typeof o[key] !== 'boolean') problems.push(`${key} must be a boolean`);
-  if (o.host !== undefined && (typeof o.host !== 'string' || o.host.trim() === '')) problems.push('host must be a non-empty string');
-  if (o.banner !== undefined && (typeof o.banner !== 'string' || !REPLY_TEXT.test(o.banner))) problems.push('banner must be printable ASCII of at most 200 characters');
-  if (o.hostname !== undefined && (typeof o.hostname !== 'string' || !HOSTNAME.test(o.hostname))) problems.push('hostname must be a host name like smtp.example.org');
-  if (o.clock !== undefined && typeof o.clock !== 'function') problems.push('clock must be a function returning milliseconds');
-  if (o.users !== undefined) problems.push(...checkUsers(o.users));
-  if (problems.length > 0) throw new MockAdminError(400, `invalid SMTP mock options: ${problems.join('; ')}`, { problems });
-  const given = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  const r = new OptionsReader('SMTP mock options', input, KNOWN);
+  for (const [key, [min, max]] of Object.entries(INT_RANGES)) r.int(key, min, max, 0);
+  for (const key of BOOLEANS) r.bool(key, false);
+  r.str('host', '');
+  r.str('banner', '', REPLY_TEXT, 'banner must be printable ASCII of at most 200 characters');
+  r.str('hostname', '', HOSTNAME, 'hostname must be a host name like smtp.example.org');
+  r.fn('clock', Date.now);
+  if (r.o.users !== undefined) r.problems.push(...checkUsers(r.o.users));
+  r.done();
+  const given = Object.fromEntries(Object.entries(r.o).filter(([, v]) => v !== undefined));
   return {
     ...SMTP_MOCK_DEFAULTS,
     users: DEFAULT_SMTP_USERS.map((u) => ({ ...u })),

@@ -1,6 +1,6 @@
 /**
  * A stateful mock of the Telegram Bot API as grammY uses it: `/bot<token>/<method>`, the
- * `{ok,…}` envelope on every status, webhooks with the secret-token header, long polling,
+ * `{ok,…}` envelope on every status, webhooks with the secret-token header,
  * throttling, and a citizen's side of the chat to drive. The wire contract is
  * `mocks/telegram/README.md`.
  */
@@ -10,8 +10,6 @@ import { classifyTgRequest, createTgApiHandler } from './tg-bot-api.handler';
 import { TgSentLog } from './tg-chat-store.repository';
 import { TgChatsApi, type BotResolver } from './tg-citizen.admin';
 import { createTgErrorResponder, TgApiError } from './tg-envelope.codec';
-import { TgFaultRetryResolver } from './tg-fault-retry.resolver';
-import { TgFileStore } from './tg-file-store.repository';
 import { TgMessagesService } from './tg-messages.service';
 import { createMethodRegistry } from './tg-methods.registry';
 import { resolveTelegramOptions, type TelegramMockOptions, type TgBotAccount } from './tg-mock.options';
@@ -47,7 +45,7 @@ export interface TelegramMock {
   bots: Required<TgBotAccount>[];
   /** Where `startTelegramMock` listens (from the options). */
   listen: { host: string; port: number };
-  /** Stops webhook deliveries and long polls for good (call before closing the server). */
+  /** Stops webhook deliveries for good (call before closing the server). */
   shutdown(): void;
 }
 
@@ -78,9 +76,8 @@ export function createTelegramMock(options: TelegramMockOptions = {}): TelegramM
   const o = resolveTelegramOptions(options);
   let lastUpdateId = FIRST_UPDATE_ID - 1;
   const sentLog = new TgSentLog();
-  const files = new TgFileStore();
   const throttle = new TgThrottle(o.throttle, o.clock);
-  const messages = new TgMessagesService({ sentLog, throttle, files, autoCreateChats: () => o.autoCreateChats });
+  const messages = new TgMessagesService({ sentLog, throttle, autoCreateChats: () => o.autoCreateChats });
   const methods = createMethodRegistry(messages, new TgUpdatesService({ requireHttpsWebhook: o.requireHttpsWebhook, clock: o.clock }));
 
   const bots = o.bots.map(
@@ -117,24 +114,17 @@ export function createTelegramMock(options: TelegramMockOptions = {}): TelegramM
   const chats = new TgChatsApi(resolveBot, sentLog);
   const updates = new TgUpdatesApi(bots, resolveBot);
   const throttleApi = createThrottleApi(throttle);
-  let server: MockServer | undefined;
-  const retryAfter = new TgFaultRetryResolver(() => (server as MockServer).admin);
-  server = createMockServer({
+  const server = createMockServer({
     name: 'telegram',
     maxBodyBytes: o.maxBodyBytes,
     clock: o.clock,
     recorder: o.recorder,
-    classify: (req) => {
-      const type = classifyTgRequest(req, methods);
-      retryAfter.note(req, type);
-      return type;
-    },
-    errorResponse: createTgErrorResponder((req) => retryAfter.retryAfter(req)),
+    classify: (req) => classifyTgRequest(req, methods),
+    errorResponse: createTgErrorResponder(),
     adminRoutes: [...chats.routes(), ...updates.routes(), ...settingsRoutes(throttleApi, bots)],
     onReset: () => {
       for (const b of bots) b.reset();
       sentLog.clear();
-      files.clear();
       throttle.set(o.throttle);
     },
     handler: createTgApiHandler({ botByToken: (token) => byToken.get(token), methods }),

@@ -1,15 +1,8 @@
-import type { TgApiError } from './tg-envelope.codec';
 import { TgChatStore } from './tg-chat-store.repository';
 import type { TgBotAccount } from './tg-mock.options';
 import type { TgUpdate, TgUpdateType, TgUser } from './tg-types.model';
 import { TgUpdateQueue, type StoredUpdate } from './tg-update-queue.repository';
 import { TgWebhookDispatcher, type WebhookConfig } from './tg-webhook.dispatcher';
-
-/** A getUpdates call waiting for updates. */
-export interface LongPollWaiter {
-  /** Ends the wait: with the updates now pending, or with an error answer (409). */
-  finish(outcome: 'wake' | TgApiError): void;
-}
 
 /** What a bot needs from the mock around it. */
 export interface TgBotContextDeps {
@@ -32,12 +25,10 @@ export class TgBotContext {
   readonly dispatcher: TgWebhookDispatcher;
   webhook: WebhookConfig | null = null;
   lastWebhookError: { date: number; message: string } | null = null;
-  /** Set by setWebhook / getUpdates `allowed_updates`; null = Telegram's default set. */
+  /** Set by setWebhook `allowed_updates`; null = Telegram's default set. */
   allowedUpdates: string[] | null = null;
   /** When setWebhook last set a URL (ms); Telegram allows one such call per second. */
   lastWebhookSetAt = Number.NEGATIVE_INFINITY;
-  /** The pending long poll, if any (a newer one terminates it). */
-  poll: LongPollWaiter | null = null;
 
   /**
    * @param account token, username, id and first name
@@ -84,7 +75,8 @@ export class TgBotContext {
 
   /**
    * Emits an update unless `allowed_updates` excludes its type, then sends it on its way
-   * (webhook, or the long poll). A new update also retries parked ones, as Telegram keeps retrying.
+   * (to the webhook, or pending until one is set). A new update also retries parked ones, as
+   * Telegram keeps retrying.
    * @returns the stored update, or null when filtered out
    */
   emit(type: TgUpdateType, chatId: number, body: Omit<TgUpdate, 'update_id'>): StoredUpdate | null {
@@ -94,11 +86,9 @@ export class TgBotContext {
     return stored;
   }
 
-  /** Forgets chats, updates and the webhook; ends a pending long poll with no updates. */
+  /** Forgets chats, updates and the webhook. */
   reset(): void {
     this.dispatcher.stop();
-    this.poll?.finish('wake');
-    this.poll = null;
     this.chats.clear();
     this.updates.clear();
     this.webhook = null;
@@ -110,7 +100,5 @@ export class TgBotContext {
   /** Stops every background activity (the mock is closing). */
   shutdown(): void {
     this.dispatcher.shutdown();
-    this.poll?.finish('wake');
-    this.poll = null;
   }
 }

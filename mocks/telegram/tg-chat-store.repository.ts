@@ -19,16 +19,14 @@ export interface SentMessage {
   message_id: number;
   /** Unix time, seconds. */
   date: number;
-  /** The API method: sendMessage, sendDocument, sendPhoto. */
+  /** The API method (sendMessage; a method a webhook reply ran is recorded the same way). */
   method: string;
-  /** Text (or caption) exactly as the bot sent it, markup included. */
+  /** Text exactly as the bot sent it, markup included. */
   text: string | null;
   parse_mode: string | null;
   /** What the citizen sees: the text after markup parsing and trimming, and its entities. */
   rendered: { text: string; entities: TgMessageEntity[] } | null;
   reply_markup: unknown;
-  /** For sendDocument / sendPhoto: the file as received. */
-  file: { kind: 'document' | 'photo'; fileName: string | null; size: number; mimeType: string | null; fileId: string; source: 'upload' | 'file_id' | 'url' } | null;
   disable_notification: boolean;
 }
 

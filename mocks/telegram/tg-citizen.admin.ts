@@ -1,4 +1,4 @@
-import { MockAdminError, type AdminContext, type AdminRoute } from '../_kit';
+import { intQuery, MockAdminError, type AdminContext, type AdminRoute } from '../_kit';
 import type { TgBotContext } from './tg-bot.context';
 import { chatOf, userOf, type ChatRecord, type SentMessage, type TgCitizen, type TgSentLog } from './tg-chat-store.repository';
 import type { TgChat, TgMessage, TgMessageEntity, TgUpdate, TgUser } from './tg-types.model';
@@ -192,7 +192,7 @@ export class TgChatsApi {
       {
         method: 'GET',
         path: '/__admin/sent',
-        handle: (ctx) => ({ body: this.sent({ since: intQuery(ctx, 'since'), limit: intQuery(ctx, 'limit') }) }),
+        handle: (ctx) => ({ body: this.sent({ since: intQuery(ctx.query, 'since'), limit: intQuery(ctx.query, 'limit') }) }),
       },
     ];
   }
@@ -266,9 +266,3 @@ function chatIdParam(raw: string): number {
   return Number(raw);
 }
 
-function intQuery(ctx: AdminContext, name: string): number | undefined {
-  const raw = ctx.query.get(name);
-  if (raw === null) return undefined;
-  if (!/^\d{1,15}$/.test(raw)) throw new MockAdminError(400, `${name} must be a non-negative integer`);
-  return Number(raw);
-}

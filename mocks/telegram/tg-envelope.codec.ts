@@ -1,4 +1,4 @@
-import type { ErrorResponder, MockRequest, MockResponse } from '../_kit';
+import type { ErrorResponder, MockResponse } from '../_kit';
 import type { TgResponseParameters } from './tg-types.model';
 
 const JSON_CT = 'application/json';
@@ -68,13 +68,13 @@ const STATUS_DESCRIPTIONS: Readonly<Record<number, string>> = {
 /**
  * Renders the kit's own errors (injected `http-error` / `rate-limit` faults, bodies over the cap)
  * in the Bot API envelope. The kit does not tell the responder which fault fired, so the
- * `Retry-After` seconds of a rate-limit fault come from `retryAfterFor`.
+ * `Retry-After` seconds of a rate-limit fault are repeated as `parameters.retry_after`.
  */
-export function createTgErrorResponder(retryAfterFor: (request: MockRequest) => number): ErrorResponder {
-  return ({ status, message, cause, request }) => {
+export function createTgErrorResponder(): ErrorResponder {
+  return ({ status, message, cause, retryAfterSeconds }) => {
     // An http-error fault with status 429 gets the same body as a rate-limit fault.
     if (cause === 'rate-limit' || status === 429) {
-      const n = cause === 'rate-limit' ? Math.max(1, retryAfterFor(request)) : 1;
+      const n = cause === 'rate-limit' ? Math.max(1, retryAfterSeconds ?? 1) : 1;
       return errorResponse(new TgApiError(429, message ?? `Too Many Requests: retry after ${n}`, { retry_after: n }));
     }
     if (cause === 'too-large') return errorResponse(new TgApiError(413, message ?? 'Request Entity Too Large'));

@@ -1,5 +1,5 @@
 import { TgApiError } from './tg-envelope.codec';
-import { CAPTION_RULES, formatText, MESSAGE_TEXT_RULES } from './tg-formatted-text.parser';
+import { formatText, MESSAGE_TEXT_RULES } from './tg-formatted-text.parser';
 
 const fmt = (text: string, mode = '', entities = '') => formatText(text, mode, entities, MESSAGE_TEXT_RULES);
 const failure = (fn: () => unknown): string => {
@@ -45,6 +45,11 @@ describe('formatted text', () => {
       expect(fmt('<b>x</b>', 'none').text).toBe('<b>x</b>');
       expect(fmt('<b>x</b>', 'hTmL').text).toBe('x');
       expect(failure(() => fmt('x', 'Markdown3'))).toBe('Bad Request: unsupported parse_mode');
+    });
+
+    it('says MarkdownV2 and Markdown are not implemented by the mock (no adapter sends them), rather than pretending Telegram refused them', () => {
+      expect(failure(() => fmt('*x*', 'MarkdownV2'))).toBe('Bad Request: parse_mode MarkdownV2 is not implemented by the mock (HTML only)');
+      expect(failure(() => fmt('*x*', 'markdown'))).toBe('Bad Request: parse_mode markdown is not implemented by the mock (HTML only)');
     });
   });
 
@@ -97,70 +102,6 @@ describe('formatted text', () => {
       expect(fmt(`<b>${'x'.repeat(4096)}</b>`, 'HTML').text).toHaveLength(4096);
       expect(failure(() => fmt(`<b>${'x'.repeat(4097)}</b>`, 'HTML'))).toBe('Bad Request: message is too long');
       expect(failure(() => fmt('<b> </b>', 'HTML'))).toBe('Bad Request: message text is empty');
-    });
-  });
-
-  describe('MarkdownV2', () => {
-    it('parses the documented syntax', () => {
-      const r = fmt('*bold* _italic_ __under__ ~strike~ ||spoiler|| `code` [link](https://x.org/a\\)b) ![👍](tg://emoji?id=5368324170671202286)', 'MarkdownV2');
-      expect(r.text).toBe('bold italic under strike spoiler code link 👍');
-      expect(r.entities).toEqual([
-        { type: 'bold', offset: 0, length: 4 },
-        { type: 'italic', offset: 5, length: 6 },
-        { type: 'underline', offset: 12, length: 5 },
-        { type: 'strikethrough', offset: 18, length: 6 },
-        { type: 'spoiler', offset: 25, length: 7 },
-        { type: 'code', offset: 33, length: 4 },
-        { type: 'text_link', offset: 38, length: 4, url: 'https://x.org/a)b' },
-        { type: 'custom_emoji', offset: 43, length: 2, custom_emoji_id: '5368324170671202286' },
-      ]);
-    });
-
-    it('parses pre blocks with a language, where reserved characters need no escaping', () => {
-      const r = fmt('```js\nconst a = b.c(1) - 2;\n```', 'MarkdownV2');
-      expect(r.text).toBe('const a = b.c(1) - 2;');
-      expect(r.entities).toEqual([{ type: 'pre', offset: 0, length: 21, language: 'js' }]);
-    });
-
-    it('parses > quote lines into one blockquote', () => {
-      const r = fmt('intro\n>line one\n>line two\nafter', 'MarkdownV2');
-      expect(r.text).toBe('intro\nline one\nline two\nafter');
-      expect(r.entities).toEqual([{ type: 'blockquote', offset: 6, length: 17 }]);
-    });
-
-    it('requires escaping of reserved characters and honours backslash escapes', () => {
-      expect(failure(() => fmt('Заява № 12.', 'MarkdownV2'))).toBe(
-        "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'",
-      );
-      expect(failure(() => fmt('a-b', 'MarkdownV2'))).toContain("Character '-' is reserved");
-      expect(fmt('Заява № 12\\. \\(ok\\) 1\\+1\\=2 \\#tag \\! \\*', 'MarkdownV2').text).toBe('Заява № 12. (ok) 1+1=2 #tag ! *');
-    });
-
-    it('reports an unclosed entity with its UTF-8 byte offset', () => {
-      expect(failure(() => fmt('Привіт *жирний', 'MarkdownV2'))).toBe("Bad Request: can't parse entities: Can't find end of Bold entity at byte offset 13");
-      expect(failure(() => fmt('`code', 'MarkdownV2'))).toBe("Bad Request: can't parse entities: Can't find end of Code entity at byte offset 0");
-    });
-  });
-
-  describe('legacy Markdown', () => {
-    it('parses bold, italic, code, pre and links without nesting', () => {
-      const r = fmt('*b* _i_ `c` [l](https://x.org) ```py\nx```', 'Markdown');
-      expect(r.text).toBe('b i c l x');
-      expect(r.entities.map((e) => e.type)).toEqual(['bold', 'italic', 'code', 'text_link', 'pre']);
-      expect(fmt('a.b-c!', 'Markdown').text).toBe('a.b-c!');
-    });
-
-    it('fails on an unclosed mark with the classic message', () => {
-      expect(failure(() => fmt('user_name is here', 'Markdown'))).toBe(
-        "Bad Request: can't parse entities: Can't find end of the entity starting at byte offset 4",
-      );
-    });
-  });
-
-  describe('captions', () => {
-    it('allow empty and refuse more than 1024 characters', () => {
-      expect(formatText('', '', '', CAPTION_RULES).text).toBe('');
-      expect(failure(() => formatText('x'.repeat(1025), '', '', CAPTION_RULES))).toBe('Bad Request: message caption is too long');
     });
   });
 });

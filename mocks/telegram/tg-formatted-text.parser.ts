@@ -1,13 +1,12 @@
 import { badRequest } from './tg-envelope.codec';
 import { EntityParseError, parseHtml, sortEntities, type ParsedText } from './tg-html.parser';
-import { parseMarkdownLegacy, parseMarkdownV2 } from './tg-markdown.parser';
 import type { TgMessageEntity } from './tg-types.model';
 
 export type { ParsedText } from './tg-html.parser';
 
-/** Limits and error texts of one formatted field (message text or caption). */
+/** Limits and error texts of one formatted field (the message text; captions went with media uploads). */
 export interface FormattedFieldRules {
-  /** Most UTF-16 code units after parsing and trimming (4096 for text, 1024 for captions). */
+  /** Most UTF-16 code units after parsing and trimming (4096 for text). */
   maxLength: number;
   /** Description after "Bad Request: " when the field is too long. */
   tooLong: string;
@@ -17,8 +16,6 @@ export interface FormattedFieldRules {
 
 /** Rules of `sendMessage.text`. */
 export const MESSAGE_TEXT_RULES: FormattedFieldRules = { maxLength: 4096, tooLong: 'message is too long', empty: 'message text is empty' };
-/** Rules of a media `caption`. */
-export const CAPTION_RULES: FormattedFieldRules = { maxLength: 1024, tooLong: 'message caption is too long', empty: null };
 
 const EXPLICIT_TYPES = new Set([
   'bold', 'italic', 'underline', 'strikethrough', 'spoiler', 'code', 'pre', 'text_link', 'text_mention', 'custom_emoji',
@@ -27,17 +24,22 @@ const EXPLICIT_TYPES = new Set([
 // Sent explicitly, these are dropped: Telegram detects them itself.
 const DETECTED_TYPES = new Set(['mention', 'hashtag', 'cashtag', 'bot_command', 'url', 'email', 'phone_number', 'bank_card_number']);
 
+/** parse_mode values Telegram accepts that the mock does not parse (no adapter sends them; README). */
+const NOT_IMPLEMENTED_MODES = new Set(['markdownv2', 'markdown']);
+
 /**
  * Turns a sent text into what the recipient gets: markup parsed by `parse_mode` (HTML,
- * MarkdownV2, Markdown, case-insensitive; empty or `none` = plain text with the optional
- * `entities` JSON), then leading and trailing whitespace trimmed, then the length checked.
- * @throws TgApiError(400) `unsupported parse_mode`, `can't parse entities: …`, the rule's empty / too-long errors
+ * case-insensitive; empty or `none` = plain text with the optional `entities` JSON), then
+ * leading and trailing whitespace trimmed, then the length checked.
+ * @throws TgApiError(400) `unsupported parse_mode`, `can't parse entities: …`, the rule's empty / too-long errors;
+ *   for MarkdownV2 / Markdown a 400 saying the mock does not implement them, so nobody mistakes it for Telegram's answer
  */
 export function formatText(raw: string, parseMode: string, entitiesJson: string, rules: FormattedFieldRules): ParsedText {
   const mode = parseMode.trim().toLowerCase();
   let parsed: ParsedText;
   if (raw !== '' && mode !== '' && mode !== 'none') {
-    const parse = mode === 'html' ? parseHtml : mode === 'markdownv2' ? parseMarkdownV2 : mode === 'markdown' ? parseMarkdownLegacy : null;
+    if (NOT_IMPLEMENTED_MODES.has(mode)) throw badRequest(`parse_mode ${parseMode.trim()} is not implemented by the mock (HTML only)`);
+    const parse = mode === 'html' ? parseHtml : null;
     if (parse === null) throw badRequest('unsupported parse_mode');
     try {
       parsed = parse(raw);
@@ -68,7 +70,7 @@ function trim(p: ParsedText): ParsedText {
 }
 
 /**
- * The `entities` / `caption_entities` parameter. Unparseable JSON is ignored, as the Bot API
+ * The `entities` parameter. Unparseable JSON is ignored, as the Bot API
  * server ignores it; a malformed entity is an error.
  */
 function explicitEntities(json: string, textLength: number): TgMessageEntity[] {

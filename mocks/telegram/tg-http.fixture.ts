@@ -1,6 +1,6 @@
 /** Test helpers: raw Bot API calls and a local webhook receiver. Used by the *.test.ts files only. */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { startHookReceiver, type ReceivedHook as KitHook } from '../_kit';
 import { DEFAULT_BOT } from './tg-mock.options';
 
 /** The default bot's token. */
@@ -47,45 +47,15 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-/** Starts a receiver on 127.0.0.1 and a free port. */
+/** Starts a receiver on 127.0.0.1 and a free port (the kit's hook receiver, JSON-decoded). */
 export async function startReceiver(): Promise<Receiver> {
-  const received: ReceivedHook[] = [];
-  const answers: Receiver['answers'] = [];
-  const waiters: (() => void)[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') });
-      const a = answers.shift() ?? { status: 200, body: '{}' };
-      res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers });
-      res.end(a.body ?? '');
-      waiters.splice(0).forEach((w) => w());
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const view = (h: KitHook): ReceivedHook => ({ headers: h.headers, body: JSON.parse(h.raw || 'null') });
+  const hooks = await startHookReceiver({ path: '/hook', headers: { 'content-type': 'application/json' }, answer: () => ({ status: 200, body: '{}' }), decode: view });
   return {
-    url: `http://127.0.0.1:${port}/hook`,
-    received,
-    answers,
-    waitFor: (n, timeoutMs = 5000) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`receiver got ${received.length} of ${n} requests`)), timeoutMs);
-        const check = () => {
-          if (received.length >= n) {
-            clearTimeout(timer);
-            resolve(received.slice());
-          } else {
-            waiters.push(check);
-          }
-        };
-        check();
-      }),
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    url: hooks.url,
+    received: hooks.received,
+    answers: hooks.answers,
+    waitFor: (n, timeoutMs) => hooks.waitForCount(n, timeoutMs),
+    close: () => hooks.close(),
   };
 }

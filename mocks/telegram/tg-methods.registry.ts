@@ -21,13 +21,10 @@ export function createMethodRegistry(messages: TgMessagesService, updates: TgUpd
   const entries: TgMethodEntry[] = [
     { name: 'getMe', run: (bot) => ({ result: bot.me }) },
     { name: 'sendMessage', run: (bot, p) => ({ result: messages.sendMessage(bot, p) }) },
-    { name: 'sendDocument', run: (bot, p) => ({ result: messages.sendDocument(bot, p) }) },
-    { name: 'sendPhoto', run: (bot, p) => ({ result: messages.sendPhoto(bot, p) }) },
     { name: 'getChat', run: (bot, p) => ({ result: messages.getChat(bot, p) }) },
     { name: 'setWebhook', run: (bot, p) => updates.setWebhook(bot, p) },
     { name: 'deleteWebhook', run: (bot, p) => updates.deleteWebhook(bot, p) },
     { name: 'getWebhookInfo', run: (bot) => updates.getWebhookInfo(bot) },
-    { name: 'getUpdates', run: (bot, p) => updates.getUpdates(bot, p) },
   ];
   return new Map(entries.map((e) => [e.name.toLowerCase(), e]));
 }

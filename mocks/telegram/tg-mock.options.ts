@@ -1,4 +1,4 @@
-import { MockAdminError, type RequestRecorderOptions } from '../_kit';
+import { OptionsReader, type RequestRecorderOptions } from '../_kit';
 
 /** A bot the mock serves. */
 export interface TgBotAccount {
@@ -86,41 +86,33 @@ const KNOWN = [
  * @throws MockAdminError(400) with `details.problems`
  */
 export function resolveTelegramOptions(input: TelegramMockOptions = {}): ResolvedTelegramOptions {
-  const problems: string[] = [];
-  const o = input as Record<string, unknown>;
-  if (typeof input !== 'object' || input === null) throw new MockAdminError(400, 'options must be an object');
-  for (const k of Object.keys(o)) if (!KNOWN.includes(k)) problems.push(`${k} is not an option (${KNOWN.join(', ')})`);
-  const int = (k: string, min: number, max: number) => {
-    if (o[k] !== undefined && !(Number.isInteger(o[k]) && (o[k] as number) >= min && (o[k] as number) <= max)) {
-      problems.push(`${k} must be an integer from ${min} to ${max}`);
-    }
+  const r = new OptionsReader('Telegram mock options', input, KNOWN);
+  const o = r.o;
+  const port = r.int('port', 0, 65535, 0);
+  const webhookRetries = r.int('webhookRetries', 0, 20, 3);
+  const webhookRetryDelayMs = r.int('webhookRetryDelayMs', 0, 600_000, 100);
+  const webhookTimeoutMs = r.int('webhookTimeoutMs', 1, 600_000, 10_000);
+  const maxBodyBytes = r.int('maxBodyBytes', 1024, 1024 * 1024 * 1024, 50 * 1024 * 1024);
+  const autoCreateChats = r.bool('autoCreateChats', false);
+  const requireHttpsWebhook = r.bool('requireHttpsWebhook', false);
+  const resolved: ResolvedTelegramOptions = {
+    host: r.str('host', '127.0.0.1'),
+    port,
+    bots: [],
+    autoCreateChats,
+    throttle: null,
+    requireHttpsWebhook,
+    webhookRetries,
+    webhookRetryDelayMs,
+    webhookTimeoutMs,
+    maxBodyBytes,
+    clock: r.fn('clock', Date.now),
+    recorder: r.object<RequestRecorderOptions | undefined>('recorder', undefined),
   };
-  int('port', 0, 65535);
-  int('webhookRetries', 0, 20);
-  int('webhookRetryDelayMs', 0, 600_000);
-  int('webhookTimeoutMs', 1, 600_000);
-  int('maxBodyBytes', 1024, 1024 * 1024 * 1024);
-  for (const k of ['autoCreateChats', 'requireHttpsWebhook']) if (o[k] !== undefined && typeof o[k] !== 'boolean') problems.push(`${k} must be a boolean`);
-  if (o.host !== undefined && (typeof o.host !== 'string' || o.host === '')) problems.push('host must be a non-empty string');
-  if (o.clock !== undefined && typeof o.clock !== 'function') problems.push('clock must be a function');
-  if (o.recorder !== undefined && (typeof o.recorder !== 'object' || o.recorder === null)) problems.push('recorder must be an object');
-  const throttle = o.throttle === undefined || o.throttle === null ? null : checkThrottle(o.throttle, problems);
-  const bots = checkBots(o.bots === undefined ? [DEFAULT_BOT] : o.bots, problems);
-  if (problems.length > 0) throw new MockAdminError(400, `invalid Telegram mock options: ${problems.join('; ')}`, { problems });
-  return {
-    host: input.host ?? '127.0.0.1',
-    port: input.port ?? 0,
-    bots,
-    autoCreateChats: input.autoCreateChats ?? false,
-    throttle,
-    requireHttpsWebhook: input.requireHttpsWebhook ?? false,
-    webhookRetries: input.webhookRetries ?? 3,
-    webhookRetryDelayMs: input.webhookRetryDelayMs ?? 100,
-    webhookTimeoutMs: input.webhookTimeoutMs ?? 10_000,
-    maxBodyBytes: input.maxBodyBytes ?? 50 * 1024 * 1024,
-    recorder: input.recorder,
-    clock: input.clock ?? Date.now,
-  };
+  resolved.throttle = o.throttle === undefined || o.throttle === null ? null : checkThrottle(o.throttle, r.problems);
+  resolved.bots = checkBots(o.bots === undefined ? [DEFAULT_BOT] : o.bots, r.problems);
+  r.done();
+  return resolved;
 }
 
 /**

@@ -1,17 +1,12 @@
+import { FixedWindowLimiter } from '../_kit';
 import type { TgThrottleOptions } from './tg-mock.options';
 
-interface Window {
-  second: number;
-  count: number;
-}
-
 /**
- * The flood limits of throttle mode, counted in fixed one-second windows: O(1) per send, one
- * small entry per bot and per chat. A refused send does not count.
+ * The flood limits of throttle mode: per bot and per chat, counted by the kit's fixed-window
+ * limiter. A refused send does not count against either limit.
  */
 export class TgThrottle {
-  private readonly perBot = new Map<number, Window>();
-  private readonly perChat = new Map<string, Window>();
+  private readonly counts: FixedWindowLimiter;
 
   /**
    * @param limits the initial limits, null for off
@@ -19,8 +14,10 @@ export class TgThrottle {
    */
   constructor(
     private limits: TgThrottleOptions | null,
-    private readonly clock: () => number,
-  ) {}
+    clock: () => number,
+  ) {
+    this.counts = new FixedWindowLimiter(clock);
+  }
 
   /** The current limits (null = off). */
   get(): TgThrottleOptions | null {
@@ -39,34 +36,18 @@ export class TgThrottle {
    */
   take(botId: number, chatKey: string): number | null {
     if (this.limits === null) return null;
-    const now = this.clock();
-    const second = Math.floor(now / 1000);
-    const retryAfter = Math.max(1, Math.ceil(((second + 1) * 1000 - now) / 1000));
-    const { globalPerSecond, perChatPerSecond } = this.limits;
-    const bot = globalPerSecond === undefined ? null : current(this.perBot, botId, second);
-    const chat = perChatPerSecond === undefined ? null : current(this.perChat, `${botId}:${chatKey}`, second);
-    if (bot !== null && bot.count >= (globalPerSecond as number)) return retryAfter;
-    if (chat !== null && chat.count >= (perChatPerSecond as number)) return retryAfter;
-    if (bot !== null) bot.count++;
-    if (chat !== null) chat.count++;
+    const bot = `bot:${botId}`;
+    const chat = `chat:${botId}:${chatKey}`;
+    const global = this.limits.globalPerSecond ?? null;
+    const perChat = this.limits.perChatPerSecond ?? null;
+    if (!this.counts.allows(bot, global) || !this.counts.allows(chat, perChat)) return this.counts.retryAfterSeconds();
+    this.counts.take(bot, global);
+    this.counts.take(chat, perChat);
     return null;
   }
 
   /** Forgets the counts. */
   clear(): void {
-    this.perBot.clear();
-    this.perChat.clear();
+    this.counts.reset();
   }
-}
-
-function current<K>(map: Map<K, Window>, key: K, second: number): Window {
-  let w = map.get(key);
-  if (w === undefined) {
-    w = { second, count: 0 };
-    map.set(key, w);
-  } else if (w.second !== second) {
-    w.second = second;
-    w.count = 0;
-  }
-  return w;
 }

@@ -39,24 +39,6 @@ export interface TgMessageEntity {
   custom_emoji_id?: string;
 }
 
-/** A stored file as `Document` shows it. */
-export interface TgDocument {
-  file_id: string;
-  file_unique_id: string;
-  file_name?: string;
-  mime_type?: string;
-  file_size: number;
-}
-
-/** One size of a photo (`PhotoSize`). */
-export interface TgPhotoSize {
-  file_id: string;
-  file_unique_id: string;
-  width: number;
-  height: number;
-  file_size: number;
-}
-
 /** A message (`Message`), as much of it as this mock produces. */
 export interface TgMessage {
   message_id: number;
@@ -66,10 +48,6 @@ export interface TgMessage {
   date: number;
   text?: string;
   entities?: TgMessageEntity[];
-  caption?: string;
-  caption_entities?: TgMessageEntity[];
-  document?: TgDocument;
-  photo?: TgPhotoSize[];
   /** Only inline keyboards are echoed back, as Telegram does. */
   reply_markup?: unknown;
 }

@@ -17,11 +17,10 @@ export interface DeliveryAttempt {
 }
 
 /**
- * Where an update is: `pending` (waiting for getUpdates or the webhook), `fetched` (returned by
- * getUpdates, not yet confirmed by a higher offset), `delivered` (a webhook answered 2xx),
- * `confirmed` (getUpdates offset passed it), `dropped` (drop_pending_updates or a negative offset).
+ * Where an update is: `pending` (waiting for the webhook), `delivered` (a webhook answered 2xx),
+ * `dropped` (drop_pending_updates).
  */
-export type UpdateState = 'pending' | 'fetched' | 'delivered' | 'confirmed' | 'dropped';
+export type UpdateState = 'pending' | 'delivered' | 'dropped';
 
 /** An update and its delivery history. */
 export interface StoredUpdate {
@@ -43,28 +42,20 @@ const MAX_ATTEMPTS_KEPT = 50;
 
 /**
  * The updates of one bot. Pending ones stay in a Map in update_id order (insertion order, since
- * ids only grow), so confirming by offset and taking the next batch are O(batch).
+ * ids only grow), so the dispatcher walks them oldest first.
  */
 export class TgUpdateQueue {
   private readonly all = new Map<number, StoredUpdate>();
   private readonly pending = new Map<number, StoredUpdate>();
-  private readonly listeners = new Set<() => void>();
 
-  /** Stores a new update as pending and wakes whoever waits for one. */
+  /** Stores a new update as pending. */
   push(update: TgUpdate, type: TgUpdateType, queueKey: string, now: number): StoredUpdate {
     const stored: StoredUpdate = { update, type, queueKey, createdAt: now, state: 'pending', attempts: [], inFlight: false, parked: false };
     this.all.set(update.update_id, stored);
     this.pending.set(update.update_id, stored);
     // The history is for inspection; bound it so a long-running mock does not grow forever.
     if (this.all.size > MAX_KEPT) this.all.delete(this.all.keys().next().value as number);
-    for (const listener of [...this.listeners]) listener();
     return stored;
-  }
-
-  /** Calls `listener` after every push; returns the function that unsubscribes it. */
-  onPush(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   /** An update by id (pending or kept in the history). */
@@ -77,7 +68,7 @@ export class TgUpdateQueue {
     return [...this.all.values()];
   }
 
-  /** Updates not yet confirmed or delivered (getWebhookInfo's `pending_update_count`). */
+  /** Updates not yet delivered (getWebhookInfo's `pending_update_count`). */
   get pendingCount(): number {
     return this.pending.size;
   }
@@ -85,36 +76,6 @@ export class TgUpdateQueue {
   /** Pending updates in update_id order. */
   pendingInOrder(): IterableIterator<StoredUpdate> {
     return this.pending.values();
-  }
-
-  /** getUpdates `offset` > 0: every update with a smaller id is confirmed and forgotten. */
-  confirmBefore(offset: number): void {
-    for (const [id, u] of this.pending) {
-      if (id >= offset) break;
-      u.state = 'confirmed';
-      this.pending.delete(id);
-    }
-  }
-
-  /** getUpdates `offset` < 0: only the last `n` pending updates are kept, the others forgotten. */
-  keepLast(n: number): void {
-    let excess = this.pending.size - n;
-    for (const [id, u] of this.pending) {
-      if (excess-- <= 0) break;
-      u.state = 'dropped';
-      this.pending.delete(id);
-    }
-  }
-
-  /** The first `limit` pending updates, marked fetched (they stay pending until confirmed). */
-  take(limit: number): StoredUpdate[] {
-    const out: StoredUpdate[] = [];
-    for (const u of this.pending.values()) {
-      if (out.length >= limit) break;
-      u.state = 'fetched';
-      out.push(u);
-    }
-    return out;
   }
 
   /** A webhook accepted it. */

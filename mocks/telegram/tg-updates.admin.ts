@@ -85,7 +85,7 @@ export class TgUpdatesApi {
         path: '/__admin/webhook/deliver',
         handle: async (ctx) => {
           await this.deliverPending(sel(ctx.query));
-          return { body: { pending: this.list(sel(ctx.query)).filter((u) => u.state === 'pending' || u.state === 'fetched').length } };
+          return { body: { pending: this.list(sel(ctx.query)).filter((u) => u.state === 'pending').length } };
         },
       },
     ];

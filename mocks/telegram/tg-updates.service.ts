@@ -1,7 +1,6 @@
 import type { TgBotContext } from './tg-bot.context';
-import { badRequest, TgApiError, tooManyRequests } from './tg-envelope.codec';
+import { badRequest, tooManyRequests } from './tg-envelope.codec';
 import type { TgParams } from './tg-params.reader';
-import type { TgUpdate } from './tg-types.model';
 
 /** A method's result and the `description` Telegram adds to some successes. */
 export interface TgMethodOutcome {
@@ -9,7 +8,7 @@ export interface TgMethodOutcome {
   description?: string;
 }
 
-/** Settings of the webhook and polling methods. */
+/** Settings of the webhook methods. */
 export interface TgUpdatesDeps {
   /** Refuse non-HTTPS webhooks and ports other than 443, 80, 88, 8443. */
   requireHttpsWebhook: boolean;
@@ -22,17 +21,14 @@ const UPDATE_TYPES = new Set([
   'chosen_inline_result', 'callback_query', 'shipping_query', 'pre_checkout_query', 'purchased_paid_media', 'poll',
   'poll_answer', 'my_chat_member', 'chat_member', 'chat_join_request', 'chat_boost', 'removed_chat_boost',
 ]);
-const LONG_POLL_MAX_TIMEOUT_S = 50;
 const WEBHOOK_PORTS = new Set(['443', '80', '88', '8443']);
 const SECRET_TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
-const CONFLICT_WEBHOOK = "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first";
-const CONFLICT_POLL = 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running';
 
 /**
- * setWebhook, deleteWebhook, getWebhookInfo and getUpdates, following the Bot API server:
- * setWebhook with a URL at most once a second (else 429), "already set" when nothing changes,
- * the old webhook removed before the new URL is checked, getUpdates refused while a webhook is
- * set, and a newer long poll terminating the older one with 409.
+ * setWebhook, deleteWebhook and getWebhookInfo, following the Bot API server: setWebhook with a
+ * URL at most once a second (else 429), "already set" when nothing changes, the old webhook
+ * removed before the new URL is checked. getUpdates (long polling) is not modelled: the adapter
+ * receives updates by webhook only (README, "Removed surface").
  */
 export class TgUpdatesService {
   /** @param deps the HTTPS rule and the clock */
@@ -68,47 +64,6 @@ export class TgUpdatesService {
     return { result: info };
   }
 
-  /** `getUpdates` with offset / limit / timeout (long polling, at most 50 s). */
-  async getUpdates(bot: TgBotContext, p: TgParams): Promise<TgMethodOutcome> {
-    if (bot.webhook !== null) throw new TgApiError(409, CONFLICT_WEBHOOK);
-    const offset = p.int('offset', 0, -(2 ** 31), 2 ** 31 - 1);
-    const limit = p.int('limit', 100, 1, 100);
-    const timeout = p.int('timeout', 0, 0, LONG_POLL_MAX_TIMEOUT_S);
-    const allowed = allowedUpdates(p);
-    if (allowed !== undefined) bot.allowedUpdates = allowed;
-
-    if (offset > 0) bot.updates.confirmBefore(offset);
-    else if (offset < 0) bot.updates.keepLast(-offset);
-    bot.poll?.finish(new TgApiError(409, CONFLICT_POLL));
-    bot.poll = null;
-
-    let batch = bot.updates.take(limit);
-    if (batch.length === 0 && timeout > 0) {
-      const outcome = await this.wait(bot, timeout * 1000);
-      if (outcome instanceof TgApiError) throw outcome;
-      batch = bot.updates.take(limit);
-    }
-    return { result: batch.map((u): TgUpdate => u.update) };
-  }
-
-  private wait(bot: TgBotContext, ms: number): Promise<'wake' | TgApiError> {
-    return new Promise((resolve) => {
-      let done = false;
-      const finish = (outcome: 'wake' | TgApiError) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        unsubscribe();
-        if (bot.poll === waiter) bot.poll = null;
-        resolve(outcome);
-      };
-      const waiter = { finish };
-      const timer = setTimeout(() => finish('wake'), ms);
-      const unsubscribe = bot.updates.onPush(() => finish('wake'));
-      bot.poll = waiter;
-    });
-  }
-
   private changeWebhook(bot: TgBotContext, p: TgParams, url: string): TgMethodOutcome {
     const now = this.deps.clock();
     if (url !== '') {
@@ -119,7 +74,7 @@ export class TgUpdatesService {
     if (secret !== '' && !SECRET_TOKEN.test(secret)) throw badRequest('secret token contains unallowed characters');
     const maxConnections = url === '' ? 0 : p.int('max_connections', 40, 1, 100);
     const ipAddress = url === '' ? '' : p.str('ip_address').trim();
-    const certificate = url !== '' && (p.file('certificate') !== null || p.str('certificate') !== '');
+    const certificate = url !== '' && p.str('certificate') !== '';
     const drop = p.bool('drop_pending_updates');
     const allowed = url === '' ? undefined : allowedUpdates(p);
 
@@ -137,10 +92,6 @@ export class TgUpdatesService {
       return { result: true, description: url === '' ? 'Webhook is already deleted' : 'Webhook is already set' };
     }
 
-    if (url !== '') {
-      bot.poll?.finish(new TgApiError(409, 'Conflict: terminated by setWebhook request'));
-      bot.poll = null;
-    }
     // As on Telegram, the old webhook is gone before the new URL is checked: a refused
     // setWebhook leaves the bot without any webhook.
     const hadWebhook = current !== null;

@@ -193,7 +193,7 @@ describe('Telegram mock: webhooks', () => {
     expect(tg.updates.get(update!.update_id).attempts[0].reply).toEqual({ method: 'sendMessage', ok: true });
   });
 
-  it('keeps updates for getUpdates while no webhook is set and sends them once one is', async () => {
+  it('keeps updates pending while no webhook is set and sends them once one is', async () => {
     const chat = tg.chats.open({ firstName: 'Люба' });
     tg.chats.send(chat.id, 'перше');
     tg.chats.send(chat.id, 'друге');

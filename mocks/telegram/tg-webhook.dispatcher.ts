@@ -1,3 +1,4 @@
+import { CallbackClient, type CallbackReply } from '../_kit';
 import type { DeliveryAttempt, StoredUpdate, TgUpdateQueue } from './tg-update-queue.repository';
 
 /** A webhook as setWebhook configured it. */
@@ -37,16 +38,20 @@ const MAX_REPLY_BYTES = 1024 * 1024;
  * POSTs pending updates to the webhook as Telegram does: in update_id order within a chat, one
  * at a time per chat, up to `max_connections` chats in parallel. A non-2xx answer or a network
  * error is retried after a growing pause (or the receiver's `Retry-After`); when the retries run
- * out the update stays pending and blocks its chat until the next nudge.
+ * out the update stays pending and blocks its chat until the next nudge. The POSTs, pauses and
+ * cancellation are the kit's {@link CallbackClient}.
  */
 export class TgWebhookDispatcher {
   private inFlight = 0;
-  private lifetime = new AbortController();
+  private readonly client: CallbackClient;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
 
   /** @param deps the bot's queue, webhook and hooks */
-  constructor(private readonly deps: WebhookDispatcherDeps) {}
+  constructor(private readonly deps: WebhookDispatcherDeps) {
+    // max_connections is at most 100; replies over 1 MiB are ignored, as Telegram ignores them.
+    this.client = new CallbackClient({ timeoutMs: deps.timeoutMs, maxSockets: 100, maxReplyBytes: MAX_REPLY_BYTES });
+  }
 
   /** Starts deliveries that can start now. Cheap when there is nothing to do. */
   pump(): void {
@@ -58,7 +63,7 @@ export class TgWebhookDispatcher {
       if (busyKeys.has(u.queueKey)) continue;
       busyKeys.add(u.queueKey); // only the oldest pending update of a chat may go
       if (u.inFlight || u.parked) continue;
-      void this.deliver(u, config, this.lifetime.signal);
+      void this.deliver(u, config);
     }
     this.settle();
   }
@@ -82,7 +87,9 @@ export class TgWebhookDispatcher {
     }
     this.inFlight++;
     try {
-      return await this.post(u, config, 'redeliver', this.lifetime.signal);
+      let last: DeliveryAttempt | null = null;
+      await this.client.deliver({ ...this.job(u, config, 'redeliver', (a) => (last = a)), retries: 0 });
+      return last ?? this.cancelledAttempt(config, 'redeliver');
     } finally {
       this.inFlight--;
       this.settle();
@@ -97,86 +104,62 @@ export class TgWebhookDispatcher {
 
   /** Abandons every delivery under way (the webhook changed, or reset); later pumps start afresh. */
   stop(): void {
-    this.lifetime.abort();
-    this.lifetime = new AbortController();
+    this.client.cancelAll();
   }
 
   /** Abandons every delivery and never starts another (the mock is closing). */
   shutdown(): void {
     this.closed = true;
-    this.lifetime.abort();
+    this.client.close();
   }
 
-  private async deliver(u: StoredUpdate, config: WebhookConfig, signal: AbortSignal): Promise<void> {
+  private async deliver(u: StoredUpdate, config: WebhookConfig): Promise<void> {
     u.inFlight = true;
     this.inFlight++;
     try {
-      for (let attempt = 0; ; attempt++) {
-        const result = await this.post(u, config, 'webhook', signal);
-        if (signal.aborted) return;
-        if (result.error === null) {
-          this.deps.queue.markDelivered(u);
-          return;
-        }
-        if (attempt >= this.deps.retries) {
-          u.parked = true;
-          return;
-        }
-        const delay = result.retryAfterMs ?? this.deps.retryDelayMs * 2 ** attempt;
-        if (!(await sleep(delay, signal))) return;
-      }
+      const outcome = await this.client.deliver({ ...this.job(u, config, 'webhook'), retries: this.deps.retries });
+      if (outcome.cancelled) return;
+      if (outcome.delivered) this.deps.queue.markDelivered(u);
+      else u.parked = true;
     } finally {
       u.inFlight = false;
       this.inFlight--;
-      // Also after an abort: updates skipped while this one was in flight may go now.
+      // Also after a cancel: updates skipped while this one was in flight may go now.
       this.pump();
     }
   }
 
-  private async post(
-    u: StoredUpdate,
-    config: WebhookConfig,
-    kind: DeliveryAttempt['kind'],
-    signal: AbortSignal,
-  ): Promise<DeliveryAttempt & { retryAfterMs?: number }> {
-    const started = this.deps.clock();
-    const attempt: DeliveryAttempt & { retryAfterMs?: number } = {
-      at: new Date(started).toISOString(),
-      kind,
-      url: config.url,
-      status: null,
-      error: null,
-      durationMs: 0,
+  /** The kit job for one update: JSON, the secret header, Telegram's backoff, each attempt recorded. */
+  private job(u: StoredUpdate, config: WebhookConfig, kind: DeliveryAttempt['kind'], seen?: (a: DeliveryAttempt) => void) {
+    return {
+      url: config.target,
+      body: JSON.stringify(u.update),
+      headers: { 'content-type': 'application/json' },
+      sign: (): Record<string, string> => (config.secretToken === null ? {} : { 'x-telegram-bot-api-secret-token': config.secretToken }),
+      delayMs: (n: number, last: CallbackReply) => retryAfterMs(last) ?? this.deps.retryDelayMs * 2 ** (n - 1),
+      onAttempt: async (_n: number, startedAt: number, reply: CallbackReply) => {
+        const attempt: DeliveryAttempt = {
+          at: new Date(startedAt).toISOString(),
+          kind,
+          url: config.url,
+          status: reply.status,
+          error: attemptError(reply),
+          durationMs: reply.durationMs,
+        };
+        if (attempt.error === null) {
+          const reply_ = await this.webhookReply(reply.headers['content-type'] ?? '', reply.truncated ? '' : reply.body);
+          if (reply_ !== undefined) attempt.reply = reply_;
+        } else {
+          this.deps.onError(attempt.error);
+        }
+        this.deps.queue.addAttempt(u, attempt);
+        seen?.(attempt);
+      },
     };
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (config.secretToken !== null) headers['x-telegram-bot-api-secret-token'] = config.secretToken;
-    const timeout = AbortSignal.timeout(this.deps.timeoutMs);
-    try {
-      const res = await fetch(config.target, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(u.update),
-        signal: AbortSignal.any([signal, timeout]),
-        redirect: 'manual',
-      });
-      attempt.status = res.status;
-      const text = await readLimited(res);
-      if (res.status >= 200 && res.status <= 299) {
-        attempt.reply = await this.webhookReply(res.headers.get('content-type') ?? '', text);
-      } else {
-        attempt.error = `Wrong response from the webhook: ${res.status} ${res.statusText}`.trim();
-        const retryAfter = Number(res.headers.get('retry-after'));
-        if (Number.isInteger(retryAfter) && retryAfter > 0) attempt.retryAfterMs = Math.min(retryAfter, MAX_RETRY_AFTER_S) * 1000;
-      }
-    } catch (err) {
-      attempt.error = timeout.aborted ? 'Read timeout expired' : networkError(err);
-    }
-    attempt.durationMs = this.deps.clock() - started;
-    if (signal.aborted) return attempt;
-    if (attempt.error !== null) this.deps.onError(attempt.error);
-    const { retryAfterMs: _omit, ...kept } = attempt;
-    this.deps.queue.addAttempt(u, kept);
-    return attempt;
+  }
+
+  private cancelledAttempt(config: WebhookConfig, kind: DeliveryAttempt['kind']): DeliveryAttempt {
+    return { at: new Date(this.deps.clock()).toISOString(), kind, url: config.url, status: null, error: 'Webhook connection closed', durationMs: 0 };
   }
 
   /**
@@ -212,48 +195,34 @@ export class TgWebhookDispatcher {
   }
 }
 
+/** Null on a 2xx; otherwise what getWebhookInfo shows as `last_error_message`. */
+function attemptError(reply: CallbackReply): string | null {
+  if (reply.status !== null) {
+    return reply.status >= 200 && reply.status <= 299 ? null : `Wrong response from the webhook: ${reply.status} ${reply.statusText}`.trim();
+  }
+  return reply.errorCode === 'TIMEOUT' ? 'Read timeout expired' : networkError(reply.errorCode, reply.error);
+}
+
+/** The receiver's `Retry-After` on a failed answer, capped at an hour. */
+function retryAfterMs(reply: CallbackReply): number | undefined {
+  const retryAfter = Number(reply.headers['retry-after']);
+  return Number.isInteger(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, MAX_RETRY_AFTER_S) * 1000 : undefined;
+}
+
 /** Telegram's wording of the usual network failures (getWebhookInfo's `last_error_message`). */
-function networkError(err: unknown): string {
-  const code = ((err as { cause?: { code?: string } })?.cause?.code ?? (err as { code?: string })?.code) as string | undefined;
+function networkError(code: string | null, message: string | null): string {
   switch (code) {
     case 'ECONNREFUSED':
       return 'Connection refused';
     case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
     case 'EPIPE':
       return 'Webhook connection closed';
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return 'Failed to resolve host: Name or service not known';
     case 'ETIMEDOUT':
-    case 'UND_ERR_CONNECT_TIMEOUT':
       return 'Connection timed out';
     default:
-      return `Connection error: ${(err as Error)?.message ?? String(err)}`;
+      return `Connection error: ${message ?? 'unknown'}`;
   }
-}
-
-async function readLimited(res: Response): Promise<string> {
-  const declared = Number(res.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > MAX_REPLY_BYTES) {
-    await res.body?.cancel();
-    return '';
-  }
-  const text = await res.text();
-  return text.length > MAX_REPLY_BYTES ? '' : text;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

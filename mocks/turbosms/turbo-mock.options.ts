@@ -1,4 +1,4 @@
-import { MockAdminError, type RequestRecorderOptions } from '../_kit';
+import { MockAdminError, OptionsReader, type RequestRecorderOptions } from '../_kit';
 
 /** How accepted messages move on by themselves. */
 export interface AutoProgress {
@@ -66,50 +66,50 @@ const DAY_MS = 86_400_000;
  * @throws MockAdminError(400) listing every problem (`details.problems`)
  */
 export function resolveTurboOptions(input: TurboSmsMockOptions = {}): ResolvedTurboOptions {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new MockAdminError(400, 'options must be an object');
-  const o = input as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const k of Object.keys(o)) if (!KNOWN.includes(k)) problems.push(`${k} is not an option (${KNOWN.join(', ')})`);
-  const int = (k: string, min: number, max: number) => {
-    if (o[k] !== undefined && !(Number.isInteger(o[k]) && (o[k] as number) >= min && (o[k] as number) <= max)) {
-      problems.push(`${k} must be an integer from ${min} to ${max}`);
-    }
-  };
-  int('port', 0, 65_535);
-  int('duplicateWindowMs', 0, 7 * DAY_MS);
-  int('maxRecipients', 1, 1_000_000);
-  int('maxBodyBytes', 1024, 256 * 1024 * 1024);
-  if (o.host !== undefined && (typeof o.host !== 'string' || o.host.trim() === '')) problems.push('host must be a non-empty string');
-  const list = (k: string, item: (s: string) => boolean, message: string) => {
+  const r = new OptionsReader('TurboSMS mock options', input, KNOWN);
+  const o = r.o;
+  const port = r.int('port', 0, 65_535, 0);
+  const duplicateWindowMs = r.int('duplicateWindowMs', 0, 7 * DAY_MS, 600_000);
+  const maxRecipients = r.int('maxRecipients', 1, 1_000_000, 5000);
+  const maxBodyBytes = r.int('maxBodyBytes', 1024, 256 * 1024 * 1024, 1024 * 1024);
+  const host = r.str('host', '127.0.0.1');
+  const list = (k: string, fallback: readonly string[], item: (s: string) => boolean, message: string): string[] => {
     const v = o[k];
-    if (v !== undefined && (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === 'string' && item(s)))) problems.push(message);
+    if (v === undefined) return [...fallback];
+    if (Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string' && item(s))) return [...(v as string[])];
+    r.problem(message);
+    return [...fallback];
   };
-  list('tokens', (s) => /^\S{1,200}$/.test(s), 'tokens must be a non-empty array of strings without spaces (≤ 200 characters)');
-  list('senders', (s) => s.trim() !== '' && s.length <= 64, 'senders must be a non-empty array of non-empty strings (≤ 64 characters)');
-  if (o.balance !== undefined && (typeof o.balance !== 'number' || !Number.isFinite(o.balance) || o.balance < 0)) problems.push('balance must be a number ≥ 0');
-  if (o.clock !== undefined && typeof o.clock !== 'function') problems.push('clock must be a function');
-  if (o.recorder !== undefined && (typeof o.recorder !== 'object' || o.recorder === null || Array.isArray(o.recorder))) problems.push('recorder must be an object');
+  const tokens = list('tokens', DEFAULT_TOKENS, (s) => /^\S{1,200}$/.test(s), 'tokens must be a non-empty array of strings without spaces (≤ 200 characters)');
+  const senders = list('senders', DEFAULT_SENDERS, (s) => s.trim() !== '' && s.length <= 64, 'senders must be a non-empty array of non-empty strings (≤ 64 characters)');
+  let balance = 100_000;
+  if (o.balance !== undefined) {
+    if (typeof o.balance !== 'number' || !Number.isFinite(o.balance) || o.balance < 0) r.problem('balance must be a number ≥ 0');
+    else balance = o.balance;
+  }
+  const clock = r.fn('clock', Date.now);
+  const recorder = r.object<RequestRecorderOptions>('recorder', {});
   let autoProgress: AutoProgress = { ...DEFAULT_AUTO_PROGRESS };
   if (o.autoProgress !== undefined) {
     try {
       autoProgress = { ...autoProgress, ...checkAutoProgress(o.autoProgress) };
     } catch (err) {
-      problems.push(...(((err as MockAdminError).details as { problems?: string[] })?.problems ?? [(err as Error).message]));
+      r.problems.push(...(((err as MockAdminError).details as { problems?: string[] })?.problems ?? [(err as Error).message]));
     }
   }
-  if (problems.length > 0) throw new MockAdminError(400, `invalid TurboSMS mock options: ${problems.join('; ')}`, { problems });
+  r.done();
   return {
-    host: (o.host as string | undefined) ?? '127.0.0.1',
-    port: (o.port as number | undefined) ?? 0,
-    tokens: [...((o.tokens as string[] | undefined) ?? DEFAULT_TOKENS)],
-    senders: [...((o.senders as string[] | undefined) ?? DEFAULT_SENDERS)],
-    duplicateWindowMs: (o.duplicateWindowMs as number | undefined) ?? 600_000,
+    host,
+    port,
+    tokens,
+    senders,
+    duplicateWindowMs,
     autoProgress,
-    balance: (o.balance as number | undefined) ?? 100_000,
-    maxRecipients: (o.maxRecipients as number | undefined) ?? 5000,
-    maxBodyBytes: (o.maxBodyBytes as number | undefined) ?? 1024 * 1024,
-    recorder: { maxBodyBytes: 64 * 1024, ...((o.recorder as RequestRecorderOptions | undefined) ?? {}) },
-    clock: (o.clock as (() => number) | undefined) ?? Date.now,
+    balance,
+    maxRecipients,
+    maxBodyBytes,
+    recorder: { maxBodyBytes: 64 * 1024, ...recorder },
+    clock,
   };
 }
 

@@ -3,7 +3,7 @@
  * resource and its status callbacks). The wire contract it implements is in
  * `mocks/twilio/README.md`.
  */
-import { createMockServer, type MockAdminApi, type MockServer } from '../_kit';
+import { createMockServer, FixedWindowLimiter, type MockAdminApi, type MockServer } from '../_kit';
 import { CallbackDispatcher } from './twilio-callback.dispatcher';
 import { createDriveApis, type TwilioCallbacksApi, type TwilioMessagesApi, type TwilioRecipientsApi } from './twilio-drive.api';
 import { twilioAdminRoutes } from './twilio-admin.routes';
@@ -12,7 +12,6 @@ import { MessageLifecycle } from './twilio-lifecycle.service';
 import { classifyTwilioRequest, createMessagesHandler } from './twilio-messages.handler';
 import { MessagesService } from './twilio-messages.service';
 import { resolveTwilioOptions, type ResolvedTwilioOptions, type TwilioAccount, type TwilioMockOptions } from './twilio-mock.options';
-import { RateLimiter } from './twilio-rate.limiter';
 import { RecipientBook } from './twilio-recipients.repository';
 import { MessageStore } from './twilio-store.repository';
 
@@ -73,7 +72,7 @@ export function createTwilioMock(options: TwilioMockOptions = {}): TwilioMock {
   const tokens = new Map(o.accounts.map((a) => [a.sid, a.authToken]));
   const store = new MessageStore();
   const recipients = new RecipientBook();
-  const limiter = new RateLimiter(o.ratePerSecond, o.clock);
+  const limiter = new FixedWindowLimiter(o.clock);
   const dispatcher = new CallbackDispatcher({
     retries: o.callbackRetries,
     retryDelayMs: o.callbackRetryDelayMs,
@@ -107,7 +106,7 @@ export function createTwilioMock(options: TwilioMockOptions = {}): TwilioMock {
       recipients.reset();
       limiter.reset();
     },
-    handler: createMessagesHandler({ service, tokens, limiter }),
+    handler: createMessagesHandler({ service, tokens, limiter, ratePerSecond: o.ratePerSecond }),
   });
   return {
     server,

@@ -1,7 +1,5 @@
-import { EventEmitter } from 'node:events';
-import http from 'node:http';
-import https from 'node:https';
 import { randomUUID } from 'node:crypto';
+import { backoff, CallbackClient, SentLog } from '../_kit';
 import { encodeForm } from './twilio-form.codec';
 import { twilioSignature } from './twilio-signature.codec';
 
@@ -52,27 +50,19 @@ export interface DispatcherOptions {
 const MAX_OVERRIDE_RETRIES = 5;
 
 /**
- * Posts status callbacks: form-encoded, signed, with an idempotency token shared by the retries
- * of one callback, retried on anything but a 2xx. Keeps a bounded log of attempts. Keep-alive
- * agents with a socket cap keep a 100 000-message run from opening a connection per callback.
+ * Posts status callbacks through the kit's {@link CallbackClient}: form-encoded, signed
+ * (`X-Twilio-Signature` over URL + parameters), with an idempotency token shared by the retries
+ * of one callback, retried after a fixed pause on anything but a 2xx. Every attempt goes to a
+ * bounded {@link SentLog}.
  */
 export class CallbackDispatcher {
-  private readonly log: (CallbackAttempt | undefined)[];
-  private next = 0;
-  private seq = 0;
-  private epoch = 0;
-  private readonly events = new EventEmitter();
-  private readonly inflight = new Set<http.ClientRequest>();
-  private readonly sleepers = new Set<() => void>();
-  private readonly agents = {
-    http: new http.Agent({ keepAlive: true, maxSockets: 64 }),
-    https: new https.Agent({ keepAlive: true, maxSockets: 64 }),
-  };
+  private readonly log: SentLog<CallbackAttempt>;
+  private readonly client: CallbackClient;
 
   /** @param options retry policy, timeouts and log size */
   constructor(private readonly options: DispatcherOptions) {
-    this.log = new Array(options.logLimit);
-    this.events.setMaxListeners(0);
+    this.log = new SentLog<CallbackAttempt>({ max: options.logLimit, what: 'callback', copy });
+    this.client = new CallbackClient({ timeoutMs: options.timeoutMs, maxSockets: 64 });
   }
 
   /**
@@ -81,159 +71,68 @@ export class CallbackDispatcher {
    * @returns true when the receiver answered 2xx; false when every attempt failed or the mock was reset
    */
   async deliver(job: CallbackJob): Promise<boolean> {
-    const epoch = this.epoch;
     const { url, retries } = splitOverrides(job.url, this.options.retries);
     const signature = twilioSignature(job.authToken, url, job.params);
     const token = randomUUID();
-    const body = encodeForm(job.params);
-    for (let attempt = 1; attempt <= retries + 1; attempt++) {
-      if (attempt > 1 && !(await this.sleep(this.options.retryDelayMs))) return false;
-      if (epoch !== this.epoch) return false;
-      const started = Date.now();
-      const outcome = await this.post(url, body, signature, token);
-      if (epoch !== this.epoch) return false;
-      this.record({
-        seq: ++this.seq,
-        messageSid: job.messageSid,
-        status: job.params.MessageStatus ?? '',
-        url,
-        params: { ...job.params },
-        signature,
-        idempotencyToken: token,
-        attempt,
-        httpStatus: outcome.status,
-        error: outcome.error,
-        time: new Date(started).toISOString(),
-        durationMs: Date.now() - started,
-      });
-      if (outcome.status !== null && outcome.status >= 200 && outcome.status < 300) return true;
-    }
-    return false;
+    const outcome = await this.client.deliver({
+      url,
+      body: encodeForm(job.params),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'i-twilio-idempotency-token': token,
+        'user-agent': 'TwilioProxy/1.1',
+        'x-home-region': 'us1',
+        accept: '*/*',
+      },
+      sign: () => ({ 'x-twilio-signature': signature }),
+      retries,
+      delayMs: backoff.fixed(this.options.retryDelayMs),
+      onAttempt: (attempt, startedAt, reply) => {
+        const entry = this.log.add((seq) => ({
+          seq,
+          messageSid: job.messageSid,
+          status: job.params.MessageStatus ?? '',
+          url,
+          params: { ...job.params },
+          signature,
+          idempotencyToken: token,
+          attempt,
+          httpStatus: reply.status,
+          error: reply.error,
+          time: new Date(startedAt).toISOString(),
+          durationMs: reply.durationMs,
+        }));
+        this.log.finish(entry);
+      },
+    });
+    return outcome.delivered;
   }
 
   /** Logged attempts, oldest first; optionally those of one message. */
   list(filter: { sid?: string } = {}): CallbackAttempt[] {
-    const out: CallbackAttempt[] = [];
-    const n = this.log.length;
-    for (let i = 0; i < n; i++) {
-      const a = this.log[(this.next + i) % n];
-      if (a && (filter.sid === undefined || a.messageSid === filter.sid)) out.push(copy(a));
-    }
-    return out;
+    return this.log.list((a) => filter.sid === undefined || a.messageSid === filter.sid);
   }
 
   /** Resolves with the first logged attempt (past or future) matching the predicate. */
   waitFor(predicate: (a: CallbackAttempt) => boolean = () => true, options: { timeoutMs?: number } = {}): Promise<CallbackAttempt> {
-    const found = this.list().find(predicate);
-    if (found) return Promise.resolve(found);
-    const timeoutMs = options.timeoutMs ?? 5000;
-    return new Promise((resolve, reject) => {
-      const onAttempt = (a: CallbackAttempt) => {
-        if (!predicate(a)) return;
-        cleanup();
-        resolve(copy(a));
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`no matching callback within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.events.off('attempt', onAttempt);
-      };
-      this.events.on('attempt', onAttempt);
-    });
+    return this.log.waitFor(predicate, options);
   }
 
   /** Forgets the log (sequence numbers keep counting). */
   clearLog(): void {
-    this.log.fill(undefined);
-    this.next = 0;
+    this.log.clear();
   }
 
   /** Forgets the log and abandons callbacks in progress (no further attempts, none logged). */
   reset(): void {
-    this.epoch++;
+    this.client.cancelAll();
     this.clearLog();
-    for (const wake of this.sleepers) wake();
   }
 
   /** Abandons everything and closes the keep-alive connections. */
   close(): void {
-    this.reset();
-    for (const req of this.inflight) req.destroy();
-    this.inflight.clear();
-    this.agents.http.destroy();
-    this.agents.https.destroy();
-  }
-
-  private record(a: CallbackAttempt): void {
-    if (this.log.length > 0) {
-      this.log[this.next] = a;
-      this.next = (this.next + 1) % this.log.length;
-    }
-    this.events.emit('attempt', a);
-  }
-
-  private post(url: string, body: string, signature: string, token: string): Promise<{ status: number | null; error: string | null }> {
-    return new Promise((resolve) => {
-      let target: URL;
-      try {
-        target = new URL(url);
-      } catch {
-        resolve({ status: null, error: 'invalid URL' });
-        return;
-      }
-      const secure = target.protocol === 'https:';
-      const req = (secure ? https : http).request(target, {
-        method: 'POST',
-        agent: secure ? this.agents.https : this.agents.http,
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': Buffer.byteLength(body),
-          'x-twilio-signature': signature,
-          'i-twilio-idempotency-token': token,
-          'user-agent': 'TwilioProxy/1.1',
-          'x-home-region': 'us1',
-          accept: '*/*',
-        },
-      });
-      this.inflight.add(req);
-      let settled = false;
-      const done = (status: number | null, error: string | null) => {
-        if (settled) return;
-        settled = true;
-        this.inflight.delete(req);
-        resolve({ status, error });
-      };
-      req.setTimeout(this.options.timeoutMs, () => {
-        done(null, `no answer within ${this.options.timeoutMs} ms`);
-        req.destroy();
-      });
-      req.on('response', (res) => {
-        res.on('error', () => done(res.statusCode ?? null, null));
-        res.on('end', () => done(res.statusCode ?? null, null));
-        res.resume();
-      });
-      req.on('error', (err) => done(null, (err as NodeJS.ErrnoException).code ?? err.message));
-      req.end(body);
-    });
-  }
-
-  /** Resolves true after `ms`, false when reset or closed first. */
-  private sleep(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve(false);
-      };
-      const timer = setTimeout(() => {
-        this.sleepers.delete(wake);
-        resolve(true);
-      }, ms);
-      this.sleepers.add(wake);
-    });
+    this.clearLog();
+    this.client.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import type { CallbackAttempt, CallbackDispatcher } from './twilio-callback.dispatcher';
 import type { MessageLifecycle } from './twilio-lifecycle.service';
-import type { MessageRecord, MessageStatus, RecipientBehaviour } from './twilio-message.model';
+import type { MessageStatus, RecipientBehaviour } from './twilio-message.model';
 import { toPhoneView, type PhoneMessageView } from './twilio-message.serializer';
 import type { RecipientBook, RecipientRule } from './twilio-recipients.repository';
 import type { MessageStore } from './twilio-store.repository';
@@ -86,19 +86,7 @@ function waitForMessage(
   predicate: (m: PhoneMessageView) => boolean,
   timeoutMs: number,
 ): Promise<PhoneMessageView> {
-  const now = store.all().map(toPhoneView).find(predicate);
-  if (now) return Promise.resolve(now);
-  return new Promise((resolve, reject) => {
-    const off = lifecycle.onChange((r: MessageRecord) => {
-      const view = toPhoneView(r);
-      if (!predicate(view)) return;
-      clearTimeout(timer);
-      off();
-      resolve(view);
-    });
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no matching message within ${timeoutMs} ms`));
-    }, timeoutMs);
-  });
+  return lifecycle.changes
+    .waitFor((r) => predicate(toPhoneView(r)), { timeoutMs, existing: () => store.all().find((r) => predicate(toPhoneView(r))) })
+    .then(toPhoneView);
 }

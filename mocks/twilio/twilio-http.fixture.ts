@@ -1,6 +1,6 @@
 /** Test helpers: a REST client for the mock and a receiver for its status callbacks. */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { startHookReceiver, type ReceivedHook } from '../_kit';
 import { DEFAULT_ACCOUNT } from './twilio-mock.options';
 
 /** Basic credentials of the default account. */
@@ -75,49 +75,24 @@ export interface CallbackReceiver {
   close(): Promise<void>;
 }
 
-/** Starts a callback receiver on 127.0.0.1 and a free port. */
+/** Starts a callback receiver on 127.0.0.1 and a free port (the kit's hook receiver, form-decoded). */
 export async function startReceiver(): Promise<CallbackReceiver> {
-  const received: ReceivedCallback[] = [];
-  const waiters: (() => void)[] = [];
   const answers: number[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const answered = answers.shift() ?? 204;
-      received.push({ url: req.url ?? '', headers: req.headers, body, params: Object.fromEntries(new URLSearchParams(body)), answered });
-      res.writeHead(answered);
-      res.end();
-      for (const w of waiters.splice(0)) w();
-    });
+  const view = (h: ReceivedHook): ReceivedCallback => ({
+    url: h.url,
+    headers: h.headers,
+    body: h.raw,
+    params: Object.fromEntries(new URLSearchParams(h.raw)),
+    answered: h.answered,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  const receiver: CallbackReceiver = {
-    url: `http://127.0.0.1:${port}`,
-    received,
+  const hooks = await startHookReceiver({ answer: () => ({ status: answers.shift() ?? 204 }), decode: view });
+  return {
+    url: hooks.url,
+    received: hooks.received,
     answers,
-    waitForCount: (n, timeoutMs = 5000) =>
-      new Promise((resolve, reject) => {
-        const deadline = setTimeout(() => reject(new Error(`only ${received.length} of ${n} callbacks within ${timeoutMs} ms`)), timeoutMs);
-        const check = () => {
-          if (received.length >= n) {
-            clearTimeout(deadline);
-            resolve(received.slice());
-          } else {
-            waiters.push(check);
-          }
-        };
-        check();
-      }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    waitForCount: (n, timeoutMs) => hooks.waitForCount(n, timeoutMs),
+    close: () => hooks.close(),
   };
-  return receiver;
 }
 
 /** Resolves after `ms`. */

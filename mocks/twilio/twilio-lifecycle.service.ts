@@ -1,5 +1,4 @@
-import { EventEmitter } from 'node:events';
-import { MockAdminError } from '../_kit';
+import { MockAdminError, Waiters } from '../_kit';
 import type { CallbackDispatcher, CallbackJob } from './twilio-callback.dispatcher';
 import { rawDlrDoneDate } from './twilio-date.codec';
 import { DelayQueue } from './twilio-delay.queue';
@@ -40,14 +39,14 @@ export class MessageLifecycle {
   private readonly toDeliver: DelayQueue<MessageRecord>;
   private readonly chains = new Map<string, Promise<void>>();
   private readonly held = new Map<string, CallbackJob>();
-  private readonly events = new EventEmitter();
+  /** Wakes `messages.waitFor` on every status change. */
+  readonly changes = new Waiters<MessageRecord>('message');
 
   /** @param deps store, dispatcher, timing and the callback-ordering switch */
   constructor(private readonly deps: LifecycleDeps) {
     const { sentAfterMs, deliveredAfterMs } = deps.autoProgress;
     this.toSend = new DelayQueue(sentAfterMs, (r) => this.sendDue(r));
     this.toDeliver = new DelayQueue(deliveredAfterMs - sentAfterMs, (r) => this.deliverDue(r));
-    this.events.setMaxListeners(0);
   }
 
   /** Starts the automatic progression of a new message (no callback: it is the initial status). */
@@ -75,12 +74,6 @@ export class MessageLifecycle {
     r.manual = true;
     this.move(r, s, errorCode as number | undefined);
     return r;
-  }
-
-  /** Subscribes to status changes (used by `messages.waitFor`); returns the unsubscribe function. */
-  onChange(listener: (r: MessageRecord) => void): () => void {
-    this.events.on('change', listener);
-    return () => this.events.off('change', listener);
   }
 
   /** Messages still waiting for an automatic step. */
@@ -141,7 +134,7 @@ export class MessageLifecycle {
       r.dateSent = now;
       r.price = (-PRICE_PER_SEGMENT * r.numSegments).toFixed(5);
     }
-    if (this.events.listenerCount('change') > 0) this.events.emit('change', r);
+    this.changes.notify(r);
     if (r.statusCallback === null) return;
     const job = this.callbackJob(r, now);
     if (holdCallback) {

@@ -3,7 +3,7 @@ import { authenticateBasic } from './twilio-auth.guard';
 import { errorResponse, genericError, JSON_CT, TwilioApiError } from './twilio-error.codec';
 import { FormParams } from './twilio-form.codec';
 import { notFound, type MessagesService } from './twilio-messages.service';
-import type { RateLimiter } from './twilio-rate.limiter';
+import type { FixedWindowLimiter } from '../_kit';
 import { newSid } from './twilio-sid.codec';
 
 /** What the handler needs. */
@@ -11,7 +11,9 @@ export interface MessagesHandlerDeps {
   service: MessagesService;
   /** Auth token by Account SID. */
   tokens: ReadonlyMap<string, string>;
-  limiter: RateLimiter;
+  limiter: FixedWindowLimiter;
+  /** Requests per second per account; null: no limit. */
+  ratePerSecond: number | null;
 }
 
 const API_PREFIX = '/2010-04-01/';
@@ -44,7 +46,7 @@ function route(req: MockRequest, deps: MessagesHandlerDeps): MockResponse {
   if (!m) throw notFound(req.path);
   const [, pathAccount, sid] = m;
   if (pathAccount !== account) throw genericError(401);
-  if (!deps.limiter.take(account)) throw new TwilioApiError(429, 20429, 'Too Many Requests');
+  if (!deps.limiter.take(account, deps.ratePerSecond)) throw new TwilioApiError(429, 20429, 'Too Many Requests');
 
   if (sid === undefined) {
     if (req.method === 'POST') return json(201, deps.service.create(account, new FormParams(req.text())));

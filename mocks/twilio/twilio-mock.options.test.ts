@@ -32,9 +32,9 @@ describe('resolveTwilioOptions', () => {
     const problems = ((err as MockAdminError).details as { problems: string[] }).problems;
     expect(problems).toEqual(
       expect.arrayContaining([
-        'outOfOrderCallback is not an option',
+        expect.stringMatching(/^outOfOrderCallback is not an option \(host, port, /),
         'accounts[0].sid must be AC followed by 32 lower-case hex digits',
-        'autoProgress.extra is not an option',
+        'autoProgress.extra is not an option (enabled, sentAfterMs, deliveredAfterMs)',
         'autoProgress.enabled must be a boolean',
         'autoProgress.deliveredAfterMs must not be less than sentAfterMs',
         'ratePerSecond must be an integer from 1 to 1000000',

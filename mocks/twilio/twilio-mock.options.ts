@@ -1,4 +1,4 @@
-import { MockAdminError, type RequestRecorderOptions } from '../_kit';
+import { isPlainObject, OptionsReader, type RequestRecorderOptions } from '../_kit';
 import { ACCOUNT_SID, SERVICE_SID } from './twilio-sid.codec';
 
 /** An account the mock accepts with HTTP Basic `sid:authToken`; its token also signs callbacks. */
@@ -84,63 +84,32 @@ const KEYS = [
 const PROGRESS_KEYS = ['enabled', 'sentAfterMs', 'deliveredAfterMs'];
 
 /**
- * Validates options and fills in defaults, reporting every problem at once; unknown keys are
- * errors, so a misspelt option does not silently fall back to its default.
+ * Validates options and fills in defaults with the kit's {@link OptionsReader}: every problem at
+ * once, unknown keys are errors.
  * @throws MockAdminError(400) with `details.problems`
  */
 export function resolveTwilioOptions(input: unknown = {}): ResolvedTwilioOptions {
-  const problems: string[] = [];
-  if (!isObject(input)) throw new MockAdminError(400, 'twilio mock options must be an object');
-  const o = input;
-  for (const k of Object.keys(o)) if (!KEYS.includes(k)) problems.push(`${k} is not an option`);
-
-  const int = (v: unknown, name: string, min: number, max: number): boolean => {
-    if (v === undefined) return true;
-    if (Number.isInteger(v) && (v as number) >= min && (v as number) <= max) return true;
-    problems.push(`${name} must be an integer from ${min} to ${max}`);
-    return false;
+  const r = new OptionsReader('twilio mock options', input, KEYS);
+  const o = r.o;
+  const resolved: ResolvedTwilioOptions = {
+    host: r.str('host', '127.0.0.1'),
+    port: r.int('port', 0, 65535, 0),
+    accounts: checkAccounts(o.accounts, r.problems),
+    autoProgress: checkProgress(o.autoProgress, r.problems),
+    outOfOrderCallbacks: r.bool('outOfOrderCallbacks', false),
+    ratePerSecond: r.int('ratePerSecond', 1, 1_000_000, null),
+    callbackRetries: r.int('callbackRetries', 0, 10, 3),
+    callbackRetryDelayMs: r.int('callbackRetryDelayMs', 0, 60_000, 50),
+    callbackTimeoutMs: r.int('callbackTimeoutMs', 1, 120_000, 5000),
+    messagingServices: checkServices(o.messagingServices, r.problems),
+    serviceSender: r.str('serviceSender', '+15005550006', /^\+[1-9]\d{1,14}$/, 'serviceSender must be an E.164 number'),
+    callbackLogLimit: r.int('callbackLogLimit', 0, 10_000_000, 10_000),
+    maxBodyBytes: r.int('maxBodyBytes', 1024, 64 * 1024 * 1024, 256 * 1024),
+    recorder: r.object<RequestRecorderOptions | undefined>('recorder', undefined),
+    clock: r.fn('clock', Date.now),
   };
-  const bool = (v: unknown, name: string) => {
-    if (v !== undefined && typeof v !== 'boolean') problems.push(`${name} must be a boolean`);
-  };
-
-  if (o.host !== undefined && (typeof o.host !== 'string' || o.host === '')) problems.push('host must be a non-empty string');
-  int(o.port, 'port', 0, 65535);
-  bool(o.outOfOrderCallbacks, 'outOfOrderCallbacks');
-  int(o.ratePerSecond, 'ratePerSecond', 1, 1_000_000);
-  int(o.callbackRetries, 'callbackRetries', 0, 10);
-  int(o.callbackRetryDelayMs, 'callbackRetryDelayMs', 0, 60_000);
-  int(o.callbackTimeoutMs, 'callbackTimeoutMs', 1, 120_000);
-  int(o.callbackLogLimit, 'callbackLogLimit', 0, 10_000_000);
-  int(o.maxBodyBytes, 'maxBodyBytes', 1024, 64 * 1024 * 1024);
-  if (o.serviceSender !== undefined && (typeof o.serviceSender !== 'string' || !/^\+[1-9]\d{1,14}$/.test(o.serviceSender))) {
-    problems.push('serviceSender must be an E.164 number');
-  }
-  if (o.clock !== undefined && typeof o.clock !== 'function') problems.push('clock must be a function');
-  if (o.recorder !== undefined && !isObject(o.recorder)) problems.push('recorder must be an object');
-
-  const accounts = checkAccounts(o.accounts, problems);
-  const services = checkServices(o.messagingServices, problems);
-  const progress = checkProgress(o.autoProgress, problems, int, bool);
-
-  if (problems.length > 0) throw new MockAdminError(400, `invalid twilio mock options: ${problems.join('; ')}`, { problems });
-  return {
-    host: (o.host as string | undefined) ?? '127.0.0.1',
-    port: (o.port as number | undefined) ?? 0,
-    accounts,
-    autoProgress: progress,
-    outOfOrderCallbacks: (o.outOfOrderCallbacks as boolean | undefined) ?? false,
-    ratePerSecond: (o.ratePerSecond as number | undefined) ?? null,
-    callbackRetries: (o.callbackRetries as number | undefined) ?? 3,
-    callbackRetryDelayMs: (o.callbackRetryDelayMs as number | undefined) ?? 50,
-    callbackTimeoutMs: (o.callbackTimeoutMs as number | undefined) ?? 5000,
-    messagingServices: services,
-    serviceSender: (o.serviceSender as string | undefined) ?? '+15005550006',
-    callbackLogLimit: (o.callbackLogLimit as number | undefined) ?? 10_000,
-    maxBodyBytes: (o.maxBodyBytes as number | undefined) ?? 256 * 1024,
-    recorder: o.recorder as RequestRecorderOptions | undefined,
-    clock: (o.clock as (() => number) | undefined) ?? Date.now,
-  };
+  r.done();
+  return resolved;
 }
 
 function checkAccounts(v: unknown, problems: string[]): TwilioAccount[] {
@@ -151,7 +120,7 @@ function checkAccounts(v: unknown, problems: string[]): TwilioAccount[] {
   }
   const seen = new Set<string>();
   v.forEach((a, i) => {
-    if (!isObject(a) || typeof a.sid !== 'string' || !ACCOUNT_SID.test(a.sid)) {
+    if (!isPlainObject(a) || typeof a.sid !== 'string' || !ACCOUNT_SID.test(a.sid)) {
       problems.push(`accounts[${i}].sid must be AC followed by 32 lower-case hex digits`);
       return;
     }
@@ -173,27 +142,19 @@ function checkServices(v: unknown, problems: string[]): string[] | null {
   return [...v];
 }
 
-function checkProgress(
-  v: unknown,
-  problems: string[],
-  int: (v: unknown, name: string, min: number, max: number) => boolean,
-  bool: (v: unknown, name: string) => void,
-): Required<AutoProgressOptions> {
-  const p = v === undefined ? {} : v;
-  if (!isObject(p)) {
+function checkProgress(v: unknown, problems: string[]): Required<AutoProgressOptions> {
+  const fallback = { enabled: true, sentAfterMs: 20, deliveredAfterMs: 60 };
+  if (v !== undefined && !isPlainObject(v)) {
     problems.push('autoProgress must be an object');
-    return { enabled: true, sentAfterMs: 20, deliveredAfterMs: 60 };
+    return fallback;
   }
-  for (const k of Object.keys(p)) if (!PROGRESS_KEYS.includes(k)) problems.push(`autoProgress.${k} is not an option`);
-  bool(p.enabled, 'autoProgress.enabled');
-  const sentOk = int(p.sentAfterMs, 'autoProgress.sentAfterMs', 0, 3_600_000);
-  const deliveredOk = int(p.deliveredAfterMs, 'autoProgress.deliveredAfterMs', 0, 3_600_000);
-  const sentAfterMs = (p.sentAfterMs as number | undefined) ?? 20;
-  const deliveredAfterMs = (p.deliveredAfterMs as number | undefined) ?? Math.max(60, sentAfterMs);
-  if (sentOk && deliveredOk && deliveredAfterMs < sentAfterMs) problems.push('autoProgress.deliveredAfterMs must not be less than sentAfterMs');
-  return { enabled: (p.enabled as boolean | undefined) ?? true, sentAfterMs, deliveredAfterMs };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  const r = new OptionsReader('autoProgress', v ?? {}, PROGRESS_KEYS);
+  const enabled = r.bool('enabled', true);
+  const before = r.problems.length;
+  const sentAfterMs = r.int('sentAfterMs', 0, 3_600_000, 20);
+  const deliveredAfterMs = r.int('deliveredAfterMs', 0, 3_600_000, Math.max(60, sentAfterMs));
+  const timesValid = r.problems.length === before;
+  problems.push(...r.problems.map((p) => `autoProgress.${p}`));
+  if (timesValid && deliveredAfterMs < sentAfterMs) problems.push('autoProgress.deliveredAfterMs must not be less than sentAfterMs');
+  return { enabled, sentAfterMs, deliveredAfterMs };
 }

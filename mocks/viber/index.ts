@@ -2,28 +2,25 @@
  * A stateful, drivable mock of the Viber REST Bot API (`https://chatapi.viber.com/pa`), with
  * signed webhook callbacks and simulated users. The wire contract is `mocks/viber/README.md`.
  */
-import { createMockServer, type MockAdminApi, type MockServer } from '../_kit';
+import { CallbackClient, createMockServer, FixedWindowLimiter, type MockAdminApi, type MockServer } from '../_kit';
 import { AccountRepository } from './viber-accounts.repository';
 import { AccountService } from './viber-account.service';
 import { classifyViberRequest, createViberApiHandler, viberErrorResponder } from './viber-api.handler';
-import { CallbackLog } from './viber-callback-log.repository';
-import { CallbackDispatcher } from './viber-callback.dispatcher';
+import { CallbackDispatcher, createCallbackLog } from './viber-callback.dispatcher';
 import { ViberCallbacksApi } from './viber-callbacks.admin';
 import { MessageTokenSequence } from './viber-id.generator';
 import { MessagingService } from './viber-messaging.service';
 import { resolveViberOptions, type ViberMockOptions } from './viber-mock.options';
 import { ProgressScheduler } from './viber-progress.scheduler';
-import { RateLimiter } from './viber-rate.limiter';
 import { ViberSentApi } from './viber-sent.admin';
 import { SentRepository } from './viber-sent.repository';
 import { accountViews, createSettingsApi, settingsRoutes, type AccountView, type ViberSettingsApi } from './viber-settings.admin';
 import { StatusFaultInjector } from './viber-status-fault.injector';
 import { ViberUsersDriver } from './viber-users.admin';
 import { UserRepository } from './viber-users.repository';
-import { WebhookClient } from './viber-webhook.client';
 
 export { MockAdminError } from '../_kit';
-export type { CallbackAttempt, CallbackRecord } from './viber-callback-log.repository';
+export type { CallbackAttempt, CallbackRecord } from './viber-callback.dispatcher';
 export { ViberCallbacksApi } from './viber-callbacks.admin';
 export { USER_BEHAVIOURS } from './viber-domain.types';
 export type { MessageState, UserBehaviour } from './viber-domain.types';
@@ -89,9 +86,9 @@ export function createViberMock(options: ViberMockOptions = {}): ViberMock & { h
   const accounts = new AccountRepository(o.accounts);
   const users = new UserRepository(o.clock);
   const sent = new SentRepository(o.maxSentMessages);
-  const log = new CallbackLog(o.maxCallbacks);
+  const log = createCallbackLog(o.maxCallbacks);
   const tokens = new MessageTokenSequence();
-  const client = new WebhookClient({ concurrency: o.callbackConcurrency, timeoutMs: o.callbackTimeoutMs });
+  const client = new CallbackClient({ maxSockets: o.callbackConcurrency, timeoutMs: o.callbackTimeoutMs });
   const dispatcher = new CallbackDispatcher({
     client,
     log,
@@ -102,7 +99,7 @@ export function createViberMock(options: ViberMockOptions = {}): ViberMock & { h
   const progress = new ProgressScheduler({ accounts, users, dispatcher, clock: o.clock, settings: settings.current });
   const messaging = new MessagingService({ users, sent, tokens, progress, clock: o.clock, settings: settings.current });
   const accountService = new AccountService({ users, tokens, dispatcher, clock: o.clock, settings: settings.current });
-  const rate = new RateLimiter(o.clock);
+  const rate = new FixedWindowLimiter(o.clock);
   const statusFaults = new StatusFaultInjector();
   const usersDriver = new ViberUsersDriver({ users, accounts, sent, messaging, dispatcher, tokens, clock: o.clock });
   const callbacks = new ViberCallbacksApi({ log, dispatcher, accounts });
@@ -123,7 +120,7 @@ export function createViberMock(options: ViberMockOptions = {}): ViberMock & { h
       dispatcher.cancelRetries();
       users.reset();
       sent.reset();
-      log.reset();
+      log.clear();
       accounts.reset();
       rate.reset();
       statusFaults.clear();

@@ -1,10 +1,10 @@
 import type { CallbackDispatcher } from './viber-callback.dispatcher';
 import { webhookEvent } from './viber-events.factory';
 import type { MessageTokenSequence } from './viber-id.generator';
-import { toRawJson, type RawJsonValue } from './viber-json.codec';
+import { toRawJson } from './viber-json.codec';
 import { failure, type ApiAnswer } from './viber-messaging.service';
 import type { ViberSettings } from './viber-mock.options';
-import { CHAT_HOSTNAME, FILTERABLE_EVENTS, MAX_ONLINE_IDS, VIBER_STATUS } from './viber-status.constants';
+import { CHAT_HOSTNAME, FILTERABLE_EVENTS, VIBER_STATUS } from './viber-status.constants';
 import type { ViberAccount } from './viber-domain.types';
 import type { UserRepository } from './viber-users.repository';
 
@@ -17,7 +17,7 @@ export interface AccountServiceDeps {
   settings: () => ViberSettings;
 }
 
-/** `set_webhook`, `get_account_info`, `get_user_details`, `get_online`. */
+/** `set_webhook` and `get_account_info`. */
 export class AccountService {
   /** @param deps state, tokens, dispatcher and settings */
   constructor(private readonly deps: AccountServiceDeps) {}
@@ -84,50 +84,6 @@ export class AccountService {
       subscribers_count: this.deps.users.subscribedCount(),
       members: [{ id: 'mockAdminMember0000000==', name: 'Mock Admin', avatar: account.avatar, role: 'admin' }],
     };
-  }
-
-  /** `POST /pa/get_user_details` `{id}`: status 5 for an unknown user. */
-  userDetails(body: Record<string, unknown>): ApiAnswer {
-    if (body.id === undefined) return failure(VIBER_STATUS.missingData);
-    if (typeof body.id !== 'string' || body.id === '') return failure(VIBER_STATUS.badData);
-    const user = this.deps.users.get(body.id);
-    if (!user) return failure(VIBER_STATUS.receiverNotRegistered);
-    return {
-      status: 0,
-      status_message: 'ok',
-      message_token: this.deps.tokens.take(),
-      chat_hostname: CHAT_HOSTNAME,
-      user: {
-        id: user.id,
-        name: user.name,
-        avatar: user.avatar,
-        country: user.country,
-        language: user.language,
-        primary_device_os: 'Android 14',
-        api_version: user.apiVersion,
-        viber_version: '24.9.2.0',
-        mcc: 255,
-        mnc: 1,
-        device_type: 'SM-A546B',
-      },
-    };
-  }
-
-  /** `POST /pa/get_online` `{ids}` (1 to 100 ids). */
-  online(body: Record<string, unknown>): ApiAnswer {
-    const { ids } = body;
-    if (ids === undefined) return failure(VIBER_STATUS.missingData);
-    if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_ONLINE_IDS || !ids.every((i) => typeof i === 'string')) {
-      return failure(VIBER_STATUS.badData);
-    }
-    const users: RawJsonValue[] = (ids as string[]).map((id) => {
-      const u = this.deps.users.get(id);
-      if (!u) return { id, online_status: 4, online_status_message: 'unavailable', last_online: 0 };
-      return u.online
-        ? { id, online_status: 0, online_status_message: 'online' }
-        : { id, online_status: 1, online_status_message: 'offline', last_online: u.lastOnline };
-    });
-    return { status: 0, status_message: 'ok', users };
   }
 
   private acceptableUrl(url: string): boolean {

@@ -38,7 +38,7 @@ describe('Viber mock: REST API', () => {
     });
 
     it('answers a missing or wrong token with HTTP 200 and status 2 invalidAuthToken', async () => {
-      for (const r of [await api('get_account_info', {}, null), await api('send_message', {}, 'wrong-token-1234'), await api('get_online', { auth_token: 42 }, null)]) {
+      for (const r of [await api('get_account_info', {}, null), await api('send_message', {}, 'wrong-token-1234'), await api('set_webhook', { auth_token: 42 }, null)]) {
         expect(r.httpStatus).toBe(200);
         expect(r.json).toEqual({ status: 2, status_message: 'invalidAuthToken' });
       }
@@ -46,13 +46,15 @@ describe('Viber mock: REST API', () => {
 
     it('answers unknown paths 404 and other HTTP methods 405, as a front proxy would', async () => {
       expect((await callApi(viber.url, 'send_messages', {}, { token: TOKEN })).httpStatus).toBe(404);
+      // Not modelled (no adapter calls them): as unknown as a misspelt method.
+      for (const m of ['broadcast_message', 'get_user_details', 'get_online']) expect((await callApi(viber.url, m, {}, { token: TOKEN })).httpStatus).toBe(404);
       expect((await callApi(viber.url, 'send_message', {}, { token: TOKEN, httpMethod: 'GET' })).httpStatus).toBe(405);
     });
 
     it('records each call with its method as type', async () => {
-      await api('get_online', { ids: ['x'] });
+      await api('get_account_info', {});
       const rec = viber.admin.requests().at(-1)!;
-      expect(rec.type).toBe('get_online');
+      expect(rec.type).toBe('get_account_info');
       expect(rec.headers['x-viber-auth-token']).toBe(TOKEN);
     });
   });
@@ -78,21 +80,6 @@ describe('Viber mock: REST API', () => {
       expect(b - a).toBe(1n);
     });
 
-    it('records picture, url and file messages with their fields', async () => {
-      const u = viber.users.add({});
-      const sender = { name: 'Cabinet Demo', avatar: 'https://example.org/a.png' };
-      const bodies = [
-        { receiver: u.id, sender, type: 'picture', text: 'Скан', media: 'https://example.org/p.jpg' },
-        { receiver: u.id, sender, type: 'url', media: 'https://cabinet.example.org/appeals/42' },
-        { receiver: u.id, sender, type: 'file', media: 'https://example.org/d.pdf', size: 10240, file_name: 'Відповідь.pdf' },
-      ];
-      for (const b of bodies) expect((await api('send_message', b)).json.status).toBe(0);
-      const sent = viber.users.messages(u.id);
-      expect(sent.map((m) => m.type)).toEqual(['picture', 'url', 'file']);
-      expect(sent[2].fields).toEqual({ media: 'https://example.org/d.pdf', size: 10240, file_name: 'Відповідь.pdf' });
-      expect(sent[0].senderAvatar).toBe('https://example.org/a.png');
-    });
-
     it('refuses malformed or hostile bodies with status 3 badData, never a crash', async () => {
       const u = viber.users.add({});
       const bad = [
@@ -110,7 +97,8 @@ describe('Viber mock: REST API', () => {
         { ...textMessage(u.id), tracking_data: { a: 1 } },
         { ...textMessage(u.id), min_api_version: '7' },
         { ...textMessage(u.id), keyboard: { Buttons: 'no' } },
-        { receiver: u.id, sender: { name: 'x' }, type: 'file', media: 'https://e/f', size: -1, file_name: 'f' },
+        // Viber's media types are not modelled (the adapter sends text only).
+        { receiver: u.id, sender: { name: 'x' }, type: 'file', media: 'https://e/f', size: 1, file_name: 'f' },
       ];
       for (const body of bad) {
         const r = await api('send_message', body);
@@ -171,56 +159,7 @@ describe('Viber mock: REST API', () => {
     });
   });
 
-  describe('broadcast_message', () => {
-    it('sends one token to many receivers and lists refusals in failed_list', async () => {
-      const a = viber.users.add({});
-      const b = viber.users.add({});
-      const gone = viber.users.add({ subscribed: false });
-      const { receiver: _r, ...msg } = textMessage('x');
-      const r = await api('broadcast_message', { ...msg, broadcast_list: [a.id, gone.id, 'unknown-id', b.id] });
-      expect(r.json.status).toBe(0);
-      expect(r.json.failed_list).toEqual([
-        { receiver: gone.id, status: 6, status_message: 'receiverNotSubscribed' },
-        { receiver: 'unknown-id', status: 5, status_message: 'receiverNotRegistered' },
-      ]);
-      const token = rawToken(r.text)!;
-      expect(viber.users.messages(a.id)[0]).toMatchObject({ messageToken: token, via: 'broadcast_message' });
-      expect(viber.users.messages(b.id)[0].messageToken).toBe(token);
-      expect(viber.sent.get(token)).toHaveLength(2);
-    });
-
-    it('refuses more than 300 receivers with 3 badData and a missing list with 4', async () => {
-      const { receiver: _r, ...msg } = textMessage('x');
-      const list = Array.from({ length: 301 }, (_, i) => `user-${i}`);
-      expect((await api('broadcast_message', { ...msg, broadcast_list: list })).json).toEqual({ status: 3, status_message: 'badData' });
-      expect((await api('broadcast_message', msg)).json).toEqual({ status: 4, status_message: 'missingData' });
-      expect((await api('broadcast_message', { ...msg, broadcast_list: [1, 2] })).json.status).toBe(3);
-    });
-  });
-
-  describe('user lookups', () => {
-    it('get_user_details answers the user, or 5 for an unknown id', async () => {
-      const u = viber.users.add({ name: 'Іван', language: 'uk', country: 'UA', apiVersion: 8 });
-      const r = await api('get_user_details', { id: u.id });
-      expect(r.json).toMatchObject({ status: 0, status_message: 'ok', user: { id: u.id, name: 'Іван', language: 'uk', country: 'UA', api_version: 8 } });
-      expect(rawToken(r.text)).toMatch(/^\d{19}$/);
-      expect((await api('get_user_details', { id: 'zzz' })).json).toEqual({ status: 5, status_message: 'receiverNotRegistered' });
-      expect((await api('get_user_details', {})).json.status).toBe(4);
-    });
-
-    it('get_online answers online/offline per id and refuses more than 100 ids', async () => {
-      const on = viber.users.add({ online: true });
-      const off = viber.users.add({});
-      const r = await api('get_online', { ids: [on.id, off.id, 'ghost'] });
-      expect(r.json.status).toBe(0);
-      expect(r.json.users[0]).toEqual({ id: on.id, online_status: 0, online_status_message: 'online' });
-      expect(r.json.users[1]).toMatchObject({ id: off.id, online_status: 1, online_status_message: 'offline' });
-      expect(typeof r.json.users[1].last_online).toBe('number');
-      expect(r.json.users[2]).toMatchObject({ id: 'ghost', online_status: 4 });
-      expect((await api('get_online', { ids: Array.from({ length: 101 }, (_, i) => `u${i}`) })).json.status).toBe(3);
-      expect((await api('get_online', {})).json.status).toBe(4);
-    });
-
+  describe('account', () => {
     it('get_account_info counts subscribers', async () => {
       viber.users.add({});
       viber.users.add({});

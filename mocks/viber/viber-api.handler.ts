@@ -5,7 +5,7 @@ import type { AccountService } from './viber-account.service';
 import { parseRequestJson, toRawJson, type ParsedBody } from './viber-json.codec';
 import { failure, type ApiAnswer, type MessagingService } from './viber-messaging.service';
 import type { ViberSettings } from './viber-mock.options';
-import type { RateLimiter } from './viber-rate.limiter';
+import type { FixedWindowLimiter } from '../_kit';
 import { VIBER_METHODS, VIBER_STATUS, type ViberMethod } from './viber-status.constants';
 import type { StatusFaultInjector } from './viber-status-fault.injector';
 
@@ -20,7 +20,7 @@ export interface ViberApiHandlerDeps {
   accounts: AccountRepository;
   messaging: MessagingService;
   accountService: AccountService;
-  rate: RateLimiter;
+  rate: FixedWindowLimiter;
   statusFaults: StatusFaultInjector;
   settings: () => ViberSettings;
 }
@@ -65,7 +65,7 @@ export function createViberApiHandler(deps: ViberApiHandlerDeps): MockHandler {
     }
     const account = typeof token === 'string' ? deps.accounts.byAuthToken(token) : undefined;
     if (!account) return json(failure(VIBER_STATUS.invalidAuthToken));
-    if (!deps.rate.allow(account.authToken, deps.settings().ratePerSecond)) return json(failure(VIBER_STATUS.tooManyRequests));
+    if (!deps.rate.take(account.authToken, deps.settings().ratePerSecond)) return json(failure(VIBER_STATUS.tooManyRequests));
     const forced = deps.statusFaults.take(method);
     if (forced !== null) return json(failure(forced));
 
@@ -75,16 +75,10 @@ export function createViberApiHandler(deps: ViberApiHandlerDeps): MockHandler {
     switch (method) {
       case 'send_message':
         return json(deps.messaging.sendMessage(account, body));
-      case 'broadcast_message':
-        return json(deps.messaging.broadcast(account, body));
       case 'set_webhook':
         return json(await deps.accountService.setWebhook(account, body));
       case 'get_account_info':
         return json(deps.accountService.accountInfo(account));
-      case 'get_user_details':
-        return json(deps.accountService.userDetails(body));
-      case 'get_online':
-        return json(deps.accountService.online(body));
     }
   };
 }

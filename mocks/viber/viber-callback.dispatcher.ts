@@ -1,21 +1,81 @@
-import type { CallbackLog, CallbackRecord } from './viber-callback-log.repository';
+import { backoff, CallbackClient, SentLog, type CallbackReply } from '../_kit';
 import type { CallbackPayload } from './viber-events.factory';
 import { toRawJson } from './viber-json.codec';
 import { signViberBody } from './viber-signature.codec';
 import { ALWAYS_SENT_EVENTS } from './viber-status.constants';
 import type { ViberAccount } from './viber-domain.types';
-import type { WebhookClient, WebhookReply } from './viber-webhook.client';
+
+/** One POST of a callback to a webhook. */
+export interface CallbackAttempt {
+  /** 1 for the first POST. */
+  attempt: number;
+  /** When it was sent (ISO). */
+  at: string;
+  /** HTTP status the webhook answered; null for no answer. */
+  status: number | null;
+  /** Why there was no answer (refused, timeout, ...). */
+  error: string | null;
+  durationMs: number;
+}
+
+/** A callback the mock sent (or is sending), with every attempt. */
+export interface CallbackRecord {
+  /** Increasing from 1, never reused; `POST /__admin/callbacks/:index/redeliver`. */
+  index: number;
+  /** `webhook`, `delivered`, `seen`, `failed`, `subscribed`, `unsubscribed`, `conversation_started`, `message`. */
+  event: string;
+  /** Name of the bot whose webhook got it. */
+  account: string;
+  url: string;
+  /** The exact raw JSON body (tokens as raw 64-bit numbers). */
+  body: string;
+  /** `X-Viber-Content-Signature` sent with it. */
+  signature: string;
+  /** The body's `message_token` as a decimal string. */
+  messageToken: string | null;
+  /** The user the event is about. */
+  userId: string | null;
+  /** When it was created (ISO). */
+  time: string;
+  attempts: CallbackAttempt[];
+  /** Attempts made so far. */
+  attempt: number;
+  /** Status of the last answer (null: none yet / no answer). */
+  status: number | null;
+  /** True once the webhook answered 2xx. */
+  delivered: boolean;
+  /** True when no more attempts will be made. */
+  done: boolean;
+  /** Index of the callback this one re-sends, for redeliveries. */
+  redeliveryOf: number | null;
+  /** Body of the last answer, cut at 2 KiB. */
+  response: string | null;
+}
+
+/** The callback log: newest last, bounded, indexes never reused (they survive reset). */
+export type CallbackLog = SentLog<CallbackRecord>;
+
+/** A callback log keeping `max` entries. */
+export function createCallbackLog(max: number): CallbackLog {
+  return new SentLog<CallbackRecord>({
+    max,
+    what: 'callback',
+    done: (r) => r.done,
+    copy: (r) => ({ ...r, attempts: r.attempts.map((a) => ({ ...a })) }),
+  });
+}
 
 /** A finished callback and what the webhook answered last. */
 export interface CallbackOutcome {
   record: CallbackRecord;
   /** The last reply (its body carries a welcome message after `conversation_started`). */
-  reply: WebhookReply | null;
+  reply: CallbackReply | null;
 }
 
 /** Collaborators of the {@link CallbackDispatcher}. */
 export interface CallbackDispatcherDeps {
-  client: WebhookClient;
+  /** The kit's client, with the mock's socket cap and timeout. */
+  client: CallbackClient;
   log: CallbackLog;
   clock: () => number;
   /** Extra attempts after a non-2xx answer (read per callback: it is a run-time setting). */
@@ -25,13 +85,11 @@ export interface CallbackDispatcherDeps {
 }
 
 /**
- * Serializes, signs and POSTs callbacks, retrying non-2xx answers, and logs every attempt. The
- * signature is computed over the exact bytes sent, with the bot's auth token as HMAC key.
+ * Serializes, signs and POSTs callbacks through the kit's client, retrying non-2xx answers after
+ * n × `retryDelayMs`, and logs every attempt. The signature is computed over the exact bytes
+ * sent, with the bot's auth token as HMAC key.
  */
 export class CallbackDispatcher {
-  /** Bumped by reset/close: retry loops of an older generation stop. */
-  private generation = 0;
-
   /** @param deps client, log, clock and retry policy */
   constructor(private readonly deps: CallbackDispatcherDeps) {}
 
@@ -59,9 +117,9 @@ export class CallbackDispatcher {
     body: string,
     meta: { event: string; messageToken: string | null; userId: string | null; retries: number; redeliveryOf: number | null },
   ): Promise<CallbackOutcome> {
-    const generation = this.generation;
     const signature = signViberBody(account.authToken, body);
-    const record = this.deps.log.open({
+    const record = this.deps.log.add((index) => ({
+      index,
       event: meta.event,
       account: account.name,
       url,
@@ -71,35 +129,35 @@ export class CallbackDispatcher {
       userId: meta.userId,
       time: new Date(this.deps.clock()).toISOString(),
       redeliveryOf: meta.redeliveryOf,
+      attempts: [],
+      attempt: 0,
+      status: null,
+      delivered: false,
+      done: false,
+      response: null,
+    }));
+    const outcome = await this.deps.client.deliver({
+      url,
+      body,
+      headers: { 'content-type': 'application/json' },
+      sign: () => ({ 'x-viber-content-signature': signature }),
+      retries: meta.retries,
+      delayMs: backoff.linear(this.deps.retryDelayMs),
+      onAttempt: (attempt, startedAt, reply) => {
+        record.attempts.push({ attempt, at: new Date(startedAt).toISOString(), status: reply.status, error: reply.error, durationMs: reply.durationMs });
+        record.attempt = attempt;
+        record.status = reply.status;
+        record.response = reply.body.length > 2048 ? reply.body.slice(0, 2048) : reply.body;
+      },
     });
-    const headers = { 'content-type': 'application/json', 'x-viber-content-signature': signature };
-    let reply: WebhookReply | null = null;
-    for (let attempt = 1; attempt <= meta.retries + 1; attempt++) {
-      if (attempt > 1 && !(await this.pause((attempt - 1) * this.deps.retryDelayMs, generation))) break;
-      const at = new Date(this.deps.clock()).toISOString();
-      reply = await this.deps.client.post(url, body, headers);
-      record.attempts.push({ attempt, at, status: reply.status, error: reply.error, durationMs: reply.durationMs });
-      record.attempt = attempt;
-      record.status = reply.status;
-      record.response = reply.body.length > 2048 ? reply.body.slice(0, 2048) : reply.body;
-      if (reply.status !== null && reply.status >= 200 && reply.status < 300) {
-        record.delivered = true;
-        break;
-      }
-      if (generation !== this.generation) break;
-    }
-    this.deps.log.close(record);
-    return { record, reply };
+    record.delivered = outcome.delivered;
+    record.done = true;
+    this.deps.log.finish(record);
+    return { record, reply: outcome.reply };
   }
 
-  /** Stops pending retries (reset / close). */
+  /** Stops pending retries and callbacks in flight (reset / close). */
   cancelRetries(): void {
-    this.generation++;
-  }
-
-  private pause(ms: number, generation: number): Promise<boolean> {
-    if (generation !== this.generation) return Promise.resolve(false);
-    if (ms <= 0) return Promise.resolve(true);
-    return new Promise((resolve) => setTimeout(() => resolve(generation === this.generation), ms).unref());
+    this.deps.client.cancelAll();
   }
 }

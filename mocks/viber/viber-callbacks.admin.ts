@@ -1,7 +1,6 @@
-import { MockAdminError, type AdminContext, type AdminRoute } from '../_kit';
+import { intQuery, MockAdminError, type AdminContext, type AdminRoute } from '../_kit';
 import type { AccountRepository } from './viber-accounts.repository';
-import type { CallbackLog, CallbackRecord } from './viber-callback-log.repository';
-import type { CallbackDispatcher } from './viber-callback.dispatcher';
+import type { CallbackDispatcher, CallbackLog, CallbackRecord } from './viber-callback.dispatcher';
 import { isJsonObject } from './viber-json.codec';
 
 /** The callback log, in process (same data as `GET /__admin/callbacks`). */
@@ -11,7 +10,7 @@ export class ViberCallbacksApi {
 
   /** Every logged callback after `since` (an index), optionally of one event, oldest first. */
   list(filter: { since?: number; event?: string } = {}): CallbackRecord[] {
-    return this.deps.log.list(filter);
+    return this.deps.log.list((r) => filter.event === undefined || r.event === filter.event, filter.since ?? 0);
   }
 
   /** @throws MockAdminError(404) for an unknown (or dropped) index */
@@ -57,9 +56,7 @@ export class ViberCallbacksApi {
         method: 'GET',
         path: '/__admin/callbacks',
         handle: (ctx) => {
-          const since = ctx.query.get('since');
-          if (since !== null && !/^\d{1,15}$/.test(since)) throw new MockAdminError(400, 'since must be a non-negative integer');
-          const callbacks = this.list({ since: since === null ? 0 : Number(since), event: ctx.query.get('event') ?? undefined });
+          const callbacks = this.list({ since: intQuery(ctx.query, 'since') ?? 0, event: ctx.query.get('event') ?? undefined });
           return { body: { callbacks, count: callbacks.length } };
         },
       },

@@ -72,7 +72,7 @@ export interface SentMessage {
   keyboard: unknown;
   /** The type-specific fields (`media`, `file_name`, `size`, `contact`, ...), as sent. */
   fields: Record<string, unknown>;
-  via: 'send_message' | 'broadcast_message' | 'welcome';
+  via: 'send_message' | 'welcome';
   time: number;
   state: MessageState;
   deliveredAt: number | null;

@@ -1,8 +1,12 @@
 import { isJsonObject } from './viber-json.codec';
 import { MAX_SENDER_NAME, MAX_TEXT, MAX_TRACKING_DATA, VIBER_STATUS } from './viber-status.constants';
 
-/** Message `type` values of the REST Bot API (§9.2). */
-export const MESSAGE_TYPES: readonly string[] = ['text', 'picture', 'video', 'file', 'contact', 'location', 'url', 'sticker', 'rich_media'];
+/**
+ * Message `type` values the mock accepts. Viber also has picture, video, file, contact, location,
+ * url, sticker and rich_media (§9.2); the adapter sends text only, so those are badData here
+ * (README, "Removed surface").
+ */
+export const MESSAGE_TYPES: readonly string[] = ['text'];
 
 /** A message that passed validation, ready to be recorded. */
 export interface ValidMessage {
@@ -23,42 +27,16 @@ type FieldRule = { key: string; required: boolean; check: (v: unknown) => boolea
 
 const str = (max: number) => (v: unknown) => typeof v === 'string' && v.length <= max;
 const nonEmpty = (max: number) => (v: unknown) => typeof v === 'string' && v !== '' && v.length <= max;
-const int = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
-const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 
 /** Type-specific fields, after developers.viber.com's message table [DOC]/[MEM]. */
 const TYPE_RULES: Record<string, FieldRule[]> = {
   text: [{ key: 'text', required: true, check: nonEmpty(MAX_TEXT) }],
-  picture: [
-    { key: 'media', required: true, check: nonEmpty(2000) },
-    { key: 'text', required: false, check: str(768) },
-    { key: 'thumbnail', required: false, check: str(2000) },
-  ],
-  video: [
-    { key: 'media', required: true, check: nonEmpty(2000) },
-    { key: 'size', required: true, check: int },
-    { key: 'duration', required: false, check: int },
-    { key: 'thumbnail', required: false, check: str(2000) },
-  ],
-  file: [
-    { key: 'media', required: true, check: nonEmpty(2000) },
-    { key: 'size', required: true, check: int },
-    { key: 'file_name', required: true, check: nonEmpty(256) },
-  ],
-  contact: [{ key: 'contact', required: true, check: (v) => isJsonObject(v) && nonEmpty(28)(v.name) && nonEmpty(18)(v.phone_number) }],
-  location: [{ key: 'location', required: true, check: (v) => isJsonObject(v) && num(v.lat) && num(v.lon) }],
-  url: [{ key: 'media', required: true, check: nonEmpty(2000) }],
-  sticker: [{ key: 'sticker_id', required: true, check: int }],
-  rich_media: [
-    { key: 'rich_media', required: true, check: isJsonObject },
-    { key: 'alt_text', required: false, check: str(7000) },
-  ],
 };
 
 const bad = (status: number): MessageCheck => ({ ok: false, status });
 
 /**
- * Validates the message part of `send_message` / `broadcast_message` (and of a welcome message
+ * Validates the message part of `send_message` (and of a welcome message
  * returned from a webhook). Missing mandatory fields are status 4 missingData; present but
  * wrong ones (types, lengths, unknown `type`) are status 3 badData.
  */

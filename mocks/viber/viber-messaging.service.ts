@@ -4,7 +4,7 @@ import { validateMessage, type ValidMessage } from './viber-message.validator';
 import type { ViberSettings } from './viber-mock.options';
 import type { ProgressScheduler } from './viber-progress.scheduler';
 import type { SentRepository } from './viber-sent.repository';
-import { CHAT_HOSTNAME, MAX_BROADCAST, statusMessage, VIBER_STATUS } from './viber-status.constants';
+import { CHAT_HOSTNAME, statusMessage, VIBER_STATUS } from './viber-status.constants';
 import type { SentMessage, ViberAccount, ViberUser } from './viber-domain.types';
 import type { UserRepository } from './viber-users.repository';
 
@@ -26,7 +26,7 @@ export interface MessagingDeps {
   settings: () => ViberSettings;
 }
 
-/** `send_message`, `broadcast_message`, and the welcome message a webhook returns. */
+/** `send_message`, and the welcome message a webhook returns. */
 export class MessagingService {
   /** @param deps state, token sequence, progress and settings */
   constructor(private readonly deps: MessagingDeps) {}
@@ -43,27 +43,6 @@ export class MessagingService {
     const token = this.deps.tokens.take();
     this.deliver(account, receiver, check.message, token, 'send_message');
     return { status: 0, status_message: 'ok', message_token: token, chat_hostname: CHAT_HOSTNAME };
-  }
-
-  /** `POST /pa/broadcast_message`: one token for all; per-receiver refusals in `failed_list`. */
-  broadcast(account: ViberAccount, body: Record<string, unknown>): ApiAnswer {
-    const list = body.broadcast_list;
-    if (list === undefined) return failure(VIBER_STATUS.missingData);
-    if (!Array.isArray(list) || list.length > MAX_BROADCAST || !list.every((r) => typeof r === 'string' && r !== '' && r.length <= 128)) {
-      return failure(VIBER_STATUS.badData);
-    }
-    if (list.length === 0) return failure(VIBER_STATUS.missingData);
-    const check = validateMessage(body);
-    if (!check.ok) return failure(check.status);
-    if (this.deps.settings().webhookRequiredToSend && account.webhook === null) return failure(VIBER_STATUS.webhookNotSet);
-    const token = this.deps.tokens.take();
-    const failed: RawJsonValue[] = [];
-    for (const id of list as string[]) {
-      const receiver = this.receiverStatus(id, check.message);
-      if (typeof receiver === 'number') failed.push({ receiver: id, status: receiver, status_message: statusMessage(receiver) });
-      else this.deliver(account, receiver, check.message, token, 'broadcast_message');
-    }
-    return { status: 0, status_message: 'ok', message_token: token, chat_hostname: CHAT_HOSTNAME, failed_list: failed };
   }
 
   /**

@@ -34,7 +34,7 @@ describe('viber mock options', () => {
     } catch (err) {
       const problems = (err as { details: { problems: string[] } }).details.problems;
       expect(err).toMatchObject({ status: 400 });
-      expect(problems.join('\n')).toMatch(/unknown option nonsense/);
+      expect(problems.join('\n')).toMatch(/nonsense is not an option/);
       expect(problems.join('\n')).toMatch(/accounts\[0\]\.authToken/);
       expect(problems.join('\n')).toMatch(/accounts\[1\]\.extra is unknown/);
       expect(problems.join('\n')).toMatch(/ratePerSecond/);

@@ -1,4 +1,4 @@
-import { MockAdminError } from '../_kit';
+import { MockAdminError, OptionsReader } from '../_kit';
 import { isJsonObject } from './viber-json.codec';
 
 /** A bot (public account) the mock knows; calls authenticate with its `authToken`. */
@@ -98,7 +98,7 @@ export interface ResolvedViberOptions {
 }
 
 const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS);
-const OPTION_KEYS = new Set([
+const OPTION_KEYS = [
   ...SETTING_KEYS,
   'host',
   'port',
@@ -111,49 +111,40 @@ const OPTION_KEYS = new Set([
   'maxRecordedRequests',
   'maxBodyBytes',
   'clock',
-]);
+];
 
 /**
  * Checks and completes the options.
  * @throws MockAdminError(400) listing every problem (`details.problems`)
  */
 export function resolveViberOptions(input: ViberMockOptions = {}): ResolvedViberOptions {
-  if (!isJsonObject(input)) throw new MockAdminError(400, 'options must be an object');
-  const o = input as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const k of Object.keys(o)) if (!OPTION_KEYS.has(k)) problems.push(`unknown option ${k}`);
-  const int = (k: string, min: number, max: number, fallback: number): number => {
-    const v = o[k];
-    if (v === undefined) return fallback;
-    if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) problems.push(`${k} must be an integer from ${min} to ${max}`);
-    return v as number;
-  };
-  if (o.host !== undefined && (typeof o.host !== 'string' || o.host === '')) problems.push('host must be a non-empty string');
-  if (o.clock !== undefined && typeof o.clock !== 'function') problems.push('clock must be a function');
-  const accounts = checkAccounts(o.accounts, problems);
+  const r = new OptionsReader('viber mock options', input, OPTION_KEYS);
+  const o = r.o;
+  const host = r.str('host', '127.0.0.1');
+  const accounts = checkAccounts(o.accounts, r.problems);
   const settingsPatch: Record<string, unknown> = {};
   for (const k of SETTING_KEYS) if (o[k] !== undefined) settingsPatch[k] = o[k];
   let settings: ViberSettings = { ...DEFAULT_SETTINGS };
   try {
     settings = mergeSettings(DEFAULT_SETTINGS, settingsPatch);
   } catch (err) {
-    problems.push(...(((err as MockAdminError).details as { problems: string[] }).problems ?? [(err as Error).message]));
+    r.problems.push(...(((err as MockAdminError).details as { problems: string[] }).problems ?? [(err as Error).message]));
   }
   const resolved: ResolvedViberOptions = {
-    host: (o.host as string | undefined) ?? '127.0.0.1',
-    port: int('port', 0, 65535, 0),
+    host,
+    port: r.int('port', 0, 65535, 0),
     accounts,
     settings,
-    callbackRetryDelayMs: int('callbackRetryDelayMs', 0, 60_000, 100),
-    callbackTimeoutMs: int('callbackTimeoutMs', 1, 120_000, 5000),
-    callbackConcurrency: int('callbackConcurrency', 1, 4096, 64),
-    maxCallbacks: int('maxCallbacks', 1, 10_000_000, 100_000),
-    maxSentMessages: int('maxSentMessages', 1, 50_000_000, 1_000_000),
-    maxRecordedRequests: int('maxRecordedRequests', 1, 10_000_000, 10_000),
-    maxBodyBytes: int('maxBodyBytes', 1024, 64 * 1024 * 1024, 256 * 1024),
-    clock: (o.clock as (() => number) | undefined) ?? Date.now,
+    callbackRetryDelayMs: r.int('callbackRetryDelayMs', 0, 60_000, 100),
+    callbackTimeoutMs: r.int('callbackTimeoutMs', 1, 120_000, 5000),
+    callbackConcurrency: r.int('callbackConcurrency', 1, 4096, 64),
+    maxCallbacks: r.int('maxCallbacks', 1, 10_000_000, 100_000),
+    maxSentMessages: r.int('maxSentMessages', 1, 50_000_000, 1_000_000),
+    maxRecordedRequests: r.int('maxRecordedRequests', 1, 10_000_000, 10_000),
+    maxBodyBytes: r.int('maxBodyBytes', 1024, 64 * 1024 * 1024, 256 * 1024),
+    clock: r.fn('clock', Date.now),
   };
-  if (problems.length > 0) throw new MockAdminError(400, `invalid viber mock options: ${problems.join('; ')}`, { problems });
+  r.done();
   return resolved;
 }
 

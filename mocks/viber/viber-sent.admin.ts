@@ -1,5 +1,5 @@
-import { MockAdminError, type AdminContext, type AdminRoute } from '../_kit';
-import type { CallbackRecord } from './viber-callback-log.repository';
+import { intQuery, MockAdminError, type AdminContext, type AdminRoute } from '../_kit';
+import type { CallbackRecord } from './viber-callback.dispatcher';
 import { isJsonObject } from './viber-json.codec';
 import type { ProgressScheduler, ReceiptEvent } from './viber-progress.scheduler';
 import type { SentRepository } from './viber-sent.repository';
@@ -71,9 +71,7 @@ export class ViberSentApi {
         method: 'GET',
         path: '/__admin/sent',
         handle: (ctx) => {
-          const since = ctx.query.get('since');
-          if (since !== null && !/^\d{1,15}$/.test(since)) throw new MockAdminError(400, 'since must be a non-negative integer');
-          return { body: this.list({ since: since === null ? 0 : Number(since) }) };
+          return { body: this.list({ since: intQuery(ctx.query, 'since') ?? 0 }) };
         },
       },
       { method: 'GET', path: '/__admin/sent/:token', handle: (ctx) => ({ body: { messages: this.get(ctx.params.token) } }) },

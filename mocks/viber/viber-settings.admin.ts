@@ -1,6 +1,5 @@
-import { MockAdminError, type AdminRoute } from '../_kit';
+import { faultListRoutes, type AdminRoute } from '../_kit';
 import type { AccountRepository } from './viber-accounts.repository';
-import { isJsonObject } from './viber-json.codec';
 import { mergeSettings, type ViberSettings } from './viber-mock.options';
 import type { StatusFaultInjector, StatusFaultSpec } from './viber-status-fault.injector';
 
@@ -57,26 +56,6 @@ export function settingsRoutes(settings: ViberSettingsApi, faults: StatusFaultIn
     { method: 'GET', path: '/__admin/settings', handle: () => ({ body: settings.get() }) },
     { method: 'POST', path: '/__admin/settings', handle: (ctx) => ({ body: settings.set(ctx.json() as Parameters<ViberSettingsApi['set']>[0]) }) },
     { method: 'GET', path: '/__admin/accounts', handle: () => ({ body: { accounts: accountViews(accounts) } }) },
-    { method: 'GET', path: '/__admin/status-faults', handle: () => ({ body: { faults: faults.list() } }) },
-    {
-      method: 'POST',
-      path: '/__admin/status-faults',
-      handle: (ctx) => {
-        const b = ctx.json();
-        const specs = isJsonObject(b) && Array.isArray(b.faults) ? b.faults : b;
-        if (!isJsonObject(specs) && !Array.isArray(specs)) throw new MockAdminError(400, 'body must be a status fault, an array of them, or { "faults": [...] }');
-        const added = faults.add(specs as StatusFaultSpec | StatusFaultSpec[]);
-        return { status: 201, body: { added, faults: faults.list() } };
-      },
-    },
-    { method: 'DELETE', path: '/__admin/status-faults', handle: () => (faults.clear(), {}) },
-    {
-      method: 'DELETE',
-      path: '/__admin/status-faults/:id',
-      handle: (ctx) => {
-        if (!faults.remove(ctx.params.id)) throw new MockAdminError(404, `no status fault ${ctx.params.id}`);
-        return {};
-      },
-    },
+    ...faultListRoutes<StatusFaultSpec, ReturnType<typeof faults.list>[number]>('/__admin/status-faults', faults, 'status fault'),
   ];
 }

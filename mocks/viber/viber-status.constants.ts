@@ -53,14 +53,7 @@ export const CHAT_HOSTNAME = 'SN-CHAT-05_';
 export const WEBHOOK_CHAT_HOSTNAME = 'SN-CHAT-22_';
 
 /** The API methods under `/pa/`. */
-export const VIBER_METHODS = [
-  'set_webhook',
-  'send_message',
-  'broadcast_message',
-  'get_account_info',
-  'get_user_details',
-  'get_online',
-] as const;
+export const VIBER_METHODS = ['set_webhook', 'send_message', 'get_account_info'] as const;
 
 /** One of {@link VIBER_METHODS}. */
 export type ViberMethod = (typeof VIBER_METHODS)[number];
@@ -78,9 +71,5 @@ export const ALWAYS_SENT_EVENTS: readonly string[] = ['webhook', 'message', 'sub
 export const MAX_SENDER_NAME = 28;
 /** Longest text of a `text` message. */
 export const MAX_TEXT = 7000;
-/** Most receivers of one `broadcast_message`. */
-export const MAX_BROADCAST = 300;
-/** Most ids of one `get_online`. */
-export const MAX_ONLINE_IDS = 100;
 /** Longest `tracking_data`. */
 export const MAX_TRACKING_DATA = 4096;

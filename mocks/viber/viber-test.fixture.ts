@@ -2,8 +2,8 @@
  * Helpers for the Viber mock's own tests: a webhook receiver that keeps raw bodies, and a plain
  * fetch client. They do not use the mock's codecs, so a codec bug cannot hide itself.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { startHookReceiver, type ReceivedHook } from '../_kit';
 
 /** A callback as the webhook received it. */
 export interface ReceivedCallback {
@@ -29,63 +29,24 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-/** Starts a webhook receiver. */
+/** Starts a webhook receiver (the kit's hook receiver, with the JSON parsed beside the raw text). */
 export async function startReceiver(): Promise<WebhookReceiver> {
-  const received: ReceivedCallback[] = [];
-  let replyFn: ReceiverReply = () => ({ status: 200 });
-  const waiters: { p: (cb: ReceivedCallback) => boolean; resolve: (cb: ReceivedCallback) => void }[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let json: unknown = null;
-      try {
-        json = JSON.parse(raw);
-      } catch {
-        json = null;
-      }
-      const cb: ReceivedCallback = { headers: req.headers, raw, json, url: req.url ?? '/' };
-      received.push(cb);
-      for (const w of [...waiters]) {
-        if (w.p(cb)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(cb);
-        }
-      }
-      const r = replyFn(cb);
-      res.writeHead(r.status, { 'content-type': 'application/json' });
-      res.end(r.body ?? '');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const view = (h: ReceivedHook): ReceivedCallback => {
+    let json: unknown = null;
+    try {
+      json = JSON.parse(h.raw);
+    } catch {
+      json = null;
+    }
+    return { headers: h.headers, raw: h.raw, json, url: h.url };
+  };
+  const hooks = await startHookReceiver({ path: '/viber/webhook', headers: { 'content-type': 'application/json' }, decode: view });
   return {
-    url: `http://127.0.0.1:${port}/viber/webhook`,
-    received,
-    reply: (fn) => {
-      replyFn = fn;
-    },
-    waitFor: (p, timeoutMs = 3000) => {
-      const found = received.find(p);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const w = { p, resolve };
-        waiters.push(w);
-        setTimeout(() => {
-          const i = waiters.indexOf(w);
-          if (i >= 0) {
-            waiters.splice(i, 1);
-            reject(new Error('no matching callback received'));
-          }
-        }, timeoutMs).unref();
-      });
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    url: hooks.url,
+    received: hooks.received,
+    reply: (fn) => hooks.reply((h) => fn(view(h))),
+    waitFor: (p, timeoutMs = 3000) => hooks.waitFor(p, timeoutMs),
+    close: () => hooks.close(),
   };
 }
 

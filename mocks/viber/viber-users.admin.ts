@@ -1,6 +1,6 @@
 import { MockAdminError, type AdminContext, type AdminRoute } from '../_kit';
 import type { AccountRepository } from './viber-accounts.repository';
-import type { CallbackRecord } from './viber-callback-log.repository';
+import type { CallbackRecord } from './viber-callback.dispatcher';
 import type { CallbackDispatcher, CallbackOutcome } from './viber-callback.dispatcher';
 import { conversationStartedEvent, messageEvent, subscribedEvent, unsubscribedEvent } from './viber-events.factory';
 import type { MessageTokenSequence } from './viber-id.generator';
