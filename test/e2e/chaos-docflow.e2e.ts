@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { exampleEvent } from '../../contracts';
 import { documentGuid } from '../../adapters/edms-1c-docflow/docflow.mapper';
 import { RunningDocflowMock, start1cDocflowMock } from '../../mocks/1c-docflow';
 import { AmqpProbe } from '../helpers/amqp-probe.client';
+import { canRestartBroker, newAppeals } from '../helpers/appeal.fixture';
 import { HubProcess } from '../helpers/hub-process.runner';
 import { eventually } from '../helpers/infra.helper';
 import { freePort, PrivatePostgres, privatePostgresAvailable } from '../helpers/private-postgres.helper';
@@ -12,14 +11,6 @@ import { createTestSpace, TestSpace } from '../helpers/test-hub.helper';
 /** Appeals in one run (the issue's "done when": 3 000). */
 const N = Number(process.env.CHAOS_N ?? 3000);
 
-const canRestartBroker = (() => {
-  try {
-    execFileSync('rabbitmqctl', ['--help'], { stdio: 'ignore' });
-    return true;
-  } catch (e) {
-    return (e as { status?: number }).status !== undefined; // --help exits non-zero but exists
-  }
-})();
 
 // skip reason: needs PostgreSQL 15's initdb (a private instance to restart) and rabbitmqctl (to stop and start the broker) on this machine.
 const describeChaos = privatePostgresAvailable() && canRestartBroker ? describe : describe.skip;
@@ -98,12 +89,7 @@ outbox: { relayIntervalMs: 200, graceMs: 1000 }
   it('every appeal reaches 1C exactly once, nothing is dead-lettered, and the hub is alive', async () => {
     await startHub();
     probe = await AmqpProbe.connect(space.amqpUrl);
-    const events = Array.from({ length: N }, (_, i) => {
-      const ev = exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo' }) as any;
-      ev.data.caseRef = `EP-CHAOS-${i}`;
-      delete ev.subject;
-      return ev;
-    });
+    const events = newAppeals(N, 'EP-CHAOS');
     await probe.publishMany(events);
     await probe.close();
     probe = undefined;

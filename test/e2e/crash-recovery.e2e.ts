@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { exampleEvent } from '../../contracts';
 import { AmqpProbe, Received } from '../helpers/amqp-probe.client';
+import { canRestartBroker } from '../helpers/appeal.fixture';
 import { HubProcess } from '../helpers/hub-process.runner';
 import { eventually, sql } from '../helpers/infra.helper';
 import { createTestSpace, TEST_CONFIG_YAML, TestSpace } from '../helpers/test-hub.helper';
@@ -9,15 +10,6 @@ const N = 10_000;
 const template = JSON.stringify({ ...exampleEvent('appeal.submitted'), id: '__ID__', tenant: 'demo' });
 const events = (run: string) => Array.from({ length: N }, (_, i) => JSON.parse(template.replace('__ID__', `${run}-${i}`)) as { id: string; type: string });
 
-/** rabbitmqctl is how this machine restarts its broker; without it (remote broker) that test can't run. */
-const canRestartBroker = (() => {
-  try {
-    execFileSync('rabbitmqctl', ['--help'], { stdio: 'ignore' });
-    return true;
-  } catch (e) {
-    return (e as { status?: number }).status !== undefined; // --help exits non-zero but exists
-  }
-})();
 
 /**
  * Guarantees under failure: the journal holds every event exactly once, every event is routed,

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { exampleEvent } from '../../contracts';
 import type { RunningDocflowMock } from '../../mocks/1c-docflow';
 import { documentGuid } from '../../adapters/edms-1c-docflow/docflow.mapper';
 import { AmqpProbe } from '../helpers/amqp-probe.client';
+import { newAppeals } from '../helpers/appeal.fixture';
 import { eventually } from '../helpers/infra.helper';
 import { DocflowSetup, startDocflowHub } from '../helpers/docflow-hub.helper';
 import type { TestHub } from '../helpers/test-hub.helper';
@@ -31,12 +30,7 @@ describe('1C outage of two minutes under 1 000 appeals', () => {
 
   it('loses nothing, registers each appeal once, and the breaker opens and closes', async () => {
     mock.admin.fault({ fault: 'http-error', status: 500, durationMs: OUTAGE_MS, message: 'Сервис временно недоступен' });
-    const events = Array.from({ length: N }, (_, i) => {
-      const ev = exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo' }) as any;
-      ev.data.caseRef = `EP-OUT-${i}`;
-      delete ev.subject;
-      return ev;
-    });
+    const events = newAppeals(N, 'EP-OUT');
     await probe.publishMany(events);
     await eventually('breaker open', () => hub.logs.some((l) => l.includes('"event":"adapter.breaker"') && l.includes('"state":"open"')), 30_000, 200);
 
