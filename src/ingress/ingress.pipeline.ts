@@ -272,6 +272,9 @@ export class IngressPipeline {
         );
       }
       if (v.outcome === 'accepted') {
+        const ev = (parsed[i] as { ok: true; event: CloudEvent }).event;
+        // The operator sees every accepted message by its ids; the body and personal data stay in the journal.
+        this.logger.info({ event: 'ingress.accepted', via: batch[i].via, journalId: v.journalId, eventId: v.eventId, tenant: ev.tenant, type: ev.type, routes: v.routes }, 'message accepted');
         this.metrics.accepted.inc({ via: batch[i].via, type: 'event' });
         if (!v.routes.length) this.metrics.unroutedEvents.inc();
         v.routes.forEach((t) => this.metrics.routed.inc({ target: t }));

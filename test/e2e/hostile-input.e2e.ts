@@ -27,7 +27,16 @@ function hostileCases(): { name: string; body: Buffer; contentType?: string; rea
     { name: 'unknown-type', body: json({ ...valid(), type: 'appeal.exploded' }), contentType: CT, reason: /appeal\.submitted/, pointer: '/type' },
     { name: 'wrong-types', body: withText({ ...valid(), data: { ...valid().data, text: 12345 } }), contentType: CT, reason: /string/, pointer: '/data/text' },
     { name: 'nul-in-id', body: json({ ...valid(), id: 'a\u0000b' }), contentType: CT, reason: /NUL/, pointer: '/id' },
+    // Escapes written in the JSON text, as a hostile sender would: PostgreSQL's jsonb refuses both.
+    { name: 'lone-surrogate-key', body: escaped(valid(), '"\\uDFAA":0'), contentType: CT, reason: /key number 1 of this object contains an unpaired UTF-16 surrogate/, pointer: '/data' },
+    { name: 'lone-surrogate-value', body: escaped(valid(), '"a/b":["ok","x\\uD800"]'), contentType: CT, reason: /value contains an unpaired UTF-16 surrogate/, pointer: '/data/a~1b/1' },
+    { name: 'nul-in-data', body: escaped(valid(), '"note":"a\\u0000b"'), contentType: CT, reason: /value contains a NUL character/, pointer: '/data/note' },
   ];
+}
+
+/** The event as JSON text with `fragment` (raw JSON, escapes kept) added first inside `data`. */
+function escaped(event: unknown, fragment: string): Buffer {
+  return Buffer.from(JSON.stringify(event).replace('"data":{', `"data":{${fragment},`));
 }
 
 describe('hostile input: clear errors, evidence kept, valid traffic unaffected', () => {
@@ -79,6 +88,8 @@ describe('hostile input: clear errors, evidence kept, valid traffic unaffected',
     await eventually('all valid appeals journaled', async () => (await sql<any>(hub.space.schema, `SELECT count(*)::int AS n FROM journal WHERE status = 'accepted' AND event_id = ANY($1)`, [ids]))[0].n === valid.length);
     const health = await fetch(`${hub.url}/health`);
     expect(health.status).toBe(200);
+    // Bad input is answered, never dead-lettered: the DLQ is for faults of the hub and of external systems.
+    expect(await probe.messageCount('hub.ingress.dlq')).toBe(0);
   });
 
   it('HTTP ingress answers 400 / 413 with the reasons and stays up', async () => {
