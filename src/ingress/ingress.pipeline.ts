@@ -139,6 +139,7 @@ export class IngressPipeline {
       }
       seen.add(dedupeKey);
       const routes = this.router.route(ev);
+      const opening = caseOpening(ev, journalId);
       entries.push({
         id: journalId,
         direction: 'in',
@@ -155,10 +156,15 @@ export class IngressPipeline {
         body: msg.body,
         bodySize: msg.body.length,
         bodyTruncated: false,
+        ...(opening ? { opensCase: { caseId: opening.caseId, caseTakenErrors: takenErrors(opening) } } : {}),
       });
       copies[i] = routedCopies(msg.body, routes, { eventId: ev.id, journalId, tenant: ev.tenant, type: ev.type, source: ev.source, correlationId: ev.correlationid });
-      const opening = caseOpening(ev, journalId);
-      if (opening && !cases.some((c) => c.caseId === opening.caseId)) cases.push(opening);
+      if (opening) {
+        // Prepared now, written only if the store finds the case taken: the answer commits with the decision.
+        outbox.push({ ...this.rejection(journalId, msg.via, takenErrors(opening), { id: ev.id, source: ev.source, type: ev.type, tenant: ev.tenant }), ifCaseTaken: true });
+        // The first submission in the batch is the one that may open the case; later ones find it taken.
+        if (!cases.some((c) => c.caseId === opening.caseId)) cases.push(opening);
+      }
       verdicts.push({ outcome: 'accepted', journalId, eventId: ev.id, routes, dedupeKey });
     });
 
@@ -167,10 +173,16 @@ export class IngressPipeline {
     end();
     this.metrics.batchSize.observe(batch.length);
 
-    // Entries the database already had are duplicates from an earlier batch (or instance).
-    const final = verdicts.map<Verdict>((v) => (v.outcome === 'accepted' && !stored.inserted.has(v.journalId) ? { outcome: 'duplicate', eventId: v.eventId, dedupeKey: v.dedupeKey } : v));
+    // Entries the database already had are duplicates from an earlier batch (or instance); a
+    // submission whose case another event opened was written as rejected.
+    const final = verdicts.map<Verdict>((v, i) => {
+      if (v.outcome !== 'accepted') return v;
+      if (!stored.inserted.has(v.journalId)) return { outcome: 'duplicate', eventId: v.eventId, dedupeKey: v.dedupeKey };
+      if (stored.caseTaken.has(v.journalId)) return { outcome: 'rejected', journalId: v.journalId, errors: takenErrors(caseOpening((parsed[i] as { ok: true; event: CloudEvent }).event, v.journalId) as CaseOpening) };
+      return v;
+    });
     final.forEach((v, i) => {
-      if (v.outcome === 'duplicate') copies[i] = [];
+      if (v.outcome !== 'accepted') copies[i] = [];
     });
     await this.recopyRedelivered(batch, final, copies);
     const byJournal = new Map(outbox.map((o) => [o.journalId, o]));
@@ -264,7 +276,7 @@ export class IngressPipeline {
     verdicts.forEach((v, i) => {
       if (v.outcome === 'rejected') {
         const p = parsed[i];
-        const peek = p.ok ? undefined : p.peek;
+        const peek: Peek | undefined = p.ok ? { id: p.event.id, tenant: p.event.tenant, type: p.event.type } : p.peek;
         // Ids and pointers only: reasons never quote the input, and nothing of the body is logged.
         this.logger.info(
           { event: 'ingress.rejected', via: batch[i].via, journalId: v.journalId, eventId: peek?.id ?? batch[i].messageId, tenant: peek?.tenant, type: peek?.type, pointers: v.errors.map((e) => e.pointer).slice(0, 10) },
@@ -289,6 +301,11 @@ function routedCopies(body: Buffer, routes: readonly string[], origin: RoutedCop
   if (!routes.length) return [];
   const options = routedCopyProperties(origin);
   return routes.map((target) => ({ exchange: EXCHANGES.work, routingKey: target, content: body, options }));
+}
+
+/** Why a second submission for an existing case is refused: attaching it would make a second back-office document. */
+function takenErrors(opening: CaseOpening): ContractError[] {
+  return [{ pointer: '/data/caseRef', reason: `an ${opening.kind} with this caseRef already exists (opened by another event); use a new caseRef for a new ${opening.kind}, or send later changes as their own events` }];
 }
 
 /** Submissions open a case; everything else about a case arrives later from the back office. */

@@ -6,9 +6,16 @@ import { TestHub, useTestHub } from '../helpers/test-hub.helper';
 
 const CT = 'application/cloudevents+json';
 
+/** A valid appeal with its own case (a second submission for a caseRef is refused). */
+function appeal(): any {
+  const ev = exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo', subject: undefined }) as any;
+  ev.data.caseRef = `EP-${randomUUID()}`;
+  return ev;
+}
+
 /** Each hostile message, what it is, and the reason the sender must get back. */
 function hostileCases(): { name: string; body: Buffer; contentType?: string; reason: RegExp; pointer?: string }[] {
-  const valid = () => exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo' }) as any;
+  const valid = () => appeal();
   const json = (v: unknown) => Buffer.from(JSON.stringify(v));
   const withText = (v: unknown) => json(v);
   return [
@@ -51,7 +58,7 @@ describe('hostile input: clear errors, evidence kept, valid traffic unaffected',
   it('rejects every hostile AMQP message with a readable reason while valid appeals keep flowing', async () => {
     const rejections = await probe.listen('cabinet.out', '*.message.rejected');
     const cases = hostileCases();
-    const valid = Array.from({ length: 50 }, () => exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo' }) as any);
+    const valid = Array.from({ length: cases.length * 3 + 5 }, () => appeal());
     let v = 0;
     for (const c of cases) {
       await probe.publish('cabinet.in', 'appeal.submitted', c.body, { contentType: c.contentType, messageId: `hostile-${c.name}` });
@@ -104,7 +111,7 @@ describe('hostile input: clear errors, evidence kept, valid traffic unaffected',
       expect({ name: c.name, status: res.status }).toEqual({ name: c.name, status: 400 });
       expect(body.errors.map((e: any) => e.reason).join(' | ')).toMatch(c.reason);
     }
-    const ok = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': CT }, body: JSON.stringify(exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo' })) });
+    const ok = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': CT }, body: JSON.stringify(appeal()) });
     expect(ok.status).toBe(202);
   });
 

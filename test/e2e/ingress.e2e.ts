@@ -14,7 +14,12 @@ describe('ingress (real RabbitMQ + PostgreSQL)', () => {
     probe = ctx.probe();
   });
 
-  const appeal = (overrides: Record<string, unknown> = {}) => exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo', ...overrides }) as any;
+  /** A new appeal with its own case (a second submission for a caseRef is refused). */
+  const appeal = (overrides: Record<string, unknown> = {}) => {
+    const ev = exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo', subject: undefined, ...overrides }) as any;
+    ev.data.caseRef = `EP-${randomUUID()}`;
+    return ev;
+  };
 
   it('journals a valid appeal, opens its case and routes one copy to the adapter queue', async () => {
     const ev = appeal();
@@ -126,6 +131,35 @@ describe('ingress (real RabbitMQ + PostgreSQL)', () => {
     } finally {
       await sql(hub.space.schema, 'ALTER TABLE journal DROP CONSTRAINT test_poison');
     }
+  });
+
+  it('refuses a second submission for an existing caseRef (same batch and later), routes only the first, and keeps an exact resend a duplicate', async () => {
+    const rejected = await probe.listen('cabinet.out', 'demo.message.rejected');
+    const first = appeal();
+    const sameBatch = { ...appeal(), data: first.data };
+    await probe.publishMany([first, sameBatch]);
+    await eventually('both decided', async () => (await sql<any>(hub.space.schema, 'SELECT 1 FROM journal WHERE event_id = ANY($1)', [[first.id, sameBatch.id]])).length === 2);
+    const later = { ...appeal(), data: first.data };
+    await probe.publishEvent(later);
+    await probe.publishEvent(first); // exact resend: a duplicate, not a rejection
+
+    for (const ev of [sameBatch, later]) {
+      const msg = await eventually(`rejection of ${ev.id}`, () => rejected.find((m) => m.json().data.originalId === ev.id));
+      expect(validateEvent(msg.json())).toMatchObject({ ok: true });
+      expect(msg.json().data.errors).toEqual([{ pointer: '/data/caseRef', reason: expect.stringMatching(/^an appeal with this caseRef already exists \(opened by another event\)/) }]);
+      const [row] = await sql<any>(hub.space.schema, 'SELECT status, routes, errors, dedupe_key FROM journal WHERE id = $1', [msg.json().data.journalId]);
+      expect(row).toMatchObject({ status: 'rejected', routes: [], errors: msg.json().data.errors, dedupe_key: `${ev.source}\n${ev.id}` });
+    }
+    await eventually('resend consumed', async () => (await probe.messageCount('hub.ingress')) === 0);
+    await new Promise((r) => setTimeout(r, 300));
+    const rows = await sql<any>(hub.space.schema, 'SELECT event_id, status FROM journal WHERE event_id = ANY($1) ORDER BY status', [[first.id, sameBatch.id, later.id]]);
+    expect(rows).toEqual([{ event_id: first.id, status: 'accepted' }, expect.objectContaining({ status: 'rejected' }), expect.objectContaining({ status: 'rejected' })]);
+    expect(rejected.filter((m) => m.json().data.originalId === first.id)).toHaveLength(0);
+    const routed = (await probe.drain('hub.work.edms-test', 300)).filter((m) => [first.id, sameBatch.id, later.id].includes(m.properties.messageId));
+    expect(routed.map((m) => m.properties.messageId)).toEqual([first.id]);
+    const cases = await sql<any>(hub.space.schema, 'SELECT id FROM cases WHERE case_ref = $1', [first.data.caseRef]);
+    expect(cases).toHaveLength(1);
+    expect(await sql(hub.space.schema, 'SELECT 1 FROM audit_log WHERE entity_id = $1', [cases[0].id])).toHaveLength(1);
   });
 
   it('exposes health and Prometheus metrics', async () => {
