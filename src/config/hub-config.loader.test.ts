@@ -33,7 +33,7 @@ describe('hub-config.loader', () => {
       expect(cfg.ingress).toEqual({ prefetch: 500, maxBatch: 250, maxConcurrentBatches: 2, deliveryLimit: 50 });
       expect(cfg.outbox).toEqual({ relayIntervalMs: 500, graceMs: 5000, batchSize: 500 });
       expect(cfg.retry).toEqual({ delaysMs: [1000, 5000, 30000, 120000, 600000], jitter: 0.2 });
-      expect(cfg.tenants).toEqual({ demo: { name: 'Demo', locale: 'uk', ingressTokens: [] } });
+      expect(cfg.tenants).toEqual({ demo: { name: 'Demo', locale: 'uk', ingressTokens: [], httpOpen: false } });
       expect(cfg.adapters).toEqual({});
       expect(cfg.routes).toEqual([]);
     });

@@ -16,6 +16,7 @@ import { OutboxCompleter } from '../outbox/outbox.completer';
 import { CaseOpening, JournalEntry, JournalRepository, OutboxEntry } from '../persistence/journal.repository';
 import { RoutedCopyOrigin, routedCopyProperties } from '../routing/routed-copy.properties';
 import { Router } from '../routing/event.router';
+import { Publisher, PublisherRights } from './publisher-rights.service';
 import { ParseOutcome, parseRawEvent, Peek, peekValue } from './raw-event.parser';
 
 const INBOUND = new Set<string>(INBOUND_EVENT_TYPES);
@@ -36,6 +37,8 @@ export interface InboundMessage {
   redelivered?: boolean;
   /** process.hrtime.bigint() at arrival, for the latency histogram. */
   arrivedAt: bigint;
+  /** Who sent it, as the transport identified it; its rights are checked and it hears about rejections. */
+  publisher?: Publisher;
 }
 
 /** What the pipeline decided for one message. */
@@ -66,6 +69,9 @@ export interface StoredBatch {
  */
 @Injectable()
 export class IngressPipeline {
+  /** Publishers and their rights (shared with the transports, which identify the publisher). */
+  readonly rights: PublisherRights;
+
   constructor(
     private readonly journal: JournalRepository,
     private readonly publisher: ConfirmPublisher,
@@ -75,10 +81,25 @@ export class IngressPipeline {
     private readonly templates: TemplateCatalog,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.rights = new PublisherRights(config);
+  }
 
-  /** Validation alone (used by the HTTP ingress to answer 400 before publishing). */
-  parse(msg: Pick<InboundMessage, 'body' | 'contentType'>): ParseOutcome {
+  /**
+   * Validation alone (used by the HTTP ingress to answer before publishing), then the publisher's
+   * rights: an event outside them is refused with `forbidden` set.
+   */
+  parse(msg: Pick<InboundMessage, 'body' | 'contentType' | 'publisher'>): ParseOutcome {
+    const outcome = this.validate(msg);
+    const publisher = msg.publisher;
+    if (!publisher) return outcome;
+    if (!outcome.ok) return publisher.kind === 'unidentified' ? { ...outcome, errors: [{ pointer: '', reason: publisher.reason }, ...outcome.errors] } : outcome;
+    const errors = this.rights.errors(publisher, outcome.event);
+    const ev = outcome.event;
+    return errors.length ? { ok: false, errors, peek: { id: ev.id, source: ev.source, type: ev.type, tenant: ev.tenant }, forbidden: true } : outcome;
+  }
+
+  private validate(msg: Pick<InboundMessage, 'body' | 'contentType'>): ParseOutcome {
     const outcome = parseRawEvent(msg.body, msg.contentType, this.config.hub);
     if (!outcome.ok) return outcome;
     const ev = outcome.event;
@@ -127,7 +148,7 @@ export class IngressPipeline {
           bodySize: msg.body.length,
           bodyTruncated: msg.body.length > EVIDENCE_BYTES,
         });
-        outbox.push(this.rejection(journalId, msg.via, p.errors, peek));
+        outbox.push(this.rejection(journalId, msg.via, p.errors, peek, msg.publisher));
         verdicts.push({ outcome: 'rejected', journalId, errors: p.errors });
         return;
       }
@@ -161,7 +182,7 @@ export class IngressPipeline {
       copies[i] = routedCopies(msg.body, routes, { eventId: ev.id, journalId, tenant: ev.tenant, type: ev.type, source: ev.source, correlationId: ev.correlationid });
       if (opening) {
         // Prepared now, written only if the store finds the case taken: the answer commits with the decision.
-        outbox.push({ ...this.rejection(journalId, msg.via, takenErrors(opening), { id: ev.id, source: ev.source, type: ev.type, tenant: ev.tenant }), ifCaseTaken: true });
+        outbox.push({ ...this.rejection(journalId, msg.via, takenErrors(opening), { id: ev.id, source: ev.source, type: ev.type, tenant: ev.tenant }, msg.publisher), ifCaseTaken: true });
         // The first submission in the batch is the one that may open the case; later ones find it taken.
         if (!cases.some((c) => c.caseId === opening.caseId)) cases.push(opening);
       }
@@ -239,8 +260,10 @@ export class IngressPipeline {
     return this.completer.flush();
   }
 
-  private rejection(journalId: string, via: 'amqp' | 'http', errors: ContractError[], peek: Peek): OutboxEntry {
-    const tenant = peek.tenant && this.config.tenants[peek.tenant] ? peek.tenant : UNKNOWN_TENANT;
+  /** The message.rejected for one refused message, addressed to its sender's tenant when that can be told. */
+  private rejection(journalId: string, via: 'amqp' | 'http', errors: ContractError[], peek: Peek, publisher?: Publisher): OutboxEntry {
+    const fromBody = peek.tenant && this.config.tenants[peek.tenant] ? peek.tenant : undefined;
+    const tenant = this.rights.replyTenant(publisher, fromBody) ?? UNKNOWN_TENANT;
     const data: MessageRejected = {
       ...(peek.id ? { originalId: peek.id } : {}),
       ...(peek.source ? { originalSource: peek.source } : {}),

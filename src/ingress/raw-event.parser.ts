@@ -11,7 +11,7 @@ export interface Peek {
 }
 
 /** The result of reading one raw message: a valid event, or every error found with whatever could be read. */
-export type ParseOutcome = { ok: true; event: CloudEvent } | { ok: false; errors: ContractError[]; peek: Peek };
+export type ParseOutcome = { ok: true; event: CloudEvent } | { ok: false; errors: ContractError[]; peek: Peek; forbidden?: boolean };
 
 /** Limits applied before anything is parsed. */
 export interface ParseLimits {

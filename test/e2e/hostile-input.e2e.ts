@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { exampleEvent } from '../../contracts';
 import { AmqpProbe } from '../helpers/amqp-probe.client';
 import { eventually, sql } from '../helpers/infra.helper';
-import { TestHub, useTestHub } from '../helpers/test-hub.helper';
+import { TEST_HTTP_TOKEN, TestHub, useTestHub } from '../helpers/test-hub.helper';
 
 const CT = 'application/cloudevents+json';
 
@@ -101,7 +101,7 @@ describe('hostile input: clear errors, evidence kept, valid traffic unaffected',
 
   it('HTTP ingress answers 400 / 413 with the reasons and stays up', async () => {
     for (const c of hostileCases()) {
-      const res = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: c.contentType ? { 'content-type': c.contentType } : {}, body: c.body });
+      const res = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${TEST_HTTP_TOKEN}`, ...(c.contentType ? { 'content-type': c.contentType } : {}) }, body: c.body });
       const body = (await res.json()) as any;
       if (c.name === 'ten-megabytes') {
         expect(res.status).toBe(413);
@@ -111,7 +111,7 @@ describe('hostile input: clear errors, evidence kept, valid traffic unaffected',
       expect({ name: c.name, status: res.status }).toEqual({ name: c.name, status: 400 });
       expect(body.errors.map((e: any) => e.reason).join(' | ')).toMatch(c.reason);
     }
-    const ok = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': CT }, body: JSON.stringify(appeal()) });
+    const ok = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': CT, authorization: `Bearer ${TEST_HTTP_TOKEN}` }, body: JSON.stringify(appeal()) });
     expect(ok.status).toBe(202);
   });
 

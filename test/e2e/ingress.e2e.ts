@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { exampleEvent, validateEvent } from '../../contracts';
 import { AmqpProbe } from '../helpers/amqp-probe.client';
 import { eventually, sql } from '../helpers/infra.helper';
-import { TestHub, useTestHub } from '../helpers/test-hub.helper';
+import { TEST_HTTP_TOKEN, TestHub, useTestHub } from '../helpers/test-hub.helper';
 
 /** Journal, routing, rejection and de-duplication through the public AMQP and HTTP surfaces. */
 describe('ingress (real RabbitMQ + PostgreSQL)', () => {
@@ -93,12 +93,12 @@ describe('ingress (real RabbitMQ + PostgreSQL)', () => {
 
   it('HTTP ingress: 202 with the id for a valid event (then routed), 400 with the errors for an invalid one', async () => {
     const ev = appeal();
-    const ok = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(ev) });
+    const ok = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json', authorization: `Bearer ${TEST_HTTP_TOKEN}` }, body: JSON.stringify(ev) });
     expect(ok.status).toBe(202);
     expect(await ok.json()).toEqual({ id: ev.id });
     await eventually('journaled via http path', async () => (await sql<any>(hub.space.schema, `SELECT 1 FROM journal WHERE event_id = $1 AND status = 'accepted'`, [ev.id])).length === 1);
 
-    const bad = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...ev, id: randomUUID(), specversion: '0.3' }) });
+    const bad = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_HTTP_TOKEN}` }, body: JSON.stringify({ ...ev, id: randomUUID(), specversion: '0.3' }) });
     expect(bad.status).toBe(400);
     const body = (await bad.json()) as any;
     expect(body.errors).toEqual(
