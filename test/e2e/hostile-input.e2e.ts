@@ -115,6 +115,19 @@ describe('hostile input: clear errors, evidence kept, valid traffic unaffected',
     expect(ok.status).toBe(202);
   });
 
+  it('HTTP: an unpaired surrogate key is answered 400 with its pointer and as message.rejected on cabinet.out, never dead-lettered', async () => {
+    const rejections = await probe.listen('cabinet.out', 'demo.message.rejected');
+    const ev = appeal();
+    const res = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': CT, authorization: `Bearer ${TEST_HTTP_TOKEN}` }, body: escaped(ev, '"\\uDFAA":0') });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as any;
+    expect(body.errors).toContainEqual({ pointer: '/data', reason: expect.stringMatching(/^key number 1 of this object contains an unpaired UTF-16 surrogate/) });
+    const msg = await eventually('rejection on cabinet.out', () => rejections.find((m) => m.json().data.journalId === body.journalId));
+    expect(msg.json().data).toMatchObject({ originalId: ev.id, receivedVia: 'http' });
+    expect(msg.json().data.errors.map((e: any) => e.pointer)).toContain('/data');
+    expect(await probe.messageCount('hub.ingress.dlq')).toBe(0);
+  });
+
   it('never writes personal data from the events into the logs', async () => {
     const sample = exampleEvent('appeal.submitted') as any;
     const secrets = [sample.data.applicant?.contacts?.email, sample.data.applicant?.contacts?.phone, sample.data.text?.slice(0, 30), sample.data.applicant?.name?.full ?? sample.data.applicant?.name].filter((s) => typeof s === 'string' && s.length > 3);
