@@ -37,13 +37,14 @@ export class HttpIngressController {
     const msg: InboundMessage = { body, contentType: req.headers['content-type'], via: 'http' as const, arrivedAt: process.hrtime.bigint() };
     const bearer = this.pipeline.rights.forBearer(req.headers.authorization);
     if (bearer === 'invalid') return this.unauthorized(res, 'the bearer token is not valid');
-    if (!bearer) {
-      // No token: only an explicitly open tenant, read from a valid event, lets the request in.
-      const anonymous = this.pipeline.parse(msg);
-      msg.publisher = this.pipeline.rights.openTenant(anonymous.ok ? anonymous.event.tenant : undefined);
-    } else msg.publisher = bearer;
-    if (!msg.publisher) return this.unauthorized(res, 'a bearer token is required (Authorization: Bearer <token>)');
+    msg.publisher = bearer;
     const parsed = this.pipeline.parse(msg);
+    if (!bearer) {
+      // No token: only a tenant configured open lets the request in (an invalid event for it still
+      // gets its 400); an open tenant's rights are that tenant and every type, nothing more to check.
+      msg.publisher = this.pipeline.rights.openTenant(parsed.ok ? parsed.event.tenant : parsed.peek.tenant);
+      if (!msg.publisher) return this.unauthorized(res, 'a bearer token is required (Authorization: Bearer <token>)');
+    }
     if (!parsed.ok) {
       const stored = await this.pipeline.store([msg], [parsed]);
       await this.pipeline.publish(stored);

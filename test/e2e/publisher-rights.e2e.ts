@@ -38,7 +38,7 @@ describe('publisher rights (real broker user with README permissions)', () => {
 hub: { source: urn:cabinet-hub:test }
 tenants:
   demo: { name: Demo }
-  other: { name: Other }
+  other: { name: Other, http: { open: true } }
 publishers:
   demo-portal: { tenants: [demo], types: [appeal.submitted], amqpUser: ${user}, httpTokens: [{ env: PR_PORTAL_TOKEN }] }
 adapters:
@@ -137,5 +137,17 @@ outbox: { relayIntervalMs: 200, graceMs: 1000 }
     const mine = appeal('demo');
     expect((await post(mine, `Bearer ${token}`)).status).toBe(202);
     await eventually('http appeal accepted through cabinet.in', async () => (await sql(space.schema, `SELECT 1 FROM journal WHERE event_id = $1 AND status = 'accepted'`, [mine.id])).length === 1);
+  });
+
+  it('HTTP: a tenant configured open takes events without a token (400 for an invalid one), is warned about at startup, and opens nothing else', async () => {
+    const post = (body: string) => fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': CT }, body });
+    const open = appeal('other');
+    expect((await post(JSON.stringify(open))).status).toBe(202);
+    await eventually('open tenant appeal accepted', async () => (await sql(space.schema, `SELECT 1 FROM journal WHERE event_id = $1 AND status = 'accepted'`, [open.id])).length === 1);
+    const invalid = { ...appeal('other'), data: { kind: 'wish' } };
+    expect((await post(JSON.stringify(invalid))).status).toBe(400);
+    expect((await post('{"not json')).status).toBe(401);
+    expect(hub.logs.join('')).toMatch(/tenant \\"other\\" is open on the HTTP ingress/);
+    expect(hub.logs.join('')).not.toMatch(/any broker user may publish/);
   });
 });
