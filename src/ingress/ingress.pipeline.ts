@@ -127,6 +127,8 @@ export class IngressPipeline {
     const verdicts: Verdict[] = [];
     const copies: OutgoingMessage[][] = batch.map(() => []);
     const seen = new Set<string>();
+    /** What each submission is answered if the store finds its case taken. */
+    const ifTaken = new Map<string, ContractError[]>();
 
     batch.forEach((msg, i) => {
       const p = parsed[i];
@@ -177,12 +179,12 @@ export class IngressPipeline {
         body: msg.body,
         bodySize: msg.body.length,
         bodyTruncated: false,
-        ...(opening ? { opensCase: { caseId: opening.caseId, caseTakenErrors: takenErrors(opening) } } : {}),
+        ...(opening ? { opensCase: { caseId: opening.caseId, caseTakenErrors: takenErrors(opening, ifTaken) } } : {}),
       });
       copies[i] = routedCopies(msg.body, routes, { eventId: ev.id, journalId, tenant: ev.tenant, type: ev.type, source: ev.source, correlationId: ev.correlationid });
       if (opening) {
         // Prepared now, written only if the store finds the case taken: the answer commits with the decision.
-        outbox.push({ ...this.rejection(journalId, msg.via, takenErrors(opening), { id: ev.id, source: ev.source, type: ev.type, tenant: ev.tenant }, msg.publisher), ifCaseTaken: true });
+        outbox.push({ ...this.rejection(journalId, msg.via, takenErrors(opening, ifTaken), { id: ev.id, source: ev.source, type: ev.type, tenant: ev.tenant }, msg.publisher), ifCaseTaken: true });
         // The first submission in the batch is the one that may open the case; later ones find it taken.
         if (!cases.some((c) => c.caseId === opening.caseId)) cases.push(opening);
       }
@@ -196,10 +198,10 @@ export class IngressPipeline {
 
     // Entries the database already had are duplicates from an earlier batch (or instance); a
     // submission whose case another event opened was written as rejected.
-    const final = verdicts.map<Verdict>((v, i) => {
+    const final = verdicts.map<Verdict>((v) => {
       if (v.outcome !== 'accepted') return v;
       if (!stored.inserted.has(v.journalId)) return { outcome: 'duplicate', eventId: v.eventId, dedupeKey: v.dedupeKey };
-      if (stored.caseTaken.has(v.journalId)) return { outcome: 'rejected', journalId: v.journalId, errors: takenErrors(caseOpening((parsed[i] as { ok: true; event: CloudEvent }).event, v.journalId) as CaseOpening) };
+      if (stored.caseTaken.has(v.journalId)) return { outcome: 'rejected', journalId: v.journalId, errors: ifTaken.get(v.journalId) as ContractError[] };
       return v;
     });
     final.forEach((v, i) => {
@@ -326,9 +328,16 @@ function routedCopies(body: Buffer, routes: readonly string[], origin: RoutedCop
   return routes.map((target) => ({ exchange: EXCHANGES.work, routingKey: target, content: body, options }));
 }
 
-/** Why a second submission for an existing case is refused: attaching it would make a second back-office document. */
-function takenErrors(opening: CaseOpening): ContractError[] {
-  return [{ pointer: '/data/caseRef', reason: `an ${opening.kind} with this caseRef already exists (opened by another event); use a new caseRef for a new ${opening.kind}, or send later changes as their own events` }];
+/**
+ * Why a second submission for an existing case is refused (attaching it would make a second
+ * back-office document), built once per submission and remembered by journal id.
+ */
+function takenErrors(opening: CaseOpening, memo: Map<string, ContractError[]>): ContractError[] {
+  const known = memo.get(opening.journalId);
+  if (known) return known;
+  const errors: ContractError[] = [{ pointer: '/data/caseRef', reason: `an ${opening.kind} with this caseRef already exists (opened by another event); use a new caseRef for a new ${opening.kind}, or send later changes as their own events` }];
+  memo.set(opening.journalId, errors);
+  return errors;
 }
 
 /** Submissions open a case; everything else about a case arrives later from the back office. */
