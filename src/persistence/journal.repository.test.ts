@@ -63,6 +63,8 @@ describe('JournalRepository.store: one case per (tenant, kind, caseRef)', () => 
     expect([...result.inserted].sort()).toEqual([a.entry.id, b.entry.id].sort());
     expect([...result.caseTaken]).toEqual([b.entry.id]);
     expect(result.outbox.map((o) => o.journalId)).toEqual([b.entry.id]);
+    const [answer] = await sql<{ payload: Buffer }>(schema, 'SELECT payload FROM outbox WHERE journal_id = $1', [b.entry.id]);
+    expect(answer.payload.toString()).toBe(b.entry.eventId);
     const rows = await sql<any>(schema, 'SELECT id::text, status, routes, errors, dedupe_key FROM journal WHERE id = ANY($1)', [[a.entry.id, b.entry.id]]);
     expect(rows.find((r) => r.id === a.entry.id)).toMatchObject({ status: 'accepted', routes: ['edms'], errors: null });
     expect(rows.find((r) => r.id === b.entry.id)).toMatchObject({ status: 'rejected', routes: [], errors: [{ pointer: '/data/caseRef', reason: 'taken' }], dedupe_key: b.entry.dedupeKey });

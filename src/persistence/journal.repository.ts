@@ -98,6 +98,13 @@ export class JournalRepository {
       offsets.push(at);
       at += e.body.length;
     }
+    // Outbox payloads the same way (every submission carries the answer prepared for a taken case).
+    const payloadAt: number[] = [];
+    at = 1;
+    for (const o of outbox) {
+      payloadAt.push(at);
+      at += o.payload.length;
+    }
     const rows: { k: string; id: string; oid: string | null; taken: boolean | null }[] = await this.prepared('hub.journal.store', STORE_SQL, [
       entries.map((e) => e.id),
       entries.map((e) => e.direction),
@@ -119,7 +126,7 @@ export class JournalRepository {
       outbox.map((o) => o.exchange),
       outbox.map((o) => o.routingKey),
       outbox.map((o) => JSON.stringify(o.properties)),
-      outbox.map((o) => o.payload),
+      payloadAt,
       cases.map((c) => c.journalId),
       cases.map((c) => c.caseId),
       cases.map((c) => c.tenant),
@@ -135,6 +142,8 @@ export class JournalRepository {
       entries.map((e) => e.opensCase?.caseId ?? null),
       entries.map((e) => (e.opensCase ? JSON.stringify(e.opensCase.caseTakenErrors) : null)),
       outbox.map((o) => o.ifCaseTaken ?? false),
+      outbox.map((o) => o.payload.length),
+      Buffer.concat(outbox.map((o) => o.payload)),
     ]);
     const result: StoreResult = { inserted: new Set(), caseTaken: new Set(), outbox: [] };
     for (const r of rows) {
@@ -216,9 +225,9 @@ WITH c AS (
   RETURNING id
 ), o AS (
   INSERT INTO outbox (journal_id, exchange, routing_key, properties, payload)
-  SELECT x.journal_id, x.exchange, x.routing_key, x.properties::jsonb, x.payload
-  FROM unnest($17::uuid[], $18::text[], $19::text[], $20::text[], $21::bytea[], $36::bool[]) WITH ORDINALITY
-       AS x(journal_id, exchange, routing_key, properties, payload, if_case_taken, n)
+  SELECT x.journal_id, x.exchange, x.routing_key, x.properties::jsonb, substring($38::bytea FROM x.payload_at FOR x.payload_len)
+  FROM unnest($17::uuid[], $18::text[], $19::text[], $20::text[], $21::int[], $37::int[], $36::bool[]) WITH ORDINALITY
+       AS x(journal_id, exchange, routing_key, properties, payload_at, payload_len, if_case_taken, n)
   JOIN j ON j.id = x.journal_id
   WHERE NOT x.if_case_taken OR x.journal_id IN (SELECT id FROM taken)
   ORDER BY x.n
