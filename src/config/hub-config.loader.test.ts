@@ -29,11 +29,12 @@ describe('hub-config.loader', () => {
     it('applies defaults to a minimal configuration', () => {
       const cfg = parseHubConfig(MINIMAL, 'minimal.yaml', {});
 
-      expect(cfg.hub).toEqual({ source: 'urn:cabinet-hub', maxBodyBytes: 1024 * 1024, maxJsonDepth: 64 });
+      expect(cfg.hub).toEqual({ source: 'urn:cabinet-hub', maxBodyBytes: 1024 * 1024, maxJsonDepth: 64, amqp: { allowAnonymousPublishers: false } });
+      expect(cfg.publishers).toEqual([]);
       expect(cfg.ingress).toEqual({ prefetch: 500, maxBatch: 250, maxConcurrentBatches: 2, deliveryLimit: 50 });
       expect(cfg.outbox).toEqual({ relayIntervalMs: 500, graceMs: 5000, batchSize: 500 });
       expect(cfg.retry).toEqual({ delaysMs: [1000, 5000, 30000, 120000, 600000], jitter: 0.2 });
-      expect(cfg.tenants).toEqual({ demo: { name: 'Demo', locale: 'uk', ingressTokens: [] } });
+      expect(cfg.tenants).toEqual({ demo: { name: 'Demo', locale: 'uk', ingressTokens: [], httpOpen: false } });
       expect(cfg.adapters).toEqual({});
       expect(cfg.routes).toEqual([]);
     });
@@ -73,7 +74,7 @@ adapters:
         {},
       );
 
-      expect(cfg.hub).toEqual({ source: 'urn:test', maxBodyBytes: 2048, maxJsonDepth: 8 });
+      expect(cfg.hub).toEqual({ source: 'urn:test', maxBodyBytes: 2048, maxJsonDepth: 8, amqp: { allowAnonymousPublishers: false } });
       expect(cfg.ingress).toEqual({ prefetch: 10, maxBatch: 5, maxConcurrentBatches: 1, deliveryLimit: 3 });
       expect(cfg.retry).toEqual({ delaysMs: [100], jitter: 0 });
       expect(cfg.tenants.demo.locale).toBe('en');
@@ -511,5 +512,28 @@ notifications:
     expect(issueAt(e, '/notifications/rules/2/tenants/0')?.message).toBe('tenant "elsewhere" is not declared under /tenants');
     expect(issueAt(e, '/notifications/rules/2/template')?.message).toMatch(/uses \{\{registrationNumber\}\}, which appeal.answered does not provide/);
     expect(issueAt(e, '/notifications/templates/short/sms/en')?.message).toMatch(/English is the fallback/);
+  });
+});
+
+describe('hub-config.loader publishers', () => {
+  const yaml = (publishers: string) => `tenants:\n  demo: { name: Demo }\n  other: { name: Other, http: { open: true } }\npublishers:\n${publishers}\n`;
+
+  it('resolves publishers with their rights, broker user and tokens; types default to every type', () => {
+    const cfg = parseHubConfig(yaml('  demo-portal: { tenants: [demo, other], amqpUser: portal-demo, httpTokens: [{ env: PORTAL_TOKEN }] }'), 'test', { PORTAL_TOKEN: 'tok' });
+
+    expect(cfg.publishers).toEqual([{ name: 'demo-portal', tenants: ['demo', 'other'], types: ['*'], amqpUser: 'portal-demo', httpTokens: ['tok'] }]);
+    expect(cfg.tenants.other.httpOpen).toBe(true);
+    expect(cfg.tenants.demo.httpOpen).toBe(false);
+  });
+
+  it('reports undeclared tenants, a broker user used twice, missing token variables and unknown settings at once', () => {
+    let issues: { path: string }[] = [];
+    try {
+      parseHubConfig(yaml('  a: { tenants: [nowhere], amqpUser: u, httpTokens: [{ env: NOT_SET_TOKEN }] }\n  b: { tenants: [demo], amqpUser: u, colour: red }'), 'test', {});
+    } catch (e) {
+      issues = (e as { issues: { path: string }[] }).issues;
+    }
+
+    expect(issues.map((i) => i.path).sort()).toEqual(['/publishers/a/httpTokens/0', '/publishers/a/tenants/0', '/publishers/b/amqpUser', '/publishers/b/colour'].sort());
   });
 });

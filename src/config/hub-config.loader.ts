@@ -6,7 +6,7 @@ import { ConfigError, ConfigIssue } from './config.errors';
 import { DEFAULT_TEMPLATES } from '../templates/default.templates';
 import { BOT_VARIABLES, RULE_EVENT_TYPES, RULE_VARIABLES, type RuleEventType } from '../templates/event.variables';
 import { TemplateCatalog, type TemplateSet } from '../templates/template.catalog';
-import { HubConfig, HubConfigFile, HubConfigSchema, NotificationSettings } from './hub-config.schema';
+import { HubConfig, HubConfigFile, HubConfigSchema, NotificationSettings, PublisherSettings } from './hub-config.schema';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validateShape = ajv.compile<HubConfigFile>(HubConfigSchema);
@@ -114,8 +114,10 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
       name: t?.name,
       locale: t?.locale ?? 'uk',
       ingressTokens: refs.map((ref, i) => (isObject(ref) && typeof ref.env === 'string' ? resolveSecret(ref, `/tenants/${id}/ingressTokens/${i}`) : '')),
+      httpOpen: t?.http?.open === true,
     };
   }
+  const publishers = resolvePublishers(file, tenantsIn, issues, resolveSecret);
   const resolvedAdapters: HubConfig['adapters'] = {};
   for (const [id, a] of Object.entries(adapters)) {
     resolvedAdapters[id] = {
@@ -147,6 +149,7 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
       maxBodyBytes: file.hub?.maxBodyBytes ?? 1024 * 1024,
       maxJsonDepth: file.hub?.maxJsonDepth ?? 64,
       ...(file.hub?.publicUrl ? { publicUrl: file.hub.publicUrl.replace(/\/+$/, '') } : {}),
+      amqp: { allowAnonymousPublishers: file.hub?.amqp?.allowAnonymousPublishers === true },
     },
     ingress: {
       prefetch: file.ingress?.prefetch ?? 500,
@@ -166,8 +169,32 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
     tenants,
     adapters: resolvedAdapters,
     routes: (file.routes ?? []).map((r, i) => ({ name: r.name ?? `route-${i}`, tenants: r.tenants, types: r.types, to: r.to })),
+    publishers,
     notifications,
   };
+}
+
+/** Publishers with their secrets resolved; tenants must be declared and a broker user names one publisher only. */
+function resolvePublishers(file: Partial<HubConfigFile>, tenants: Record<string, unknown>, issues: ConfigIssue[], resolveSecret: (ref: { env: string }, path: string) => string): PublisherSettings[] {
+  const users = new Map<string, string>();
+  return Object.entries(isObject(file.publishers) ? file.publishers : {}).map(([name, p]) => {
+    (Array.isArray(p?.tenants) ? p.tenants : []).forEach((t, j) => {
+      if (typeof t === 'string' && t !== '*' && !Object.hasOwn(tenants, t)) issues.push({ path: `/publishers/${name}/tenants/${j}`, message: `tenant "${t}" is not declared under /tenants` });
+    });
+    if (typeof p?.amqpUser === 'string') {
+      const other = users.get(p.amqpUser);
+      if (other) issues.push({ path: `/publishers/${name}/amqpUser`, message: `broker user is already the publisher "${other}"'s; one broker user is one publisher` });
+      users.set(p.amqpUser, name);
+    }
+    const refs = Array.isArray(p?.httpTokens) ? p.httpTokens : [];
+    return {
+      name,
+      tenants: Array.isArray(p?.tenants) ? p.tenants : [],
+      types: Array.isArray(p?.types) ? p.types : ['*'],
+      ...(typeof p?.amqpUser === 'string' ? { amqpUser: p.amqpUser } : {}),
+      httpTokens: refs.map((ref, i) => (isObject(ref) && typeof ref.env === 'string' ? resolveSecret(ref, `/publishers/${name}/httpTokens/${i}`) : '')),
+    };
+  });
 }
 
 /** Channel adapter types by channel: a channel must be served by an instance of a matching type. */

@@ -13,8 +13,10 @@ const Tenant = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
     locale: Type.Optional(Type.Union([Type.Literal('uk'), Type.Literal('ru'), Type.Literal('en')])),
-    /** Bearer tokens accepted on the HTTP ingress for this tenant; none means the ingress is open for it. */
+    /** Bearer tokens accepted on the HTTP ingress for this tenant (any inbound type); see also /publishers. */
     ingressTokens: Type.Optional(Type.Array(SecretRef)),
+    /** `open: true` accepts this tenant's events on HTTP without a token (logged as a warning at startup). */
+    http: Type.Optional(Type.Object({ open: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );
@@ -54,6 +56,25 @@ const Route = Type.Object(
 );
 
 const PositiveInt = (min: number, max: number) => Type.Integer({ minimum: min, maximum: max });
+
+/**
+ * One portal (publisher) and what it may publish, the same rights on both transports: on AMQP it
+ * is recognised by the `user_id` property (RabbitMQ refuses a user_id other than the connection's
+ * user), on HTTP by one of its bearer tokens.
+ */
+const Publisher = Type.Object(
+  {
+    /** Tenants it may publish for; the first one also receives rejections whose tenant cannot be read. */
+    tenants: Type.Array(Type.Union([Identifier, Type.Literal('*')]), { minItems: 1 }),
+    /** Event types it may publish (exact, `appeal.*` or `*`); default every inbound type. */
+    types: Type.Optional(Type.Array(TypePattern, { minItems: 1 })),
+    /** The RabbitMQ user it connects as. */
+    amqpUser: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    /** Bearer tokens it sends on the HTTP ingress. */
+    httpTokens: Type.Optional(Type.Array(SecretRef)),
+  },
+  { additionalProperties: false },
+);
 
 const Channel = Type.Union([Type.Literal('viber'), Type.Literal('telegram'), Type.Literal('sms'), Type.Literal('email')]);
 const LocaleTexts = Type.Object(
@@ -115,6 +136,8 @@ export const HubConfigSchema = Type.Object(
           maxJsonDepth: Type.Optional(PositiveInt(4, 512)),
           /** Public base URL of the hub (behind the proxy), for provider callbacks: `<publicUrl>/v1/webhooks/<instance>`. */
           publicUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$' })),
+          /** With publishers configured, `allowAnonymousPublishers: true` still accepts AMQP messages without a known user_id (logged as a warning). */
+          amqp: Type.Optional(Type.Object({ allowAnonymousPublishers: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
         },
         { additionalProperties: false },
       ),
@@ -152,6 +175,7 @@ export const HubConfigSchema = Type.Object(
     tenants: Type.Record(Identifier, Tenant, { minProperties: 1, additionalProperties: false }),
     adapters: Type.Optional(Type.Record(Identifier, AdapterInstance, { additionalProperties: false })),
     routes: Type.Optional(Type.Array(Route)),
+    publishers: Type.Optional(Type.Record(Identifier, Publisher, { additionalProperties: false })),
     notifications: Type.Optional(Notifications),
   },
   { additionalProperties: false },
@@ -160,14 +184,25 @@ export type HubConfigFile = Static<typeof HubConfigSchema>;
 
 /** Configuration after validation, defaults applied and secrets resolved. */
 export interface HubConfig {
-  hub: { source: string; maxBodyBytes: number; maxJsonDepth: number; publicUrl?: string };
+  hub: { source: string; maxBodyBytes: number; maxJsonDepth: number; publicUrl?: string; amqp: { allowAnonymousPublishers: boolean } };
   ingress: { prefetch: number; maxBatch: number; maxConcurrentBatches: number; deliveryLimit: number };
   outbox: { relayIntervalMs: number; graceMs: number; batchSize: number };
   retry: { delaysMs: number[]; jitter: number };
-  tenants: Record<string, { name: string; locale: 'uk' | 'ru' | 'en'; ingressTokens: string[] }>;
+  tenants: Record<string, { name: string; locale: 'uk' | 'ru' | 'en'; ingressTokens: string[]; httpOpen: boolean }>;
+  /** Portals and their rights; the order is the file's. */
+  publishers: PublisherSettings[];
   adapters: Record<string, { type: string; enabled: boolean; config: Record<string, unknown>; runner: RunnerSettings }>;
   routes: { name: string; tenants: string[]; types: string[]; to: string[] }[];
   notifications: NotificationSettings;
+}
+
+/** A resolved publisher: its rights and how it is recognised. */
+export interface PublisherSettings {
+  name: string;
+  tenants: string[];
+  types: string[];
+  amqpUser?: string;
+  httpTokens: string[];
 }
 
 /** A channel of notifications. */

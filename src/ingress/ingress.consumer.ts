@@ -52,6 +52,7 @@ export class IngressConsumer implements BeforeApplicationShutdown {
   /** Starts consuming once the topology exists (the publisher channel declares it). */
   async start(): Promise<void> {
     await this.publisher.ready();
+    for (const w of this.pipeline.rights.warnings()) this.logger.warn({ event: 'ingress.publishers-unbound' }, w);
     this.consumer = new QueueConsumer(this.amqp, INGRESS_QUEUE, this.config.ingress.prefetch, (d) => this.onDelivery(d));
     await this.consumer.start();
   }
@@ -60,7 +61,9 @@ export class IngressConsumer implements BeforeApplicationShutdown {
     this.metrics.consumed.inc({ queue: INGRESS_QUEUE });
     const props = delivery.msg.properties;
     const messageId = typeof props.messageId === 'string' && props.messageId.length <= 256 && !props.messageId.includes('\u0000') ? props.messageId : undefined;
-    this.pending.push({ delivery, msg: { body: delivery.msg.content, contentType: props.contentType, messageId, redelivered: delivery.msg.fields.redelivered, via: 'amqp', arrivedAt: process.hrtime.bigint() } });
+    // user_id is checked by the broker against the connection's user: it names the publisher.
+    const publisher = this.pipeline.rights.forAmqp(props.userId, props.headers, this.amqp.user);
+    this.pending.push({ delivery, msg: { body: delivery.msg.content, contentType: props.contentType, messageId, redelivered: delivery.msg.fields.redelivered, via: 'amqp', arrivedAt: process.hrtime.bigint(), publisher } });
     this.pump();
   }
 

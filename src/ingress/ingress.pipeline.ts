@@ -16,6 +16,7 @@ import { EventEmitter } from '../outbox/event.emitter';
 import { CaseOpening, JournalEntry, JournalRepository, OutboxEntry } from '../persistence/journal.repository';
 import { RoutedCopyOrigin, routedCopyProperties } from '../routing/routed-copy.properties';
 import { Router } from '../routing/event.router';
+import { Publisher, PublisherRights } from './publisher-rights.service';
 import { ParseOutcome, parseRawEvent, Peek, peekValue } from './raw-event.parser';
 
 const INBOUND = new Set<string>(INBOUND_EVENT_TYPES);
@@ -36,6 +37,8 @@ export interface InboundMessage {
   redelivered?: boolean;
   /** process.hrtime.bigint() at arrival, for the latency histogram. */
   arrivedAt: bigint;
+  /** Who sent it, as the transport identified it; its rights are checked and it hears about rejections. */
+  publisher?: Publisher;
 }
 
 /** What the pipeline decided for one message. */
@@ -66,6 +69,9 @@ export interface StoredBatch {
  */
 @Injectable()
 export class IngressPipeline {
+  /** Publishers and their rights (shared with the transports, which identify the publisher). */
+  readonly rights: PublisherRights;
+
   constructor(
     private readonly journal: JournalRepository,
     private readonly publisher: ConfirmPublisher,
@@ -75,10 +81,25 @@ export class IngressPipeline {
     private readonly templates: TemplateCatalog,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.rights = new PublisherRights(config);
+  }
 
-  /** Validation alone (used by the HTTP ingress to answer 400 before publishing). */
-  parse(msg: Pick<InboundMessage, 'body' | 'contentType'>): ParseOutcome {
+  /**
+   * Validation alone (used by the HTTP ingress to answer before publishing), then the publisher's
+   * rights: an event outside them is refused with `forbidden` set.
+   */
+  parse(msg: Pick<InboundMessage, 'body' | 'contentType' | 'publisher'>): ParseOutcome {
+    const outcome = this.validate(msg);
+    const publisher = msg.publisher;
+    if (!publisher) return outcome;
+    if (!outcome.ok) return publisher.kind === 'unidentified' ? { ...outcome, errors: [{ pointer: '', reason: publisher.reason }, ...outcome.errors] } : outcome;
+    const errors = this.rights.errors(publisher, outcome.event);
+    const ev = outcome.event;
+    return errors.length ? { ok: false, errors, peek: { id: ev.id, source: ev.source, type: ev.type, tenant: ev.tenant }, forbidden: true } : outcome;
+  }
+
+  private validate(msg: Pick<InboundMessage, 'body' | 'contentType'>): ParseOutcome {
     const outcome = parseRawEvent(msg.body, msg.contentType, this.config.hub);
     if (!outcome.ok) return outcome;
     const ev = outcome.event;
@@ -106,6 +127,8 @@ export class IngressPipeline {
     const verdicts: Verdict[] = [];
     const copies: OutgoingMessage[][] = batch.map(() => []);
     const seen = new Set<string>();
+    /** What each submission is answered if the store finds its case taken. */
+    const ifTaken = new Map<string, ContractError[]>();
 
     batch.forEach((msg, i) => {
       const p = parsed[i];
@@ -127,7 +150,7 @@ export class IngressPipeline {
           bodySize: msg.body.length,
           bodyTruncated: msg.body.length > EVIDENCE_BYTES,
         });
-        outbox.push(this.rejection(journalId, msg.via, p.errors, peek));
+        outbox.push(this.rejection(journalId, msg.via, p.errors, peek, msg.publisher));
         verdicts.push({ outcome: 'rejected', journalId, errors: p.errors });
         return;
       }
@@ -139,6 +162,7 @@ export class IngressPipeline {
       }
       seen.add(dedupeKey);
       const routes = this.router.route(ev);
+      const opening = caseOpening(ev, journalId);
       entries.push({
         id: journalId,
         direction: 'in',
@@ -155,10 +179,15 @@ export class IngressPipeline {
         body: msg.body,
         bodySize: msg.body.length,
         bodyTruncated: false,
+        ...(opening ? { opensCase: { caseId: opening.caseId, caseTakenErrors: takenErrors(opening, ifTaken) } } : {}),
       });
       copies[i] = routedCopies(msg.body, routes, { eventId: ev.id, journalId, tenant: ev.tenant, type: ev.type, source: ev.source, correlationId: ev.correlationid });
-      const opening = caseOpening(ev, journalId);
-      if (opening && !cases.some((c) => c.caseId === opening.caseId)) cases.push(opening);
+      if (opening) {
+        // Prepared now, written only if the store finds the case taken: the answer commits with the decision.
+        outbox.push({ ...this.rejection(journalId, msg.via, takenErrors(opening, ifTaken), { id: ev.id, source: ev.source, type: ev.type, tenant: ev.tenant }, msg.publisher), ifCaseTaken: true });
+        // The first submission in the batch is the one that may open the case; later ones find it taken.
+        if (!cases.some((c) => c.caseId === opening.caseId)) cases.push(opening);
+      }
       verdicts.push({ outcome: 'accepted', journalId, eventId: ev.id, routes, dedupeKey });
     });
 
@@ -167,10 +196,16 @@ export class IngressPipeline {
     end();
     this.metrics.batchSize.observe(batch.length);
 
-    // Entries the database already had are duplicates from an earlier batch (or instance).
-    const final = verdicts.map<Verdict>((v) => (v.outcome === 'accepted' && !stored.inserted.has(v.journalId) ? { outcome: 'duplicate', eventId: v.eventId, dedupeKey: v.dedupeKey } : v));
+    // Entries the database already had are duplicates from an earlier batch (or instance); a
+    // submission whose case another event opened was written as rejected.
+    const final = verdicts.map<Verdict>((v) => {
+      if (v.outcome !== 'accepted') return v;
+      if (!stored.inserted.has(v.journalId)) return { outcome: 'duplicate', eventId: v.eventId, dedupeKey: v.dedupeKey };
+      if (stored.caseTaken.has(v.journalId)) return { outcome: 'rejected', journalId: v.journalId, errors: ifTaken.get(v.journalId) as ContractError[] };
+      return v;
+    });
     final.forEach((v, i) => {
-      if (v.outcome === 'duplicate') copies[i] = [];
+      if (v.outcome !== 'accepted') copies[i] = [];
     });
     await this.recopyRedelivered(batch, final, copies);
     const byJournal = new Map(outbox.map((o) => [o.journalId, o.message]));
@@ -223,9 +258,13 @@ export class IngressPipeline {
     return this.emitter.flush();
   }
 
-  /** The message.rejected answering one message, built on the one emission path (journaled with the rejected entry). */
-  private rejection(journalId: string, via: 'amqp' | 'http', errors: ContractError[], peek: Peek): OutboxEntry {
-    const tenant = peek.tenant && this.config.tenants[peek.tenant] ? peek.tenant : UNKNOWN_TENANT;
+  /**
+   * The message.rejected for one refused message, addressed to its sender's tenant when that can
+   * be told, built on the one emission path (journaled with the entry of the message it answers).
+   */
+  private rejection(journalId: string, via: 'amqp' | 'http', errors: ContractError[], peek: Peek, publisher?: Publisher): OutboxEntry {
+    const fromBody = peek.tenant && this.config.tenants[peek.tenant] ? peek.tenant : undefined;
+    const tenant = this.rights.replyTenant(publisher, fromBody) ?? UNKNOWN_TENANT;
     const data: MessageRejected = {
       ...(peek.id ? { originalId: peek.id } : {}),
       ...(peek.source ? { originalSource: peek.source } : {}),
@@ -244,7 +283,7 @@ export class IngressPipeline {
     verdicts.forEach((v, i) => {
       if (v.outcome === 'rejected') {
         const p = parsed[i];
-        const peek = p.ok ? undefined : p.peek;
+        const peek: Peek | undefined = p.ok ? { id: p.event.id, tenant: p.event.tenant, type: p.event.type } : p.peek;
         // Ids and pointers only: reasons never quote the input, and nothing of the body is logged.
         this.logger.info(
           { event: 'ingress.rejected', via: batch[i].via, journalId: v.journalId, eventId: peek?.id ?? batch[i].messageId, tenant: peek?.tenant, type: peek?.type, pointers: v.errors.map((e) => e.pointer).slice(0, 10) },
@@ -252,6 +291,9 @@ export class IngressPipeline {
         );
       }
       if (v.outcome === 'accepted') {
+        const ev = (parsed[i] as { ok: true; event: CloudEvent }).event;
+        // The operator sees every accepted message by its ids; the body and personal data stay in the journal.
+        this.logger.info({ event: 'ingress.accepted', via: batch[i].via, journalId: v.journalId, eventId: v.eventId, tenant: ev.tenant, type: ev.type, routes: v.routes }, 'message accepted');
         this.metrics.accepted.inc({ via: batch[i].via, type: 'event' });
         if (!v.routes.length) this.metrics.unroutedEvents.inc();
         v.routes.forEach((t) => this.metrics.routed.inc({ target: t }));
@@ -266,6 +308,18 @@ function routedCopies(body: Buffer, routes: readonly string[], origin: RoutedCop
   if (!routes.length) return [];
   const options = routedCopyProperties(origin);
   return routes.map((target) => ({ exchange: EXCHANGES.work, routingKey: target, content: body, options }));
+}
+
+/**
+ * Why a second submission for an existing case is refused (attaching it would make a second
+ * back-office document), built once per submission and remembered by journal id.
+ */
+function takenErrors(opening: CaseOpening, memo: Map<string, ContractError[]>): ContractError[] {
+  const known = memo.get(opening.journalId);
+  if (known) return known;
+  const errors: ContractError[] = [{ pointer: '/data/caseRef', reason: `an ${opening.kind} with this caseRef already exists (opened by another event); use a new caseRef for a new ${opening.kind}, or send later changes as their own events` }];
+  memo.set(opening.journalId, errors);
+  return errors;
 }
 
 /** Submissions open a case; everything else about a case arrives later from the back office. */

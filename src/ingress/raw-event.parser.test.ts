@@ -180,7 +180,58 @@ describe('raw-event.parser', () => {
       it('refuses NUL characters in envelope strings', () => {
         const outcome = failure(parseRawEvent(json({ ...example(), correlationid: 'abc\u0000def' }), CT, LIMITS));
 
-        expect(outcome.errors).toContainEqual({ pointer: '/correlationid', reason: 'must not contain NUL characters' });
+        expect(outcome.errors).toContainEqual({ pointer: '/correlationid', reason: expect.stringMatching(/^value contains a NUL character/) });
+      });
+    });
+
+    describe('strings the journal cannot store', () => {
+      // Built as JSON text on purpose: the escapes are what a hostile sender writes.
+      const withText = (fragment: string): Buffer => {
+        const text = JSON.stringify(example());
+        return Buffer.from(text.replace('"data":{', `"data":{${fragment},`));
+      };
+      const storageErrors = (body: Buffer) => failure(parseRawEvent(body, CT, LIMITS)).errors.filter((e) => /NUL|surrogate/.test(e.reason));
+
+      it('refuses a key that is a lone low surrogate, pointing at the object that holds it and saying "key"', () => {
+        const errors = failure(parseRawEvent(Buffer.from('{"\\uDFAA": 0}'), CT, LIMITS)).errors;
+
+        expect(errors).toContainEqual({ pointer: '', reason: expect.stringMatching(/^key number 1 of this object contains an unpaired UTF-16 surrogate/) });
+      });
+
+      it('refuses a nested key with a lone high surrogate by its position, and every pointer stays storable', () => {
+        const errors = storageErrors(withText('"note":"ok","\\uD800x":1'));
+
+        expect(errors).toEqual([{ pointer: '/data', reason: expect.stringMatching(/^key number 2 of this object contains an unpaired/) }]);
+        const all = failure(parseRawEvent(withText('"\\uD800x":1'), CT, LIMITS)).errors;
+        for (const e of all) expect(/[\uD800-\uDFFF]|\u0000/.test(e.pointer + e.reason)).toBe(false);
+      });
+
+      it('refuses a value with a lone surrogate at its RFC 6901 pointer (~0 and ~1 escaped)', () => {
+        const errors = storageErrors(withText('"a/b~c":{"list":["fine","\\uDC00"]}'));
+
+        expect(errors).toEqual([{ pointer: '/data/a~1b~0c/list/1', reason: expect.stringMatching(/^value contains an unpaired UTF-16 surrogate/) }]);
+      });
+
+      it('refuses \\u0000 in a key and in a value anywhere', () => {
+        const errors = storageErrors(withText('"k\\u0000":1,"v":"x\\u0000y"'));
+
+        expect(errors).toEqual([
+          { pointer: '/data', reason: expect.stringMatching(/^key number 1 of this object contains a NUL character/) },
+          { pointer: '/data/v', reason: expect.stringMatching(/^value contains a NUL character/) },
+        ]);
+      });
+
+      it('accepts a correctly paired surrogate (an emoji written as two escapes)', () => {
+        const body = Buffer.from(JSON.stringify({ ...example(), data: { ...(example().data as object), text: 'x' } }).replace('"text":"x"', '"text":"\\uD83D\\uDE00 thanks"'));
+
+        expect(parseRawEvent(body, CT, LIMITS).ok).toBe(true);
+      });
+
+      it('never quotes the input in a reason', () => {
+        const errors = storageErrors(withText('"secret-name-\\uD800":1,"v":"secret-value-\\u0000"'));
+
+        expect(errors).toHaveLength(2);
+        for (const e of errors) expect(e.reason).not.toMatch(/secret/);
       });
 
       it('caps more than 50 errors at 50, the last saying how many were left out', () => {
@@ -283,6 +334,7 @@ describe('raw-event.parser', () => {
       ['a string with a newline', 'a\nb'],
       ['a string with a tab', 'a\tb'],
       ['a string with NUL', 'a\u0000b'],
+      ['a string with a lone surrogate', 'a\uD800'],
       ['a string with DEL', 'a\u007fb'],
       ['a number', 42],
       ['null', null],

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import sjson from 'secure-json-parse';
-import { capContractErrors, CLOUDEVENTS_CONTENT_TYPE, CloudEvent, ContractError, MAX_POINTER_LENGTH, TENANT_PATTERN, validateEvent } from '../../contracts';
+import { capContractErrors, CLOUDEVENTS_CONTENT_TYPE, CloudEvent, ContractError, MAX_CONTRACT_ERRORS, MAX_POINTER_LENGTH, TENANT_PATTERN, validateEvent } from '../../contracts';
 
 /** What could be read from a message that was rejected, to address the rejection back to its sender. */
 export interface Peek {
@@ -11,15 +11,13 @@ export interface Peek {
 }
 
 /** The result of reading one raw message: a valid event, or every error found with whatever could be read. */
-export type ParseOutcome = { ok: true; event: CloudEvent } | { ok: false; errors: ContractError[]; peek: Peek };
+export type ParseOutcome = { ok: true; event: CloudEvent } | { ok: false; errors: ContractError[]; peek: Peek; forbidden?: boolean };
 
 /** Limits applied before anything is parsed. */
 export interface ParseLimits {
   maxBodyBytes: number;
   maxJsonDepth: number;
 }
-
-const ENVELOPE_STRINGS = ['id', 'source', 'type', 'subject', 'tenant', 'correlationid', 'causationid', 'time'] as const;
 
 /**
  * Reads untrusted bytes into a CloudEvent. Cheap checks run first (size, content type, UTF-8,
@@ -49,10 +47,9 @@ export function parseRawEvent(body: Buffer, contentType: string | undefined, lim
   }
   const obj = value as Record<string, unknown>;
   const peek = peekOf(obj);
-  for (const key of ENVELOPE_STRINGS) {
-    // PostgreSQL text can't hold NUL; refusing it here keeps one bad message from failing a batch.
-    if (typeof obj[key] === 'string' && (obj[key] as string).includes('\u0000')) errors.push({ pointer: `/${key}`, reason: 'must not contain NUL characters' });
-  }
+  // What the journal cannot store is refused here, where the sender hears about it, instead of
+  // failing the journal write and ending in the dead-letter queue.
+  errors.push(...unstorableStrings(obj, limits.maxJsonDepth));
   const result = validateEvent(obj, { uncapped: true });
   if (!result.ok) errors.push(...result.errors);
   if (errors.length) return { ok: false, errors: capContractErrors(errors.map(sanitize)), peek };
@@ -107,13 +104,61 @@ function jsonErrorReason(e: unknown): string {
   return pos ? `not valid JSON (at character ${pos})` : 'not valid JSON';
 }
 
+/** A UTF-16 surrogate without its partner: only a `\\uD800`-style escape in the JSON text can make one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why PostgreSQL could not store this string (jsonb and text refuse both), or undefined when it can. */
+export function unstorable(s: string): string | undefined {
+  if (s.includes('\u0000')) return 'contains a NUL character (\\u0000), which the hub cannot store';
+  if (LONE_SURROGATE.test(s)) return 'contains an unpaired UTF-16 surrogate (a lone \\uD800-\\uDFFF escape), which is not a Unicode character';
+  return undefined;
+}
+
+/** RFC 6901: `~` and `/` inside a reference token are written `~0` and `~1`. */
+export function pointerToken(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/**
+ * Every key and string value that PostgreSQL would refuse, with its JSON pointer. A bad value is
+ * pointed at directly. A bad key cannot be (its pointer would carry the same unstorable
+ * character), so the error points at the object holding it and says which key by position;
+ * nothing under a bad key is walked. Depth is already bounded by the raw scan.
+ */
+function unstorableStrings(root: unknown, maxDepth: number): ContractError[] {
+  const found: ContractError[] = [];
+  const walk = (value: unknown, pointer: string, depth: number): void => {
+    if (found.length > MAX_CONTRACT_ERRORS || depth > maxDepth) return;
+    if (typeof value === 'string') {
+      const why = unstorable(value);
+      if (why) found.push({ pointer, reason: `value ${why}` });
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, `${pointer}/${i}`, depth + 1));
+      return;
+    }
+    Object.keys(value).forEach((key, i) => {
+      const why = unstorable(key);
+      if (why) found.push({ pointer, reason: `key number ${i + 1} of this object ${why}` });
+      else walk((value as Record<string, unknown>)[key], `${pointer}/${pointerToken(key)}`, depth + 1);
+    });
+  };
+  walk(root, '', 0);
+  return found;
+}
+
 const TENANT = new RegExp(TENANT_PATTERN);
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-/** Readable header values are echoed in message.rejected only when they are single-line and within the envelope's limits. */
+/**
+ * Readable header values are echoed in message.rejected (and written to the journal's text
+ * columns) only when they are single-line, storable and within the envelope's limits.
+ */
 export function peekValue(v: unknown, max: number): string | undefined {
-  return typeof v === 'string' && v.length > 0 && v.length <= max && !CONTROL.test(v) ? v : undefined;
+  return typeof v === 'string' && v.length > 0 && v.length <= max && !CONTROL.test(v) && !LONE_SURROGATE.test(v) ? v : undefined;
 }
 
 function peekOf(obj: Record<string, unknown>): Peek {
@@ -125,5 +170,10 @@ function peekOf(obj: Record<string, unknown>): Peek {
 function sanitize(e: ContractError): ContractError {
   let pointer = e.pointer;
   while (pointer.length > MAX_POINTER_LENGTH) pointer = pointer.slice(0, pointer.lastIndexOf('/'));
-  return { pointer: pointer.replace(/\u0000/g, '\uFFFD'), reason: e.reason };
+  // Contract errors can point at (or name) a key holding an unstorable character: make both storable.
+  return { pointer: storable(pointer), reason: storable(e.reason) };
+}
+
+function storable(s: string): string {
+  return unstorable(s) ? s.replace(/\u0000/g, '\uFFFD').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD') : s;
 }

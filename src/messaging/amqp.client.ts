@@ -18,7 +18,11 @@ export class AmqpClient implements OnApplicationShutdown {
   readonly manager: AmqpConnectionManager;
   private readonly channels: ChannelWrapper[] = [];
 
+  /** The broker user the hub connects as (RabbitMQ checks a published user_id against it). */
+  readonly user: string;
+
   constructor(@Inject(ENV_CONFIG) env: EnvConfig, @Inject(LOGGER) private readonly logger: Logger) {
+    this.user = decodeURIComponent(new URL(env.rabbitmqUrl).username) || 'guest';
     this.manager = amqp.connect([env.rabbitmqUrl], {
       heartbeatIntervalInSeconds: 10,
       reconnectTimeInSeconds: 1,

@@ -22,6 +22,12 @@ export interface JournalEntry {
   dedupeKey?: string;
   routes: readonly string[];
   errors?: unknown;
+  /**
+   * For a submission: the case it opens. When that case exists already (opened by another event,
+   * in an earlier batch, earlier in this one, or by another hub instance at the same moment) the
+   * entry is written as rejected with `caseTakenErrors` instead, with no routes.
+   */
+  opensCase?: { caseId: string; caseTakenErrors: unknown };
   body: Buffer;
   bodySize: number;
   bodyTruncated: boolean;
@@ -31,6 +37,8 @@ export interface JournalEntry {
 export interface OutboxEntry {
   journalId: string;
   message: OutgoingMessage;
+  /** Written only if the store turned its accepted entry into a rejection because the case was taken. */
+  ifCaseTaken?: boolean;
 }
 
 /** An event the hub emits, as the emitter built it: journaled as `out` and put in the outbox unless ignored. */
@@ -82,6 +90,8 @@ export interface CaseOpening {
 /** What the write did: which journal entries are new, and the outbox ids of their messages. */
 export interface StoreResult {
   inserted: Set<string>;
+  /** New entries offered as accepted that were written as rejected: their case already existed. */
+  caseTaken: Set<string>;
   outbox: { id: string; journalId: string }[];
 }
 
@@ -89,7 +99,8 @@ export interface StoreResult {
  * Owner of the `journal` and `outbox` tables (an outbox row is a journal entry's message waiting
  * for its broker confirm; they are always written together). All writes of the ingress hot path in ONE statement: journal entries (de-duplicated on
  * dedupe_key, carrying their routing decision), the outbox rows of events the hub emits, and
- * case openings, the last two only for entries that are new. One
+ * case openings, the last two only for entries that are new. A submission is accepted only if
+ * this statement opened its case (see STORE_SQL). One
  * statement is one implicit transaction and one round trip for a whole batch, which is what
  * lets the journal keep pace with the broker (see shared/baselines.md: batching is the lever).
  */
@@ -106,7 +117,14 @@ export class JournalRepository {
       offsets.push(at);
       at += e.body.length;
     }
-    const rows: { k: string; id: string; oid: string | null }[] = await this.prepared('hub.journal.store', STORE_SQL, [
+    // Outbox payloads the same way (every submission carries the answer prepared for a taken case).
+    const payloadAt: number[] = [];
+    at = 1;
+    for (const o of outbox) {
+      payloadAt.push(at);
+      at += o.message.content.length;
+    }
+    const rows: { k: string; id: string; oid: string | null; taken: boolean | null }[] = await this.prepared('hub.journal.store', STORE_SQL, [
       entries.map((e) => e.id),
       entries.map((e) => e.direction),
       entries.map((e) => e.via),
@@ -127,7 +145,7 @@ export class JournalRepository {
       outbox.map((o) => o.message.exchange),
       outbox.map((o) => o.message.routingKey),
       outbox.map((o) => JSON.stringify(o.message.options)),
-      outbox.map((o) => o.message.content),
+      payloadAt,
       cases.map((c) => c.journalId),
       cases.map((c) => c.caseId),
       cases.map((c) => c.tenant),
@@ -140,11 +158,18 @@ export class JournalRepository {
       entries.map((e) => e.body.length),
       cases.map((c) => c.citizenRef ?? null),
       cases.map((c) => c.recipient ?? null),
+      entries.map((e) => e.opensCase?.caseId ?? null),
+      entries.map((e) => (e.opensCase ? JSON.stringify(e.opensCase.caseTakenErrors) : null)),
+      outbox.map((o) => o.ifCaseTaken ?? false),
+      outbox.map((o) => o.message.content.length),
+      Buffer.concat(outbox.map((o) => o.message.content)),
     ]);
-    const result: StoreResult = { inserted: new Set(), outbox: [] };
+    const result: StoreResult = { inserted: new Set(), caseTaken: new Set(), outbox: [] };
     for (const r of rows) {
-      if (r.k === 'j') result.inserted.add(r.id);
-      else result.outbox.push({ id: String(r.oid), journalId: r.id });
+      if (r.k === 'j') {
+        result.inserted.add(r.id);
+        if (r.taken) result.caseTaken.add(r.id);
+      } else result.outbox.push({ id: String(r.oid), journalId: r.id });
     }
     return result;
   }
@@ -262,41 +287,64 @@ INSERT INTO outbox (journal_id, exchange, routing_key, properties, payload)
 SELECT journal_id, exchange, routing_key, properties::jsonb, substring($10::bytea FROM body_at FOR body_len) FROM x WHERE status = 'emitted' ORDER BY n
 RETURNING id::text AS id, journal_id::text AS journal_id`;
 
+/*
+ * Cases are opened FIRST, and a submission is accepted only if its own case row was inserted by
+ * this statement. The case id is derived from (tenant, kind, case_ref), so a second submission for
+ * the same case collides on the primary key: with the first one committed it sees the row; with
+ * the first one in flight (another batch, another hub instance) PostgreSQL makes it wait for that
+ * transaction and then skips. Either way exactly one submission wins, without a lock or a second
+ * round trip. The loser is written as rejected (the `taken` flag), keeps its dedupe_key (so an
+ * exact resend of it stays a duplicate, as the CloudEvents (source, id) identity says) and gets
+ * the message.rejected outbox row the pipeline prepared for that outcome. A resend of an event the
+ * journal already has never opens a case (its case is the original's). Cases are inserted in id
+ * order so two batches opening the same cases wait for each other instead of deadlocking.
+ */
 const STORE_SQL = `
-WITH j AS (
-  INSERT INTO journal (id, direction, via, status, tenant, source, event_id, type, subject, correlation_id,
-                       dedupe_key, routes, errors, body, body_size, body_truncated)
-  SELECT x.id, x.direction, x.via, x.status, x.tenant, x.source, x.event_id, x.type, x.subject, x.correlation_id,
-         x.dedupe_key, x.routes::text[], x.errors::jsonb, substring($14::bytea FROM x.body_at FOR x.body_len), x.body_size, x.body_truncated
-  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-              $10::text[], $11::text[], $12::text[], $13::text[], $30::int[], $31::int[], $15::int[], $16::bool[])
-       AS x(id, direction, via, status, tenant, source, event_id, type, subject, correlation_id,
-            dedupe_key, routes, errors, body_at, body_len, body_size, body_truncated)
-  ON CONFLICT (dedupe_key) DO NOTHING
-  RETURNING id
-), o AS (
-  INSERT INTO outbox (journal_id, exchange, routing_key, properties, payload)
-  SELECT x.journal_id, x.exchange, x.routing_key, x.properties::jsonb, x.payload
-  FROM unnest($17::uuid[], $18::text[], $19::text[], $20::text[], $21::bytea[]) WITH ORDINALITY
-       AS x(journal_id, exchange, routing_key, properties, payload, n)
-  WHERE x.journal_id IN (SELECT id FROM j)
-  ORDER BY x.n
-  RETURNING id, journal_id
-), c AS (
+WITH c AS (
   INSERT INTO cases (id, tenant, kind, case_ref, status, status_at, citizen_ref, recipient)
   SELECT x.case_id, x.tenant, x.kind, x.case_ref, x.status, x.status_at, x.citizen_ref, x.recipient::jsonb
   FROM unnest($22::uuid[], $23::uuid[], $24::text[], $25::text[], $26::text[], $27::text[], $28::timestamptz[], $29::text[], $32::text[], $33::text[])
        AS x(journal_id, case_id, tenant, kind, case_ref, status, status_at, actor, citizen_ref, recipient)
-  WHERE x.journal_id IN (SELECT id FROM j)
-  -- No arbiter: the id is derived from (tenant, kind, case_ref), and two batches opening the same
-  -- case at once collide on the primary key first; either way the case exists and that is enough.
+  WHERE NOT EXISTS (
+    SELECT 1 FROM unnest($1::uuid[], $11::text[]) AS e(id, dedupe_key) JOIN journal jj ON jj.dedupe_key = e.dedupe_key
+    WHERE e.id = x.journal_id)
+  ORDER BY x.case_id
+  -- No arbiter: the primary key or UNIQUE (tenant, kind, case_ref) may collide first; either way the case is taken.
   ON CONFLICT DO NOTHING
   RETURNING id, status
+), taken AS (
+  -- Submissions whose case this statement did not open.
+  SELECT e.id FROM unnest($1::uuid[], $34::uuid[]) AS e(id, case_id)
+  WHERE e.case_id IS NOT NULL
+    AND e.id NOT IN (SELECT x.journal_id FROM c JOIN unnest($23::uuid[], $22::uuid[]) AS x(case_id, journal_id) ON x.case_id = c.id)
+), j AS (
+  INSERT INTO journal (id, direction, via, status, tenant, source, event_id, type, subject, correlation_id,
+                       dedupe_key, routes, errors, body, body_size, body_truncated)
+  SELECT x.id, x.direction, x.via, CASE WHEN t.taken THEN 'rejected' ELSE x.status END,
+         x.tenant, x.source, x.event_id, x.type, x.subject, x.correlation_id,
+         x.dedupe_key, CASE WHEN t.taken THEN '{}' ELSE x.routes END::text[], (CASE WHEN t.taken THEN x.taken_errors ELSE x.errors END)::jsonb,
+         substring($14::bytea FROM x.body_at FOR x.body_len), x.body_size, x.body_truncated
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+              $10::text[], $11::text[], $12::text[], $13::text[], $30::int[], $31::int[], $15::int[], $16::bool[], $34::uuid[], $35::text[])
+       AS x(id, direction, via, status, tenant, source, event_id, type, subject, correlation_id,
+            dedupe_key, routes, errors, body_at, body_len, body_size, body_truncated, case_id, taken_errors)
+  CROSS JOIN LATERAL (SELECT x.id IN (SELECT id FROM taken) AS taken) t
+  ON CONFLICT (dedupe_key) DO NOTHING
+  RETURNING id
+), o AS (
+  INSERT INTO outbox (journal_id, exchange, routing_key, properties, payload)
+  SELECT x.journal_id, x.exchange, x.routing_key, x.properties::jsonb, substring($38::bytea FROM x.payload_at FOR x.payload_len)
+  FROM unnest($17::uuid[], $18::text[], $19::text[], $20::text[], $21::int[], $37::int[], $36::bool[]) WITH ORDINALITY
+       AS x(journal_id, exchange, routing_key, properties, payload_at, payload_len, if_case_taken, n)
+  JOIN j ON j.id = x.journal_id
+  WHERE NOT x.if_case_taken OR x.journal_id IN (SELECT id FROM taken)
+  ORDER BY x.n
+  RETURNING id, journal_id
 ), a AS (
   INSERT INTO audit_log (entity, entity_id, attribute, old_value, new_value, actor, journal_id)
   SELECT 'case', c.id, 'status', NULL, c.status, x.actor, x.journal_id
   FROM c JOIN unnest($23::uuid[], $22::uuid[], $29::text[]) AS x(case_id, journal_id, actor) ON x.case_id = c.id
 )
-SELECT 'j' AS k, id::text AS id, NULL::text AS oid FROM j
+SELECT 'j' AS k, j.id::text AS id, NULL::text AS oid, j.id IN (SELECT id FROM taken) AS taken FROM j
 UNION ALL
-SELECT 'o' AS k, journal_id::text AS id, id::text AS oid FROM o`;
+SELECT 'o' AS k, journal_id::text AS id, id::text AS oid, NULL AS taken FROM o`;

@@ -37,9 +37,10 @@ const ROOT = resolve(__dirname, '../../..');
 
 /** A ~1 KB appeal with a fresh id, built by string replacement so the bench measures the hub, not itself. */
 function appealFactory(): (i: number, sentAt?: string) => Buffer {
-  const template = JSON.stringify({ ...exampleEvent('appeal.submitted'), id: '__ID__', tenant: 'bench', benchsent: '__TS__' });
+  // Each event opens its own case (caseRef = id): a second submission for a caseRef is refused.
+  const template = JSON.stringify({ ...exampleEvent('appeal.submitted'), id: '__ID__', tenant: 'bench', benchsent: '__TS__', subject: '__ID__', data: { ...(exampleEvent('appeal.submitted').data as object), caseRef: '__ID__' } });
   const run = randomUUID().slice(0, 8);
-  return (i, sentAt = '0') => Buffer.from(template.replace('"__ID__"', JSON.stringify(`${run}-${i}`)).replace('__TS__', sentAt));
+  return (i, sentAt = '0') => Buffer.from(template.replaceAll('"__ID__"', JSON.stringify(`${run}-${i}`)).replace('__TS__', sentAt));
 }
 
 async function measure(name: string, url: string, exchange: string, routingKey: string, outQueue: string, body: (i: number, sentAt?: string) => Buffer, pid: () => number | undefined): Promise<Figures> {

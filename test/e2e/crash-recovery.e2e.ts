@@ -7,8 +7,9 @@ import { eventually, sql } from '../helpers/infra.helper';
 import { createTestSpace, TEST_CONFIG_YAML, TestSpace } from '../helpers/test-hub.helper';
 
 const N = 10_000;
-const template = JSON.stringify({ ...exampleEvent('appeal.submitted'), id: '__ID__', tenant: 'demo' });
-const events = (run: string) => Array.from({ length: N }, (_, i) => JSON.parse(template.replace('__ID__', `${run}-${i}`)) as { id: string; type: string });
+// Each event opens its own case (caseRef = id): a second submission for a caseRef is refused.
+const template = JSON.stringify({ ...exampleEvent('appeal.submitted'), id: '__ID__', tenant: 'demo', subject: '__ID__', data: { ...(exampleEvent('appeal.submitted').data as object), caseRef: '__ID__' } });
+const events = (run: string) => Array.from({ length: N }, (_, i) => JSON.parse(template.replaceAll('__ID__', `${run}-${i}`)) as { id: string; type: string });
 
 
 /**

@@ -2,13 +2,20 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { exampleEvent } from '../../contracts';
 import { AmqpProbe } from '../helpers/amqp-probe.client';
 import { eventually, sql } from '../helpers/infra.helper';
-import { TestHub, useTestHub } from '../helpers/test-hub.helper';
+import { TEST_HTTP_TOKEN, TestHub, useTestHub } from '../helpers/test-hub.helper';
 
 const CT = 'application/cloudevents+json';
 
+/** A valid appeal with its own case (a second submission for a caseRef is refused). */
+function appeal(): any {
+  const ev = exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo', subject: undefined }) as any;
+  ev.data.caseRef = `EP-${randomUUID()}`;
+  return ev;
+}
+
 /** Each hostile message, what it is, and the reason the sender must get back. */
 function hostileCases(): { name: string; body: Buffer; contentType?: string; reason: RegExp; pointer?: string }[] {
-  const valid = () => exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo' }) as any;
+  const valid = () => appeal();
   const json = (v: unknown) => Buffer.from(JSON.stringify(v));
   const withText = (v: unknown) => json(v);
   return [
@@ -27,7 +34,16 @@ function hostileCases(): { name: string; body: Buffer; contentType?: string; rea
     { name: 'unknown-type', body: json({ ...valid(), type: 'appeal.exploded' }), contentType: CT, reason: /appeal\.submitted/, pointer: '/type' },
     { name: 'wrong-types', body: withText({ ...valid(), data: { ...valid().data, text: 12345 } }), contentType: CT, reason: /string/, pointer: '/data/text' },
     { name: 'nul-in-id', body: json({ ...valid(), id: 'a\u0000b' }), contentType: CT, reason: /NUL/, pointer: '/id' },
+    // Escapes written in the JSON text, as a hostile sender would: PostgreSQL's jsonb refuses both.
+    { name: 'lone-surrogate-key', body: escaped(valid(), '"\\uDFAA":0'), contentType: CT, reason: /key number 1 of this object contains an unpaired UTF-16 surrogate/, pointer: '/data' },
+    { name: 'lone-surrogate-value', body: escaped(valid(), '"a/b":["ok","x\\uD800"]'), contentType: CT, reason: /value contains an unpaired UTF-16 surrogate/, pointer: '/data/a~1b/1' },
+    { name: 'nul-in-data', body: escaped(valid(), '"note":"a\\u0000b"'), contentType: CT, reason: /value contains a NUL character/, pointer: '/data/note' },
   ];
+}
+
+/** The event as JSON text with `fragment` (raw JSON, escapes kept) added first inside `data`. */
+function escaped(event: unknown, fragment: string): Buffer {
+  return Buffer.from(JSON.stringify(event).replace('"data":{', `"data":{${fragment},`));
 }
 
 describe('hostile input: clear errors, evidence kept, valid traffic unaffected', () => {
@@ -42,7 +58,7 @@ describe('hostile input: clear errors, evidence kept, valid traffic unaffected',
   it('rejects every hostile AMQP message with a readable reason while valid appeals keep flowing', async () => {
     const rejections = await probe.listen('cabinet.out', '*.message.rejected');
     const cases = hostileCases();
-    const valid = Array.from({ length: 50 }, () => exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo' }) as any);
+    const valid = Array.from({ length: cases.length * 3 + 5 }, () => appeal());
     let v = 0;
     for (const c of cases) {
       await probe.publish('cabinet.in', 'appeal.submitted', c.body, { contentType: c.contentType, messageId: `hostile-${c.name}` });
@@ -79,11 +95,13 @@ describe('hostile input: clear errors, evidence kept, valid traffic unaffected',
     await eventually('all valid appeals journaled', async () => (await sql<any>(hub.space.schema, `SELECT count(*)::int AS n FROM journal WHERE status = 'accepted' AND event_id = ANY($1)`, [ids]))[0].n === valid.length);
     const health = await fetch(`${hub.url}/health`);
     expect(health.status).toBe(200);
+    // Bad input is answered, never dead-lettered: the DLQ is for faults of the hub and of external systems.
+    expect(await probe.messageCount('hub.ingress.dlq')).toBe(0);
   });
 
   it('HTTP ingress answers 400 / 413 with the reasons and stays up', async () => {
     for (const c of hostileCases()) {
-      const res = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: c.contentType ? { 'content-type': c.contentType } : {}, body: c.body });
+      const res = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${TEST_HTTP_TOKEN}`, ...(c.contentType ? { 'content-type': c.contentType } : {}) }, body: c.body });
       const body = (await res.json()) as any;
       if (c.name === 'ten-megabytes') {
         expect(res.status).toBe(413);
@@ -93,8 +111,21 @@ describe('hostile input: clear errors, evidence kept, valid traffic unaffected',
       expect({ name: c.name, status: res.status }).toEqual({ name: c.name, status: 400 });
       expect(body.errors.map((e: any) => e.reason).join(' | ')).toMatch(c.reason);
     }
-    const ok = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': CT }, body: JSON.stringify(exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo' })) });
+    const ok = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': CT, authorization: `Bearer ${TEST_HTTP_TOKEN}` }, body: JSON.stringify(appeal()) });
     expect(ok.status).toBe(202);
+  });
+
+  it('HTTP: an unpaired surrogate key is answered 400 with its pointer and as message.rejected on cabinet.out, never dead-lettered', async () => {
+    const rejections = await probe.listen('cabinet.out', 'demo.message.rejected');
+    const ev = appeal();
+    const res = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': CT, authorization: `Bearer ${TEST_HTTP_TOKEN}` }, body: escaped(ev, '"\\uDFAA":0') });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as any;
+    expect(body.errors).toContainEqual({ pointer: '/data', reason: expect.stringMatching(/^key number 1 of this object contains an unpaired UTF-16 surrogate/) });
+    const msg = await eventually('rejection on cabinet.out', () => rejections.find((m) => m.json().data.journalId === body.journalId));
+    expect(msg.json().data).toMatchObject({ originalId: ev.id, receivedVia: 'http' });
+    expect(msg.json().data.errors.map((e: any) => e.pointer)).toContain('/data');
+    expect(await probe.messageCount('hub.ingress.dlq')).toBe(0);
   });
 
   it('never writes personal data from the events into the logs', async () => {

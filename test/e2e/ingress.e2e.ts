@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { exampleEvent, validateEvent } from '../../contracts';
 import { AmqpProbe } from '../helpers/amqp-probe.client';
 import { eventually, sql } from '../helpers/infra.helper';
-import { TestHub, useTestHub } from '../helpers/test-hub.helper';
+import { TEST_HTTP_TOKEN, TestHub, useTestHub } from '../helpers/test-hub.helper';
 
 /** Journal, routing, rejection and de-duplication through the public AMQP and HTTP surfaces. */
 describe('ingress (real RabbitMQ + PostgreSQL)', () => {
@@ -14,7 +14,12 @@ describe('ingress (real RabbitMQ + PostgreSQL)', () => {
     probe = ctx.probe();
   });
 
-  const appeal = (overrides: Record<string, unknown> = {}) => exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo', ...overrides }) as any;
+  /** A new appeal with its own case (a second submission for a caseRef is refused). */
+  const appeal = (overrides: Record<string, unknown> = {}) => {
+    const ev = exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo', subject: undefined, ...overrides }) as any;
+    ev.data.caseRef = `EP-${randomUUID()}`;
+    return ev;
+  };
 
   it('journals a valid appeal, opens its case and routes one copy to the adapter queue', async () => {
     const ev = appeal();
@@ -88,12 +93,12 @@ describe('ingress (real RabbitMQ + PostgreSQL)', () => {
 
   it('HTTP ingress: 202 with the id for a valid event (then routed), 400 with the errors for an invalid one', async () => {
     const ev = appeal();
-    const ok = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(ev) });
+    const ok = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json', authorization: `Bearer ${TEST_HTTP_TOKEN}` }, body: JSON.stringify(ev) });
     expect(ok.status).toBe(202);
     expect(await ok.json()).toEqual({ id: ev.id });
     await eventually('journaled via http path', async () => (await sql<any>(hub.space.schema, `SELECT 1 FROM journal WHERE event_id = $1 AND status = 'accepted'`, [ev.id])).length === 1);
 
-    const bad = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...ev, id: randomUUID(), specversion: '0.3' }) });
+    const bad = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_HTTP_TOKEN}` }, body: JSON.stringify({ ...ev, id: randomUUID(), specversion: '0.3' }) });
     expect(bad.status).toBe(400);
     const body = (await bad.json()) as any;
     expect(body.errors).toEqual(
@@ -126,6 +131,43 @@ describe('ingress (real RabbitMQ + PostgreSQL)', () => {
     } finally {
       await sql(hub.space.schema, 'ALTER TABLE journal DROP CONSTRAINT test_poison');
     }
+  });
+
+  it('refuses a second submission for an existing caseRef (at once and later), routes only one, and keeps an exact resend a duplicate', async () => {
+    const rejected = await probe.listen('cabinet.out', 'demo.message.rejected');
+    const one = appeal();
+    const two = { ...appeal(), data: one.data };
+    // Published together: one batch, or two concurrent batches. Which of the two wins is not
+    // defined (concurrent messages have no order); that exactly one does is.
+    await probe.publishMany([one, two]);
+    const decided = await eventually('both decided', async () => {
+      const rows = await sql<any>(hub.space.schema, 'SELECT event_id, status FROM journal WHERE event_id = ANY($1)', [[one.id, two.id]]);
+      return rows.length === 2 && rows;
+    });
+    expect(decided.map((r: any) => r.status).sort()).toEqual(['accepted', 'rejected']);
+    const winner = decided.find((r: any) => r.status === 'accepted').event_id === one.id ? one : two;
+    const loser = winner === one ? two : one;
+    const later = { ...appeal(), data: one.data };
+    await probe.publishEvent(later);
+    await probe.publishEvent(winner); // exact resends: duplicates, neither routed nor rejected again
+    await probe.publishEvent(loser);
+
+    for (const ev of [loser, later]) {
+      const msg = await eventually(`rejection of ${ev.id}`, () => rejected.find((m) => m.json().data.originalId === ev.id));
+      expect(validateEvent(msg.json())).toMatchObject({ ok: true });
+      expect(msg.json().data.errors).toEqual([{ pointer: '/data/caseRef', reason: expect.stringMatching(/^an appeal with this caseRef already exists \(opened by another event\)/) }]);
+      const [row] = await sql<any>(hub.space.schema, 'SELECT status, routes, errors, dedupe_key FROM journal WHERE id = $1', [msg.json().data.journalId]);
+      expect(row).toMatchObject({ status: 'rejected', routes: [], errors: msg.json().data.errors, dedupe_key: `${ev.source}\n${ev.id}` });
+    }
+    await eventually('resends consumed', async () => (await probe.messageCount('hub.ingress')) === 0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await sql(hub.space.schema, 'SELECT 1 FROM journal WHERE event_id = ANY($1)', [[one.id, two.id, later.id]])).toHaveLength(3);
+    expect(rejected.filter((m) => [one.id, two.id, later.id].includes(m.json().data.originalId)).map((m) => m.json().data.originalId).sort()).toEqual([loser.id, later.id].sort());
+    const routed = (await probe.drain('hub.work.edms-test', 300)).filter((m) => [one.id, two.id, later.id].includes(m.properties.messageId));
+    expect(routed.map((m) => m.properties.messageId)).toEqual([winner.id]);
+    const cases = await sql<any>(hub.space.schema, 'SELECT id FROM cases WHERE case_ref = $1', [one.data.caseRef]);
+    expect(cases).toHaveLength(1);
+    expect(await sql(hub.space.schema, 'SELECT journal_id FROM audit_log WHERE entity_id = $1', [cases[0].id])).toHaveLength(1);
   });
 
   it('exposes health and Prometheus metrics', async () => {

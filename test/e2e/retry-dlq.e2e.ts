@@ -29,7 +29,12 @@ describe('retry with backoff and dead-letter queues', () => {
   });
 
   it('retries transient failures with growing delays, dead-letters permanent and exhausted ones with the reason', async () => {
-    const [flaky, broken, hopeless] = [0, 1, 2].map(() => exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo' }) as any);
+    const [flaky, broken, hopeless] = [0, 1, 2].map(() => {
+      // Three appeals, three cases: a second submission for one caseRef is refused.
+      const ev = exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo', subject: undefined }) as any;
+      ev.data.caseRef = `EP-${ev.id}`;
+      return ev;
+    });
     const seen = new Map<string, { attempt: number; at: number }[]>();
     const spec = hub.app.get(TopologyPlan).consumers().find((s) => s.queue === workQueueName('edms-test'))!;
     consumer = new HandledConsumer(hub.app.get(AmqpClient), hub.app.get(FailureRouter), hub.app.get(MetricsService), spec, 10, async (msg) => {

@@ -8,13 +8,22 @@ import { createLogger } from '../../src/logging/logger.factory';
 import { AmqpProbe } from './amqp-probe.client';
 import { createVhost, databaseUrl, deleteVhost, dropSchema, rabbitUrl, uniqueName, withVhost } from './infra.helper';
 
-/** The configuration most tests use: tenant `demo`, one adapter instance fed by submissions. */
+/** The bearer token of tenant `demo` on the HTTP ingress in TEST_CONFIG_YAML (tokens are required by default). */
+export const TEST_HTTP_TOKEN = 'test-demo-http-token';
+// Set for child hub processes too (they inherit the environment); never a real secret.
+process.env.TEST_DEMO_HTTP_TOKEN ??= TEST_HTTP_TOKEN;
+
+/**
+ * The configuration most tests use: tenant `demo`, one adapter instance fed by submissions. AMQP
+ * publishers are not bound here (no publisher names a broker user; the probe publishes as the
+ * test's broker user): test/e2e/publisher-rights.e2e.ts covers bound publishers.
+ */
 export const TEST_CONFIG_YAML = `
 hub:
   source: urn:cabinet-hub:test
   maxBodyBytes: 1048576
 tenants:
-  demo: { name: Demo }
+  demo: { name: Demo, ingressTokens: [{ env: TEST_DEMO_HTTP_TOKEN }] }
   other: { name: Other }
 adapters:
   edms-test: { type: edms.1c-docflow, enabled: false }
