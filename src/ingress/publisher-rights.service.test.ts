@@ -42,11 +42,18 @@ describe('PublisherRights', () => {
       expect(open.warnings()).toContainEqual(expect.stringMatching(/allowAnonymousPublishers is on/));
     });
 
-    it('is not bound at all when no publisher names a broker user, and says so', () => {
-      const unbound = new PublisherRights(parseHubConfig('tenants:\n  kyiv: { name: Kyiv }\n', 'test', {}));
-      expect(unbound.amqpBound).toBe(false);
-      expect(unbound.forAmqp(undefined, {}, 'hub')).toEqual({ kind: 'any' });
-      expect(unbound.warnings()).toEqual([expect.stringMatching(/any broker user may publish on cabinet.in for any tenant/)]);
+    it('stays bound when no publisher names a broker user: every AMQP message is unidentified, and the operator is told', () => {
+      const none = new PublisherRights(parseHubConfig('tenants:\n  kyiv: { name: Kyiv }\n', 'test', {}));
+      expect(none.amqpBound).toBe(false);
+      expect(none.forAmqp(undefined, {}, 'hub')).toMatchObject({ kind: 'unidentified' });
+      expect(none.forAmqp('guest', {}, 'hub')).toMatchObject({ kind: 'unidentified' });
+      expect(none.warnings()).toEqual([expect.stringMatching(/every AMQP message on cabinet.in will be rejected/)]);
+    });
+
+    it('accepts unidentified publishers only when the configuration says so explicitly, with a warning', () => {
+      const open = new PublisherRights(parseHubConfig('hub: { amqp: { allowAnonymousPublishers: true } }\ntenants:\n  kyiv: { name: Kyiv }\n', 'test', {}));
+      expect(open.forAmqp(undefined, {}, 'hub')).toEqual({ kind: 'any' });
+      expect(open.warnings()).toEqual([expect.stringMatching(/allowAnonymousPublishers is on/)]);
     });
   });
 

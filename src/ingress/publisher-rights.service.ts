@@ -44,14 +44,18 @@ export class PublisherRights {
     return this.byUser.size > 0;
   }
 
-  /** The publisher of an AMQP message, from its user_id property; `hubUser` is the hub's own broker user. */
+  /**
+   * The publisher of an AMQP message, from its user_id property; `hubUser` is the hub's own broker
+   * user. Bound by default: a message from no configured publisher is unidentified (and rejected)
+   * unless `hub.amqp.allowAnonymousPublishers` says otherwise.
+   */
   forAmqp(userId: unknown, headers: Record<string, unknown> | undefined, hubUser: string): Publisher {
     if (userId === hubUser && headers?.[HTTP_INGRESS_HEADER] === 'http') return { kind: 'any' };
-    if (!this.amqpBound || this.config.hub.amqp.allowAnonymousPublishers) {
-      return (typeof userId === 'string' && this.byUser.get(userId)) || { kind: 'any' };
-    }
+    const known = typeof userId === 'string' ? this.byUser.get(userId) : undefined;
+    if (known) return known;
+    if (this.config.hub.amqp.allowAnonymousPublishers) return { kind: 'any' };
     if (typeof userId !== 'string' || userId === '') return { kind: 'unidentified', reason: 'publisher not identified: set the user_id property to the broker user you connect as' };
-    return this.byUser.get(userId) ?? { kind: 'unidentified', reason: 'publisher not identified: this broker user is not a configured publisher' };
+    return { kind: 'unidentified', reason: 'publisher not identified: this broker user is not a configured publisher' };
   }
 
   /**
@@ -97,8 +101,8 @@ export class PublisherRights {
   /** What the operator should know at startup: every place where publishers are not bound. */
   warnings(): string[] {
     const out: string[] = [];
-    if (!this.amqpBound) out.push('no publisher names its broker user (publishers.<name>.amqpUser): any broker user may publish on cabinet.in for any tenant');
-    else if (this.config.hub.amqp.allowAnonymousPublishers) out.push('hub.amqp.allowAnonymousPublishers is on: AMQP messages without a known user_id are accepted for any tenant');
+    if (this.config.hub.amqp.allowAnonymousPublishers) out.push('hub.amqp.allowAnonymousPublishers is on: AMQP messages without a known user_id are accepted for any tenant');
+    else if (!this.amqpBound) out.push('no publisher names its broker user (publishers.<name>.amqpUser): every AMQP message on cabinet.in will be rejected as unidentified');
     for (const [id, t] of Object.entries(this.config.tenants)) if (t.httpOpen) out.push(`tenant "${id}" is open on the HTTP ingress (tenants.${id}.http.open): anyone who can reach the hub may publish for it without a token`);
     return out;
   }

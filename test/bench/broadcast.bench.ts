@@ -34,7 +34,7 @@ export async function broadcast(url: string, schema: string, { n, rate }: { n: n
   writeFileSync(
     configFile,
     [
-      'hub: { source: urn:cabinet-hub:bench }',
+      'hub: { source: urn:cabinet-hub:bench, amqp: { allowAnonymousPublishers: true } }',
       'tenants:',
       '  bench: { name: Водоканал, locale: uk }',
       'adapters:',

@@ -147,7 +147,7 @@ async function main(): Promise<void> {
     const configFile = join(tmpdir(), `${vhost}.yaml`);
     writeFileSync(
       configFile,
-      `hub: { source: urn:cabinet-hub:bench }\n${process.env.BENCH_HUB_YAML ?? ""}\ntenants:\n  bench: { name: Bench }\nadapters:\n  bench-sink: { type: bench.sink, enabled: false }\nroutes:\n  - { tenants: [bench], types: [appeal.submitted], to: [bench-sink] }\n`,
+      `hub: { source: urn:cabinet-hub:bench, amqp: { allowAnonymousPublishers: true } }\n${process.env.BENCH_HUB_YAML ?? ""}\ntenants:\n  bench: { name: Bench }\nadapters:\n  bench-sink: { type: bench.sink, enabled: false }\nroutes:\n  - { tenants: [bench], types: [appeal.submitted], to: [bench-sink] }\n`,
     );
     const port = await freePort();
     const hub = spawnNode('src/main.js', { RABBITMQ_URL: url, DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: schema, CABINET_HUB_CONFIG: configFile, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'info' });
@@ -240,7 +240,7 @@ async function roundTrip(url: string, schema: string): Promise<SummaryRow[]> {
   const configFile = join(tmpdir(), `${schema}-1c.yaml`);
   writeFileSync(
     configFile,
-    `hub: { source: urn:cabinet-hub:bench }\ntenants:\n  bench: { name: Bench }\nadapters:\n  edms-1c:\n    type: edms.1c-docflow\n    config: { endpoint: "${mock.url}", login: bench, password: { env: BENCH_1C_PASSWORD }, timeZone: Etc/GMT-3 }\n    runner: { concurrency: 32, pollIntervalMs: 60000 }\nroutes:\n  - { tenants: [bench], types: [appeal.submitted], to: [edms-1c] }\n`,
+    `hub: { source: urn:cabinet-hub:bench, amqp: { allowAnonymousPublishers: true } }\ntenants:\n  bench: { name: Bench }\nadapters:\n  edms-1c:\n    type: edms.1c-docflow\n    config: { endpoint: "${mock.url}", login: bench, password: { env: BENCH_1C_PASSWORD }, timeZone: Etc/GMT-3 }\n    runner: { concurrency: 32, pollIntervalMs: 60000 }\nroutes:\n  - { tenants: [bench], types: [appeal.submitted], to: [edms-1c] }\n`,
   );
   const port = await freePort();
   const hub = spawnNode('src/main.js', { RABBITMQ_URL: url, DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: `${schema}_rt`, CABINET_HUB_CONFIG: configFile, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn', BENCH_1C_PASSWORD: 'bench-secret' });

@@ -3,7 +3,7 @@ import { demoAppeal } from './appeal.demo';
 
 /**
  * Publishes one demo appeal as a portal would, with a plain AMQP client: to `cabinet.in`, routing
- * key = event type, persistent, with a publisher confirm. Prints the event id and case reference.
+ * key = event type, persistent, `user_id` = its broker user, with a publisher confirm. Prints the event id and case reference.
  *   node dist/test/demo/publish.demo.js [tenant]        (RABBITMQ_URL, default the local broker)
  */
 async function main(): Promise<void> {
@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   const conn = await amqp.connect(url);
   try {
     const ch = await conn.createConfirmChannel();
-    ch.publish('cabinet.in', ev.type, Buffer.from(JSON.stringify(ev)), { persistent: true, contentType: 'application/cloudevents+json', messageId: ev.id });
+    // user_id names the publisher: the hub checks its rights, RabbitMQ checks it is the connection's user.
+    const userId = decodeURIComponent(new URL(url).username) || 'guest';
+    ch.publish('cabinet.in', ev.type, Buffer.from(JSON.stringify(ev)), { persistent: true, contentType: 'application/cloudevents+json', messageId: ev.id, userId });
     await ch.waitForConfirms();
     process.stdout.write(`published ${ev.type} id=${ev.id} caseRef=${(ev.data as { caseRef: string }).caseRef}\n`);
   } finally {

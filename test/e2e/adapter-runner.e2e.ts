@@ -54,7 +54,7 @@ const fake = defineAdapter({
 });
 
 const YAML = `
-hub: { source: urn:cabinet-hub:test }
+hub: { source: urn:cabinet-hub:test, amqp: { allowAnonymousPublishers: true } }
 tenants:
   demo: { name: Demo }
 adapters:

@@ -54,7 +54,7 @@ describeChaos('3 000 appeals through a hub SIGKILL, a broker restart and a Postg
   });
 
   const yaml = () => `
-hub: { source: urn:cabinet-hub:test }
+hub: { source: urn:cabinet-hub:test, amqp: { allowAnonymousPublishers: true } }
 tenants:
   demo: { name: Demo }
 adapters:

@@ -52,7 +52,7 @@ describe('hub instances, shutdown and the outbox relay', () => {
     const stopping = hubs.pop()!;
     await stopping.close();
     const afterStop = await count(space.schema);
-    // The startup notice that this test configuration leaves AMQP publishers unbound is not about shutdown.
+    // The startup notice that this test configuration accepts anonymous AMQP publishers is not about shutdown.
     const warnings = stopping.logs.filter((l) => /"level":"(warn|error)"/.test(l) && !/"event":"ingress.publishers-unbound"/.test(l));
     expect(warnings).toEqual([]);
     expect(afterStop).toBeLessThan(5000);

@@ -22,7 +22,7 @@ describe('notifications: delivery statuses polled from TurboSMS', () => {
     hub = await startTestHub({
       space,
       yaml: `
-hub: { source: urn:cabinet-hub:test }
+hub: { source: urn:cabinet-hub:test, amqp: { allowAnonymousPublishers: true } }
 tenants:
   demo: { name: Демо, locale: uk }
 adapters:

@@ -54,7 +54,7 @@ describe('notifications round trip: 1C → hub → Viber / Twilio / Telegram moc
     hub = await startTestHub({
       space,
       yaml: `
-hub: { source: urn:cabinet-hub:test, publicUrl: "http://127.0.0.1:${port}" }
+hub: { source: urn:cabinet-hub:test, publicUrl: "http://127.0.0.1:${port}", amqp: { allowAnonymousPublishers: true } }
 tenants:
   demo: { name: Демо громада, locale: uk }
 adapters:

@@ -79,7 +79,7 @@ const fakeEdms = defineAdapter({
 });
 
 const YAML = `
-hub: { source: urn:cabinet-hub:test }
+hub: { source: urn:cabinet-hub:test, amqp: { allowAnonymousPublishers: true } }
 tenants:
   demo: { name: Демо громада, locale: uk }
 adapters:

@@ -10,6 +10,7 @@ import { exampleEvent, TransientError } from '../../contracts';
 import { createDataSource, migrate, MIGRATIONS, poolOf, untilDatabase } from '../../src/persistence/database.setup';
 import { LeaderLock } from '../../src/persistence/leader.lock';
 import { TransactionRunner } from '../../src/persistence/transaction.runner';
+import { newAppeals } from '../helpers/appeal.fixture';
 import { AmqpProbe, Received } from '../helpers/amqp-probe.client';
 import { HubProcess } from '../helpers/hub-process.runner';
 import { eventually } from '../helpers/infra.helper';
@@ -232,7 +233,7 @@ describeWithPg('PostgreSQL restarts under the hub process', () => {
       const probe = await AmqpProbe.connect(ingressSpace.amqpUrl);
       probes.push(probe);
       const run = randomUUID().slice(0, 8);
-      const events = Array.from({ length: N }, (_, i) => ({ ...exampleEvent('appeal.submitted'), id: `${run}-${i}`, tenant: 'demo' }) as { id: string; type: string });
+      const events = newAppeals(N, `EP-${run}`) as { id: string; type: string }[]; // one case per caseRef
 
       await probe.publishMany(events.slice(0, N / 2));
       await eventually('ingress under way', async () => (await count(ingressSpace.schema, `SELECT count(*)::int AS n FROM journal WHERE status = 'accepted'`)) > 0, 20_000, 20);
@@ -286,7 +287,7 @@ describeWithPg('PostgreSQL restarts under the hub process', () => {
       ({ hub, port } = await hubProcess(
         s,
         `
-hub: { source: urn:cabinet-hub:test }
+hub: { source: urn:cabinet-hub:test, amqp: { allowAnonymousPublishers: true } }
 tenants:
   demo: { name: Демо, locale: uk }
 adapters:

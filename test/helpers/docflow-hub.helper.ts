@@ -24,7 +24,7 @@ export async function startDocflowHub(opts: { login: string; password: string; m
   const hub = await startTestHub({
     space,
     yaml: `
-hub: { source: urn:cabinet-hub:test }
+hub: { source: urn:cabinet-hub:test, amqp: { allowAnonymousPublishers: true } }
 tenants:
   demo: { name: Demo }
 adapters:

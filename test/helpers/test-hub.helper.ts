@@ -15,13 +15,15 @@ process.env.TEST_DEMO_HTTP_TOKEN ??= TEST_HTTP_TOKEN;
 
 /**
  * The configuration most tests use: tenant `demo`, one adapter instance fed by submissions. AMQP
- * publishers are not bound here (no publisher names a broker user; the probe publishes as the
- * test's broker user): test/e2e/publisher-rights.e2e.ts covers bound publishers.
+ * publishers are bound by default; here anonymous publishers are allowed explicitly (the probe
+ * publishes as the test's broker user, without user_id): test/e2e/publisher-rights.e2e.ts covers
+ * bound publishers.
  */
 export const TEST_CONFIG_YAML = `
 hub:
   source: urn:cabinet-hub:test
   maxBodyBytes: 1048576
+  amqp: { allowAnonymousPublishers: true }
 tenants:
   demo: { name: Demo, ingressTokens: [{ env: TEST_DEMO_HTTP_TOKEN }] }
   other: { name: Other }
