@@ -11,11 +11,4 @@ import { twilioSmsAdapter } from './sms-twilio';
  * that is not listed here, has no mock under `mocks/` or no `contract.test.ts` fails
  * `test/kit/adapter-registry.test.ts`.
  */
-export const ADAPTERS: readonly AdapterDefinition[] = [
-  docflowAdapter,
-  twilioSmsAdapter,
-  turboSmsAdapter,
-  emailSmtpAdapter,
-  telegramAdapter,
-  viberAdapter,
-] as readonly AdapterDefinition[];
+export const ADAPTERS: readonly AdapterDefinition[] = [docflowAdapter, twilioSmsAdapter, turboSmsAdapter, emailSmtpAdapter, telegramAdapter, viberAdapter] as readonly AdapterDefinition[];

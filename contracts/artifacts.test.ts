@@ -1,15 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
-import {
-  EVENT_TYPES,
-  INBOUND_EVENT_TYPES,
-  OUTBOUND_EVENT_TYPES,
-  createAjv,
-  dataschemaFor,
-  exampleEvent,
-  type EventType,
-} from './index';
+import { EVENT_TYPES, INBOUND_EVENT_TYPES, OUTBOUND_EVENT_TYPES, createAjv, dataschemaFor, exampleEvent, type EventType } from './index';
 import { renderArtifacts } from './scripts/artifacts.renderer';
 
 const artifacts = renderArtifacts();
@@ -89,8 +81,7 @@ describe('generated AsyncAPI document', () => {
   });
 
   it('routes inbound types through cabinet.in and outbound through cabinet.out', () => {
-    const names = (channel: string) =>
-      Object.values(doc.channels[channel].messages).map((m: any) => doc.components.messages[m.$ref.split('/').pop()].name);
+    const names = (channel: string) => Object.values(doc.channels[channel].messages).map((m: any) => doc.components.messages[m.$ref.split('/').pop()].name);
     expect(names('cabinetIn')).toEqual([...INBOUND_EVENT_TYPES]);
     expect(names('cabinetOut')).toEqual([...OUTBOUND_EVENT_TYPES]);
     expect(names('cabinetIn')).not.toContain('message.rejected');

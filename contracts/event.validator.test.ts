@@ -68,9 +68,7 @@ describe('validateEvent: valid events', () => {
 
 describe('validateEvent: envelope violations', () => {
   it('reports a missing tenant at /tenant', () => {
-    expect(errorsOf(appeal((e) => delete e.tenant))).toEqual([
-      { pointer: '/tenant', reason: 'required property "tenant" is missing' },
-    ]);
+    expect(errorsOf(appeal((e) => delete e.tenant))).toEqual([{ pointer: '/tenant', reason: 'required property "tenant" is missing' }]);
   });
 
   it('explains the tenant naming rule', () => {
@@ -90,21 +88,15 @@ describe('validateEvent: envelope violations', () => {
   });
 
   it('rejects another specversion', () => {
-    expect(errorsOf(appeal((e) => (e.specversion = '0.3')))).toEqual([
-      { pointer: '/specversion', reason: 'must be "1.0"' },
-    ]);
+    expect(errorsOf(appeal((e) => (e.specversion = '0.3')))).toEqual([{ pointer: '/specversion', reason: 'must be "1.0"' }]);
   });
 
   it('requires a time with a zone offset', () => {
-    expect(errorsOf(appeal((e) => (e.time = '2024-05-14T09:12:33')))).toEqual([
-      { pointer: '/time', reason: 'must be an RFC 3339 date-time with a time zone offset, e.g. 2024-05-14T09:12:33Z' },
-    ]);
+    expect(errorsOf(appeal((e) => (e.time = '2024-05-14T09:12:33')))).toEqual([{ pointer: '/time', reason: 'must be an RFC 3339 date-time with a time zone offset, e.g. 2024-05-14T09:12:33Z' }]);
   });
 
   it('refuses year 0000, which RFC 3339 allows but PostgreSQL cannot store', () => {
-    expect(errorsOf(appeal((e) => (e.data.submittedAt = '0000-01-01T00:00:00Z')))).toEqual([
-      { pointer: '/data/submittedAt', reason: 'must be a date-time with a year from 1000 to 9999' },
-    ]);
+    expect(errorsOf(appeal((e) => (e.data.submittedAt = '0000-01-01T00:00:00Z')))).toEqual([{ pointer: '/data/submittedAt', reason: 'must be a date-time with a year from 1000 to 9999' }]);
   });
 
   it('rejects an empty id and a source that is not a URI reference', () => {
@@ -122,9 +114,7 @@ describe('validateEvent: envelope violations', () => {
   });
 
   it('allows only application/json as datacontenttype', () => {
-    expect(errorsOf(appeal((e) => (e.datacontenttype = 'text/xml')))).toEqual([
-      { pointer: '/datacontenttype', reason: 'must be "application/json"' },
-    ]);
+    expect(errorsOf(appeal((e) => (e.datacontenttype = 'text/xml')))).toEqual([{ pointer: '/datacontenttype', reason: 'must be "application/json"' }]);
   });
 
   it('requires data to be an object', () => {
@@ -137,9 +127,7 @@ describe('validateEvent: envelope violations', () => {
   });
 
   it('requires subject to match data.caseRef on case events', () => {
-    expect(errorsOf(appeal((e) => (e.subject = 'EP-2024-999999')))).toEqual([
-      { pointer: '/subject', reason: 'must equal /data/caseRef when both are present' },
-    ]);
+    expect(errorsOf(appeal((e) => (e.subject = 'EP-2024-999999')))).toEqual([{ pointer: '/subject', reason: 'must equal /data/caseRef when both are present' }]);
   });
 });
 
@@ -152,23 +140,18 @@ describe('validateEvent: extension attributes', () => {
     expect(validateEvent(appeal((e) => Object.assign(e, { priority: 3, test: true }))).ok).toBe(true);
   });
 
-  it.each([['my-ext'], ['MyExt'], ['my_ext'], ['a'.repeat(21)], ['data_base64']])(
-    'rejects the attribute name %s by the naming rule',
-    (name) => {
-      const errors = errorsOf(appeal((e) => (e[name] = 'value')));
-      expect(errors).toEqual([
-        {
-          pointer: `/${name}`,
-          reason: `unknown attribute ${JSON.stringify(name)} is not allowed: extension attribute names must be 1 to 20 lowercase latin letters or digits`,
-        },
-      ]);
-    },
-  );
+  it.each([['my-ext'], ['MyExt'], ['my_ext'], ['a'.repeat(21)], ['data_base64']])('rejects the attribute name %s by the naming rule', (name) => {
+    const errors = errorsOf(appeal((e) => (e[name] = 'value')));
+    expect(errors).toEqual([
+      {
+        pointer: `/${name}`,
+        reason: `unknown attribute ${JSON.stringify(name)} is not allowed: extension attribute names must be 1 to 20 lowercase latin letters or digits`,
+      },
+    ]);
+  });
 
   it('rejects structured extension values', () => {
-    expect(errorsOf(appeal((e) => (e.portal = { name: 'x' })))).toEqual([
-      { pointer: '/portal', reason: 'must be a string, an integer or a boolean' },
-    ]);
+    expect(errorsOf(appeal((e) => (e.portal = { name: 'x' })))).toEqual([{ pointer: '/portal', reason: 'must be a string, an integer or a boolean' }]);
   });
 });
 
@@ -192,29 +175,21 @@ describe('validateEvent: dataschema', () => {
   });
 
   it('reports a malformed dataschema once', () => {
-    expect(errorsOf(appeal((e) => (e.dataschema = 'appeal submitted')))).toEqual([
-      { pointer: '/dataschema', reason: 'must be an absolute URI' },
-    ]);
+    expect(errorsOf(appeal((e) => (e.dataschema = 'appeal submitted')))).toEqual([{ pointer: '/dataschema', reason: 'must be an absolute URI' }]);
   });
 });
 
 describe('validateEvent: data violations', () => {
   it('reports a wrong type', () => {
-    expect(errorsOf(appeal((e) => (e.data.collective = 'yes')))).toEqual([
-      { pointer: '/data/collective', reason: 'must be a boolean' },
-    ]);
+    expect(errorsOf(appeal((e) => (e.data.collective = 'yes')))).toEqual([{ pointer: '/data/collective', reason: 'must be a boolean' }]);
   });
 
   it('reports a missing required property at its own pointer', () => {
-    expect(errorsOf(appeal((e) => delete e.data.text))).toEqual([
-      { pointer: '/data/text', reason: 'required property "text" is missing' },
-    ]);
+    expect(errorsOf(appeal((e) => delete e.data.text))).toEqual([{ pointer: '/data/text', reason: 'required property "text" is missing' }]);
   });
 
   it('reports a typo as an unknown property', () => {
-    expect(errorsOf(appeal((e) => (e.data.txet = 'Прошу')))).toEqual([
-      { pointer: '/data/txet', reason: 'unknown property "txet" is not allowed' },
-    ]);
+    expect(errorsOf(appeal((e) => (e.data.txet = 'Прошу')))).toEqual([{ pointer: '/data/txet', reason: 'unknown property "txet" is not allowed' }]);
   });
 
   it('is strict at every nesting level', () => {
@@ -225,17 +200,11 @@ describe('validateEvent: data violations', () => {
         e.data.files[0].extra = true;
       }),
     );
-    expect(errors.map((e) => e.pointer)).toEqual([
-      '/data/location/point/alt',
-      '/data/applicant/contacts/fax',
-      '/data/files/0/extra',
-    ]);
+    expect(errors.map((e) => e.pointer)).toEqual(['/data/location/point/alt', '/data/applicant/contacts/fax', '/data/files/0/extra']);
   });
 
   it('lists the allowed values of an enum', () => {
-    expect(errorsOf(appeal((e) => (e.data.kind = 'petition')))).toEqual([
-      { pointer: '/data/kind', reason: 'must be one of: appeal, proposal, complaint, public-information-request' },
-    ]);
+    expect(errorsOf(appeal((e) => (e.data.kind = 'petition')))).toEqual([{ pointer: '/data/kind', reason: 'must be one of: appeal, proposal, complaint, public-information-request' }]);
   });
 
   it('checks the status against the statuses of the case kind', () => {
@@ -244,16 +213,13 @@ describe('validateEvent: data violations', () => {
     expect(errorsOf(event)).toEqual([
       {
         pointer: '/data/status',
-        reason:
-          'must be one of: under-review, contract-sent, contract-concluded, tc-in-progress, connected, fulfilled, rejected',
+        reason: 'must be one of: under-review, contract-sent, contract-concluded, tc-in-progress, connected, fulfilled, rejected',
       },
     ]);
   });
 
   it('requires the phone of a connection applicant but not of an appeal applicant', () => {
-    expect(errorsOf(application((e) => delete e.data.applicant.contacts.phone))).toEqual([
-      { pointer: '/data/applicant/contacts/phone', reason: 'required property "phone" is missing' },
-    ]);
+    expect(errorsOf(application((e) => delete e.data.applicant.contacts.phone))).toEqual([{ pointer: '/data/applicant/contacts/phone', reason: 'required property "phone" is missing' }]);
     expect(validateEvent(appeal((e) => delete e.data.applicant.contacts.phone)).ok).toBe(true);
   });
 
@@ -267,15 +233,11 @@ describe('validateEvent: data violations', () => {
   });
 
   it('requires an address or a point in a location', () => {
-    expect(errorsOf(appeal((e) => (e.data.location = { geoportalId: 'obj-1' })))).toEqual([
-      { pointer: '/data/location', reason: 'must have at least one of "address" or "point"' },
-    ]);
+    expect(errorsOf(appeal((e) => (e.data.location = { geoportalId: 'obj-1' })))).toEqual([{ pointer: '/data/location', reason: 'must have at least one of "address" or "point"' }]);
   });
 
   it('caps the text length', () => {
-    expect(errorsOf(appeal((e) => (e.data.text = 'я'.repeat(20_001))))).toEqual([
-      { pointer: '/data/text', reason: 'must be at most 20000 characters long' },
-    ]);
+    expect(errorsOf(appeal((e) => (e.data.text = 'я'.repeat(20_001))))).toEqual([{ pointer: '/data/text', reason: 'must be at most 20000 characters long' }]);
   });
 
   it('refuses control characters in single-line fields', () => {
@@ -285,22 +247,16 @@ describe('validateEvent: data violations', () => {
   });
 
   it('refuses NUL in free text, which PostgreSQL cannot store', () => {
-    expect(errorsOf(appeal((e) => (e.data.text = 'Прошу\u0000')))).toEqual([
-      { pointer: '/data/text', reason: 'must be text without NUL characters' },
-    ]);
+    expect(errorsOf(appeal((e) => (e.data.text = 'Прошу\u0000')))).toEqual([{ pointer: '/data/text', reason: 'must be text without NUL characters' }]);
   });
 
   it('points at the parent when an unknown name is too long to point at', () => {
     const name = 'x'.repeat(2_000);
-    expect(errorsOf(appeal((e) => (e.data[name] = 1)))).toEqual([
-      { pointer: '/data', reason: `unknown property "${'x'.repeat(64)}..." is not allowed` },
-    ]);
+    expect(errorsOf(appeal((e) => (e.data[name] = 1)))).toEqual([{ pointer: '/data', reason: `unknown property "${'x'.repeat(64)}..." is not allowed` }]);
   });
 
   it('escapes property names in pointers (RFC 6901)', () => {
-    expect(errorsOf(appeal((e) => (e.data['a/b~c'] = 1)))).toEqual([
-      { pointer: '/data/a~1b~0c', reason: 'unknown property "a/b~c" is not allowed' },
-    ]);
+    expect(errorsOf(appeal((e) => (e.data['a/b~c'] = 1)))).toEqual([{ pointer: '/data/a~1b~0c', reason: 'unknown property "a/b~c" is not allowed' }]);
   });
 });
 
@@ -308,15 +264,11 @@ describe('validateEvent: files', () => {
   const signed = (mutate: (file: Loose) => void) => application((e) => mutate(e.data.files[0]));
 
   it('rejects a file with both url and contentBase64', () => {
-    expect(errorsOf(appeal((e) => (e.data.files[0].contentBase64 = 'AAAA')))).toEqual([
-      { pointer: '/data/files/0', reason: 'must have either "url" or "contentBase64", not both' },
-    ]);
+    expect(errorsOf(appeal((e) => (e.data.files[0].contentBase64 = 'AAAA')))).toEqual([{ pointer: '/data/files/0', reason: 'must have either "url" or "contentBase64", not both' }]);
   });
 
   it('rejects a file with neither, without the branch noise', () => {
-    expect(errorsOf(appeal((e) => delete e.data.files[0].url))).toEqual([
-      { pointer: '/data/files/0', reason: 'must have either "url" or "contentBase64"' },
-    ]);
+    expect(errorsOf(appeal((e) => delete e.data.files[0].url))).toEqual([{ pointer: '/data/files/0', reason: 'must have either "url" or "contentBase64"' }]);
   });
 
   it('accepts inline content up to the limit', () => {
@@ -353,15 +305,11 @@ describe('validateEvent: files', () => {
   });
 
   it('rejects a bad sha256', () => {
-    expect(errorsOf(appeal((e) => (e.data.files[0].sha256 = 'ABCDEF')))).toEqual([
-      { pointer: '/data/files/0/sha256', reason: 'must be 64 lowercase hexadecimal characters (a SHA-256 digest)' },
-    ]);
+    expect(errorsOf(appeal((e) => (e.data.files[0].sha256 = 'ABCDEF')))).toEqual([{ pointer: '/data/files/0/sha256', reason: 'must be 64 lowercase hexadecimal characters (a SHA-256 digest)' }]);
   });
 
   it('rejects a url that is not http(s)', () => {
-    expect(errorsOf(appeal((e) => (e.data.files[0].url = 'ftp://files.example/f-1')))).toEqual([
-      { pointer: '/data/files/0/url', reason: 'must be an http or https URL' },
-    ]);
+    expect(errorsOf(appeal((e) => (e.data.files[0].url = 'ftp://files.example/f-1')))).toEqual([{ pointer: '/data/files/0/url', reason: 'must be an http or https URL' }]);
   });
 
   it('rejects a file name with a path', () => {

@@ -14,15 +14,7 @@ export {
   isEventType,
   type EventType,
 } from './model/event-type.constants';
-export {
-  EXTENSION_NAME_PATTERN,
-  EXTENSION_VALUE_TYPES,
-  GenericEnvelope,
-  TENANT_PATTERN,
-  envelopeSchema,
-  type CloudEvent,
-  type EnvelopeParts,
-} from './model/envelope.schema';
+export { EXTENSION_NAME_PATTERN, EXTENSION_VALUE_TYPES, GenericEnvelope, TENANT_PATTERN, envelopeSchema, type CloudEvent, type EnvelopeParts } from './model/envelope.schema';
 export {
   BACK_OFFICE_EVENT_TYPES,
   EVENT_CATALOG,
@@ -35,21 +27,8 @@ export {
   type EventProducer,
   type KnownCloudEvent,
 } from './model/event-catalog.registry';
-export {
-  CASE_REF_MAX_LENGTH,
-  GeoPoint,
-  PATTERN_HINT_KEYWORD,
-} from './model/primitives.schema';
-export {
-  FileRef,
-  MAX_FILES_PER_EVENT,
-  MAX_INLINE_FILE_BASE64_LENGTH,
-  MAX_INLINE_FILE_BYTES,
-  MAX_SIGNATURES_PER_FILE,
-  SIGNATURE_FORMATS,
-  SignatureFileRef,
-  SignerInfo,
-} from './model/file.schema';
+export { CASE_REF_MAX_LENGTH, GeoPoint, PATTERN_HINT_KEYWORD } from './model/primitives.schema';
+export { FileRef, MAX_FILES_PER_EVENT, MAX_INLINE_FILE_BASE64_LENGTH, MAX_INLINE_FILE_BYTES, MAX_SIGNATURES_PER_FILE, SIGNATURE_FORMATS, SignatureFileRef, SignerInfo } from './model/file.schema';
 export {
   ADDRESSEE_KINDS,
   APPLICANT_TYPES,
@@ -97,14 +76,7 @@ export {
   type ApplicationType,
   type SupplyType,
 } from './model/application.schema';
-export {
-  ContractErrorSchema,
-  INGRESS_TRANSPORTS,
-  MAX_CONTRACT_ERRORS,
-  MAX_POINTER_LENGTH,
-  MessageRejected,
-  type IngressTransport,
-} from './model/rejection.schema';
+export { ContractErrorSchema, INGRESS_TRANSPORTS, MAX_CONTRACT_ERRORS, MAX_POINTER_LENGTH, MessageRejected, type IngressTransport } from './model/rejection.schema';
 export {
   ContactLinkRequested,
   ContactLinked,
@@ -122,13 +94,7 @@ export {
   type NotificationChannel,
 } from './model/notification.schema';
 export { escapePointerToken, type ContractError } from './validation/ajv-error.mapper';
-export {
-  acceptedDataschemasFor,
-  capContractErrors,
-  createAjv,
-  validateEvent,
-  type ValidationResult,
-} from './validation/event.validator';
+export { acceptedDataschemasFor, capContractErrors, createAjv, validateEvent, type ValidationResult } from './validation/event.validator';
 export { exampleEvent } from './examples/event.examples';
 export { type FailureClass, PermanentError, TransientError, failureClassOf } from './errors/adapter.errors';
 export {

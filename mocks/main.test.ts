@@ -5,7 +5,16 @@ import { basic, call, envelope } from './1c-docflow/dm-soap.fixture';
 
 describe('mocks/main.ts', () => {
   it('starts the 1C mock from the environment (users from MOCK_1C_USERS)', async () => {
-    const mocks = await startAllMocks({ MOCK_1C_PORT: '0', MOCK_TWILIO_PORT: '0', MOCK_TURBOSMS_PORT: '0', MOCK_TELEGRAM_PORT: '0', MOCK_VIBER_PORT: '0', MOCK_SMTP_PORT: '0', MOCK_SMTP_ADMIN_PORT: '0', MOCK_1C_USERS: '[{"login":"Оператор","password":"s3cret"}]' });
+    const mocks = await startAllMocks({
+      MOCK_1C_PORT: '0',
+      MOCK_TWILIO_PORT: '0',
+      MOCK_TURBOSMS_PORT: '0',
+      MOCK_TELEGRAM_PORT: '0',
+      MOCK_VIBER_PORT: '0',
+      MOCK_SMTP_PORT: '0',
+      MOCK_SMTP_ADMIN_PORT: '0',
+      MOCK_1C_USERS: '[{"login":"Оператор","password":"s3cret"}]',
+    });
     try {
       expect(mocks.urls.docflow.url).toBe(mocks[0].url);
       expect(mocks.map((m) => m.name)).toEqual(['1С:Документооборот DMService', 'Twilio Messages API', 'TurboSMS API', 'Telegram Bot API', 'Viber REST Bot API', 'SMTP server']);
@@ -60,7 +69,18 @@ describe('mocks/main.ts', () => {
   it('runs standalone, prints the URLs and exits 0 on SIGTERM', async () => {
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'main.ts')], {
       cwd: path.join(__dirname, '..'),
-      env: { ...process.env, MOCK_1C_PORT: '0', MOCK_TWILIO_PORT: '0', MOCK_TURBOSMS_PORT: '0', MOCK_TELEGRAM_PORT: '0', MOCK_VIBER_PORT: '0', MOCK_SMTP_PORT: '0', MOCK_SMTP_ADMIN_PORT: '0', MOCK_HOST: '127.0.0.1', TS_NODE_TRANSPILE_ONLY: 'true' },
+      env: {
+        ...process.env,
+        MOCK_1C_PORT: '0',
+        MOCK_TWILIO_PORT: '0',
+        MOCK_TURBOSMS_PORT: '0',
+        MOCK_TELEGRAM_PORT: '0',
+        MOCK_VIBER_PORT: '0',
+        MOCK_SMTP_PORT: '0',
+        MOCK_SMTP_ADMIN_PORT: '0',
+        MOCK_HOST: '127.0.0.1',
+        TS_NODE_TRANSPILE_ONLY: 'true',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

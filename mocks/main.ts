@@ -160,11 +160,7 @@ export async function startAllMocks(env: NodeJS.ProcessEnv = process.env): Promi
 }
 
 function checkUsers(value: unknown): DmUserAccount[] {
-  if (
-    !Array.isArray(value) ||
-    value.length === 0 ||
-    !value.every((u) => typeof u === 'object' && u !== null && typeof u.login === 'string' && u.login !== '' && typeof u.password === 'string')
-  ) {
+  if (!Array.isArray(value) || value.length === 0 || !value.every((u) => typeof u === 'object' && u !== null && typeof u.login === 'string' && u.login !== '' && typeof u.password === 'string')) {
     throw new Error('must be a non-empty array of {"login": string, "password": string}');
   }
   return value.map((u: DmUserAccount) => ({ login: u.login, password: u.password, ...(typeof u.name === 'string' ? { name: u.name } : {}) }));

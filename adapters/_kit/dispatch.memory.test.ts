@@ -212,7 +212,11 @@ describe('DispatchMemory.once', () => {
     const m = new DispatchMemory<string>();
     const gate = deferred<string>();
     const ac = new AbortController();
-    const caller = untilAborted(m.once('a', ac.signal, () => gate.promise), ac.signal, 'gave up');
+    const caller = untilAborted(
+      m.once('a', ac.signal, () => gate.promise),
+      ac.signal,
+      'gave up',
+    );
     ac.abort();
     await expect(caller).rejects.toThrow('gave up');
     gate.resolve('sent');
@@ -225,7 +229,11 @@ describe('DispatchMemory.once', () => {
     const m = new DispatchMemory<string>();
     const gate = deferred<string>();
     const ac = new AbortController();
-    const caller = untilAborted(m.once('a', ac.signal, () => gate.promise), ac.signal, 'gave up');
+    const caller = untilAborted(
+      m.once('a', ac.signal, () => gate.promise),
+      ac.signal,
+      'gave up',
+    );
     ac.abort();
     await expect(caller).rejects.toThrow('gave up');
     gate.reject(new TransientError('late failure'));

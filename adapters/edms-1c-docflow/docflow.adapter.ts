@@ -17,7 +17,10 @@ export class DocflowAdapter implements Adapter {
   private readonly externalType: string;
   private readonly timeZone: string;
 
-  constructor(private readonly config: DocflowConfig, private readonly ctx: AdapterContext) {
+  constructor(
+    private readonly config: DocflowConfig,
+    private readonly ctx: AdapterContext,
+  ) {
     this.client = new DmSoapClient(config);
     this.externalType = config.externalType ?? DEFAULT_EXTERNAL_TYPE;
     this.timeZone = config.timeZone ?? 'Europe/Kyiv';
@@ -37,7 +40,11 @@ export class DocflowAdapter implements Adapter {
     let created = false;
     if (!existing) {
       try {
-        const ret = await this.client.execute('DMCreateRequest', { ...this.db(), object: incomingDocument(event, data, { externalType: this.externalType, correspondentName: this.config.correspondentName, timeZone: this.timeZone }) }, signal);
+        const ret = await this.client.execute(
+          'DMCreateRequest',
+          { ...this.db(), object: incomingDocument(event, data, { externalType: this.externalType, correspondentName: this.config.correspondentName, timeZone: this.timeZone }) },
+          signal,
+        );
         existing = (ret.object as DmNode | undefined) ?? null;
         created = true;
       } catch (e) {
@@ -149,7 +156,11 @@ export class DocflowAdapter implements Adapter {
     if (!doc) return undefined;
     let list: DmNode;
     try {
-      list = await this.client.execute('DMGetFileListByOwnerRequest', { ...this.db(), owners: [{ '@_xsi:type': 'm:DMOutgoingDocument', name: text1(doc.name), objectID: { id, type: 'DMOutgoingDocument' } }], columnSet: ['name', 'extension', 'size'] }, signal);
+      list = await this.client.execute(
+        'DMGetFileListByOwnerRequest',
+        { ...this.db(), owners: [{ '@_xsi:type': 'm:DMOutgoingDocument', name: text1(doc.name), objectID: { id, type: 'DMOutgoingDocument' } }], columnSet: ['name', 'extension', 'size'] },
+        signal,
+      );
     } catch (e) {
       throw this.classified(e);
     }

@@ -3,7 +3,10 @@ import { PermanentError, TransientError } from '../../contracts';
 /** A DMError answer (HTTP 200): 1C refused the request as data, with a Russian description. */
 export class DmApplicationError extends Error {
   override readonly name = 'DmApplicationError';
-  constructor(readonly subject: string, readonly description: string) {
+  constructor(
+    readonly subject: string,
+    readonly description: string,
+  ) {
     super(`1C: ${subject ? `${subject}: ` : ''}${description}`.slice(0, 500));
   }
 

@@ -101,13 +101,29 @@ export function resultsOf(doc: DmNode, answer: { doc: DmNode; files: { name: str
     const answeredAt = fromDmLocal(text1(answer.doc.regDate), timeZone) ?? changedAt ?? new Date().toISOString();
     const files = answer.files
       .filter((f) => f.bytes.length <= MAX_INLINE_FILE_BYTES)
-      .map((f, i) => ({ id: `${documentId}-a${i + 1}`, name: f.name, mediaType: mediaTypeOf(f.name), size: f.bytes.length, sha256: createHash('sha256').update(f.bytes).digest('hex'), contentBase64: f.bytes.toString('base64') }));
+      .map((f, i) => ({
+        id: `${documentId}-a${i + 1}`,
+        name: f.name,
+        mediaType: mediaTypeOf(f.name),
+        size: f.bytes.length,
+        sha256: createHash('sha256').update(f.bytes).digest('hex'),
+        contentBase64: f.bytes.toString('base64'),
+      }));
     results.push({
       type: 'appeal.answered',
       tenant,
       caseRef,
       occurredAt: answeredAt,
-      data: { caseRef, text: text1(answer.doc.summary) || '—', files, ...(text1(answer.doc.regNumber) ? { registrationNumber: text1(answer.doc.regNumber) } : {}), answeredAt, author, system: SYSTEM_ID, externalId: documentId } as never,
+      data: {
+        caseRef,
+        text: text1(answer.doc.summary) || '—',
+        files,
+        ...(text1(answer.doc.regNumber) ? { registrationNumber: text1(answer.doc.regNumber) } : {}),
+        answeredAt,
+        author,
+        system: SYSTEM_ID,
+        externalId: documentId,
+      } as never,
     });
   }
   return results;
@@ -151,5 +167,16 @@ export function isType(node: unknown, type: string): boolean {
 
 function mediaTypeOf(name: string): string {
   const ext = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
-  return { pdf: 'application/pdf', p7s: 'application/pkcs7-signature', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', doc: 'application/msword', docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', txt: 'text/plain' }[ext] ?? 'application/octet-stream';
+  return (
+    {
+      pdf: 'application/pdf',
+      p7s: 'application/pkcs7-signature',
+      jpg: 'image/jpeg',
+      jpeg: 'image/jpeg',
+      png: 'image/png',
+      doc: 'application/msword',
+      docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      txt: 'text/plain',
+    }[ext] ?? 'application/octet-stream'
+  );
 }

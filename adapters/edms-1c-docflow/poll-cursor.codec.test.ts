@@ -79,7 +79,10 @@ describe('1C poll cursor', () => {
     let c = poll(T, [{ id: DOC, stamp: T, keys: REG }]).cursor;
     c = poll(c, [{ id: DOC, stamp: '2026-12-04T10:00:04', keys: REG }]).cursor;
     // Another document moves the window past 10:00:00 but not past 10:00:04.
-    c = poll(c, [{ id: DOC, stamp: '2026-12-04T10:00:04', keys: REG }, { id: 'b', stamp: '2026-12-04T10:00:08', keys: {} }]).cursor;
+    c = poll(c, [
+      { id: DOC, stamp: '2026-12-04T10:00:04', keys: REG },
+      { id: 'b', stamp: '2026-12-04T10:00:08', keys: {} },
+    ]).cursor;
     expect(windowStart(decodeCursor(c))).toBe('2026-12-04T10:00:03');
     expect(poll(c, [{ id: DOC, stamp: '2026-12-04T10:00:04', keys: REG }]).reported).toEqual([]);
     c = poll(c, [{ id: 'b', stamp: '2026-12-04T10:00:20', keys: {} }]).cursor;
@@ -96,7 +99,10 @@ describe('1C poll cursor', () => {
     expect(windowStart(c)).toBe('2026-12-04T10:00:03');
     expect(first.cursor.length).toBeLessThan(MAX_REMEMBERED * 40);
     // What 1C returns for that window is all remembered: the next poll is idle.
-    const again = poll(first.cursor, docs.filter((d) => d.stamp >= windowStart(c)));
+    const again = poll(
+      first.cursor,
+      docs.filter((d) => d.stamp >= windowStart(c)),
+    );
     expect(again).toEqual({ reported: [], cursor: first.cursor });
   });
 
@@ -119,7 +125,15 @@ describe('1C poll cursor', () => {
   });
 
   it('refuses text it did not write, with a clear permanent error', () => {
-    for (const bad of ['yesterday', '2026-13-45T99:00:00', '{"v":3,"high":"2026-12-04T10:00:00","seen":{}}', '{"v":2,"high":"2026-12-04T10:00:00","seen":{"x":[]}}', '{"v":2,"high":"2026-12-04T10:00:00","seen":{"2026-12-04T10:00:00":["short"]}}', '[]', 'null']) {
+    for (const bad of [
+      'yesterday',
+      '2026-13-45T99:00:00',
+      '{"v":3,"high":"2026-12-04T10:00:00","seen":{}}',
+      '{"v":2,"high":"2026-12-04T10:00:00","seen":{"x":[]}}',
+      '{"v":2,"high":"2026-12-04T10:00:00","seen":{"2026-12-04T10:00:00":["short"]}}',
+      '[]',
+      'null',
+    ]) {
       expect(() => decodeCursor(bad)).toThrow(PermanentError);
     }
     expect(() => decodeCursor('yesterday')).toThrow(/poll cursor/);

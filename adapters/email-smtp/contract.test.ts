@@ -68,7 +68,11 @@ function dispatch(data: Partial<NotificationDispatch> = {}): CloudEvent {
 
 const dataOf = (e: CloudEvent) => e.data as NotificationDispatch;
 const messageIdOf = (e: CloudEvent) => `<${dataOf(e).dispatchId}@kyiv.example>`;
-const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 /** A config pointed at `host:port`. */
 function config(url: string, extra: Partial<SmtpConfig> = {}): SmtpConfig {
@@ -174,7 +178,8 @@ async function startMock(options: Parameters<typeof startSmtpMock>[0] = {}): Pro
         return specs.map((spec) => {
           if (spec.match !== undefined || spec.durationMs !== undefined) throw new Error('match/durationMs are HTTP notions; not translated to SMTP');
           if (spec.fault === 'http-error') mock.faults.add(smtpFaultFor(spec.status ?? 500, spec.count));
-          else if (spec.fault === 'rate-limit') mock.faults.add({ stage: 'mail', code: 451, message: '4.7.1 Sending rate exceeded, try again later', ...(spec.count !== undefined ? { count: spec.count } : {}) });
+          else if (spec.fault === 'rate-limit')
+            mock.faults.add({ stage: 'mail', code: 451, message: '4.7.1 Sending rate exceeded, try again later', ...(spec.count !== undefined ? { count: spec.count } : {}) });
           else if (spec.fault === 'reset' || spec.fault === 'timeout' || spec.fault === 'malformed') proxy.set(spec.fault, spec.count);
           else throw new Error(`kit fault ${spec.fault} has no SMTP counterpart in this test's translation`);
           return active(spec);
@@ -348,7 +353,14 @@ describe('email.smtp specifics', () => {
     const adapter = adapterFor(config(m.url), logger);
     const first = await adapter.handle(event, AbortSignal.timeout(10_000));
     expect(first.deliveries).toEqual([
-      { dispatchId: dataOf(event).dispatchId, providerMessageId: messageIdOf(event), status: 'failed', failure: { code: 'smtp:550', message: expect.any(String) }, addressInactive: true, occurredAt: expect.any(String) },
+      {
+        dispatchId: dataOf(event).dispatchId,
+        providerMessageId: messageIdOf(event),
+        status: 'failed',
+        failure: { code: 'smtp:550', message: expect.any(String) },
+        addressInactive: true,
+        occurredAt: expect.any(String),
+      },
     ]);
     expect(smtp.mailbox.messages()).toEqual([]);
     // The server echoed the address in its reply; none of it reaches the report, the summary or the logs.

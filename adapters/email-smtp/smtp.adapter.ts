@@ -17,7 +17,10 @@ export class SmtpEmailAdapter implements Adapter {
   private readonly ledger = new DispatchMemory<HandleOutcome>({ abortedWait: 'gave up waiting for the same dispatch already being sent (call aborted)' });
   private readonly messageIdDomain: string;
 
-  constructor(private readonly config: SmtpConfig, private readonly ctx: AdapterContext) {
+  constructor(
+    private readonly config: SmtpConfig,
+    private readonly ctx: AdapterContext,
+  ) {
     const domain = messageIdDomainOf(config);
     // The schema makes `from` an address; this guards hand-built configs and odd IDN input.
     if (!domain) throw new PermanentError('email.smtp: no Message-ID domain; set `messageIdDomain` or a `from` with a valid domain');

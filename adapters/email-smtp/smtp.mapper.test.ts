@@ -59,7 +59,16 @@ describe('e-mail mapping', () => {
 
   it('summarises the request with ids and sizes only', () => {
     const summary = requestSummary(dispatch, '<m@kyiv.example>');
-    expect(summary).toEqual({ dispatchId: dispatch.dispatchId, notificationId: 'n-42', messageId: '<m@kyiv.example>', priority: 'high', locale: 'uk', subjectLength: 14, textLength: 29, htmlLength: 36 });
+    expect(summary).toEqual({
+      dispatchId: dispatch.dispatchId,
+      notificationId: 'n-42',
+      messageId: '<m@kyiv.example>',
+      priority: 'high',
+      locale: 'uk',
+      subjectLength: 14,
+      textLength: 29,
+      htmlLength: 36,
+    });
     const text = JSON.stringify(summary);
     for (const personal of [dispatch.address, dispatch.text, dispatch.subject!]) expect(text).not.toContain(personal);
   });
@@ -68,7 +77,12 @@ describe('e-mail mapping', () => {
     const at = new Date('2026-04-01T10:00:00Z');
     expect(sentReport('d-1', '<d-1@x.example>', at)).toEqual({ dispatchId: 'd-1', providerMessageId: '<d-1@x.example>', status: 'sent', occurredAt: '2026-04-01T10:00:00.000Z' });
     expect(failedReport('d-1', '<d-1@x.example>', { code: 'smtp:550', message: 'refused' }, true, at)).toEqual({
-      dispatchId: 'd-1', providerMessageId: '<d-1@x.example>', status: 'failed', failure: { code: 'smtp:550', message: 'refused' }, addressInactive: true, occurredAt: '2026-04-01T10:00:00.000Z',
+      dispatchId: 'd-1',
+      providerMessageId: '<d-1@x.example>',
+      status: 'failed',
+      failure: { code: 'smtp:550', message: 'refused' },
+      addressInactive: true,
+      occurredAt: '2026-04-01T10:00:00.000Z',
     });
     expect(failedReport('d-1', '<d-1@x.example>', { code: 'smtp:554', message: 'refused' }, false, at)).not.toHaveProperty('addressInactive');
   });

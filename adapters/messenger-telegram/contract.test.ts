@@ -179,7 +179,11 @@ describe('messenger.telegram specifics', () => {
     await m.close();
   });
   const adapterFor = (extra: Partial<TelegramConfig> = {}, logger = new CapturingLogger()) => createAdapter({ definition: telegramAdapter } as never, config(m.apiRoot, extra), logger);
-  const fail = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+  const fail = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
 
   it('a citizen who blocked the bot is a failed delivery with an inactive address, not an exception', async () => {
     m.chats.block(CHAT);

@@ -1,16 +1,4 @@
-import {
-  Adapter,
-  AdapterContext,
-  CloudEvent,
-  DeliveryReport,
-  HandleOutcome,
-  NotificationDispatch,
-  PermanentError,
-  ProbeResult,
-  TransientError,
-  WebhookOutcome,
-  WebhookRequest,
-} from '../../contracts';
+import { Adapter, AdapterContext, CloudEvent, DeliveryReport, HandleOutcome, NotificationDispatch, PermanentError, ProbeResult, TransientError, WebhookOutcome, WebhookRequest } from '../../contracts';
 import { DispatchMemory } from '../_kit';
 import { abortReason } from './abortable.sleep';
 import { ChatPacer } from './chat-pace.limiter';
@@ -36,7 +24,10 @@ export class TelegramAdapter implements Adapter {
   /** Reports by dispatch id: sendMessage has no idempotency key. Thrown errors are not kept, so retries really retry. */
   private readonly ledger = new DispatchMemory<DeliveryReport>({ abortedWait: (s) => `aborted while waiting for the same dispatch (${abortReason(s)})` });
 
-  constructor(private readonly config: TelegramConfig, private readonly ctx: AdapterContext) {
+  constructor(
+    private readonly config: TelegramConfig,
+    private readonly ctx: AdapterContext,
+  ) {
     this.client = new TelegramClient(config.token, config.apiRoot ?? DEFAULT_API_ROOT);
     this.pacer = new ChatPacer(config.perChatIntervalMs ?? DEFAULT_PER_CHAT_INTERVAL_MS);
   }

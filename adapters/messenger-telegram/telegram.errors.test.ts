@@ -18,13 +18,12 @@ describe('classifySendError', () => {
     expect((f as TransientError).retryAfterMs).toBeUndefined();
   });
 
-  it.each([
-    ['Forbidden: bot was blocked by the user'],
-    ['Forbidden: user is deactivated'],
-    ["Forbidden: bot can't initiate conversation with a user"],
-  ])('403 %s is a refused recipient whose address is inactive', (description) => {
-    expect(classifySendError(apiError(403, description))).toEqual({ kind: 'refused', code: 'telegram:403', message: description, addressInactive: true });
-  });
+  it.each([['Forbidden: bot was blocked by the user'], ['Forbidden: user is deactivated'], ["Forbidden: bot can't initiate conversation with a user"]])(
+    '403 %s is a refused recipient whose address is inactive',
+    (description) => {
+      expect(classifySendError(apiError(403, description))).toEqual({ kind: 'refused', code: 'telegram:403', message: description, addressInactive: true });
+    },
+  );
 
   it('400 chat not found is a refused recipient whose address is inactive', () => {
     expect(classifySendError(apiError(400, 'Bad Request: chat not found'))).toMatchObject({ kind: 'refused', code: 'telegram:400', addressInactive: true });
@@ -40,7 +39,7 @@ describe('classifySendError', () => {
 
   it.each([
     [400, 'Bad Request: message is too long'],
-    [400, "Bad Request: can't parse entities: Unsupported start tag \"b2\" at byte offset 3"],
+    [400, 'Bad Request: can\'t parse entities: Unsupported start tag "b2" at byte offset 3'],
     [401, 'Unauthorized'],
     [404, 'Not Found'],
   ])('%i %s is permanent', (code, description) => {
@@ -77,7 +76,9 @@ describe('classifySendError', () => {
 
 describe('safeDescription', () => {
   it('cuts quoted fragments and long digit runs', () => {
-    expect(safeDescription('Bad Request: can\'t parse entities: Unsupported start tag "Іванов" at byte offset 12')).toBe('Bad Request: can\'t parse entities: Unsupported start tag "…" at byte offset 12');
+    expect(safeDescription('Bad Request: can\'t parse entities: Unsupported start tag "Іванов" at byte offset 12')).toBe(
+      'Bad Request: can\'t parse entities: Unsupported start tag "…" at byte offset 12',
+    );
     expect(safeDescription('chat 380501234567 not found')).toBe('chat … not found');
     expect(safeDescription(undefined)).toBe('no description');
     expect(safeDescription('x'.repeat(1000))).toHaveLength(200);

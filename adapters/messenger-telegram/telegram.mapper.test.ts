@@ -34,7 +34,7 @@ describe('sendMessageCall', () => {
 });
 
 describe('delivery reports', () => {
-  it('a sent message is `sent` with <chat>:<message_id> and Telegram\'s date', () => {
+  it("a sent message is `sent` with <chat>:<message_id> and Telegram's date", () => {
     expect(sentReport(dispatch.dispatchId, { message_id: 42, date: 1_773_133_200, chat: { id: 123456789 } }, now)).toEqual({
       dispatchId: dispatch.dispatchId,
       providerMessageId: '123456789:42',

@@ -98,8 +98,7 @@ const START_COMMAND = /^\/start(?:@[A-Za-z0-9_]{1,64})?(?:\s+([\s\S]*))?$/;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const chatIdString = (v: unknown): string | undefined =>
-  (typeof v === 'number' && Number.isSafeInteger(v)) || (typeof v === 'string' && /^-?[0-9]{1,20}$/.test(v)) ? String(v) : undefined;
+const chatIdString = (v: unknown): string | undefined => ((typeof v === 'number' && Number.isSafeInteger(v)) || (typeof v === 'string' && /^-?[0-9]{1,20}$/.test(v)) ? String(v) : undefined);
 
 /** The `update_id` of an Update, when it has a usable one. */
 export function updateIdOf(update: unknown): number | undefined {

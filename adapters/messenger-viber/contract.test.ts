@@ -29,7 +29,9 @@ class HubEndpoint {
   url = '';
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => void this.onRequest(req).then(({ status, contentType, body }) => res.writeHead(status, contentType ? { 'content-type': contentType } : {}).end(body ?? '')));
+    this.server = createServer(
+      (req, res) => void this.onRequest(req).then(({ status, contentType, body }) => res.writeHead(status, contentType ? { 'content-type': contentType } : {}).end(body ?? '')),
+    );
     this.server.listen(0, '127.0.0.1');
     await once(this.server, 'listening');
     const { port } = this.server.address() as { port: number };
@@ -78,7 +80,16 @@ function viber(cfg: ViberConfig, logger = new CapturingLogger()): Adapter & Requ
 /** A dispatch to the mock's citizen. */
 function dispatchEvent(patch: Partial<NotificationDispatch> = {}): CloudEvent {
   const ev = exampleEvent('notification.dispatch', { id: randomUUID(), tenant: 'demo' });
-  ev.data = { notificationId: `n-${randomUUID()}`, dispatchId: randomUUID(), channel: 'viber', address: CITIZEN, locale: 'uk', text: 'Ваше звернення EP-2041 зареєстровано за № 12/345.', priority: 'normal', ...patch } satisfies NotificationDispatch;
+  ev.data = {
+    notificationId: `n-${randomUUID()}`,
+    dispatchId: randomUUID(),
+    channel: 'viber',
+    address: CITIZEN,
+    locale: 'uk',
+    text: 'Ваше звернення EP-2041 зареєстровано за № 12/345.',
+    priority: 'normal',
+    ...patch,
+  } satisfies NotificationDispatch;
   return ev;
 }
 const dataOf = (ev: CloudEvent) => ev.data as NotificationDispatch;
@@ -137,7 +148,15 @@ runAdapterContractKit({
           results: [],
           deliveries: [{ dispatchId: dataOf(fixture).dispatchId, providerMessageId: sent.messageToken, status: 'sent', occurredAt: expect.any(String) }],
           summary: {
-            request: { method: 'send_message', dispatchId: dataOf(fixture).dispatchId, notificationId: dataOf(fixture).notificationId, type: 'text', textLength: dataOf(fixture).text.length, locale: 'uk', priority: 'normal' },
+            request: {
+              method: 'send_message',
+              dispatchId: dataOf(fixture).dispatchId,
+              notificationId: dataOf(fixture).notificationId,
+              type: 'text',
+              textLength: dataOf(fixture).text.length,
+              locale: 'uk',
+              priority: 'normal',
+            },
             response: { status: 0, statusName: 'ok', messageToken: sent.messageToken },
           },
         });
@@ -163,7 +182,12 @@ runAdapterContractKit({
       return hub.waitFor(from, (r) => r.rawBody.includes('"event":"delivered"') && r.rawBody.includes(`"message_token":${capturedToken}`));
     },
     expectOutcome: (outcome) => {
-      expect(outcome).toEqual({ verified: true, dedupKey: `delivered:${capturedToken}`, deliveries: [{ providerMessageId: capturedToken, status: 'delivered', occurredAt: expect.any(String) }], inbound: [] });
+      expect(outcome).toEqual({
+        verified: true,
+        dedupKey: `delivered:${capturedToken}`,
+        deliveries: [{ providerMessageId: capturedToken, status: 'delivered', occurredAt: expect.any(String) }],
+        inbound: [],
+      });
     },
   },
   wireCarriesSecret: 'Viber authenticates every API call by the X-Viber-Auth-Token header, by protocol; the recorded requests carry it.',
@@ -182,7 +206,11 @@ describe('messenger.viber specifics', () => {
     await m.close();
   });
 
-  const fail = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+  const fail = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
 
   it('register: set_webhook with the public URL and the filterable events, verified by the adapter', async () => {
     const call = m.admin.requests().find((r) => r.type === 'set_webhook')!;
@@ -214,7 +242,16 @@ describe('messenger.viber specifics', () => {
     for (const [address, code, inactive] of cases) {
       const ev = dispatchEvent({ address });
       const outcome = await adapter.handle(ev, AbortSignal.timeout(5000));
-      expect(outcome.deliveries).toEqual([{ dispatchId: dataOf(ev).dispatchId, providerMessageId: `dispatch:${dataOf(ev).dispatchId}`, status: 'failed', failure: { code, message: expect.any(String) }, ...(inactive ? { addressInactive: true } : {}), occurredAt: expect.any(String) }]);
+      expect(outcome.deliveries).toEqual([
+        {
+          dispatchId: dataOf(ev).dispatchId,
+          providerMessageId: `dispatch:${dataOf(ev).dispatchId}`,
+          status: 'failed',
+          failure: { code, message: expect.any(String) },
+          ...(inactive ? { addressInactive: true } : {}),
+          occurredAt: expect.any(String),
+        },
+      ]);
       expect(JSON.stringify(outcome)).not.toContain(address);
     }
   });
@@ -289,7 +326,9 @@ describe('messenger.viber specifics', () => {
     const other = await adapter.handle(dispatchEvent({ address: 'failing00000000000000==' }), AbortSignal.timeout(5000));
     const failed = await hub.waitFor(from2, (r) => r.rawBody.includes('"event":"failed"'));
     const outcome = await adapter.webhook(failed);
-    expect(outcome.deliveries).toEqual([{ providerMessageId: other.deliveries![0].providerMessageId, status: 'failed', failure: { code: 'viber:failed', message: expect.any(String) }, occurredAt: expect.any(String) }]);
+    expect(outcome.deliveries).toEqual([
+      { providerMessageId: other.deliveries![0].providerMessageId, status: 'failed', failure: { code: 'viber:failed', message: expect.any(String) }, occurredAt: expect.any(String) },
+    ]);
   });
 
   it('a citizen opening the bot with a link token, writing and unsubscribing', async () => {

@@ -23,7 +23,10 @@ export class ViberAdapter implements Adapter {
    */
   private readonly memo = new DispatchMemory<HandleOutcome, true>({ abortedWait: 'Viber send_message: timed out waiting for the same dispatch in flight' });
 
-  constructor(private readonly config: ViberConfig, private readonly ctx: AdapterContext) {
+  constructor(
+    private readonly config: ViberConfig,
+    private readonly ctx: AdapterContext,
+  ) {
     this.client = new ViberClient(config.baseUrl ?? DEFAULT_BASE_URL, config.authToken);
   }
 
@@ -95,7 +98,14 @@ export class ViberAdapter implements Adapter {
     const occurredAt = this.ctx.now().toISOString();
     if (verdict.kind === 'error') throw verdict.error;
     if (verdict.kind === 'recipient') {
-      const failed: DeliveryReport = { dispatchId, providerMessageId: `dispatch:${dispatchId}`, status: 'failed', failure: { code: verdict.code, message: verdict.message }, ...(verdict.addressInactive ? { addressInactive: true } : {}), occurredAt };
+      const failed: DeliveryReport = {
+        dispatchId,
+        providerMessageId: `dispatch:${dispatchId}`,
+        status: 'failed',
+        failure: { code: verdict.code, message: verdict.message },
+        ...(verdict.addressInactive ? { addressInactive: true } : {}),
+        occurredAt,
+      };
       return { results: [], deliveries: [failed], summary: { request, response } };
     }
     const token = tokenString(answer.body.message_token);
@@ -119,7 +129,13 @@ export class ViberAdapter implements Adapter {
       return { verified: true, detail: 'signed callback body is not JSON; ignored', ...none };
     }
     const reading = readCallback(parsed, this.ctx.now());
-    const outcome: WebhookOutcome = { verified: true, ...(reading.detail ? { detail: reading.detail } : {}), ...(reading.dedupKey ? { dedupKey: reading.dedupKey } : {}), deliveries: reading.deliveries, inbound: reading.inbound };
+    const outcome: WebhookOutcome = {
+      verified: true,
+      ...(reading.detail ? { detail: reading.detail } : {}),
+      ...(reading.dedupKey ? { dedupKey: reading.dedupKey } : {}),
+      deliveries: reading.deliveries,
+      inbound: reading.inbound,
+    };
     const start = reading.inbound.find((m) => m.kind === 'start');
     const welcome = start && welcomeTextFor(this.config.welcomeText, start.kind === 'start' ? start.language : undefined);
     if (welcome) outcome.reply = { status: 200, contentType: 'application/json; charset=utf-8', body: welcomeReplyBody(this.config, welcome) };

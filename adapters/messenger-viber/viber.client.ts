@@ -20,7 +20,10 @@ const MAX_ANSWER_CHARS = 1024 * 1024;
 export class ViberClient {
   private readonly root: string;
 
-  constructor(baseUrl: string, private readonly authToken: string) {
+  constructor(
+    baseUrl: string,
+    private readonly authToken: string,
+  ) {
     this.root = baseUrl.replace(/\/+$/, '');
   }
 

@@ -27,9 +27,7 @@ export const ViberConfigSchema = Type.Object(
      * citizen's Viber app (the first configured one when theirs is missing). The hub sends its own
      * messages after linking; this is only the greeting Viber shows before the citizen subscribes.
      */
-    welcomeText: Type.Optional(
-      Type.Object({ uk: Type.Optional(Welcome()), ru: Type.Optional(Welcome()), en: Type.Optional(Welcome()) }, { additionalProperties: false, minProperties: 1 }),
-    ),
+    welcomeText: Type.Optional(Type.Object({ uk: Type.Optional(Welcome()), ru: Type.Optional(Welcome()), en: Type.Optional(Welcome()) }, { additionalProperties: false, minProperties: 1 })),
   },
   { additionalProperties: false },
 );

@@ -65,7 +65,9 @@ describe('Viber callbacks', () => {
   });
 
   it('conversation_started with a link token becomes a start with the token and language', () => {
-    const r = read('{"event":"conversation_started","timestamp":1457764197627,"message_token":4912661846655238145,"type":"open","context":"AbCdEfGh_1234-5678","user":{"id":"01234567890A=","name":"John","language":"uk","country":"UA","api_version":8},"subscribed":false}');
+    const r = read(
+      '{"event":"conversation_started","timestamp":1457764197627,"message_token":4912661846655238145,"type":"open","context":"AbCdEfGh_1234-5678","user":{"id":"01234567890A=","name":"John","language":"uk","country":"UA","api_version":8},"subscribed":false}',
+    );
     expect(r.inbound).toEqual([{ kind: 'start', channel: 'viber', address: '01234567890A=', token: 'AbCdEfGh_1234-5678', language: 'uk' }]);
     expect(r.dedupKey).toBe('conversation_started:4912661846655238145');
   });
@@ -78,13 +80,16 @@ describe('Viber callbacks', () => {
   });
 
   it('a text message becomes text; other message types are ignored', () => {
-    const msg = (m: string) => read(`{"event":"message","timestamp":1457764197627,"message_token":4912661846655238145,"sender":{"id":"01234567890A=","name":"John","language":"ru"},"message":${m},"silent":false}`);
+    const msg = (m: string) =>
+      read(`{"event":"message","timestamp":1457764197627,"message_token":4912661846655238145,"sender":{"id":"01234567890A=","name":"John","language":"ru"},"message":${m},"silent":false}`);
     expect(msg('{"type":"text","text":"статус","tracking_data":"x"}').inbound).toEqual([{ kind: 'text', channel: 'viber', address: '01234567890A=', text: 'статус', language: 'ru' }]);
     expect(msg('{"type":"picture","media":"https://x/y.jpg"}').inbound).toEqual([]);
   });
 
   it('unsubscribed becomes unsubscribed; subscribed reports nothing', () => {
-    expect(read('{"event":"unsubscribed","timestamp":1457764197627,"user_id":"01234567890A=","message_token":4912661846655238145}').inbound).toEqual([{ kind: 'unsubscribed', channel: 'viber', address: '01234567890A=' }]);
+    expect(read('{"event":"unsubscribed","timestamp":1457764197627,"user_id":"01234567890A=","message_token":4912661846655238145}').inbound).toEqual([
+      { kind: 'unsubscribed', channel: 'viber', address: '01234567890A=' },
+    ]);
     const sub = read('{"event":"subscribed","timestamp":1457764197627,"user":{"id":"01234567890A="}}');
     expect(sub.inbound).toEqual([]);
     expect(sub.dedupKey).toBe('subscribed:1457764197627:01234567890A=');

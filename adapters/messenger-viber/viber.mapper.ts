@@ -34,7 +34,15 @@ export function sendMessageBody(dispatch: NotificationDispatch, config: Pick<Vib
 
 /** The journal's view of the request: ids and sizes, never the receiver or the text. */
 export function requestSummary(dispatch: NotificationDispatch): Record<string, unknown> {
-  return { method: 'send_message', dispatchId: dispatch.dispatchId, notificationId: dispatch.notificationId, type: 'text', textLength: dispatch.text.length, locale: dispatch.locale, priority: dispatch.priority };
+  return {
+    method: 'send_message',
+    dispatchId: dispatch.dispatchId,
+    notificationId: dispatch.notificationId,
+    type: 'text',
+    textLength: dispatch.text.length,
+    locale: dispatch.locale,
+    priority: dispatch.priority,
+  };
 }
 
 /** A callback's time (milliseconds since the epoch) as RFC 3339; the fallback when missing or absurd. */
@@ -118,6 +126,9 @@ export function welcomeReplyBody(config: Pick<ViberConfig, 'senderName' | 'sende
 
 /** Viber's `desc` as a single-line operator message (it describes the failure, not the citizen). */
 function failureMessage(desc: string | undefined): string {
-  const line = (desc ?? '').replace(/[\x00-\x1F\x7F]+/g, ' ').trim().slice(0, FAILURE_MESSAGE_MAX);
+  const line = (desc ?? '')
+    .replace(/[\x00-\x1F\x7F]+/g, ' ')
+    .trim()
+    .slice(0, FAILURE_MESSAGE_MAX);
   return line || 'Viber reported the message as failed';
 }

@@ -81,8 +81,7 @@ runAdapterContractKit({
       ? { token: process.env.LIVE_TURBOSMS_TOKEN, sender: process.env.LIVE_TURBOSMS_SENDER }
       : undefined,
   bypass: {
-    polling:
-      'TurboSMS produces no case results to poll; delivery statuses are read by pollDeliveries (status.json), tested in "sms.turbosms specifics" below.',
+    polling: 'TurboSMS produces no case results to poll; delivery statuses are read by pollDeliveries (status.json), tested in "sms.turbosms specifics" below.',
     webhooks:
       'TurboSMS DLR callbacks are configured in its web panel and signed as SHA1 of secret and event id in an undocumented order; the adapter polls status.json instead (pollDeliveries, tested below).',
   },
@@ -90,10 +89,13 @@ runAdapterContractKit({
 
 describe('sms.turbosms specifics', () => {
   const phone = (n: number) => `38067${String(n).padStart(7, '0')}`;
-  const newAdapter = (extra: Partial<TurboSmsConfig> = {}, logger = new CapturingLogger()) =>
-    createAdapter({ definition: turboSmsAdapter } as never, config(mock.url, extra), logger);
+  const newAdapter = (extra: Partial<TurboSmsConfig> = {}, logger = new CapturingLogger()) => createAdapter({ definition: turboSmsAdapter } as never, config(mock.url, extra), logger);
   const handle = (adapter: ReturnType<typeof newAdapter>, ev: CloudEvent, ms = 10_000) => adapter.handle(ev, AbortSignal.timeout(ms));
-  const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+  const errorOf = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   const sends = () => mock.admin.requests().filter((r) => r.type === 'send');
 
   beforeEach(async () => {
@@ -124,7 +126,11 @@ describe('sms.turbosms specifics', () => {
     const same = Array.from({ length: 250 }, (_, i) => dispatch({ address: `+${phone(i)}` }));
     const personal = [1, 2, 3].map((i) => dispatch({ address: `+${phone(1000 + i)}`, text: `Ваш код ${i}` }));
     await Promise.all([...same, ...personal].map((ev) => handle(adapter, ev)));
-    expect(sends().map((r) => JSON.parse(r.body).recipients.length).sort((a: number, b: number) => a - b)).toEqual([1, 1, 1, 50, 100, 100]);
+    expect(
+      sends()
+        .map((r) => JSON.parse(r.body).recipients.length)
+        .sort((a: number, b: number) => a - b),
+    ).toEqual([1, 1, 1, 50, 100, 100]);
     expect(mock.account.stats().messages).toBe(253);
   });
 
@@ -284,7 +290,12 @@ describe('sms.turbosms specifics', () => {
     ]);
     const updated = Date.parse(mock.messages.get(d1).updatedAt);
     expect(Math.abs(Date.parse(reports[0].occurredAt) - updated)).toBeLessThan(1000);
-    expect(mock.admin.requests().filter((r) => r.type === 'status').map((r) => JSON.parse(r.body).messages.length)).toEqual([3, 4]);
+    expect(
+      mock.admin
+        .requests()
+        .filter((r) => r.type === 'status')
+        .map((r) => JSON.parse(r.body).messages.length),
+    ).toEqual([3, 4]);
   });
 
   it('polls statuses after the mock progresses messages on its own, in chunks of 500', async () => {
@@ -297,7 +308,12 @@ describe('sms.turbosms specifics', () => {
     expect(reports).toHaveLength(600);
     expect(reports.filter((r) => r.status === 'delivered')).toHaveLength(599);
     expect(reports[7]).toMatchObject({ status: 'failed', failure: { code: 'turbosms:Undelivered' } });
-    expect(mock.admin.requests().filter((r) => r.type === 'status').map((r) => JSON.parse(r.body).messages.length)).toEqual([500, 100]);
+    expect(
+      mock.admin
+        .requests()
+        .filter((r) => r.type === 'status')
+        .map((r) => JSON.parse(r.body).messages.length),
+    ).toEqual([500, 100]);
   });
 
   it('probes the balance and says why it is unhealthy', async () => {

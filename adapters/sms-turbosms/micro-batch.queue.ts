@@ -28,7 +28,10 @@ export class MicroBatcher<I, R> {
   private readonly open = new Map<string, OpenBatch<I, R>>();
   private readonly sending = new Set<Promise<void>>();
 
-  constructor(private readonly options: MicroBatchOptions<I>, private readonly send: BatchSender<I, R>) {}
+  constructor(
+    private readonly options: MicroBatchOptions<I>,
+    private readonly send: BatchSender<I, R>,
+  ) {}
 
   /** Items waiting in open batches. */
   get waiting(): number {
@@ -75,8 +78,7 @@ export class MicroBatcher<I, R> {
     const sent = Promise.resolve()
       .then(() => this.send(key, batch.items))
       .then(
-        (results) =>
-          batch.waiters.forEach((w, i) => (i < results.length ? w.resolve(results[i]) : w.reject(new Error('the batch sender returned no result for this item')))),
+        (results) => batch.waiters.forEach((w, i) => (i < results.length ? w.resolve(results[i]) : w.reject(new Error('the batch sender returned no result for this item')))),
         (e: unknown) => batch.waiters.forEach((w) => w.reject(e)),
       )
       .finally(() => this.sending.delete(sent));

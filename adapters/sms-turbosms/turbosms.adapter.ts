@@ -1,14 +1,4 @@
-import {
-  Adapter,
-  AdapterContext,
-  CloudEvent,
-  DeliveryReport,
-  HandleOutcome,
-  NotificationDispatch,
-  PermanentError,
-  ProbeResult,
-  TransientError,
-} from '../../contracts';
+import { Adapter, AdapterContext, CloudEvent, DeliveryReport, HandleOutcome, NotificationDispatch, PermanentError, ProbeResult, TransientError } from '../../contracts';
 import { DispatchMemory, markReplayed, smsShape, untilAborted, type SmsShape } from '../_kit';
 import { whenAllAborted } from './abort-signal.helper';
 import { MicroBatcher } from './micro-batch.queue';
@@ -70,7 +60,10 @@ export class TurboSmsAdapter implements Adapter {
   private readonly ledger = new DispatchMemory<HandleOutcome, SentBatch>({ abortedWait: GAVE_UP });
   private readonly batcher: MicroBatcher<BatchItem, ItemResult>;
 
-  constructor(private readonly config: TurboSmsConfig, private readonly ctx: AdapterContext) {
+  constructor(
+    private readonly config: TurboSmsConfig,
+    private readonly ctx: AdapterContext,
+  ) {
     this.client = new TurboSmsClient(config);
     const { maxRecipients, windowMs } = batchSettings(config);
     this.batcher = new MicroBatcher<BatchItem, ItemResult>({ maxSize: maxRecipients, windowMs, memberOf: (i) => i.phone }, (_key, items) => this.sendBatch(items));

@@ -54,13 +54,20 @@ describe('TurboSMS failure classification', () => {
   });
 
   it('describes refused recipients; only the stop list makes the address inactive', () => {
-    expect(recipientFailure(404, 'NOT_ALLOWED_NUMBER_STOPLIST')).toEqual({ failure: { code: 'turbosms:404', message: 'the number is on the TurboSMS stop list (NOT_ALLOWED_NUMBER_STOPLIST)' }, addressInactive: true });
+    expect(recipientFailure(404, 'NOT_ALLOWED_NUMBER_STOPLIST')).toEqual({
+      failure: { code: 'turbosms:404', message: 'the number is on the TurboSMS stop list (NOT_ALLOWED_NUMBER_STOPLIST)' },
+      addressInactive: true,
+    });
     expect(recipientFailure(305, 'INVALID_PHONE')).toMatchObject({ failure: { code: 'turbosms:305' }, addressInactive: false });
     expect(recipientFailure(999, null).failure.message).toBe('TurboSMS refused the recipient');
   });
 
   it('reads envelopes defensively', () => {
-    expect(readEnvelope('{"response_code":800,"response_status":"SUCCESS_MESSAGE_ACCEPTED","response_result":[]}')).toEqual({ response_code: 800, response_status: 'SUCCESS_MESSAGE_ACCEPTED', response_result: [] });
+    expect(readEnvelope('{"response_code":800,"response_status":"SUCCESS_MESSAGE_ACCEPTED","response_result":[]}')).toEqual({
+      response_code: 800,
+      response_status: 'SUCCESS_MESSAGE_ACCEPTED',
+      response_result: [],
+    });
     expect(readEnvelope('{"response_code":"507","response_result":null}')).toEqual({ response_code: 507, response_status: '', response_result: null });
     expect(readEnvelope('{"response_code":800,"__proto__":{"polluted":1}}')).toMatchObject({ response_code: 800 });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

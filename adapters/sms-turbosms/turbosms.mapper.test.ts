@@ -66,7 +66,18 @@ describe('TurboSMS mapping', () => {
   it('reads a status answer: Kyiv times with their offset, failures with codes, unknown ids left out', () => {
     const reports = readStatusResult(
       [
-        { message_id: ID1, response_code: 0, response_status: 'OK', recipient: '380501234567', sent: '2026-07-01 12:00:00', updated: '2026-07-01 12:00:05', status: 'Delivered', type: 'sms', rejected_status: null, click_time: null },
+        {
+          message_id: ID1,
+          response_code: 0,
+          response_status: 'OK',
+          recipient: '380501234567',
+          sent: '2026-07-01 12:00:00',
+          updated: '2026-07-01 12:00:05',
+          status: 'Delivered',
+          type: 'sms',
+          rejected_status: null,
+          click_time: null,
+        },
         { message_id: ID2, response_code: 0, response_status: 'OK', sent: '2026-01-10 08:00:00', updated: null, status: 'REJECTD', rejected_status: 'BLOCKED' },
         { message_id: '00000000-0000-4000-8000-000000000000', response_code: 414, response_status: 'NOT_ALLOWED_MESSAGE_ID' },
         { message_id: ID1, response_code: 0, status: 'Teleported' },

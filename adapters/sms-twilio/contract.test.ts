@@ -41,7 +41,11 @@ function adapterFor(cfg: TwilioConfig, webhookUrl?: string, logger = new Capturi
   return adapter as typeof adapter & { webhook: NonNullable<typeof adapter.webhook> };
 }
 
-const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 const creates = () => tw.admin.requests().filter((r) => r.type === 'create-message');
 
 /** A local stand-in for the hub's public webhook endpoint: records every callback exactly as received. */
@@ -166,7 +170,9 @@ runAdapterContractKit({
     expectOutcome: (outcome) => {
       expect(outcome.verified).toBe(true);
       expect(outcome.inbound).toEqual([]);
-      expect(outcome.deliveries).toEqual([{ providerMessageId: expect.stringMatching(/^SM[0-9a-f]{32}$/), status: 'delivered', occurredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z$/) }]);
+      expect(outcome.deliveries).toEqual([
+        { providerMessageId: expect.stringMatching(/^SM[0-9a-f]{32}$/), status: 'delivered', occurredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z$/) },
+      ]);
       // The mock sends I-Twilio-Idempotency-Token, which wins over MessageSid:MessageStatus.
       expect(outcome.dedupKey).toMatch(/^[0-9a-f-]{36}$/);
       expect(outcome.reply).toEqual({ status: 200 });
@@ -289,7 +295,14 @@ describe('sms.twilio specifics', () => {
       const outcome = await adapter.handle(ev, AbortSignal.timeout(10_000));
       const id = (ev.data as NotificationDispatch).dispatchId;
       expect(outcome.deliveries).toEqual([
-        { dispatchId: id, providerMessageId: `refused:${id}`, status: 'failed', failure: { code, message: expect.any(String) }, ...(inactive ? { addressInactive: true } : {}), occurredAt: expect.any(String) },
+        {
+          dispatchId: id,
+          providerMessageId: `refused:${id}`,
+          status: 'failed',
+          failure: { code, message: expect.any(String) },
+          ...(inactive ? { addressInactive: true } : {}),
+          occurredAt: expect.any(String),
+        },
       ]);
       expect(outcome.summary?.response).toEqual({ httpStatus: 400, errorCode: Number(code.slice(7)) });
       expect(JSON.stringify(outcome)).not.toContain(PHONE.slice(1));
@@ -335,7 +348,10 @@ describe('sms.twilio specifics', () => {
       const adapter = adapterFor(config(tw.url), undefined, logger);
       const seen: string[] = [];
       tw.recipients.set('+380509999999', 'invalid');
-      for (const fault of [{ fault: 'http-error', status: 500, count: 1 }, { fault: 'reset', count: 1 }] as const) {
+      for (const fault of [
+        { fault: 'http-error', status: 500, count: 1 },
+        { fault: 'reset', count: 1 },
+      ] as const) {
         tw.admin.fault(fault);
         seen.push(String(await errorOf(adapter.handle(dispatch(), AbortSignal.timeout(10_000)))));
       }
@@ -357,7 +373,10 @@ describe('sms.twilio specifics', () => {
     });
 
     it('sends through a Messaging Service with a validity period; `accepted` counts as sent', async () => {
-      const outcome = await adapterFor({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, messagingServiceSid: SERVICE, baseUrl: tw.url, validityPeriodSeconds: 600 }).handle(dispatch(), AbortSignal.timeout(10_000));
+      const outcome = await adapterFor({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, messagingServiceSid: SERVICE, baseUrl: tw.url, validityPeriodSeconds: 600 }).handle(
+        dispatch(),
+        AbortSignal.timeout(10_000),
+      );
       expect(Object.fromEntries(new URLSearchParams(creates()[0].body))).toEqual({ To: PHONE, Body: TEXT, MessagingServiceSid: SERVICE, ValidityPeriod: '600' });
       expect(outcome.deliveries?.[0].status).toBe('sent');
       expect(outcome.summary?.response).toMatchObject({ status: 'accepted' });
@@ -376,7 +395,9 @@ describe('sms.twilio specifics', () => {
       tw.recipients.set(PHONE, 'undelivered');
       const outcome = await adapterFor(cfg()).webhook(await captureCallback(cfg(), 'undelivered'));
       expect(outcome.verified).toBe(true);
-      expect(outcome.deliveries).toEqual([{ providerMessageId: expect.any(String), status: 'failed', failure: { code: 'twilio:30003', message: 'the handset is unreachable' }, occurredAt: expect.any(String) }]);
+      expect(outcome.deliveries).toEqual([
+        { providerMessageId: expect.any(String), status: 'failed', failure: { code: 'twilio:30003', message: 'the handset is unreachable' }, occurredAt: expect.any(String) },
+      ]);
     });
 
     it('marks the number inactive on a failed 30005 callback', async () => {

@@ -1,16 +1,4 @@
-import {
-  Adapter,
-  AdapterContext,
-  CloudEvent,
-  DeliveryReport,
-  HandleOutcome,
-  NotificationDispatch,
-  PermanentError,
-  ProbeResult,
-  TransientError,
-  WebhookOutcome,
-  WebhookRequest,
-} from '../../contracts';
+import { Adapter, AdapterContext, CloudEvent, DeliveryReport, HandleOutcome, NotificationDispatch, PermanentError, ProbeResult, TransientError, WebhookOutcome, WebhookRequest } from '../../contracts';
 import { DispatchMemory, markReplayed, smsShape } from '../_kit';
 import { TwilioRestClient } from './twilio.client';
 import type { TwilioConfig } from './twilio.config';
@@ -34,7 +22,10 @@ export class TwilioSmsAdapter implements Adapter {
   /** Final outcomes by dispatch id; an uncertain attempt is noted with its start (ms), the earliest kept. */
   private readonly memory = new DispatchMemory<HandleOutcome, number>();
 
-  constructor(private readonly config: TwilioConfig, private readonly ctx: AdapterContext) {
+  constructor(
+    private readonly config: TwilioConfig,
+    private readonly ctx: AdapterContext,
+  ) {
     // The schema already demands a sender; this guards hand-built configs in code.
     if (!config.from && !config.messagingServiceSid) throw new PermanentError('sms.twilio needs `from` or `messagingServiceSid`');
     this.client = new TwilioRestClient(config);

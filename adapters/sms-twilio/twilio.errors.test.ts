@@ -76,16 +76,14 @@ describe('transportFailure', () => {
     expect(e).toBeInstanceOf(TransientError);
     expect(e).not.toBeInstanceOf(OutcomeUnknownError);
   });
-  it.each([
-    [fetchFailed('ECONNRESET')],
-    [fetchFailed('UND_ERR_SOCKET')],
-    [new DOMException('timed out', 'TimeoutError')],
-    [new DOMException('aborted', 'AbortError')],
-  ])('calls %p an unknown outcome', (e) => {
-    const t = transportFailure(e, 'create message');
-    expect(t).toBeInstanceOf(OutcomeUnknownError);
-    expect(failureClassOf(t)).toBe('transient');
-  });
+  it.each([[fetchFailed('ECONNRESET')], [fetchFailed('UND_ERR_SOCKET')], [new DOMException('timed out', 'TimeoutError')], [new DOMException('aborted', 'AbortError')]])(
+    'calls %p an unknown outcome',
+    (e) => {
+      const t = transportFailure(e, 'create message');
+      expect(t).toBeInstanceOf(OutcomeUnknownError);
+      expect(failureClassOf(t)).toBe('transient');
+    },
+  );
 });
 
 describe('messages', () => {

@@ -66,7 +66,11 @@ export class TwilioApiError extends Error {
    * @param code Twilio's `code` from the error body, when the body had one
    * @param retryAfterMs the Retry-After header in milliseconds, when present and readable
    */
-  constructor(readonly httpStatus: number, readonly code: number | undefined, readonly retryAfterMs?: number) {
+  constructor(
+    readonly httpStatus: number,
+    readonly code: number | undefined,
+    readonly retryAfterMs?: number,
+  ) {
     super(`Twilio answered HTTP ${httpStatus}${code === undefined ? '' : ` with error ${code}: ${describeTwilioCode(code)}`}`);
   }
 }
@@ -81,9 +85,7 @@ export class OutcomeUnknownError extends TransientError {
 }
 
 /** What a refused create call means for the dispatch. */
-export type CreateRefusal =
-  | { kind: 'recipient'; code: number; failure: DeliveryFailure; addressInactive: boolean }
-  | { kind: 'error'; error: TransientError | PermanentError };
+export type CreateRefusal = { kind: 'recipient'; code: number; failure: DeliveryFailure; addressInactive: boolean } | { kind: 'error'; error: TransientError | PermanentError };
 
 /**
  * Classifies an HTTP error answer of the create call:
@@ -133,7 +135,17 @@ export function parseRetryAfter(header: string | null | undefined, nowMs: number
 }
 
 /** Connect-phase failures: the request never left this host, so Twilio cannot have taken it. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 /**
  * Turns a rejected `fetch` into a transient failure: {@link OutcomeUnknownError} unless the

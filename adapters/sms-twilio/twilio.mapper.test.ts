@@ -92,13 +92,10 @@ describe('isEarlierAttempt', () => {
   const since = Date.parse('2026-03-10T09:00:00Z');
   const m = { sid: SID, to: '+380501234567', body: 'text', direction: 'outbound-api', date_created: 'Tue, 10 Mar 2026 09:00:05 +0000' };
   it('matches the same recipient and body created since the attempt', () => expect(isEarlierAttempt(m, '+380501234567', 'text', since)).toBe(true));
-  it.each([
-    [{ ...m, body: 'other' }],
-    [{ ...m, to: '+380501234568' }],
-    [{ ...m, direction: 'inbound' }],
-    [{ ...m, date_created: 'Tue, 10 Mar 2026 08:55:00 +0000' }],
-    [{ ...m, date_created: null }],
-  ])('does not match %p', (x) => expect(isEarlierAttempt(x, '+380501234567', 'text', since)).toBe(false));
+  it.each([[{ ...m, body: 'other' }], [{ ...m, to: '+380501234568' }], [{ ...m, direction: 'inbound' }], [{ ...m, date_created: 'Tue, 10 Mar 2026 08:55:00 +0000' }], [{ ...m, date_created: null }]])(
+    'does not match %p',
+    (x) => expect(isEarlierAttempt(x, '+380501234567', 'text', since)).toBe(false),
+  );
 });
 
 describe('readStatusCallback', () => {

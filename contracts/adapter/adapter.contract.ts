@@ -11,15 +11,7 @@ import type { EventType } from '../model/event-type.constants';
 import type { DeliveryFailure, NotificationChannel } from '../model/notification.schema';
 
 /** What an adapter can do; routes and the contract kit are organised by capability. */
-export type Capability =
-  | 'edms.appeal.register'
-  | 'edms.appeal.track'
-  | 'edms.application.register'
-  | 'edms.application.track'
-  | 'notify.sms'
-  | 'notify.email'
-  | 'notify.telegram'
-  | 'notify.viber';
+export type Capability = 'edms.appeal.register' | 'edms.appeal.track' | 'edms.application.register' | 'edms.application.track' | 'notify.sms' | 'notify.email' | 'notify.telegram' | 'notify.viber';
 
 /**
  * Schema keyword marking a configuration field as a secret. Secret values come from `{ env: NAME }`

@@ -12,7 +12,11 @@ export class TransientError extends Error {
    * @param message what failed, without personal data or secrets
    * @param retryAfterMs the earliest sensible retry the remote side asked for (e.g. Retry-After), if any
    */
-  constructor(message: string, readonly retryAfterMs?: number, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }

@@ -4,16 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { FileList } from './file.schema';
 import { Addressee, Applicant, Author } from './party.schema';
-import {
-  CaseRef,
-  ExternalId,
-  GeoPoint,
-  Line,
-  StringEnum,
-  SystemId,
-  Text,
-  Timestamp,
-} from './primitives.schema';
+import { CaseRef, ExternalId, GeoPoint, Line, StringEnum, SystemId, Text, Timestamp } from './primitives.schema';
 
 /** Upper bound of an appeal or answer text, in characters. */
 export const MAX_APPEAL_TEXT_LENGTH = 20_000;
@@ -22,30 +13,14 @@ export const MAX_APPEAL_TEXT_LENGTH = 20_000;
 export const APPEAL_KINDS = ['appeal', 'proposal', 'complaint', 'public-information-request'] as const;
 
 /** Channels an appeal can arrive through before the portal forwards it. */
-export const APPEAL_CHANNELS = [
-  'cabinet',
-  'mobile-app',
-  'email',
-  'pos',
-  'dobrodel',
-  'chat-bot',
-  'reception',
-] as const;
+export const APPEAL_CHANNELS = ['cabinet', 'mobile-app', 'email', 'pos', 'dobrodel', 'chat-bot', 'reception'] as const;
 
 /**
  * Appeal statuses. The seeds name accepted, processed and answer-sent; the rest are what the
  * back offices actually use and what the KPIs of seed 004 count (postponed decisions), plus
  * `forwarded` for appeals redirected to the competent body (both laws require it).
  */
-export const APPEAL_STATUSES = [
-  'accepted',
-  'in-progress',
-  'processed',
-  'answer-sent',
-  'postponed',
-  'forwarded',
-  'rejected',
-] as const;
+export const APPEAL_STATUSES = ['accepted', 'in-progress', 'processed', 'answer-sent', 'postponed', 'forwarded', 'rejected'] as const;
 
 /** Topic chosen from the tenant's catalogue. */
 export const Topic = Type.Object(
@@ -80,9 +55,7 @@ export const AppealSubmitted = Type.Object(
     addressee: Addressee,
     location: Type.Optional(Location),
     collective: Type.Boolean({ description: 'Signed by several people (колективне звернення).' }),
-    signatoriesCount: Type.Optional(
-      Type.Integer({ minimum: 2, maximum: 1_000_000, description: 'Number of signatories of a collective appeal.' }),
-    ),
+    signatoriesCount: Type.Optional(Type.Integer({ minimum: 2, maximum: 1_000_000, description: 'Number of signatories of a collective appeal.' })),
     public: Type.Boolean({ description: 'The applicant agreed to publish the appeal.' }),
     channel: StringEnum(APPEAL_CHANNELS, { description: 'Channel the appeal originally came through.' }),
     applicant: Applicant,

@@ -19,26 +19,10 @@ export const SUPPLY_TYPES = ['heat', 'cold-water', 'wastewater', 'electricity'] 
  * contract concluded, progress of the technical conditions, actual connection). Receipt and the
  * registration number are the `application.registered` event, not a status.
  */
-export const APPLICATION_STATUSES = [
-  'under-review',
-  'contract-sent',
-  'contract-concluded',
-  'tc-in-progress',
-  'connected',
-  'fulfilled',
-  'rejected',
-] as const;
+export const APPLICATION_STATUSES = ['under-review', 'contract-sent', 'contract-concluded', 'tc-in-progress', 'connected', 'fulfilled', 'rejected'] as const;
 
 /** Kinds of document added to an application after submission, from either side. */
-export const APPLICATION_DOCUMENT_KINDS = [
-  'supplementary',
-  'technical-conditions',
-  'contract-draft',
-  'contract-signed',
-  'connection-act',
-  'rejection-notice',
-  'other',
-] as const;
+export const APPLICATION_DOCUMENT_KINDS = ['supplementary', 'technical-conditions', 'contract-draft', 'contract-signed', 'connection-act', 'rejection-notice', 'other'] as const;
 
 /** `data` of `application.submitted`: an applicant filed a connection application. */
 export const ApplicationSubmitted = Type.Object(
@@ -49,9 +33,7 @@ export const ApplicationSubmitted = Type.Object(
     applicant: ConnectionApplicant,
     objectAddress: Line(500, { description: 'Address of the object to be connected.' }),
     comment: Type.Optional(Text(4_000, { description: 'Free-text remarks of the applicant.' })),
-    files: Type.Optional(
-      FileList('Application documents; files of legal entities and sole proprietors carry detached signatures.'),
-    ),
+    files: Type.Optional(FileList('Application documents; files of legal entities and sole proprietors carry detached signatures.')),
     submittedAt: Timestamp({ description: 'When the applicant submitted the application.' }),
   },
   { additionalProperties: false, description: 'An applicant submitted a utility-connection application.' },

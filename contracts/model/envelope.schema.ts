@@ -2,12 +2,7 @@
  * The CloudEvents 1.0 envelope (structured JSON mode) and its TypeScript shape.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
-import {
-  CLOUDEVENTS_SPEC_VERSION,
-  DATA_CONTENT_TYPE,
-  EVENT_TYPES,
-  type EventType,
-} from './event-type.constants';
+import { CLOUDEVENTS_SPEC_VERSION, DATA_CONTENT_TYPE, EVENT_TYPES, type EventType } from './event-type.constants';
 import { Line, PATTERN_HINT_KEYWORD, StringEnum, Timestamp } from './primitives.schema';
 
 /**
@@ -62,8 +57,7 @@ export function envelopeSchema(parts: EnvelopeParts) {
       dataschema: Type.Optional(parts.dataschema),
       tenant: Type.String({
         pattern: TENANT_PATTERN,
-        [PATTERN_HINT_KEYWORD]:
-          '1 to 63 lowercase latin letters, digits or hyphens, starting with a letter or digit',
+        [PATTERN_HINT_KEYWORD]: '1 to 63 lowercase latin letters, digits or hyphens, starting with a letter or digit',
         description: 'Extension: the municipality or utility the event belongs to.',
       }),
       correlationid: Type.Optional(Line(256, { description: 'Extension: id shared by all events of one conversation.' })),

@@ -4,27 +4,11 @@
  * once.
  */
 import type { TSchema } from '@sinclair/typebox';
-import {
-  AppealAnswered,
-  AppealRegistered,
-  AppealStatusChanged,
-  AppealSubmitted,
-} from './appeal.schema';
-import {
-  ApplicationDocumentAdded,
-  ApplicationRegistered,
-  ApplicationStatusChanged,
-  ApplicationSubmitted,
-} from './application.schema';
+import { AppealAnswered, AppealRegistered, AppealStatusChanged, AppealSubmitted } from './appeal.schema';
+import { ApplicationDocumentAdded, ApplicationRegistered, ApplicationStatusChanged, ApplicationSubmitted } from './application.schema';
 import type { CloudEvent } from './envelope.schema';
 import { EVENT_TYPES, type EventType } from './event-type.constants';
-import {
-  ContactLinked,
-  ContactLinkRequested,
-  NotificationDispatch,
-  NotificationRequested,
-  NotificationStatusChanged,
-} from './notification.schema';
+import { ContactLinked, ContactLinkRequested, NotificationDispatch, NotificationRequested, NotificationStatusChanged } from './notification.schema';
 import { MessageRejected } from './rejection.schema';
 
 /**

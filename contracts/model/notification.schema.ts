@@ -49,8 +49,7 @@ export const NotificationRecipient = Type.Object(
   {
     citizenRef: Type.Optional(
       Line(256, {
-        description:
-          "The citizen's reference in the cabinet (`identity.subjectRef` of their appeals). Messenger chats linked to it are used when `contacts` has none.",
+        description: "The citizen's reference in the cabinet (`identity.subjectRef` of their appeals). Messenger chats linked to it are used when `contacts` has none.",
       }),
     ),
     contacts: Contacts,
@@ -62,9 +61,7 @@ export const NotificationRecipient = Type.Object(
         description: "The citizen's preferred channels, first choice first; the tenant's order when absent. Channels without a contact are skipped.",
       }),
     ),
-    muted: Type.Optional(
-      Type.Boolean({ description: 'The citizen turned notifications off. Mandatory notices are sent all the same.' }),
-    ),
+    muted: Type.Optional(Type.Boolean({ description: 'The citizen turned notifications off. Mandatory notices are sent all the same.' })),
   },
   { additionalProperties: false, description: 'The recipient, their contacts and preferences.' },
 );
@@ -82,9 +79,7 @@ export const NotificationRequested = Type.Object(
       }),
     ),
     priority: Type.Optional(StringEnum(NOTIFICATION_PRIORITIES, { description: 'Default `normal`.' })),
-    mandatory: Type.Optional(
-      Type.Boolean({ description: 'A legally required notice: sent even when the citizen muted notifications. Default false.' }),
-    ),
+    mandatory: Type.Optional(Type.Boolean({ description: 'A legally required notice: sent even when the citizen muted notifications. Default false.' })),
   },
   { additionalProperties: false, description: 'A request to notify one citizen.' },
 );
@@ -104,9 +99,7 @@ export const NotificationStatusChanged = Type.Object(
     notificationId: Line(256, { description: 'The notification: the `id` of its `notification.requested`, or the hub-assigned id of a rule-made one.' }),
     caseRef: Type.Optional(CaseRef()),
     template: TemplateId(),
-    channel: Type.Optional(
-      StringEnum(NOTIFICATION_CHANNELS, { description: 'Absent when the change concerns no channel: a suppressed notification, or one no channel could take.' }),
-    ),
+    channel: Type.Optional(StringEnum(NOTIFICATION_CHANNELS, { description: 'Absent when the change concerns no channel: a suppressed notification, or one no channel could take.' })),
     status: StringEnum(DELIVERY_STATUSES),
     failure: Type.Optional(DeliveryFailure),
     outcome: StringEnum(NOTIFICATION_OUTCOMES, { description: 'Where the notification as a whole stands after this change.' }),

@@ -43,9 +43,7 @@ function Phone() {
 /** Contact properties shared by both contact variants; only the phone requirement differs. */
 function contactProperties<P extends TSchema>(phone: P) {
   return {
-    email: Type.Optional(
-      Type.String({ format: 'email', maxLength: 254, description: 'Confirmed e-mail address.' }),
-    ),
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 254, description: 'Confirmed e-mail address.' })),
     phone,
     locale: Type.Optional(StringEnum(LOCALES, { description: 'Preferred language of notifications.' })),
     telegramChatId: Type.Optional(
@@ -64,9 +62,7 @@ function contactProperties<P extends TSchema>(phone: P) {
         description: 'Channels the applicant wants case notifications on, first choice first; the tenant order when absent.',
       }),
     ),
-    notificationsMuted: Type.Optional(
-      Type.Boolean({ description: 'The applicant turned case notifications off; mandatory notices are still sent.' }),
-    ),
+    notificationsMuted: Type.Optional(Type.Boolean({ description: 'The applicant turned case notifications off; mandatory notices are still sent.' })),
   };
 }
 
@@ -89,7 +85,7 @@ export const VerifiedIdentity = Type.Object(
       description: '`cabinet` means only the cabinet account (login and confirmed e-mail).',
     }),
     subjectRef: Line(256, {
-      description: "Opaque reference to the person at the provider or in the cabinet; never a tax number in clear.",
+      description: 'Opaque reference to the person at the provider or in the cabinet; never a tax number in clear.',
     }),
     level: Type.Optional(StringEnum(ASSURANCE_LEVELS, { description: 'Assurance level of the identification.' })),
   },
@@ -121,10 +117,7 @@ function applicantSchema<C extends TSchema>(contacts: C, description: string) {
 export const Applicant = applicantSchema(Contacts, 'The applicant as known to the cabinet.');
 
 /** The person or organisation behind a utility-connection application (phone required). */
-export const ConnectionApplicant = applicantSchema(
-  ContactsWithPhone,
-  'The applicant as known to the cabinet; the phone is required.',
-);
+export const ConnectionApplicant = applicantSchema(ContactsWithPhone, 'The applicant as known to the cabinet; the phone is required.');
 
 /** Author of a status change, answer or document, shown to the applicant in the case history. */
 export const Author = Type.Object(

@@ -75,10 +75,7 @@ export function Timestamp(options: SchemaOptions = {}): TString {
  * @param values the allowed values, in documentation order
  * @param options extra schema options
  */
-export function StringEnum<const T extends readonly string[]>(
-  values: T,
-  options: SchemaOptions = {},
-): TUnsafe<T[number]> {
+export function StringEnum<const T extends readonly string[]>(values: T, options: SchemaOptions = {}): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
 
@@ -104,8 +101,7 @@ export function SystemId(): TString {
     minLength: 1,
     maxLength: 64,
     pattern: '^[a-z0-9]+(?:[.-][a-z0-9]+)*$',
-    [PATTERN_HINT_KEYWORD]:
-      'a system id of lowercase letters and digits separated by dots or hyphens, e.g. edms.1c-docflow',
+    [PATTERN_HINT_KEYWORD]: 'a system id of lowercase letters and digits separated by dots or hyphens, e.g. edms.1c-docflow',
     description: 'Back-office system id as configured in the hub, e.g. `edms.1c-docflow`.',
   });
 }

@@ -2,13 +2,7 @@
  * Builds the AsyncAPI 3.0 document of the hub's AMQP interface.
  */
 import { exampleEvent } from '../examples/event.examples';
-import {
-  BACK_OFFICE_EVENT_TYPES,
-  EVENT_CATALOG,
-  INBOUND_EVENT_TYPES,
-  OUTBOUND_EVENT_TYPES,
-  PORTAL_EVENT_TYPES,
-} from '../model/event-catalog.registry';
+import { BACK_OFFICE_EVENT_TYPES, EVENT_CATALOG, INBOUND_EVENT_TYPES, OUTBOUND_EVENT_TYPES, PORTAL_EVENT_TYPES } from '../model/event-catalog.registry';
 import { CLOUDEVENTS_CONTENT_TYPE, CONTRACT_VERSION, EVENT_TYPES, type EventType } from '../model/event-type.constants';
 import { MAX_INLINE_FILE_BYTES } from '../model/file.schema';
 import { schemaFileName } from './json-schema.builder';

@@ -59,9 +59,7 @@ function listOf(values: readonly unknown[]): string {
 }
 
 function alternatives(words: readonly string[], conjunction: string): string {
-  return words.length <= 1
-    ? words.join('')
-    : `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1]}`;
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1]}`;
 }
 
 /** Names a branch requires when every branch of a oneOf/anyOf is a bare `required` (our only use). */
@@ -104,7 +102,10 @@ function reasonFor(error: ErrorObject, root: unknown): string {
       return `unknown attribute ${quoteName(String(params.propertyName))} is not allowed: extension attribute names must be 1 to 20 lowercase latin letters or digits`;
     case 'type': {
       const types = Array.isArray(params.type) ? params.type : String(params.type).split(',');
-      return `must be ${alternatives(types.map((t) => TYPE_NAMES[String(t)] ?? String(t)), 'or')}`;
+      return `must be ${alternatives(
+        types.map((t) => TYPE_NAMES[String(t)] ?? String(t)),
+        'or',
+      )}`;
     }
     case 'enum':
       return `must be one of: ${listOf(params.allowedValues as unknown[])}`;
@@ -183,12 +184,7 @@ function pointerFor(error: ErrorObject, prefix: string): string {
  * @param prefix pointer of the validated value inside the envelope, `""` or `"/data"`
  * @param out where to append
  */
-export function appendContractErrors(
-  errors: readonly ErrorObject[],
-  root: unknown,
-  prefix: string,
-  out: ContractError[],
-): void {
+export function appendContractErrors(errors: readonly ErrorObject[], root: unknown, prefix: string, out: ContractError[]): void {
   let combinators: Array<{ instancePath: string; schemaPath: string }> | undefined;
   for (const e of errors) {
     if (e.keyword === 'oneOf' || e.keyword === 'anyOf') {

@@ -122,12 +122,7 @@ export function validateEvent(value: unknown, options: { uncapped?: boolean } = 
       if (!validator.validate(data)) {
         appendContractErrors(validator.validate.errors as ErrorObject[], validator.schema, '/data', (errors ??= []));
       }
-      if (
-        EVENT_CATALOG[type].caseEvent &&
-        typeof value.subject === 'string' &&
-        typeof data.caseRef === 'string' &&
-        value.subject !== data.caseRef
-      ) {
+      if (EVENT_CATALOG[type].caseEvent && typeof value.subject === 'string' && typeof data.caseRef === 'string' && value.subject !== data.caseRef) {
         (errors ??= []).push({ pointer: '/subject', reason: 'must equal /data/caseRef when both are present' });
       }
     }

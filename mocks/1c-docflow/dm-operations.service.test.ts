@@ -63,7 +63,7 @@ describe('1C DMService mock: documents, files, lists', () => {
       expect(dm.clerk.documents()).toHaveLength(1);
     });
 
-    it("a second create with the same GUID is a DMError with \"уже существует\" in 'error' mode", async () => {
+    it('a second create with the same GUID is a DMError with "уже существует" in \'error\' mode', async () => {
       dm.quirks.set({ duplicateCreate: 'error' });
       const id = randomUUID();
       await create(id);
@@ -92,10 +92,7 @@ describe('1C DMService mock: documents, files, lists', () => {
       const typo = await call(dm.url, createIncoming(randomUUID(), { extra: '<m:incommingNumber>1</m:incommingNumber>' }));
       expect(typo.status).toBe(500);
       expect(typo.fault?.faultstring).toMatch(/свойство не найдено.*incommingNumber/);
-      const outgoing = await call(
-        dm.url,
-        envelope('DMCreateRequest', `<m:object xsi:type="m:DMOutgoingDocument"><m:title>x</m:title></m:object>`),
-      );
+      const outgoing = await call(dm.url, envelope('DMCreateRequest', `<m:object xsi:type="m:DMOutgoingDocument"><m:title>x</m:title></m:object>`));
       expect(outgoing.ret['@type']).toBe('m:DMError');
       expect(dm.clerk.documents()).toHaveLength(0);
     });
@@ -153,10 +150,7 @@ describe('1C DMService mock: documents, files, lists', () => {
       const id = randomUUID();
       await create(id);
       const bytes = Buffer.from('%PDF-1.4 test');
-      const wrapped = addFile(id, randomUUID(), bytes, { name: 'Фото.JPG', ext: '' }).replace(
-        bytes.toString('base64'),
-        bytes.toString('base64').replace(/(.{8})/g, '$1\r\n'),
-      );
+      const wrapped = addFile(id, randomUUID(), bytes, { name: 'Фото.JPG', ext: '' }).replace(bytes.toString('base64'), bytes.toString('base64').replace(/(.{8})/g, '$1\r\n'));
       const r = await call(dm.url, wrapped);
       expect(r.ret.file).toMatchObject({ name: 'Фото', extension: 'JPG' });
       expect(dm.clerk.document(id).files[0].sha256).toBe(sha256(bytes));
@@ -202,7 +196,13 @@ describe('1C DMService mock: documents, files, lists', () => {
       const fileId = randomUUID();
       await call(dm.url, addFile(a, fileId, bytes));
 
-      const docs = await call(dm.url, retrieve([[b, 'DMIncomingDocument'], [a, 'DMIncomingDocument']]));
+      const docs = await call(
+        dm.url,
+        retrieve([
+          [b, 'DMIncomingDocument'],
+          [a, 'DMIncomingDocument'],
+        ]),
+      );
       expect(docs.ret['@type']).toBe('m:DMRetrieveResponse');
       expect(docs.ret.objects.map((o: { title: string }) => o.title)).toEqual(['B', 'A']);
 
@@ -213,14 +213,22 @@ describe('1C DMService mock: documents, files, lists', () => {
       const withData = await call(dm.url, retrieve([[fileId, 'DMFile']], ['name', 'size', 'binaryData']));
       const f = withData.ret.objects[0];
       expect(Buffer.from(f.binaryData, 'base64').equals(bytes)).toBe(true);
-      expect(Object.keys(f).filter((k) => !k.startsWith('@')).sort()).toEqual(['binaryData', 'name', 'objectID', 'size']);
+      expect(
+        Object.keys(f)
+          .filter((k) => !k.startsWith('@'))
+          .sort(),
+      ).toEqual(['binaryData', 'name', 'objectID', 'size']);
     });
 
     it('restricts document properties to the columnSet (name and objectID always)', async () => {
       const id = randomUUID();
       await create(id, { ext: 'k:1' });
       const r = await call(dm.url, retrieve([[id, 'DMIncomingDocument']], ['state', 'regNumber']));
-      expect(Object.keys(r.ret.objects[0]).filter((k) => !k.startsWith('@')).sort()).toEqual(['name', 'objectID', 'regNumber', 'state']);
+      expect(
+        Object.keys(r.ret.objects[0])
+          .filter((k) => !k.startsWith('@'))
+          .sort(),
+      ).toEqual(['name', 'objectID', 'regNumber', 'state']);
     });
 
     it('answers "Объект не найден" for a missing id or a wrong type', async () => {
@@ -324,7 +332,11 @@ describe('1C DMService mock: documents, files, lists', () => {
     it('applies columnSet to list items', async () => {
       await create(randomUUID());
       const r = await call(dm.url, list('DMIncomingDocument', [], { columns: ['modificationDateUniversal'] }));
-      expect(Object.keys(r.ret.items[0].object).filter((k) => !k.startsWith('@')).sort()).toEqual(['modificationDateUniversal', 'name', 'objectID']);
+      expect(
+        Object.keys(r.ret.items[0].object)
+          .filter((k) => !k.startsWith('@'))
+          .sort(),
+      ).toEqual(['modificationDateUniversal', 'name', 'objectID']);
     });
 
     it('lists files by owner (DMFile type with an owner condition)', async () => {
@@ -406,5 +418,4 @@ describe('1C DMService mock: documents, files, lists', () => {
       }
     });
   });
-
 });

@@ -2,32 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { DmQuirks } from './dm-mock.options';
 import { FULL, writeObject, writeObjectId } from './dm-object.serializer';
 import { byModification, compileConditions } from './dm-query.filter';
-import {
-  readAddFile,
-  readCreate,
-  readFileList,
-  readIncomingDocument,
-  readList,
-  readRetrieve,
-  requestType,
-  xdtoError,
-} from './dm-request.reader';
-import {
-  EMPTY_DATE,
-  GUID_RE,
-  normalizeId,
-  sha256Hex,
-  type DmFile,
-  type DmIncomingDocument,
-  type DmStore,
-  type DmStored,
-} from './dm-store.repository';
+import { readAddFile, readCreate, readFileList, readIncomingDocument, readList, readRetrieve, requestType, xdtoError } from './dm-request.reader';
+import { EMPTY_DATE, GUID_RE, normalizeId, sha256Hex, type DmFile, type DmIncomingDocument, type DmStore, type DmStored } from './dm-store.repository';
 import { DmFault, type DmXmlWriter, type XmlElement } from './dm-xml.codec';
 
 /** What an operation answers: a `DM*Response`, or a `DMError` (both HTTP 200). Faults are thrown. */
-export type DmOutcome =
-  | { kind: 'response'; type: string; inner: string }
-  | { kind: 'error'; subject: string; description: string };
+export type DmOutcome = { kind: 'response'; type: string; inner: string } | { kind: 'error'; subject: string; description: string };
 
 /** The authenticated caller. */
 export interface DmCaller {

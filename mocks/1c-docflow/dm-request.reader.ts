@@ -38,11 +38,7 @@ export interface AddFileInput {
 }
 
 /** A typed condition value. */
-export type ConditionValue =
-  | { kind: 'string'; value: string }
-  | { kind: 'boolean'; value: boolean }
-  | { kind: 'dateTime'; value: string }
-  | { kind: 'ref'; id: string; type: string };
+export type ConditionValue = { kind: 'string'; value: string } | { kind: 'boolean'; value: boolean } | { kind: 'dateTime'; value: string } | { kind: 'ref'; id: string; type: string };
 
 /** One `query/conditions` entry. */
 export interface ConditionInput {
@@ -94,10 +90,7 @@ const IGNORED_FILE_PROPS = [
 
 /** An XDTO reading error, worded the way 1C reports them, as a soap:Client Fault. */
 export function xdtoError(type: string, property: string | null, detail: string): DmFault {
-  return new DmFault(
-    'soap:Client',
-    `Ошибка преобразования данных XDTO: ${detail}. Тип: {${DM_NS}}${type}${property ? `, свойство: ${property}` : ''}`,
-  );
+  return new DmFault('soap:Client', `Ошибка преобразования данных XDTO: ${detail}. Тип: {${DM_NS}}${type}${property ? `, свойство: ${property}` : ''}`);
 }
 
 /** Local name comparison; `ObjectID` is accepted for `objectID` because real clients send both. */
@@ -173,11 +166,7 @@ function readDate(el: XmlElement | undefined, owner: string, prop: string): stri
   const v = el.text.trim();
   if (v === '') return null;
   if (!DM_DATE_RE.test(v) || !isValidDmDate(v)) {
-    throw xdtoError(
-      owner,
-      prop,
-      `неверное значение типа dateTime "${v.slice(0, 40)}" (ожидается ГГГГ-ММ-ДДTЧЧ:ММ:СС без часового пояса и долей секунды)`,
-    );
+    throw xdtoError(owner, prop, `неверное значение типа dateTime "${v.slice(0, 40)}" (ожидается ГГГГ-ММ-ДДTЧЧ:ММ:СС без часового пояса и долей секунды)`);
   }
   return v;
 }
@@ -195,12 +184,7 @@ export function readCreate(req: XmlElement): { objectType: string; object: XmlEl
 /** Reads the DMIncomingDocument of a DMCreateRequest. */
 export function readIncomingDocument(el: XmlElement): IncomingDocumentInput {
   const T = 'DMIncomingDocument';
-  checkChildren(
-    el,
-    T,
-    ['name', 'objectID', 'externalObject', 'title', 'summary', 'sender', 'incomingNumber', 'incomingDate'],
-    IGNORED_DOCUMENT_PROPS,
-  );
+  checkChildren(el, T, ['name', 'objectID', 'externalObject', 'title', 'summary', 'sender', 'incomingNumber', 'incomingDate'], IGNORED_DOCUMENT_PROPS);
   const oid = child(el, 'objectID');
   const objectId = oid ? readObjectId(oid) : { id: '', type: '' };
   if (objectId.type !== '' && objectId.type !== T) throw xdtoError(T, 'objectID', `тип объекта "${objectId.type.slice(0, 60)}" не соответствует ${T}`);

@@ -131,8 +131,7 @@ describe('1C DMService mock: transport, auth and faults', () => {
       expect(bad.fault?.faultstring).toMatch(/^Ошибка разбора XML/);
       const latin = await call(dm.url, Buffer.concat([Buffer.from(envelope('DMGetVersionRequest').slice(0, 40)), Buffer.from([0xff, 0xfe])]));
       expect(latin.fault?.faultstring).toMatch(/UTF-8/);
-      const soap12 =
-        '<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body><m:execute xmlns:m="http://www.1c.ru/dm"/></e:Body></e:Envelope>';
+      const soap12 = '<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body><m:execute xmlns:m="http://www.1c.ru/dm"/></e:Body></e:Envelope>';
       expect((await call(dm.url, soap12)).fault?.faultcode).toBe('soap:VersionMismatch');
       const json = await call(dm.url, envelope('DMGetVersionRequest'), { contentType: 'application/json' });
       expect(json.status).toBe(500);

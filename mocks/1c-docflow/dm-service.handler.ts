@@ -3,18 +3,7 @@ import { authenticateBasic, WWW_AUTHENTICATE } from './dm-auth.guard';
 import type { DmQuirks, DmUserAccount } from './dm-mock.options';
 import type { DmCaller, DmOperations } from './dm-operations.service';
 import { DM_SOAP_ACTION, renderWsdl } from './dm-service.wsdl';
-import {
-  DM_NS,
-  DmFault,
-  DmXmlWriter,
-  executeResponse,
-  parseXml,
-  SOAP11_NS,
-  SOAP12_NS,
-  soapFault,
-  type FaultCode,
-  type XmlElement,
-} from './dm-xml.codec';
+import { DM_NS, DmFault, DmXmlWriter, executeResponse, parseXml, SOAP11_NS, SOAP12_NS, soapFault, type FaultCode, type XmlElement } from './dm-xml.codec';
 
 const XML_CT = 'text/xml; charset=utf-8';
 
@@ -78,9 +67,7 @@ function soap(req: MockRequest, user: DmUserAccount, ctx: DmHandlerContext): Moc
     const caller: DmCaller = { login: user.login, name: user.name ?? user.login, id: ctx.userIds.get(user.login) ?? '' };
     const outcome = ctx.operations.execute(request, caller, w);
     const body =
-      outcome.kind === 'response'
-        ? executeResponse(w, outcome.type, outcome.inner)
-        : executeResponse(w, 'DMError', w.leaf('subject', outcome.subject) + w.leaf('description', outcome.description));
+      outcome.kind === 'response' ? executeResponse(w, outcome.type, outcome.inner) : executeResponse(w, 'DMError', w.leaf('subject', outcome.subject) + w.leaf('description', outcome.description));
     return { status: 200, headers: { 'content-type': XML_CT }, body };
   } catch (err) {
     if (err instanceof DmFault) return faultResponse(err.code, err.message, err.httpStatus);

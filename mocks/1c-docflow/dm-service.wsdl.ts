@@ -17,11 +17,31 @@ interface TypeDef {
 // fields are this mock's assumption (external-systems.md §1.3 marks them [UNK]); the mock's
 // answers follow these sequences exactly.
 const TYPES: TypeDef[] = [
-  { name: 'DMObjectID', fields: [['id', 'xs:string'], ['type', 'xs:string'], ['presentation', 'xs:string', '?'], ['navigationRef', 'xs:string', '?']] },
-  { name: 'DMExternalObject', fields: [['id', 'xs:string'], ['type', 'xs:string'], ['name', 'xs:string', '?']] },
+  {
+    name: 'DMObjectID',
+    fields: [
+      ['id', 'xs:string'],
+      ['type', 'xs:string'],
+      ['presentation', 'xs:string', '?'],
+      ['navigationRef', 'xs:string', '?'],
+    ],
+  },
+  {
+    name: 'DMExternalObject',
+    fields: [
+      ['id', 'xs:string'],
+      ['type', 'xs:string'],
+      ['name', 'xs:string', '?'],
+    ],
+  },
   {
     name: 'DMObject',
-    fields: [['name', 'xs:string', '?'], ['objectID', 'tns:DMObjectID', '?'], ['externalObject', 'tns:DMExternalObject', '?'], ['deletionMark', 'xs:boolean', '?']],
+    fields: [
+      ['name', 'xs:string', '?'],
+      ['objectID', 'tns:DMObjectID', '?'],
+      ['externalObject', 'tns:DMExternalObject', '?'],
+      ['deletionMark', 'xs:boolean', '?'],
+    ],
   },
   { name: 'DMCorrespondent', base: 'DMObject', fields: [] },
   { name: 'DMUser', base: 'DMObject', fields: [] },
@@ -53,7 +73,11 @@ const TYPES: TypeDef[] = [
   {
     name: 'DMOutgoingDocument',
     base: 'DMDocument',
-    fields: [['addressee', 'tns:DMCorrespondent', '?'], ['author', 'tns:DMUser', '?'], ['inReplyTo', 'tns:DMObject', '?']],
+    fields: [
+      ['addressee', 'tns:DMCorrespondent', '?'],
+      ['author', 'tns:DMUser', '?'],
+      ['inReplyTo', 'tns:DMObject', '?'],
+    ],
   },
   {
     name: 'DMFile',
@@ -71,22 +95,61 @@ const TYPES: TypeDef[] = [
       ['binaryData', 'xs:base64Binary', '?'],
     ],
   },
-  { name: 'DMObjectQueryCondition', fields: [['property', 'xs:string'], ['value', 'xs:anyType'], ['comparisonOperator', 'xs:string', '?']] },
-  { name: 'DMObjectQuery', fields: [['conditions', 'tns:DMObjectQueryCondition', '*'], ['columnSet', 'xs:string', '*'], ['limit', 'xs:int', '?']] },
+  {
+    name: 'DMObjectQueryCondition',
+    fields: [
+      ['property', 'xs:string'],
+      ['value', 'xs:anyType'],
+      ['comparisonOperator', 'xs:string', '?'],
+    ],
+  },
+  {
+    name: 'DMObjectQuery',
+    fields: [
+      ['conditions', 'tns:DMObjectQueryCondition', '*'],
+      ['columnSet', 'xs:string', '*'],
+      ['limit', 'xs:int', '?'],
+    ],
+  },
   { name: 'DMObjectListItem', fields: [['object', 'tns:DMObject']] },
 
   { name: 'DMRequest', abstract: true, fields: [['dataBaseID', 'xs:string', '?']] },
   { name: 'DMGetVersionRequest', base: 'DMRequest', fields: [] },
   { name: 'DMGetCurrentUserRequest', base: 'DMRequest', fields: [] },
   { name: 'DMCreateRequest', base: 'DMRequest', fields: [['object', 'tns:DMObject']] },
-  { name: 'DMAddFileRequest', base: 'DMRequest', fields: [['file', 'tns:DMFile'], ['owner', 'tns:DMObject']] },
-  { name: 'DMRetrieveRequest', base: 'DMRequest', fields: [['objectIds', 'tns:DMObjectID', '*'], ['columnSet', 'xs:string', '*']] },
+  {
+    name: 'DMAddFileRequest',
+    base: 'DMRequest',
+    fields: [
+      ['file', 'tns:DMFile'],
+      ['owner', 'tns:DMObject'],
+    ],
+  },
+  {
+    name: 'DMRetrieveRequest',
+    base: 'DMRequest',
+    fields: [
+      ['objectIds', 'tns:DMObjectID', '*'],
+      ['columnSet', 'xs:string', '*'],
+    ],
+  },
   {
     name: 'DMGetObjectListRequest',
     base: 'DMRequest',
-    fields: [['type', 'xs:string'], ['query', 'tns:DMObjectQuery', '?'], ['columnSet', 'xs:string', '*']],
+    fields: [
+      ['type', 'xs:string'],
+      ['query', 'tns:DMObjectQuery', '?'],
+      ['columnSet', 'xs:string', '*'],
+    ],
   },
-  { name: 'DMGetFileListByOwnerRequest', base: 'DMRequest', fields: [['owners', 'tns:DMObject', '*'], ['columnSet', 'xs:string', '*']] },
+  {
+    name: 'DMGetFileListByOwnerRequest',
+    base: 'DMRequest',
+    fields: [
+      ['owners', 'tns:DMObject', '*'],
+      ['columnSet', 'xs:string', '*'],
+    ],
+  },
 
   { name: 'DMResponse', abstract: true, fields: [] },
   { name: 'DMGetVersionResponse', base: 'DMResponse', fields: [['versionNumber', 'xs:string']] },
@@ -94,9 +157,23 @@ const TYPES: TypeDef[] = [
   { name: 'DMCreateResponse', base: 'DMResponse', fields: [['object', 'tns:DMObject']] },
   { name: 'DMAddFileResponse', base: 'DMResponse', fields: [['file', 'tns:DMFile']] },
   { name: 'DMRetrieveResponse', base: 'DMResponse', fields: [['objects', 'tns:DMObject', '*']] },
-  { name: 'DMGetObjectListResponse', base: 'DMResponse', fields: [['items', 'tns:DMObjectListItem', '*'], ['tooManyObjects', 'xs:boolean']] },
+  {
+    name: 'DMGetObjectListResponse',
+    base: 'DMResponse',
+    fields: [
+      ['items', 'tns:DMObjectListItem', '*'],
+      ['tooManyObjects', 'xs:boolean'],
+    ],
+  },
   { name: 'DMGetFileListByOwnerResponse', base: 'DMResponse', fields: [['files', 'tns:DMFile', '*']] },
-  { name: 'DMError', base: 'DMResponse', fields: [['subject', 'xs:string'], ['description', 'xs:string', '?']] },
+  {
+    name: 'DMError',
+    base: 'DMResponse',
+    fields: [
+      ['subject', 'xs:string'],
+      ['description', 'xs:string', '?'],
+    ],
+  },
 ];
 
 function field([name, type, occurs = '']: Field): string {

@@ -80,11 +80,7 @@ export function parseSoap(text: string): Pick<SoapReply, 'doc' | 'ret' | 'fault'
 }
 
 /** Posts an envelope with the usual headers; each can be overridden or dropped with null. */
-export async function call(
-  url: string,
-  xml: string | Buffer,
-  opts: { auth?: string | null; soapAction?: string | null; contentType?: string | null; timeoutMs?: number } = {},
-): Promise<SoapReply> {
+export async function call(url: string, xml: string | Buffer, opts: { auth?: string | null; soapAction?: string | null; contentType?: string | null; timeoutMs?: number } = {}): Promise<SoapReply> {
   const headers: Record<string, string> = {};
   const auth = opts.auth === undefined ? basic() : opts.auth;
   if (auth !== null) headers.authorization = auth;
@@ -103,10 +99,7 @@ export function oid(id: string, type: string, p = 'm'): string {
 }
 
 /** A DMCreateRequest body for an incoming document. */
-export function createIncoming(
-  id: string,
-  o: { ext?: string; title?: string; summary?: string; sender?: string; number?: string; date?: string; extra?: string } = {},
-): string {
+export function createIncoming(id: string, o: { ext?: string; title?: string; summary?: string; sender?: string; number?: string; date?: string; extra?: string } = {}): string {
   return envelope(
     'DMCreateRequest',
     `<m:dataBaseID>ae030af6-4e4c-11e9-8471-1cc1de6c0042</m:dataBaseID>` +
@@ -136,8 +129,7 @@ export function addFile(ownerId: string, fileId: string, content: Buffer, o: { n
 export function retrieve(ids: [string, string][], columns: string[] = []): string {
   return envelope(
     'DMRetrieveRequest',
-    ids.map(([id, type]) => `<m:objectIds><m:id>${id}</m:id><m:type>${type}</m:type></m:objectIds>`).join('') +
-      columns.map((c) => `<m:columnSet>${c}</m:columnSet>`).join(''),
+    ids.map(([id, type]) => `<m:objectIds><m:id>${id}</m:id><m:type>${type}</m:type></m:objectIds>`).join('') + columns.map((c) => `<m:columnSet>${c}</m:columnSet>`).join(''),
   );
 }
 

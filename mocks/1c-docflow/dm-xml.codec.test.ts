@@ -15,9 +15,7 @@ describe('dm-xml.codec: parsing', () => {
   };
 
   it('resolves prefixes, default namespaces and xsi:type QNames', () => {
-    const root = parse(
-      '<a:x xmlns:a="urn:a" xmlns="urn:d" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><y i:type="a:T" i:nil="true"/><a:z>t</a:z></a:x>',
-    );
+    const root = parse('<a:x xmlns:a="urn:a" xmlns="urn:d" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><y i:type="a:T" i:nil="true"/><a:z>t</a:z></a:x>');
     expect(root).toMatchObject({ ns: 'urn:a', local: 'x' });
     expect(root.children[0]).toMatchObject({ ns: 'urn:d', local: 'y', xsiType: { ns: 'urn:a', local: 'T' }, nil: true });
     expect(root.children[1]).toMatchObject({ ns: 'urn:a', local: 'z', text: 't' });
@@ -99,10 +97,7 @@ describe('1C DMService mock: hostile XML over HTTP', () => {
 
   it('__proto__ and constructor elements do not pollute prototypes', async () => {
     const id = randomUUID();
-    const prefixed = await call(
-      dm.url,
-      createIncoming(id, { extra: '<m:__proto__><m:polluted>yes</m:polluted><m:isAdmin>true</m:isAdmin></m:__proto__>' }),
-    );
+    const prefixed = await call(dm.url, createIncoming(id, { extra: '<m:__proto__><m:polluted>yes</m:polluted><m:isAdmin>true</m:isAdmin></m:__proto__>' }));
     expect(prefixed.status).toBe(500);
     expect(prefixed.fault?.faultstring).toMatch(/свойство не найдено.*__proto__/);
     const bare = await call(dm.url, createIncoming(randomUUID(), { extra: '<__proto__><polluted>yes</polluted></__proto__>' }));

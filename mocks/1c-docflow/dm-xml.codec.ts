@@ -173,10 +173,7 @@ export function parseXml(input: string, limits: XmlLimits): XmlElement {
   }
   const roots = nodes.filter((n) => elementName(n) !== null);
   if (roots.length !== 1) throw new DmFault('soap:Client', 'Ошибка разбора XML: документ должен содержать один корневой элемент');
-  const restore = (s: string) =>
-    blobs.length === 0 || !s.includes(BLOB_MARK)
-      ? s
-      : s.replace(new RegExp(`${BLOB_MARK}(\\d+)${BLOB_MARK}`, 'g'), (_m, i: string) => blobs[Number(i)]);
+  const restore = (s: string) => (blobs.length === 0 || !s.includes(BLOB_MARK) ? s : s.replace(new RegExp(`${BLOB_MARK}(\\d+)${BLOB_MARK}`, 'g'), (_m, i: string) => blobs[Number(i)]));
   return convert(roots[0], new Map([['xml', XML_NS]]), 1, limits.maxDepth, restore);
 }
 
@@ -190,13 +187,7 @@ function elementName(node: OrderedNode): string | null {
   return null;
 }
 
-function convert(
-  node: OrderedNode,
-  parentScope: ReadonlyMap<string, string>,
-  depth: number,
-  maxDepth: number,
-  restore: (s: string) => string,
-): XmlElement {
+function convert(node: OrderedNode, parentScope: ReadonlyMap<string, string>, depth: number, maxDepth: number, restore: (s: string) => string): XmlElement {
   if (depth > maxDepth) {
     throw new DmFault('soap:Client', `Ошибка разбора XML: превышена допустимая глубина вложенности элементов (${maxDepth})`);
   }
@@ -285,9 +276,7 @@ export function decodeEntities(s: string): string {
 }
 
 function isXmlChar(cp: number): boolean {
-  return (
-    cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff)
-  );
+  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
 /**
@@ -298,9 +287,7 @@ function isXmlChar(cp: number): boolean {
 export function escapeXml(s: string, attribute = false): string {
   return s
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    .replace(attribute ? /[&<>"\r]/g : /[&<>\r]/g, (c) =>
-      c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#13;',
-    );
+    .replace(attribute ? /[&<>"\r]/g : /[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#13;'));
 }
 
 /**
@@ -333,8 +320,7 @@ export function soapEnvelope(body: string): string {
 export function executeResponse(w: DmXmlWriter, returnType: string, inner: string): string {
   const p = w.prefix;
   return soapEnvelope(
-    `<${p}:executeResponse xmlns:${p}="${DM_NS}"><${p}:return xmlns:xs="${XS_NS}" xmlns:xsi="${XSI_NS}" xsi:type="${p}:${returnType}">` +
-      `${inner}</${p}:return></${p}:executeResponse>`,
+    `<${p}:executeResponse xmlns:${p}="${DM_NS}"><${p}:return xmlns:xs="${XS_NS}" xmlns:xsi="${XSI_NS}" xsi:type="${p}:${returnType}">` + `${inner}</${p}:return></${p}:executeResponse>`,
   );
 }
 

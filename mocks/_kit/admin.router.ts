@@ -69,10 +69,7 @@ export class AdminRouter {
    * @returns the route and its params; `methodNotAllowed` when only the method differs; null when no path matches
    * @throws MockAdminError(400) when a path segment is not valid percent-encoding
    */
-  find(
-    method: string,
-    path: string,
-  ): { route: AdminRoute; params: Record<string, string> } | { methodNotAllowed: true } | null {
+  find(method: string, path: string): { route: AdminRoute; params: Record<string, string> } | { methodNotAllowed: true } | null {
     const parts = path.split('/');
     let pathMatched = false;
     for (const { route, segments } of this.compiled) {

@@ -21,7 +21,11 @@ describe('CallbackClient', () => {
         onAttempt: (n, _at, reply) => void attempts.push([n, reply.status]),
       });
       expect(outcome).toMatchObject({ delivered: true, cancelled: false, attempts: 3 });
-      expect(attempts).toEqual([[1, 500], [2, 502], [3, 200]]);
+      expect(attempts).toEqual([
+        [1, 500],
+        [2, 502],
+        [3, 200],
+      ]);
       expect(pauses).toEqual([5, 10]);
       expect(rx.received.map((h) => h.headers['x-signature'])).toEqual(Array(3).fill(`${rx.url.length}:21`));
       expect(backoff.linear(100)(3)).toBe(300);

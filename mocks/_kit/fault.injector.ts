@@ -12,9 +12,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
  * when every field it has matches: `type` equal, `bodyContains` / `urlContains` substrings,
  * `path` equal to the path without the query, `method` equal (case-insensitive).
  */
-export type FaultMatch =
-  | string
-  | { type?: string; bodyContains?: string; urlContains?: string; path?: string; method?: string };
+export type FaultMatch = string | { type?: string; bodyContains?: string; urlContains?: string; path?: string; method?: string };
 
 /** Fields every fault accepts. Without `count` and `durationMs` a fault stays until removed or reset. */
 export interface FaultCommon {
@@ -121,11 +119,7 @@ const MAX_DURATION_MS = 24 * 3600_000;
  * @throws MockAdminError(400) listing each problem
  */
 export function parseFaultSpecs(input: unknown): FaultSpec[] {
-  const list = Array.isArray(input)
-    ? input
-    : isPlainObject(input) && Array.isArray(input.faults) && Object.keys(input).length === 1
-      ? input.faults
-      : [input];
+  const list = Array.isArray(input) ? input : isPlainObject(input) && Array.isArray(input.faults) && Object.keys(input).length === 1 ? input.faults : [input];
   if (list.length === 0) throw new MockAdminError(400, 'no fault given');
   if (list.length > MAX_FAULTS) throw new MockAdminError(400, `at most ${MAX_FAULTS} faults at once`);
   const problems: string[] = [];
@@ -270,9 +264,7 @@ export class FaultInjector {
 
   private prune(): void {
     const now = this.clock();
-    this.entries = this.entries.filter(
-      (e) => (e.remaining === null || e.remaining > 0) && (e.expiresAt === null || now < e.expiresAt),
-    );
+    this.entries = this.entries.filter((e) => (e.remaining === null || e.remaining > 0) && (e.expiresAt === null || now < e.expiresAt));
   }
 }
 

@@ -24,17 +24,7 @@ export type {
   TimeoutFault,
 } from './fault.injector';
 export { createMockServer } from './mock-server.factory';
-export type {
-  ErrorResponder,
-  MockAdminApi,
-  MockHandler,
-  MockRequest,
-  MockResponse,
-  MockServer,
-  MockServerOptions,
-  RunningMockServer,
-  StartOptions,
-} from './mock-server.factory';
+export type { ErrorResponder, MockAdminApi, MockHandler, MockRequest, MockResponse, MockServer, MockServerOptions, RunningMockServer, StartOptions } from './mock-server.factory';
 export { RequestRecorder } from './request.recorder';
 export type { RecordedRequest, RequestRecorderOptions } from './request.recorder';
 export { backoff, CallbackClient, isSuccess } from './callback.client';

@@ -35,8 +35,7 @@ describe('mock kit: createMockServer', () => {
     await srv.close();
   });
 
-  const post = (path: string, body: string, headers: Record<string, string> = {}) =>
-    fetch(srv.url + path, { method: 'POST', body, headers });
+  const post = (path: string, body: string, headers: Record<string, string> = {}) => fetch(srv.url + path, { method: 'POST', body, headers });
   const adminPost = (path: string, body: unknown) =>
     fetch(`${srv.url}/__admin${path}`, {
       method: 'POST',
@@ -214,7 +213,12 @@ describe('mock kit: createMockServer', () => {
     });
 
     it('GET /__admin/scenario lists active faults; DELETE removes one or all', async () => {
-      await adminPost('/scenario', { faults: [{ fault: 'latency', ms: 5 }, { fault: 'http-error', status: 503, count: 2, message: 'maintenance' }] });
+      await adminPost('/scenario', {
+        faults: [
+          { fault: 'latency', ms: 5 },
+          { fault: 'http-error', status: 503, count: 2, message: 'maintenance' },
+        ],
+      });
       const list = (await (await fetch(`${srv.url}/__admin/scenario`)).json()) as { faults: Array<{ id: string; fault: string; remaining: number | null }> };
       expect(list.faults.map((f) => [f.fault, f.remaining])).toEqual([
         ['latency', null],
@@ -257,9 +261,7 @@ describe('mock kit: createMockServer', () => {
       const invalid = await adminPost('/scenario', { fault: 'http-error', status: 99, cuont: 3 });
       expect(invalid.status).toBe(400);
       const body = (await invalid.json()) as { error: string; details: { problems: string[] } };
-      expect(body.details.problems).toEqual(
-        expect.arrayContaining([expect.stringMatching(/status/), expect.stringMatching(/cuont/)]),
-      );
+      expect(body.details.problems).toEqual(expect.arrayContaining([expect.stringMatching(/status/), expect.stringMatching(/cuont/)]));
       expect((await adminPost('/scenario', { fault: 'explode' })).status).toBe(400);
       expect((await adminPost('/scenario', { fault: 'latency' })).status).toBe(400);
       expect((await adminPost('/scenario', [])).status).toBe(400);
@@ -313,8 +315,7 @@ describe('mock kit: createMockServer', () => {
 
   it('the recorder bounds its memory: entry count, body size and total body size', () => {
     const rec = new RequestRecorder({ maxEntries: 3, maxBodyBytes: 4, maxTotalBodyBytes: 10 });
-    const add = (body: string) =>
-      rec.start({ method: 'POST', url: '/', path: '/', rawHeaders: [], body: Buffer.from(body), type: null, time: new Date() });
+    const add = (body: string) => rec.start({ method: 'POST', url: '/', path: '/', rawHeaders: [], body: Buffer.from(body), type: null, time: new Date() });
     const first = add('abcdefgh');
     expect(first).toMatchObject({ body: 'abcd', bodyBytes: 8, bodyTruncated: true });
     add('1234');

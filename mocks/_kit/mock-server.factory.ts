@@ -94,10 +94,7 @@ export interface MockAdminApi {
   /** Forgets recorded requests (sequence numbers keep increasing). */
   clearRequests(): void;
   /** Waits for a completed request matching the predicate (default timeout 5 s). */
-  waitForRequest(
-    predicate?: (r: RecordedRequest) => boolean,
-    options?: { timeoutMs?: number; since?: number },
-  ): Promise<RecordedRequest>;
+  waitForRequest(predicate?: (r: RecordedRequest) => boolean, options?: { timeoutMs?: number; since?: number }): Promise<RecordedRequest>;
   /**
    * Appends one or more faults.
    * @throws MockAdminError(400) when a spec is invalid
@@ -236,8 +233,7 @@ export function createMockServer(options: MockServerOptions): MockServer {
       if (decision.terminal === null) entry.fault = 'latency';
     }
     const fault = decision.terminal;
-    const outcome = (status: number | null) =>
-      recorder.complete(entry, { status, fault: fault?.fault ?? null, faultId: fault?.id ?? null });
+    const outcome = (status: number | null) => recorder.complete(entry, { status, fault: fault?.fault ?? null, faultId: fault?.id ?? null });
 
     switch (fault?.fault) {
       case 'http-error': {
@@ -301,13 +297,7 @@ export function createMockServer(options: MockServerOptions): MockServer {
     }
   }
 
-  async function handleAdmin(
-    method: string,
-    path: string,
-    query: URLSearchParams,
-    req: MockRequest,
-    res: http.ServerResponse,
-  ): Promise<void> {
+  async function handleAdmin(method: string, path: string, query: URLSearchParams, req: MockRequest, res: http.ServerResponse): Promise<void> {
     try {
       const found = router.find(method, path);
       if (found === null) throw new MockAdminError(404, `no admin endpoint ${path}`);

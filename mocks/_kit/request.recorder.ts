@@ -68,15 +68,7 @@ export class RequestRecorder {
   }
 
   /** Adds a new, pending entry and returns it (the caller completes it with {@link complete}). */
-  start(req: {
-    method: string;
-    url: string;
-    path: string;
-    rawHeaders: readonly string[];
-    body: Buffer;
-    type: string | null;
-    time: Date;
-  }): RecordedRequest {
+  start(req: { method: string; url: string; path: string; rawHeaders: readonly string[]; body: Buffer; type: string | null; time: Date }): RecordedRequest {
     const truncated = req.body.length > this.maxBodyBytes;
     const entry: RecordedRequest = {
       seq: ++this.seq,
@@ -99,10 +91,7 @@ export class RequestRecorder {
     this.keptBodyBytes += entry.body.length;
     // A standalone mock runs for days with base64 files going through it: bound the memory.
     let drop = 0;
-    while (
-      drop < this.entries.length - 1 &&
-      (this.entries.length - drop > this.maxEntries || this.keptBodyBytes > this.maxTotalBodyBytes)
-    ) {
+    while (drop < this.entries.length - 1 && (this.entries.length - drop > this.maxEntries || this.keptBodyBytes > this.maxTotalBodyBytes)) {
       this.keptBodyBytes -= this.entries[drop].body.length;
       drop++;
     }
@@ -136,10 +125,7 @@ export class RequestRecorder {
    * Resolves with the first completed entry after `since` that satisfies the predicate, waiting
    * for one if none is there yet.
    */
-  waitFor(
-    predicate: (r: RecordedRequest) => boolean = () => true,
-    options: { timeoutMs?: number; since?: number } = {},
-  ): Promise<RecordedRequest> {
+  waitFor(predicate: (r: RecordedRequest) => boolean = () => true, options: { timeoutMs?: number; since?: number } = {}): Promise<RecordedRequest> {
     const since = options.since ?? 0;
     return this.waiters.waitFor((e) => e.seq > since && predicate(e), {
       timeoutMs: options.timeoutMs,

@@ -26,10 +26,7 @@ export class Waiters<T> {
    * `predicate`, mapped through `copy`.
    * @throws Error after `timeoutMs` (default 5000)
    */
-  waitFor(
-    predicate: (item: T) => boolean,
-    options: { timeoutMs?: number; existing?: () => T | undefined; copy?: (item: T) => T } = {},
-  ): Promise<T> {
+  waitFor(predicate: (item: T) => boolean, options: { timeoutMs?: number; existing?: () => T | undefined; copy?: (item: T) => T } = {}): Promise<T> {
     const copy = options.copy ?? ((x: T) => x);
     const found = options.existing?.();
     if (found !== undefined) return Promise.resolve(copy(found));

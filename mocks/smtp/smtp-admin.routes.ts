@@ -111,7 +111,6 @@ function messageQuery(ctx: AdminContext): MessageQuery {
   return q;
 }
 
-
 function indexParam(ctx: AdminContext): number {
   if (!/^\d{1,15}$/.test(ctx.params.index)) throw new MockAdminError(400, 'index must be a non-negative integer');
   return Number(ctx.params.index);

@@ -4,7 +4,12 @@ import { adminCall, mail, sendError, transport } from './smtp-test.fixture';
 describe('SMTP mock: the admin HTTP API', () => {
   let smtp: RunningSmtpMock;
   beforeAll(async () => {
-    smtp = await startSmtpMock({ users: [{ user: 'hub', pass: 'smtp-demo-secret' }, { user: 'portal', pass: 'p2' }] });
+    smtp = await startSmtpMock({
+      users: [
+        { user: 'hub', pass: 'smtp-demo-secret' },
+        { user: 'portal', pass: 'p2' },
+      ],
+    });
   });
   afterAll(() => smtp.close());
   afterEach(() => smtp.admin.reset());
@@ -89,7 +94,10 @@ describe('SMTP mock: the admin HTTP API', () => {
     const one = await adminCall(smtp, 'POST', '/smtp-faults', { stage: 'data', code: 451, count: 2 });
     expect(one.status).toBe(201);
     expect(one.body.added[0]).toMatchObject({ stage: 'data', code: 451, enhancedCode: '4.3.0', remaining: 2, applied: 0 });
-    await adminCall(smtp, 'POST', '/smtp-faults', [{ stage: 'connect', code: 421 }, { stage: 'rcpt', code: 550, message: '5.1.1 No such user' }]);
+    await adminCall(smtp, 'POST', '/smtp-faults', [
+      { stage: 'connect', code: 421 },
+      { stage: 'rcpt', code: 550, message: '5.1.1 No such user' },
+    ]);
     const wrapped = await adminCall(smtp, 'POST', '/smtp-faults', { faults: [{ stage: 'mail', code: 554 }] });
     expect(wrapped.body.faults.map((f: { stage: string }) => f.stage)).toEqual(['data', 'connect', 'rcpt', 'mail']);
 
@@ -123,7 +131,10 @@ describe('SMTP mock: the admin HTTP API', () => {
       expect([path, body, r.status]).toEqual([path, body, 400]);
       expect(typeof r.body.error).toBe('string');
     }
-    const invalid = await adminCall(smtp, 'POST', '/smtp-faults', [{ stage: 'data', code: 451 }, { stage: 'nowhere', code: 700 }]);
+    const invalid = await adminCall(smtp, 'POST', '/smtp-faults', [
+      { stage: 'data', code: 451 },
+      { stage: 'nowhere', code: 700 },
+    ]);
     expect(invalid.body.details.problems).toEqual([expect.stringContaining('faults[1]: stage'), expect.stringContaining('faults[1]: code')]);
     expect(smtp.faults.list()).toEqual([]);
     expect(({} as Record<string, unknown>).count).toBeUndefined();

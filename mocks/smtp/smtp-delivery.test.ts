@@ -66,9 +66,7 @@ describe('SMTP mock: sessions, capture and the size limit (nodemailer as the cli
     expect(m.cc).toEqual([{ name: '', address: 'clerk@example.org' }]);
     expect(m.text?.trim()).toBe('Шановний заявнику!');
     expect(m.html).toBe('<p>Шановний <b>заявнику</b>!</p>');
-    expect(m.attachments).toEqual([
-      { filename, contentType: 'application/pdf', disposition: 'attachment', contentId: null, size: 3000, sha256: sha256(pdf) },
-    ]);
+    expect(m.attachments).toEqual([{ filename, contentType: 'application/pdf', disposition: 'attachment', contentId: null, size: 3000, sha256: sha256(pdf) }]);
     expect(m.headers['x-hub-notification-id']).toBe('n-42');
     expect(m).toMatchObject({ secure: true, authUser: 'hub', heloName: expect.any(String), remoteAddress: expect.stringContaining('127.0.0.1'), duplicateOf: null, parseError: null });
     expect(Date.parse(m.receivedAt)).toBeGreaterThan(Date.now() - 60_000);

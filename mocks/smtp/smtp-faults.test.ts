@@ -28,7 +28,12 @@ describe('SMTP mock: recipient refusals and scheduled faults, as nodemailer surf
     const err = await sendError(t, mail({ to: 'gone@example.org' }));
     expect(err.code).toBe('EENVELOPE');
     expect(err.responseCode).toBe(550);
-    expect(smtp.mailbox.rejections().filter((r) => r.reason === 'recipient-rule').map((r) => [r.address, r.code])).toEqual([
+    expect(
+      smtp.mailbox
+        .rejections()
+        .filter((r) => r.reason === 'recipient-rule')
+        .map((r) => [r.address, r.code]),
+    ).toEqual([
       ['gone@example.org', 550],
       ['busy@example.org', 450],
       ['gone@example.org', 550],
@@ -169,7 +174,14 @@ describe('SMTP mock: recipient refusals and scheduled faults, as nodemailer surf
     expect(bad(() => smtp.faults.add({ stage: 'data', code: 451, enhancedCode: '5.7.1' }))).toBe(400);
     expect(bad(() => smtp.faults.add({ stage: 'data', code: 451, message: 'line\r\nbreak' }))).toBe(400);
     expect(bad(() => smtp.faults.add({ stage: 'data', code: 451, count: 0 }))).toBe(400);
-    expect(bad(() => smtp.faults.add([{ stage: 'data', code: 451 }, { stage: 'data', code: 99 }]))).toBe(400);
+    expect(
+      bad(() =>
+        smtp.faults.add([
+          { stage: 'data', code: 451 },
+          { stage: 'data', code: 99 },
+        ]),
+      ),
+    ).toBe(400);
     expect(smtp.faults.list()).toEqual([]);
     expect(bad(() => smtp.mailbox.rejectRecipient('no-at-sign'))).toBe(400);
     expect(bad(() => smtp.mailbox.rejectRecipient('x@example.org', { code: 250 }))).toBe(400);

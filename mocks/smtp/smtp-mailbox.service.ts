@@ -94,10 +94,7 @@ export class SmtpMailbox {
    * one to arrive if needed.
    * @throws Error after `timeoutMs` (default 5000)
    */
-  waitForMessage(
-    predicate: (m: CapturedMessage) => boolean = () => true,
-    options: { timeoutMs?: number; fromIndex?: number } = {},
-  ): Promise<CapturedMessage> {
+  waitForMessage(predicate: (m: CapturedMessage) => boolean = () => true, options: { timeoutMs?: number; fromIndex?: number } = {}): Promise<CapturedMessage> {
     const fromIndex = options.fromIndex ?? 0;
     return this.arrivals.waitFor((m) => m.index >= fromIndex && predicate(m), {
       timeoutMs: options.timeoutMs,

@@ -32,7 +32,11 @@ describe('SMTP mock: options', () => {
         secure: 1,
         banner: 'Привіт',
         hostname: 'bad host',
-        users: [{ user: '', pass: 1 }, { user: 'a', pass: 'b', role: 'x' }, { user: 'a', pass: 'c' }],
+        users: [
+          { user: '', pass: 1 },
+          { user: 'a', pass: 'b', role: 'x' },
+          { user: 'a', pass: 'c' },
+        ],
         colour: 'red',
       }),
     ).toEqual([

@@ -43,11 +43,7 @@ class EnhancedCodeGuard extends Set<Connection> {
  * 8BITMIME, SMTPUTF8, ENHANCEDSTATUSCODES, AUTH PLAIN LOGIN, STARTTLS (built-in test certificate)
  * and SIZE.
  */
-export async function startSmtpServer(
-  config: SmtpListenerConfig,
-  handlers: SessionHandlers,
-  where: { host: string; port: number },
-): Promise<RunningSmtpServer> {
+export async function startSmtpServer(config: SmtpListenerConfig, handlers: SessionHandlers, where: { host: string; port: number }): Promise<RunningSmtpServer> {
   const server = new SMTPServer({
     ...handlers,
     name: config.hostname,

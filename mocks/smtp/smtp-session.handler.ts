@@ -33,13 +33,7 @@ const AUTH_FAILED: SmtpReply = { code: 535, enhancedCode: '5.7.8', message: 'Err
  * configured users, recipient rules at RCPT TO, the size limit and the capture at the end of DATA.
  */
 export function createSessionHandlers(deps: SessionDeps): SessionHandlers {
-  const refuse = (
-    session: SMTPServerSession,
-    stage: SmtpStage,
-    reason: RejectionInput['reason'],
-    reply: SmtpReply,
-    extra: Partial<RejectionInput> = {},
-  ) => {
+  const refuse = (session: SMTPServerSession, stage: SmtpStage, reason: RejectionInput['reason'], reply: SmtpReply, extra: Partial<RejectionInput> = {}) => {
     deps.rejections.record({
       stage,
       reason,
@@ -56,8 +50,7 @@ export function createSessionHandlers(deps: SessionDeps): SessionHandlers {
   const queuePrefix = randomBytes(2).toString('hex').toUpperCase();
   let queueSeq = 0;
   const nextQueueId = () => `${queuePrefix}${(queueSeq++ % 0x1000000).toString(16).toUpperCase().padStart(6, '0')}`;
-  const faultRefusal = (session: SMTPServerSession, fault: ActiveSmtpFault, extra: Partial<RejectionInput> = {}) =>
-    refuse(session, fault.stage, 'fault', fault, { faultId: fault.id, ...extra });
+  const faultRefusal = (session: SMTPServerSession, fault: ActiveSmtpFault, extra: Partial<RejectionInput> = {}) => refuse(session, fault.stage, 'fault', fault, { faultId: fault.id, ...extra });
 
   return {
     onConnect(session, callback) {
@@ -114,20 +107,23 @@ export function createSessionHandlers(deps: SessionDeps): SessionHandlers {
         if (fault) return callback(faultRefusal(session, fault, { size: bytes, messageId: extractMessageId(raw) }));
         capture(deps, session, envelope, raw, nextQueueId()).then(
           (queueId) => callback(null, `Ok: queued as ${queueId}`),
-          (err: unknown) => callback(smtpReplyError({ code: 451, enhancedCode: '4.3.0', message: `Error: mock failed to store the message: ${String((err as Error)?.message ?? err).replace(/[^\x20-\x7e]/g, '?').slice(0, 200)}` })),
+          (err: unknown) =>
+            callback(
+              smtpReplyError({
+                code: 451,
+                enhancedCode: '4.3.0',
+                message: `Error: mock failed to store the message: ${String((err as Error)?.message ?? err)
+                  .replace(/[^\x20-\x7e]/g, '?')
+                  .slice(0, 200)}`,
+              }),
+            ),
         );
       });
     },
   };
 }
 
-async function capture(
-  deps: SessionDeps,
-  session: SMTPServerSession,
-  envelope: { from: string; to: string[] },
-  raw: Buffer,
-  queueId: string,
-): Promise<string> {
+async function capture(deps: SessionDeps, session: SMTPServerSession, envelope: { from: string; to: string[] }, raw: Buffer, queueId: string): Promise<string> {
   const receivedAt = new Date(deps.clock()).toISOString();
   const content = await parseMessage(raw, { maxBodyChars: deps.maxBodyChars });
   deps.mailbox.accept(

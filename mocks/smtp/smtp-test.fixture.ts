@@ -105,12 +105,7 @@ export async function sendError(t: Transporter, mail: SendMailOptions): Promise<
 }
 
 /** Calls the admin API; the body is JSON-encoded unless it is a string. */
-export async function adminCall(
-  smtp: RunningSmtpMock,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: any }> {
+export async function adminCall(smtp: RunningSmtpMock, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(`${smtp.adminUrl}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },

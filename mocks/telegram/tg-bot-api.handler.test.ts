@@ -134,8 +134,7 @@ describe('Telegram mock: Bot API over HTTP', () => {
 
   describe('hostile input', () => {
     it('answers malformed JSON, non-object JSON and prototype keys in the envelope', async () => {
-      const post = (body: string, type = 'application/json') =>
-        raw(`${tg.baseUrl}/bot${TOKEN}/sendMessage`, { method: 'POST', headers: { 'content-type': type }, body });
+      const post = (body: string, type = 'application/json') => raw(`${tg.baseUrl}/bot${TOKEN}/sendMessage`, { method: 'POST', headers: { 'content-type': type }, body });
       expect((await post('{"chat_id":')).body).toEqual({ ok: false, error_code: 400, description: "Bad Request: can't parse JSON object" });
       expect((await post('[1,2]')).body.description).toBe("Bad Request: can't parse JSON object");
       const proto = await post(`{"__proto__":{"polluted":1},"constructor":{"prototype":{"x":1}},"chat_id":${chatId},"text":"ok"}`);

@@ -81,17 +81,18 @@ describe('Telegram mock: admin API (the citizen side)', () => {
     await admin('POST', `/chats/${chat.id}/block`); // already blocked: no second update
     await admin('POST', `/chats/${chat.id}/unblock`);
     const after = (await admin('GET', '/updates')).body.updates;
-    expect(after.map((u: { update: { my_chat_member: { new_chat_member: { status: string } } } }) => u.update.my_chat_member.new_chat_member.status)).toEqual([
-      'kicked',
-      'member',
-    ]);
+    expect(after.map((u: { update: { my_chat_member: { new_chat_member: { status: string } } } }) => u.update.my_chat_member.new_chat_member.status)).toEqual(['kicked', 'member']);
     expect((await call(tg.baseUrl, 'sendMessage', { chat_id: chat.id, text: 'x' })).status).toBe(200);
   });
 
   it('shows what the bot sent per chat and in bulk with since/limit', async () => {
     const a = tg.chats.open({ firstName: 'A' });
     const b = tg.chats.open({ firstName: 'B' });
-    for (const [chat, text] of [[a.id, 'a1'], [b.id, 'b1'], [a.id, 'a2']] as const) {
+    for (const [chat, text] of [
+      [a.id, 'a1'],
+      [b.id, 'b1'],
+      [a.id, 'a2'],
+    ] as const) {
       await call(tg.baseUrl, 'sendMessage', { chat_id: chat, text, parse_mode: 'HTML' });
     }
     const perChat = (await admin('GET', `/chats/${a.id}/messages`)).body.messages;

@@ -265,4 +265,3 @@ function chatIdParam(raw: string): number {
   if (!/^\d{1,16}$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw new MockAdminError(400, 'chat id must be a positive integer');
   return Number(raw);
 }
-

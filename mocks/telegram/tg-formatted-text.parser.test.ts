@@ -30,15 +30,18 @@ describe('formatted text', () => {
     });
 
     it('keeps explicit entities, drops detectable types and ignores unparseable JSON', () => {
-      const r = fmt('Hello world', '', JSON.stringify([{ type: 'bold', offset: 0, length: 5 }, { type: 'url', offset: 6, length: 5 }]));
+      const r = fmt(
+        'Hello world',
+        '',
+        JSON.stringify([
+          { type: 'bold', offset: 0, length: 5 },
+          { type: 'url', offset: 6, length: 5 },
+        ]),
+      );
       expect(r.entities).toEqual([{ type: 'bold', offset: 0, length: 5 }]);
       expect(fmt('Hello', '', '{not json').entities).toEqual([]);
-      expect(failure(() => fmt('Hello', '', '[{"type":"bold","offset":"x","length":1}]'))).toBe(
-        'Bad Request: can\'t parse MessageEntity: Field "offset" must be of type Number',
-      );
-      expect(failure(() => fmt('Hello', '', '[{"type":"blink","offset":0,"length":1}]'))).toBe(
-        "Bad Request: can't parse MessageEntity: Unsupported type specified",
-      );
+      expect(failure(() => fmt('Hello', '', '[{"type":"bold","offset":"x","length":1}]'))).toBe('Bad Request: can\'t parse MessageEntity: Field "offset" must be of type Number');
+      expect(failure(() => fmt('Hello', '', '[{"type":"blink","offset":0,"length":1}]'))).toBe("Bad Request: can't parse MessageEntity: Unsupported type specified");
     });
 
     it('treats parse_mode case-insensitively, "none" as plain, and refuses unknown modes', () => {
@@ -55,16 +58,20 @@ describe('formatted text', () => {
 
   describe('HTML', () => {
     it('maps every supported tag to its entity, with offsets in the parsed text', () => {
-      const r = fmt('<b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>n</ins><s>s</s><strike>k</strike><del>d</del><tg-spoiler>p</tg-spoiler><span class="tg-spoiler">q</span><code>c</code>', 'HTML');
+      const r = fmt(
+        '<b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>n</ins><s>s</s><strike>k</strike><del>d</del><tg-spoiler>p</tg-spoiler><span class="tg-spoiler">q</span><code>c</code>',
+        'HTML',
+      );
       expect(r.text).toBe('bsieunskdpqc');
-      expect(r.entities.map((e) => e.type)).toEqual([
-        'bold', 'bold', 'italic', 'italic', 'underline', 'underline', 'strikethrough', 'strikethrough', 'strikethrough', 'spoiler', 'spoiler', 'code',
-      ]);
+      expect(r.entities.map((e) => e.type)).toEqual(['bold', 'bold', 'italic', 'italic', 'underline', 'underline', 'strikethrough', 'strikethrough', 'strikethrough', 'spoiler', 'spoiler', 'code']);
       expect(r.entities.map((e) => e.offset)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     });
 
     it('handles links, mentions, pre with a language, blockquotes and custom emoji', () => {
-      const r = fmt('<a href="https://e.gov.ua/x?a=1&amp;b=2">link</a> <a href="tg://user?id=42">Іван</a>\n<pre><code class="language-python">print(1)</code></pre><blockquote expandable>q</blockquote><tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>', 'HTML');
+      const r = fmt(
+        '<a href="https://e.gov.ua/x?a=1&amp;b=2">link</a> <a href="tg://user?id=42">Іван</a>\n<pre><code class="language-python">print(1)</code></pre><blockquote expandable>q</blockquote><tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>',
+        'HTML',
+      );
       expect(r.text).toBe('link Іван\nprint(1)q👍');
       expect(r.entities).toEqual([
         { type: 'text_link', offset: 0, length: 4, url: 'https://e.gov.ua/x?a=1&b=2' },
@@ -91,9 +98,7 @@ describe('formatted text', () => {
       expect(failure(() => fmt('line<br>next', 'HTML'))).toBe('Bad Request: can\'t parse entities: Unsupported start tag "br" at byte offset 4');
       expect(failure(() => fmt('Ціна < 5', 'HTML'))).toBe('Bad Request: can\'t parse entities: Unsupported start tag "" at byte offset 9');
       expect(failure(() => fmt('<b>x', 'HTML'))).toBe('Bad Request: can\'t parse entities: Can\'t find end tag corresponding to start tag "b"');
-      expect(failure(() => fmt('<b><i>x</b></i>', 'HTML'))).toBe(
-        'Bad Request: can\'t parse entities: Unmatched end tag at byte offset 7, expected "</i>", found "</b>"',
-      );
+      expect(failure(() => fmt('<b><i>x</b></i>', 'HTML'))).toBe('Bad Request: can\'t parse entities: Unmatched end tag at byte offset 7, expected "</i>", found "</b>"');
       expect(failure(() => fmt('x</b>', 'HTML'))).toBe("Bad Request: can't parse entities: Unexpected end tag at byte offset 1");
       expect(failure(() => fmt('<span>x</span>', 'HTML'))).toContain('Tag "span" must have class "tg-spoiler"');
     });

@@ -17,10 +17,7 @@ export interface FormattedFieldRules {
 /** Rules of `sendMessage.text`. */
 export const MESSAGE_TEXT_RULES: FormattedFieldRules = { maxLength: 4096, tooLong: 'message is too long', empty: 'message text is empty' };
 
-const EXPLICIT_TYPES = new Set([
-  'bold', 'italic', 'underline', 'strikethrough', 'spoiler', 'code', 'pre', 'text_link', 'text_mention', 'custom_emoji',
-  'blockquote', 'expandable_blockquote',
-]);
+const EXPLICIT_TYPES = new Set(['bold', 'italic', 'underline', 'strikethrough', 'spoiler', 'code', 'pre', 'text_link', 'text_mention', 'custom_emoji', 'blockquote', 'expandable_blockquote']);
 // Sent explicitly, these are dropped: Telegram detects them itself.
 const DETECTED_TYPES = new Set(['mention', 'hashtag', 'cashtag', 'bot_command', 'url', 'email', 'phone_number', 'bank_card_number']);
 
@@ -89,7 +86,7 @@ function explicitEntities(json: string, textLength: number): TgMessageEntity[] {
     for (const f of ['offset', 'length']) {
       if (!Number.isInteger(e[f])) throw badRequest(`can't parse MessageEntity: Field "${f}" must be of type Number`);
     }
-    if (typeof e.type !== 'string' || e.type === '') throw badRequest("can't parse MessageEntity: Field \"type\" must be of type String");
+    if (typeof e.type !== 'string' || e.type === '') throw badRequest('can\'t parse MessageEntity: Field "type" must be of type String');
     if (DETECTED_TYPES.has(e.type)) continue;
     if (!EXPLICIT_TYPES.has(e.type)) throw badRequest("can't parse MessageEntity: Unsupported type specified");
     const offset = Math.max(0, e.offset as number);
@@ -97,7 +94,7 @@ function explicitEntities(json: string, textLength: number): TgMessageEntity[] {
     if (end <= offset) continue;
     const entity: TgMessageEntity = { type: e.type, offset, length: end - offset };
     if (e.type === 'text_link') {
-      if (typeof e.url !== 'string' || e.url === '') throw badRequest("can't parse MessageEntity: Field \"url\" must be of type String");
+      if (typeof e.url !== 'string' || e.url === '') throw badRequest('can\'t parse MessageEntity: Field "url" must be of type String');
       entity.url = e.url;
     }
     if (e.type === 'pre' && typeof e.language === 'string' && e.language !== '') entity.language = e.language;

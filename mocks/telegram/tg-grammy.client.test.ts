@@ -63,7 +63,10 @@ describe('Telegram mock through grammY', () => {
   });
 
   it('a cut (malformed) answer or a reset connection is an HttpError, not a GrammyError', async () => {
-    tg.admin.fault([{ fault: 'malformed', count: 1 }, { fault: 'reset', count: 1 }]);
+    tg.admin.fault([
+      { fault: 'malformed', count: 1 },
+      { fault: 'reset', count: 1 },
+    ]);
     await expect(bot.api.getMe()).rejects.toBeInstanceOf(HttpError);
     await expect(bot.api.getMe()).rejects.toBeInstanceOf(HttpError);
     expect((await bot.api.getMe()).id).toBe(123456789);

@@ -16,15 +16,27 @@ export function utf8Offset(text: string, index: number): number {
   return Buffer.byteLength(text.slice(0, index), 'utf8');
 }
 
-const SUPPORTED_TAGS = new Set([
-  'a', 'b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'tg-spoiler', 'span', 'code', 'pre', 'blockquote', 'tg-emoji',
-]);
+const SUPPORTED_TAGS = new Set(['a', 'b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'tg-spoiler', 'span', 'code', 'pre', 'blockquote', 'tg-emoji']);
 const SIMPLE: ReadonlyMap<string, string> = new Map([
-  ['b', 'bold'], ['strong', 'bold'], ['i', 'italic'], ['em', 'italic'], ['u', 'underline'], ['ins', 'underline'],
-  ['s', 'strikethrough'], ['strike', 'strikethrough'], ['del', 'strikethrough'], ['tg-spoiler', 'spoiler'], ['span', 'spoiler'],
+  ['b', 'bold'],
+  ['strong', 'bold'],
+  ['i', 'italic'],
+  ['em', 'italic'],
+  ['u', 'underline'],
+  ['ins', 'underline'],
+  ['s', 'strikethrough'],
+  ['strike', 'strikethrough'],
+  ['del', 'strikethrough'],
+  ['tg-spoiler', 'spoiler'],
+  ['span', 'spoiler'],
 ]);
 // A Map, not an object literal: `&constructor;` must not find Object.prototype.constructor.
-const NAMED_ENTITIES: ReadonlyMap<string, string> = new Map([['lt', '<'], ['gt', '>'], ['amp', '&'], ['quot', '"']]);
+const NAMED_ENTITIES: ReadonlyMap<string, string> = new Map([
+  ['lt', '<'],
+  ['gt', '>'],
+  ['amp', '&'],
+  ['quot', '"'],
+]);
 
 interface OpenTag {
   tag: string;
@@ -169,7 +181,7 @@ function readAttributes(src: string, from: number, tagStart: number): [Map<strin
 
 function decodeEntities(s: string): string {
   let out = '';
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     if (s[i] === '&') {
       const [text, used] = decodeEntity(s, i);
       out += text;

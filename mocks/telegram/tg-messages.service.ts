@@ -69,15 +69,7 @@ export class TgMessagesService {
     return { message_id: chat.nextMessageId++, from: bot.from, chat: chatOf(chat.citizen), date: bot.now() };
   }
 
-  private record(
-    bot: TgBotContext,
-    chat: ChatRecord,
-    message: TgMessage,
-    method: string,
-    p: TgParams,
-    rendered: ParsedText | null,
-    markup: CheckedReplyMarkup | null,
-  ): void {
+  private record(bot: TgBotContext, chat: ChatRecord, message: TgMessage, method: string, p: TgParams, rendered: ParsedText | null, markup: CheckedReplyMarkup | null): void {
     const raw = p.str('text');
     const sent = this.deps.sentLog.append({
       bot: bot.account.username,

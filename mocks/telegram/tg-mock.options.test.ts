@@ -19,9 +19,7 @@ describe('Telegram mock options', () => {
   });
 
   it('reports every invalid option at once', () => {
-    expect(
-      problems({ port: 70000, autoCreateChats: 'yes', webhookRetries: -1, throttle: { globalPerSecond: 0 }, colour: 'red' }),
-    ).toEqual([
+    expect(problems({ port: 70000, autoCreateChats: 'yes', webhookRetries: -1, throttle: { globalPerSecond: 0 }, colour: 'red' })).toEqual([
       'colour is not an option (host, port, bots, autoCreateChats, throttle, requireHttpsWebhook, webhookRetries, webhookRetryDelayMs, webhookTimeoutMs, maxBodyBytes, recorder, clock)',
       'port must be an integer from 0 to 65535',
       'webhookRetries must be an integer from 0 to 20',

@@ -76,10 +76,7 @@ export interface ResolvedTelegramOptions {
   clock: () => number;
 }
 
-const KNOWN = [
-  'host', 'port', 'bots', 'autoCreateChats', 'throttle', 'requireHttpsWebhook', 'webhookRetries', 'webhookRetryDelayMs',
-  'webhookTimeoutMs', 'maxBodyBytes', 'recorder', 'clock',
-];
+const KNOWN = ['host', 'port', 'bots', 'autoCreateChats', 'throttle', 'requireHttpsWebhook', 'webhookRetries', 'webhookRetryDelayMs', 'webhookTimeoutMs', 'maxBodyBytes', 'recorder', 'clock'];
 
 /**
  * Checks the options and fills in defaults, reporting every problem at once.

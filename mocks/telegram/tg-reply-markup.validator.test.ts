@@ -13,7 +13,14 @@ const error = (raw: string): string => {
 
 describe('reply_markup', () => {
   it('accepts inline keyboards (echoed) and reply keyboards / removal (not echoed)', () => {
-    const inline = { inline_keyboard: [[{ text: 'Відкрити', url: 'https://cabinet.example.gov.ua/a/1' }, { text: 'OK', callback_data: 'ack:1' }]] };
+    const inline = {
+      inline_keyboard: [
+        [
+          { text: 'Відкрити', url: 'https://cabinet.example.gov.ua/a/1' },
+          { text: 'OK', callback_data: 'ack:1' },
+        ],
+      ],
+    };
     expect(checkReplyMarkup(JSON.stringify(inline))).toEqual({ markup: inline, isInline: true });
     expect(checkReplyMarkup('{"keyboard":[["Так","Ні"]],"one_time_keyboard":true}')?.isInline).toBe(false);
     expect(checkReplyMarkup('{"remove_keyboard":true}')?.isInline).toBe(false);
@@ -26,9 +33,7 @@ describe('reply_markup', () => {
     expect(error('[1]')).toBe('Bad Request: object expected as reply markup');
     expect(error('{"inline_keyboard":{}}')).toBe('Bad Request: Field "inline_keyboard" of the InlineKeyboardMarkup must be an Array');
     expect(error('{"inline_keyboard":[{}]}')).toBe('Bad Request: Field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays');
-    expect(error('{"inline_keyboard":[[{"text":"x"}]]}')).toBe(
-      "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
-    );
+    expect(error('{"inline_keyboard":[[{"text":"x"}]]}')).toBe("Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard");
     expect(error('{"inline_keyboard":[[{"url":"https://a.b"}]]}')).toBe('Bad Request: can\'t parse inline keyboard button: Can\'t find field "text"');
     expect(error('{"keyboard":[[1]]}')).toBe("Bad Request: can't parse keyboard button: KeyboardButton must be a String or an Object");
     expect(error('{"remove_keyboard":"yes"}')).toBe('Bad Request: Field "remove_keyboard" of the ReplyKeyboardRemove must be of the type Boolean');

@@ -9,8 +9,16 @@ export interface CheckedReplyMarkup {
 }
 
 const INLINE_ACTIONS = [
-  'url', 'callback_data', 'web_app', 'login_url', 'switch_inline_query', 'switch_inline_query_current_chat',
-  'switch_inline_query_chosen_chat', 'copy_text', 'callback_game', 'pay',
+  'url',
+  'callback_data',
+  'web_app',
+  'login_url',
+  'switch_inline_query',
+  'switch_inline_query_current_chat',
+  'switch_inline_query_chosen_chat',
+  'copy_text',
+  'callback_game',
+  'pay',
 ];
 const BOOLEAN_FIELDS: Readonly<Record<string, string>> = {
   resize_keyboard: 'Field "resize_keyboard" of the ReplyKeyboardMarkup must be of the type Boolean',

@@ -54,17 +54,15 @@ export function settingsRoutes(throttle: TgThrottleApi, bots: readonly TgBotCont
       path: '/__admin/bots',
       handle: () => ({
         body: {
-          bots: bots.map(
-            (b): BotView => ({
-              username: b.account.username,
-              id: b.account.id,
-              token: b.account.token,
-              webhook: b.webhook && { url: b.webhook.url, hasSecretToken: b.webhook.secretToken !== null, maxConnections: b.webhook.maxConnections },
-              pendingUpdates: b.updates.pendingCount,
-              allowedUpdates: b.allowedUpdates,
-              chats: b.chats.size,
-            }),
-          ),
+          bots: bots.map((b): BotView => ({
+            username: b.account.username,
+            id: b.account.id,
+            token: b.account.token,
+            webhook: b.webhook && { url: b.webhook.url, hasSecretToken: b.webhook.secretToken !== null, maxConnections: b.webhook.maxConnections },
+            pendingUpdates: b.updates.pendingCount,
+            allowedUpdates: b.allowedUpdates,
+            chats: b.chats.size,
+          })),
         },
       }),
     },

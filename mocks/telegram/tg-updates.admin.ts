@@ -36,9 +36,7 @@ export class TgUpdatesApi {
   /** Every kept update, ordered by update_id; one bot's only when `bot` is given. */
   list(sel: BotSelector = {}): UpdateView[] {
     const bots = sel.bot === undefined ? this.bots : [this.resolveBot(sel.bot)];
-    return bots
-      .flatMap((b) => b.updates.list().map((u) => view(b, u)))
-      .sort((a, b) => a.update_id - b.update_id);
+    return bots.flatMap((b) => b.updates.list().map((u) => view(b, u))).sort((a, b) => a.update_id - b.update_id);
   }
 
   /** One update. @throws MockAdminError(404) */

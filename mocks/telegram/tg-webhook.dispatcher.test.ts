@@ -207,19 +207,14 @@ describe('Telegram mock: webhooks', () => {
     it('validates secret_token, reports "already set", limits URL changes to one per second', async () => {
       const bad = await setWebhook({ url: hook.url, secret_token: 'with space' });
       expect([bad.status, bad.body.description]).toEqual([400, 'Bad Request: secret token contains unallowed characters']);
-      expect((await setWebhook({ url: hook.url, secret_token: 'x'.repeat(257) })).body.description).toBe(
-        'Bad Request: secret token contains unallowed characters',
-      );
+      expect((await setWebhook({ url: hook.url, secret_token: 'x'.repeat(257) })).body.description).toBe('Bad Request: secret token contains unallowed characters');
       expect((await setWebhook({ url: hook.url })).body.description).toBe('Webhook was set');
       expect((await setWebhook({ url: hook.url })).body).toEqual({ ok: true, result: true, description: 'Webhook is already set' });
       // Every setWebhook with a URL counts, "already set" included, as on the Bot API server.
       expect((await call(tg.baseUrl, 'setWebhook', { url: `${hook.url}/2` })).status).toBe(429);
       expect((await setWebhook({ url: `${hook.url}/2` })).body.description).toBe('Webhook was set');
       const tooSoon = await call(tg.baseUrl, 'setWebhook', { url: `${hook.url}/3` });
-      expect([tooSoon.status, tooSoon.body]).toEqual([
-        429,
-        { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } },
-      ]);
+      expect([tooSoon.status, tooSoon.body]).toEqual([429, { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }]);
       expect((await info()).url).toBe(`${hook.url}/2`);
     });
 

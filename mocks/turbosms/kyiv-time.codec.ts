@@ -41,10 +41,7 @@ const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
 /** An instant as Kyiv local time `YYYY-MM-DD HH:MM:SS`. */
 export function formatKyiv(epochMs: number): string {
   const d = new Date(epochMs + kyivOffsetMinutes(epochMs) * 60_000);
-  return (
-    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
-    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
-  );
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` + `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
 
 const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?$/;
@@ -66,8 +63,6 @@ export function parseKyiv(text: string): number | null {
   // "compatible" disambiguation, take the earlier instant, and read a missing time with the old offset.
   const before = kyivOffsetMinutes(naive - 86_400_000);
   const after = kyivOffsetMinutes(naive + 86_400_000);
-  const candidates = [naive - before * 60_000, naive - after * 60_000]
-    .filter((t) => naive - kyivOffsetMinutes(t) * 60_000 === t)
-    .sort((a, b) => a - b);
+  const candidates = [naive - before * 60_000, naive - after * 60_000].filter((t) => naive - kyivOffsetMinutes(t) * 60_000 === t).sort((a, b) => a - b);
   return candidates[0] ?? naive - before * 60_000;
 }

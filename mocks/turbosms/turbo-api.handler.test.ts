@@ -75,7 +75,10 @@ describe('TurboSMS mock: API over HTTP', () => {
       sms.recipients.set('380931112233', 'stoplist');
       const r = await send(sms.url, smsBody(['380931112233', '0501234567']));
       expect(r.body.response_code).toBe(802);
-      expect(r.body.response_result!.map((e) => [e.response_code, e.message_id])).toEqual([[404, null], [305, null]]);
+      expect(r.body.response_result!.map((e) => [e.response_code, e.message_id])).toEqual([
+        [404, null],
+        [305, null],
+      ]);
       expect(sms.account.balance()).toBe(100_000);
     });
 
@@ -239,7 +242,13 @@ describe('TurboSMS mock: status progression on a controlled clock', () => {
     const at1 = '2024-01-07 17:00:01';
     const t0 = '2024-01-07 17:00:00';
     expect(await statuses()).toEqual([
-      ['Delivered', at1], ['Undelivered', at1], ['Rejected', at1], ['Expired', at1], ['Sent', t0], ['Delivered', at1], ['Undelivered', at1],
+      ['Delivered', at1],
+      ['Undelivered', at1],
+      ['Rejected', at1],
+      ['Expired', at1],
+      ['Sent', t0],
+      ['Delivered', at1],
+      ['Undelivered', at1],
     ]);
     now += 4000;
     expect((await statuses())[5]).toEqual(['Read', '2024-01-07 17:00:05']);

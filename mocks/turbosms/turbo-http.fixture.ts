@@ -48,15 +48,13 @@ export interface SendEntry {
 }
 
 /** A send answer. */
-export const send = (baseUrl: string, body: unknown, options?: Parameters<typeof call>[3]) =>
-  call<SendEntry[] | null>(baseUrl, '/message/send.json', body, options);
+export const send = (baseUrl: string, body: unknown, options?: Parameters<typeof call>[3]) => call<SendEntry[] | null>(baseUrl, '/message/send.json', body, options);
 
 /** A status answer entry (either shape). */
 export type StatusEntryT = Record<string, unknown> & { message_id: string; response_code: number; response_status: string };
 
 /** A status poll. */
-export const status = (baseUrl: string, ids: unknown[], options?: Parameters<typeof call>[3]) =>
-  call<StatusEntryT[] | null>(baseUrl, '/message/status.json', { messages: ids }, options);
+export const status = (baseUrl: string, ids: unknown[], options?: Parameters<typeof call>[3]) => call<StatusEntryT[] | null>(baseUrl, '/message/status.json', { messages: ids }, options);
 
 /** A plain SMS send body. */
 export function smsBody(recipients: unknown[], text = 'Ваше звернення зареєстровано', sender = 'CityInfo'): Record<string, unknown> {

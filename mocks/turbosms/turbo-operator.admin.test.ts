@@ -30,7 +30,12 @@ describe('TurboSMS mock: operator admin API', () => {
   });
 
   it('refuses bad recipient input with 400', async () => {
-    for (const b of [{ phone: '+380501234567', behaviour: 'stoplist' }, { phone: '380501234567', behaviour: 'angry' }, { phone: '380501234567' }, { phone: '380501234567', behaviour: 'silent', extra: 1 }]) {
+    for (const b of [
+      { phone: '+380501234567', behaviour: 'stoplist' },
+      { phone: '380501234567', behaviour: 'angry' },
+      { phone: '380501234567' },
+      { phone: '380501234567', behaviour: 'silent', extra: 1 },
+    ]) {
       expect((await admin(sms, 'POST', '/recipients', b)).status).toBe(400);
     }
     expect((await admin(sms, 'POST', '/recipients', '{"__proto__":{"x":1}}')).status).toBe(400);

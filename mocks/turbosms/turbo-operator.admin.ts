@@ -70,12 +70,7 @@ export class TurboOperator {
    * @param acct balance and counters
    * @param progress reads and replaces the auto-progress settings
    */
-  constructor(
-    store: MessagesRepository,
-    behaviours: RecipientsRepository,
-    acct: TurboAccount,
-    progress: { get(): AutoProgress; set(p: AutoProgress): void },
-  ) {
+  constructor(store: MessagesRepository, behaviours: RecipientsRepository, acct: TurboAccount, progress: { get(): AutoProgress; set(p: AutoProgress): void }) {
     this.messages = {
       list: (filter = {}) => store.list(checkListFilter(filter)),
       get: (id) => {

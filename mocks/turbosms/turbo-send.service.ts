@@ -106,9 +106,7 @@ export class TurboSendService {
     const now = this.deps.clock();
     const sentAt = req.startAt !== null && req.startAt > now ? req.startAt : now;
     const progress = this.deps.autoProgress();
-    const viberExtras: ViberExtras | null = req.viber
-      ? { caption: req.viber.caption, action: req.viber.action, imageUrl: req.viber.imageUrl, ttl: req.viber.ttl }
-      : null;
+    const viberExtras: ViberExtras | null = req.viber ? { caption: req.viber.caption, action: req.viber.action, imageUrl: req.viber.imageUrl, ttl: req.viber.ttl } : null;
     for (const a of accepted) {
       const part = a.channel === 'sms' ? req.sms! : req.viber!;
       const message: StoredMessage = {

@@ -27,8 +27,7 @@ describe('Twilio mock: /__admin API', () => {
   });
   afterEach(() => tw.admin.reset());
 
-  const send = async (to = TO) =>
-    (await api(tw.url, messagesPath(), { form: { To: to, From: FROM, Body: `hi ${to}`, StatusCallback: `${rx.url}/cb` } })).json as { sid: string };
+  const send = async (to = TO) => (await api(tw.url, messagesPath(), { form: { To: to, From: FROM, Body: `hi ${to}`, StatusCallback: `${rx.url}/cb` } })).json as { sid: string };
 
   it('exposes url = baseUrl, the port and the default account', () => {
     expect(tw.url).toBe(tw.baseUrl);

@@ -6,11 +6,7 @@ import type { MessageStatus, RecipientBehaviour } from './twilio-message.model';
  * The Twilio mock's own `/__admin` endpoints: recipient behaviours, what the phones received,
  * operator status changes, and the callback log. Each maps onto the in-process API.
  */
-export function twilioAdminRoutes(apis: {
-  messages: TwilioMessagesApi;
-  recipients: TwilioRecipientsApi;
-  callbacks: TwilioCallbacksApi;
-}): AdminRoute[] {
+export function twilioAdminRoutes(apis: { messages: TwilioMessagesApi; recipients: TwilioRecipientsApi; callbacks: TwilioCallbacksApi }): AdminRoute[] {
   const { messages, recipients, callbacks } = apis;
   return [
     { method: 'GET', path: '/__admin/recipients', handle: () => ({ body: { recipients: recipients.list() } }) },

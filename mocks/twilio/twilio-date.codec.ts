@@ -13,9 +13,7 @@ export function rfc2822(ms: number): string {
 /** `RawDlrDoneDate` of a delivery receipt: `YYMMDDhhmm` in UTC. */
 export function rawDlrDoneDate(ms: number): string {
   const d = new Date(ms);
-  return (
-    pad(d.getUTCFullYear() % 100) + pad(d.getUTCMonth() + 1) + pad(d.getUTCDate()) + pad(d.getUTCHours()) + pad(d.getUTCMinutes())
-  );
+  return pad(d.getUTCFullYear() % 100) + pad(d.getUTCMonth() + 1) + pad(d.getUTCDate()) + pad(d.getUTCHours()) + pad(d.getUTCMinutes());
 }
 
 /** `YYYY-MM-DD` in UTC, the form of the list filter `DateSent`. */

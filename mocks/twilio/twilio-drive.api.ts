@@ -49,12 +49,11 @@ export interface TwilioCallbacksApi {
 }
 
 /** Builds the in-process drive APIs over the mock's state. */
-export function createDriveApis(deps: {
-  store: MessageStore;
-  recipients: RecipientBook;
-  lifecycle: MessageLifecycle;
-  dispatcher: CallbackDispatcher;
-}): { messages: TwilioMessagesApi; recipients: TwilioRecipientsApi; callbacks: TwilioCallbacksApi } {
+export function createDriveApis(deps: { store: MessageStore; recipients: RecipientBook; lifecycle: MessageLifecycle; dispatcher: CallbackDispatcher }): {
+  messages: TwilioMessagesApi;
+  recipients: TwilioRecipientsApi;
+  callbacks: TwilioCallbacksApi;
+} {
   const { store, lifecycle, dispatcher } = deps;
   const messages: TwilioMessagesApi = {
     list: (filter = {}) => store.all(filter.to).map(toPhoneView),
@@ -80,13 +79,6 @@ export function createDriveApis(deps: {
   return { messages, recipients, callbacks };
 }
 
-function waitForMessage(
-  store: MessageStore,
-  lifecycle: MessageLifecycle,
-  predicate: (m: PhoneMessageView) => boolean,
-  timeoutMs: number,
-): Promise<PhoneMessageView> {
-  return lifecycle.changes
-    .waitFor((r) => predicate(toPhoneView(r)), { timeoutMs, existing: () => store.all().find((r) => predicate(toPhoneView(r))) })
-    .then(toPhoneView);
+function waitForMessage(store: MessageStore, lifecycle: MessageLifecycle, predicate: (m: PhoneMessageView) => boolean, timeoutMs: number): Promise<PhoneMessageView> {
+  return lifecycle.changes.waitFor((r) => predicate(toPhoneView(r)), { timeoutMs, existing: () => store.all().find((r) => predicate(toPhoneView(r))) }).then(toPhoneView);
 }

@@ -170,10 +170,12 @@ export class MessageLifecycle {
   private enqueue(job: CallbackJob): void {
     const sid = job.messageSid;
     const prev = this.chains.get(sid) ?? Promise.resolve();
-    const next = prev.then(() => this.deps.dispatcher.deliver(job)).then(
-      () => undefined,
-      () => undefined,
-    );
+    const next = prev
+      .then(() => this.deps.dispatcher.deliver(job))
+      .then(
+        () => undefined,
+        () => undefined,
+      );
     this.chains.set(sid, next);
     void next.then(() => {
       if (this.chains.get(sid) === next) this.chains.delete(sid);

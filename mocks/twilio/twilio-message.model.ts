@@ -2,8 +2,19 @@
 
 /** Every value of Twilio's `message_enum_status`. */
 export const MESSAGE_STATUSES = [
-  'queued', 'sending', 'sent', 'failed', 'delivered', 'undelivered', 'receiving', 'received',
-  'accepted', 'scheduled', 'read', 'partially_delivered', 'canceled',
+  'queued',
+  'sending',
+  'sent',
+  'failed',
+  'delivered',
+  'undelivered',
+  'receiving',
+  'received',
+  'accepted',
+  'scheduled',
+  'read',
+  'partially_delivered',
+  'canceled',
 ] as const;
 
 /** A message status. */

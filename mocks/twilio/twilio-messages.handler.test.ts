@@ -268,7 +268,10 @@ describe('Twilio mock: Messages REST API', () => {
 
   describe('faults and rate limits', () => {
     it('renders injected http-error and rate-limit faults as Twilio errors (429 → 20429)', async () => {
-      tw.admin.fault([{ fault: 'http-error', status: 503, count: 1 }, { fault: 'rate-limit', count: 1, retryAfterSeconds: 2 }]);
+      tw.admin.fault([
+        { fault: 'http-error', status: 503, count: 1 },
+        { fault: 'rate-limit', count: 1, retryAfterSeconds: 2 },
+      ]);
       const a = await send({ To: TO, From: FROM, Body: 'x' });
       expect(a.status).toBe(503);
       expect(a.json).toEqual({ code: 20503, message: 'Service Unavailable', more_info: 'https://www.twilio.com/docs/errors/20503', status: 503 });

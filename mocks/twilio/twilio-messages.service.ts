@@ -110,8 +110,7 @@ export class MessagesService {
     const afterSid = token !== undefined && /^PA(SM|MM)[0-9a-f]{32}$/.test(token) ? token.slice(2) : undefined;
     if (token !== undefined && afterSid === undefined) throw new TwilioApiError(400, 20001, `Invalid PageToken ${token.slice(0, 80)}`);
 
-    const filter =
-      from === undefined && dateFilter === null ? undefined : (r: MessageRecord) => (from === undefined || r.from === from) && (dateFilter === null || dateFilter(r));
+    const filter = from === undefined && dateFilter === null ? undefined : (r: MessageRecord) => (from === undefined || r.from === from) && (dateFilter === null || dateFilter(r));
     const result = this.deps.store.page({ accountSid, to, filter, afterSid, offset: page * pageSize, limit: pageSize });
 
     const base = `${messagesPath(accountSid)}.json`;

@@ -46,7 +46,14 @@ describe('resolveTwilioOptions', () => {
 
   it('refuses repeated account SIDs, empty tokens and a non-object', () => {
     const sid = 'AC' + 'b'.repeat(32);
-    expect(() => resolveTwilioOptions({ accounts: [{ sid, authToken: 'x' }, { sid, authToken: 'y' }] })).toThrow(/repeated/);
+    expect(() =>
+      resolveTwilioOptions({
+        accounts: [
+          { sid, authToken: 'x' },
+          { sid, authToken: 'y' },
+        ],
+      }),
+    ).toThrow(/repeated/);
     expect(() => resolveTwilioOptions({ accounts: [{ sid, authToken: '' }] })).toThrow(/authToken/);
     expect(() => resolveTwilioOptions({ accounts: [] })).toThrow(/non-empty/);
     expect(() => resolveTwilioOptions('x')).toThrow(MockAdminError);

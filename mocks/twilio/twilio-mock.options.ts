@@ -77,9 +77,21 @@ export const DEFAULT_ACCOUNT: Readonly<TwilioAccount> = {
 };
 
 const KEYS = [
-  'host', 'port', 'accounts', 'autoProgress', 'outOfOrderCallbacks', 'ratePerSecond', 'callbackRetries',
-  'callbackRetryDelayMs', 'callbackTimeoutMs', 'messagingServices', 'serviceSender', 'callbackLogLimit',
-  'maxBodyBytes', 'recorder', 'clock',
+  'host',
+  'port',
+  'accounts',
+  'autoProgress',
+  'outOfOrderCallbacks',
+  'ratePerSecond',
+  'callbackRetries',
+  'callbackRetryDelayMs',
+  'callbackTimeoutMs',
+  'messagingServices',
+  'serviceSender',
+  'callbackLogLimit',
+  'maxBodyBytes',
+  'recorder',
+  'clock',
 ];
 const PROGRESS_KEYS = ['enabled', 'sentAfterMs', 'deliveredAfterMs'];
 

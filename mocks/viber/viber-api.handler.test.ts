@@ -70,7 +70,15 @@ describe('Viber mock: REST API', () => {
       expect(String(r.json.message_token)).not.toBe(digits);
       expect(String((losslessParse(r.text) as { message_token: unknown }).message_token)).toBe(digits);
       const [stored] = viber.users.messages(u.id);
-      expect(stored).toMatchObject({ messageToken: digits, text: 'Ваша заява № 42 зареєстрована', type: 'text', trackingData: 'appeal-42', senderName: 'Cabinet Demo', via: 'send_message', state: 'sent' });
+      expect(stored).toMatchObject({
+        messageToken: digits,
+        text: 'Ваша заява № 42 зареєстрована',
+        type: 'text',
+        trackingData: 'appeal-42',
+        senderName: 'Cabinet Demo',
+        via: 'send_message',
+        state: 'sent',
+      });
     });
 
     it('increments tokens per message', async () => {

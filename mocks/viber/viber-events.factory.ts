@@ -48,13 +48,7 @@ export function unsubscribedEvent(userId: string, token: bigint, timestamp: numb
 }
 
 /** `conversation_started`: the user opened the chat (e.g. through a deep link carrying `context`). */
-export function conversationStartedEvent(
-  user: ViberUser,
-  token: bigint,
-  timestamp: number,
-  context: string,
-  webhook: WebhookConfig | null,
-): CallbackPayload {
+export function conversationStartedEvent(user: ViberUser, token: bigint, timestamp: number, context: string, webhook: WebhookConfig | null): CallbackPayload {
   return {
     event: 'conversation_started',
     timestamp,
@@ -68,14 +62,7 @@ export function conversationStartedEvent(
 }
 
 /** `message`: the user wrote text to the bot. */
-export function messageEvent(
-  user: ViberUser,
-  token: bigint,
-  timestamp: number,
-  text: string,
-  trackingData: string,
-  webhook: WebhookConfig | null,
-): CallbackPayload {
+export function messageEvent(user: ViberUser, token: bigint, timestamp: number, text: string, trackingData: string, webhook: WebhookConfig | null): CallbackPayload {
   return {
     event: 'message',
     timestamp,

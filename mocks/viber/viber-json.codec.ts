@@ -25,9 +25,7 @@ export function toRawJson(value: RawJsonValue): string {
 }
 
 /** What {@link parseRequestJson} makes of a body. */
-export type ParsedBody =
-  | { ok: true; value: Record<string, unknown> }
-  | { ok: false; reason: 'empty' | 'syntax' | 'not-object' | 'forbidden-key' | 'too-deep' };
+export type ParsedBody = { ok: true; value: Record<string, unknown> } | { ok: false; reason: 'empty' | 'syntax' | 'not-object' | 'forbidden-key' | 'too-deep' };
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const FORBIDDEN_HINT = /"(?:__proto__|constructor|prototype)"/;

@@ -21,7 +21,10 @@ describe('viber mock options', () => {
 
   it('lists every problem of invalid options', () => {
     const bad = {
-      accounts: [{ authToken: 'short', name: '' }, { authToken: 'short', name: 'x', extra: 1 }],
+      accounts: [
+        { authToken: 'short', name: '' },
+        { authToken: 'short', name: 'x', extra: 1 },
+      ],
       ratePerSecond: 0,
       autoProgress: { enabled: 'yes', later: 1 },
       callbackRetries: -1,
@@ -44,7 +47,14 @@ describe('viber mock options', () => {
       expect(problems.join('\n')).toMatch(/port/);
     }
     expect(() => resolveViberOptions({ accounts: [] })).toThrow(/non-empty/);
-    expect(() => resolveViberOptions({ accounts: [{ authToken: 'aaaaaaaaaa', name: 'a' }, { authToken: 'aaaaaaaaaa', name: 'b' }] })).toThrow(/used twice/);
+    expect(() =>
+      resolveViberOptions({
+        accounts: [
+          { authToken: 'aaaaaaaaaa', name: 'a' },
+          { authToken: 'aaaaaaaaaa', name: 'b' },
+        ],
+      }),
+    ).toThrow(/used twice/);
   });
 
   it('refuses non-object settings patches', () => {

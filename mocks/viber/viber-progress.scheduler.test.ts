@@ -113,9 +113,11 @@ describe('Viber mock: delivery receipts', () => {
     const tokens: string[] = [];
     let next = 0;
     // A few workers rather than hundreds of simultaneous connections, which would overflow the listen backlog.
-    await Promise.all(Array.from({ length: 30 }, async () => {
-      while (next < 300) tokens.push(await send(`bench-${next++ % 100}`));
-    }));
+    await Promise.all(
+      Array.from({ length: 30 }, async () => {
+        while (next < 300) tokens.push(await send(`bench-${next++ % 100}`));
+      }),
+    );
     expect(new Set(tokens).size).toBe(300);
     const sorted = tokens.map(BigInt).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     expect(sorted[299] - sorted[0]).toBe(299n);

@@ -59,12 +59,7 @@ export interface ApiReply {
 }
 
 /** POSTs `body` (an object, or raw text) to `${url}/${method}` with the token in the header (or not). */
-export async function callApi(
-  url: string,
-  method: string,
-  body: unknown,
-  options: { token?: string | null; httpMethod?: string } = {},
-): Promise<ApiReply> {
+export async function callApi(url: string, method: string, body: unknown, options: { token?: string | null; httpMethod?: string } = {}): Promise<ApiReply> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.token) headers['X-Viber-Auth-Token'] = options.token;
   const res = await fetch(`${url}/${method}`, {

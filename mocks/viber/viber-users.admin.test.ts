@@ -131,7 +131,9 @@ describe('Viber mock: simulated users over /__admin', () => {
     expect((await api('send_message', textMessage(id))).json.status).toBe(0);
     const un = await admin('POST', `${userPath(id)}/unsubscribe`, {});
     expect(un.body.user.subscribed).toBe(false);
-    expect(hook.received[1].raw).toMatch(new RegExp(`^\\{"event":"unsubscribed","timestamp":\\d+,"chat_hostname":"SN-CHAT-05_","message_token":\\d{19},"user_id":"${id.replace(/[+/=]/g, '\\$&')}"\\}$`));
+    expect(hook.received[1].raw).toMatch(
+      new RegExp(`^\\{"event":"unsubscribed","timestamp":\\d+,"chat_hostname":"SN-CHAT-05_","message_token":\\d{19},"user_id":"${id.replace(/[+/=]/g, '\\$&')}"\\}$`),
+    );
     expect((await api('send_message', textMessage(id))).json).toEqual({ status: 6, status_message: 'receiverNotSubscribed' });
     expect((await admin('POST', `${userPath(id)}/unsubscribe`, {})).status).toBe(409);
     expect((await admin('POST', '/users/ghost/unsubscribe', {})).status).toBe(404);

@@ -100,7 +100,10 @@ export class ViberUsersDriver {
    */
   update(id: string, patch: UpdateUserInput): UserView {
     const user = this.find(id);
-    const clean = checkUserInput(patch, ADD_KEYS.filter((k) => k !== 'id'));
+    const clean = checkUserInput(
+      patch,
+      ADD_KEYS.filter((k) => k !== 'id'),
+    );
     Object.assign(user, clean);
     return userView(user);
   }
@@ -251,7 +254,8 @@ function checkUserInput(input: unknown, allowed: string[]): AddUserInput {
   const problems: string[] = [];
   for (const k of Object.keys(input)) if (!allowed.includes(k)) problems.push(`unknown field ${k}`);
   const s = (k: string, max: number) => {
-    if (input[k] !== undefined && !(typeof input[k] === 'string' && input[k] !== '' && (input[k] as string).length <= max)) problems.push(`${k} must be a non-empty string of at most ${max} characters`);
+    if (input[k] !== undefined && !(typeof input[k] === 'string' && input[k] !== '' && (input[k] as string).length <= max))
+      problems.push(`${k} must be a non-empty string of at most ${max} characters`);
   };
   s('id', 128);
   s('name', 100);

@@ -14,9 +14,6 @@ export class AdapterCursorRepository {
   }
 
   async save(tx: PoolClient, instance: string, cursor: string): Promise<void> {
-    await tx.query(
-      `INSERT INTO adapter_cursor (instance, cursor) VALUES ($1, $2) ON CONFLICT (instance) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
-      [instance, cursor],
-    );
+    await tx.query(`INSERT INTO adapter_cursor (instance, cursor) VALUES ($1, $2) ON CONFLICT (instance) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`, [instance, cursor]);
   }
 }

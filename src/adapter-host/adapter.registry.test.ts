@@ -32,7 +32,9 @@ describe('checkAdapterInstances', () => {
 
   it('refuses an enabled instance whose type is not installed, and lets a disabled one wait', () => {
     const adapters = { on: { type: 'edms.other', enabled: true, config: {} }, off: { type: 'edms.other', enabled: false, config: {} } };
-    expect(checkAdapterInstances({ adapters }, [fake])).toEqual([{ path: '/adapters/on/type', message: expect.stringMatching(/no adapter of type "edms.other" is installed \(installed: edms.fake\)/) }]);
+    expect(checkAdapterInstances({ adapters }, [fake])).toEqual([
+      { path: '/adapters/on/type', message: expect.stringMatching(/no adapter of type "edms.other" is installed \(installed: edms.fake\)/) },
+    ]);
     expect(enabledAdapters({ adapters }, [fake]).size).toBe(0);
   });
 });

@@ -28,7 +28,12 @@ export function checkAdapterInstances(config: Instances, definitions: readonly A
     const validate = ajv.compile(definition.configSchema);
     if (!validate(instance.config)) {
       for (const e of validate.errors ?? []) {
-        const path = e.keyword === 'required' ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}` : e.keyword === 'additionalProperties' ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}` : e.instancePath;
+        const path =
+          e.keyword === 'required'
+            ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`
+            : e.keyword === 'additionalProperties'
+              ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}`
+              : e.instancePath;
         const message = e.keyword === 'required' ? 'is required' : e.keyword === 'additionalProperties' ? 'is not a setting of this adapter' : (e.message ?? 'is invalid');
         issues.push({ path: `/adapters/${id}/config${path}`, message });
       }

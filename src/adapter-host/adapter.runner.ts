@@ -67,7 +67,9 @@ export class AdapterRunner implements BeforeApplicationShutdown {
         id,
         definition,
         adapter,
-        breaker: new CircuitBreaker({ failureThreshold: settings.breakerFailures, openMs: settings.breakerOpenMs }, Date.now, (state) => log.warn({ event: 'adapter.breaker', state }, `circuit ${state}`)),
+        breaker: new CircuitBreaker({ failureThreshold: settings.breakerFailures, openMs: settings.breakerOpenMs }, Date.now, (state) =>
+          log.warn({ event: 'adapter.breaker', state }, `circuit ${state}`),
+        ),
         limiter: settings.ratePerSecond ? new RateLimiter(settings.ratePerSecond) : undefined,
         consumers: [],
       };
@@ -181,7 +183,14 @@ export class AdapterRunner implements BeforeApplicationShutdown {
     instance.breaker.success();
     const done = outcome;
     await this.committer.commit(cause, done.results, done.deliveries ?? [], (tx) =>
-      this.attempts.claimAndRecord(tx, { ...base, startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: 'ok', requestSummary: done.summary?.request, responseSummary: done.summary?.response }),
+      this.attempts.claimAndRecord(tx, {
+        ...base,
+        startedAt,
+        durationMs: Date.now() - startedAt.getTime(),
+        outcome: 'ok',
+        requestSummary: done.summary?.request,
+        responseSummary: done.summary?.response,
+      }),
     );
   }
 

@@ -37,7 +37,18 @@ export class AttemptRepository {
       `WITH c AS (INSERT INTO inbox (consumer, message_id) VALUES ($3, $2) ON CONFLICT DO NOTHING RETURNING 1)
        INSERT INTO delivery_attempt (journal_id, message_id, consumer, attempt, started_at, duration_ms, outcome, error, request_summary, response_summary)
        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM c`,
-      [a.journalId ?? null, a.messageId, a.consumer, a.attempt, a.startedAt, a.durationMs, a.outcome, a.error ?? null, a.requestSummary ? JSON.stringify(a.requestSummary) : null, a.responseSummary ? JSON.stringify(a.responseSummary) : null],
+      [
+        a.journalId ?? null,
+        a.messageId,
+        a.consumer,
+        a.attempt,
+        a.startedAt,
+        a.durationMs,
+        a.outcome,
+        a.error ?? null,
+        a.requestSummary ? JSON.stringify(a.requestSummary) : null,
+        a.responseSummary ? JSON.stringify(a.responseSummary) : null,
+      ],
     );
     return res.rowCount === 1;
   }
@@ -51,7 +62,18 @@ export class AttemptRepository {
   async record(a: AttemptRecord, tx?: PoolClient): Promise<void> {
     const sql = `INSERT INTO delivery_attempt (journal_id, message_id, consumer, attempt, started_at, duration_ms, outcome, error, request_summary, response_summary)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
-    const params = [a.journalId ?? null, a.messageId, a.consumer, a.attempt, a.startedAt, a.durationMs, a.outcome, a.error ?? null, a.requestSummary ? JSON.stringify(a.requestSummary) : null, a.responseSummary ? JSON.stringify(a.responseSummary) : null];
+    const params = [
+      a.journalId ?? null,
+      a.messageId,
+      a.consumer,
+      a.attempt,
+      a.startedAt,
+      a.durationMs,
+      a.outcome,
+      a.error ?? null,
+      a.requestSummary ? JSON.stringify(a.requestSummary) : null,
+      a.responseSummary ? JSON.stringify(a.responseSummary) : null,
+    ];
     if (tx) await tx.query(sql, params);
     else await poolOf(this.db).query(sql, params);
   }

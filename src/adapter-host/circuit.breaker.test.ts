@@ -5,7 +5,11 @@ describe('CircuitBreaker', () => {
   it('opens after consecutive transient failures, lets one trial through after the pause, closes on success', () => {
     let now = 0;
     const changes: string[] = [];
-    const b = new CircuitBreaker({ failureThreshold: 3, openMs: 10_000 }, () => now, (s) => changes.push(s));
+    const b = new CircuitBreaker(
+      { failureThreshold: 3, openMs: 10_000 },
+      () => now,
+      (s) => changes.push(s),
+    );
     b.failure();
     b.failure();
     expect(b.acquire()).toEqual({ allowed: true });

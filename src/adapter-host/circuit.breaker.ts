@@ -20,7 +20,11 @@ export class CircuitBreaker {
   private openedAt?: number;
   private trialInFlight = false;
 
-  constructor(private readonly options: BreakerOptions, private readonly now: () => number = Date.now, private readonly onChange?: (state: BreakerState) => void) {}
+  constructor(
+    private readonly options: BreakerOptions,
+    private readonly now: () => number = Date.now,
+    private readonly onChange?: (state: BreakerState) => void,
+  ) {}
 
   state(): BreakerState {
     if (this.openedAt === undefined) return 'closed';

@@ -10,7 +10,11 @@ export class RateLimiter {
   private readonly lanes: { normal: (() => void)[]; bulk: (() => void)[] } = { normal: [], bulk: [] };
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly ratePerSecond: number, private readonly burst = Math.max(1, Math.ceil(ratePerSecond)), private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst = Math.max(1, Math.ceil(ratePerSecond)),
+    private readonly now: () => number = Date.now,
+  ) {
     this.tokens = this.burst;
     this.last = now();
   }
@@ -36,10 +40,13 @@ export class RateLimiter {
         (lane.shift() as () => void)();
         continue;
       }
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.pump();
-      }, Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000));
+      this.timer = setTimeout(
+        () => {
+          this.timer = undefined;
+          this.pump();
+        },
+        Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000),
+      );
       return;
     }
   }

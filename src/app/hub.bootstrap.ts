@@ -85,7 +85,11 @@ export async function startHub({ env, config, logger, adapters = ADAPTERS }: Sta
   const hubConfig = config ?? loadHubConfig(env.configFile ?? DEMO_CONFIG_PATH, process.env, { checkAdapters: (a) => checkAdapterInstances({ adapters: a }, adapters) });
   const adapterIssues = checkAdapterInstances(hubConfig, adapters);
   if (adapterIssues.length) throw new ConfigError(adapterIssues, env.configFile ?? 'configuration');
-  if (!env.configFile && !config) log.warn({ event: 'config.demo', file: DEMO_CONFIG_PATH }, 'no CABINET_HUB_CONFIG given: running on the bundled demo configuration (tenant "demo"; its 1C instance is disabled, so routed appeals wait in hub.work.edms-demo). To see the whole flow with every mock, run `npm run demo` in a source checkout');
+  if (!env.configFile && !config)
+    log.warn(
+      { event: 'config.demo', file: DEMO_CONFIG_PATH },
+      'no CABINET_HUB_CONFIG given: running on the bundled demo configuration (tenant "demo"; its 1C instance is disabled, so routed appeals wait in hub.work.edms-demo). To see the whole flow with every mock, run `npm run demo` in a source checkout',
+    );
 
   // Until the database answers, a plain server on the hub's port says what the hub waits for.
   const startup = new StartupHealth();

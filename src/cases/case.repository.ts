@@ -68,10 +68,12 @@ export class CaseRepository {
 
   /** Moves a case on; `statusAt` is kept when the result carries no status. */
   async update(tx: PoolClient, id: string, change: { status: string; statusAt?: string; externalIds: Record<string, unknown> }): Promise<void> {
-    await tx.query(
-      `UPDATE cases SET status = $2, status_at = COALESCE($3::timestamptz, status_at), external_ids = $4::jsonb, version = version + 1, updated_at = now() WHERE id = $1`,
-      [id, change.status, change.statusAt ?? null, JSON.stringify(change.externalIds)],
-    );
+    await tx.query(`UPDATE cases SET status = $2, status_at = COALESCE($3::timestamptz, status_at), external_ids = $4::jsonb, version = version + 1, updated_at = now() WHERE id = $1`, [
+      id,
+      change.status,
+      change.statusAt ?? null,
+      JSON.stringify(change.externalIds),
+    ]);
   }
 
   /** Writes audit lines of one change to a case, with who made it and the journal entry that carries it. */

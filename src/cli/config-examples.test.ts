@@ -37,11 +37,16 @@ async function validate(file: string, vars: Record<string, string>): Promise<{ c
   let out = '';
   let err = '';
   try {
-    const code = await runCli(['config', 'validate', file], (s) => (out += s), (s) => (err += s));
+    const code = await runCli(
+      ['config', 'validate', file],
+      (s) => (out += s),
+      (s) => (err += s),
+    );
     return { code, out, err };
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   }
 }
 
@@ -88,7 +93,9 @@ describe('bundled example configurations', () => {
 
   it('demo-compose.yaml is demo-notify.yaml with the compose service names instead of 127.0.0.1', () => {
     const read = (f: string) => parseYaml(readFileSync(join(EXAMPLES, f), 'utf8')) as Record<string, unknown>;
-    const local = JSON.stringify(read('demo-notify.yaml')).replace(/http:\/\/127\.0\.0\.1:8080/g, 'http://hub:8080').replace(/127\.0\.0\.1/g, 'mocks');
+    const local = JSON.stringify(read('demo-notify.yaml'))
+      .replace(/http:\/\/127\.0\.0\.1:8080/g, 'http://hub:8080')
+      .replace(/127\.0\.0\.1/g, 'mocks');
     expect(JSON.parse(local)).toEqual(read('demo-compose.yaml'));
   });
 

@@ -8,7 +8,11 @@ import { runCli } from './main';
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli(args, (s) => (out += s), (s) => (err += s));
+  const code = await runCli(
+    args,
+    (s) => (out += s),
+    (s) => (err += s),
+  );
   return { code, out, err };
 }
 

@@ -87,7 +87,11 @@ export async function runCli(args: string[], out: (s: string) => void = (s) => p
  */
 function adapterIssues(adapters: HubConfig['adapters']): ConfigIssue[] {
   const installed = new Set(ADAPTERS.map((d) => d.type));
-  const disabled = Object.fromEntries(Object.entries(adapters).filter(([, a]) => !a.enabled && installed.has(a.type)).map(([id, a]) => [id, { ...a, enabled: true }]));
+  const disabled = Object.fromEntries(
+    Object.entries(adapters)
+      .filter(([, a]) => !a.enabled && installed.has(a.type))
+      .map(([id, a]) => [id, { ...a, enabled: true }]),
+  );
   const later = checkAdapterInstances({ adapters: disabled }, ADAPTERS)
     .filter((i) => valueAt({ adapters }, i.path) !== '')
     .map((i) => ({ ...i, message: `${i.message} (the instance is disabled)` }));

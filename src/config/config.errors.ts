@@ -9,11 +9,11 @@ export interface ConfigIssue {
  * every mistake in one run, not one per restart.
  */
 export class ConfigError extends Error {
-  constructor(readonly issues: ConfigIssue[], readonly origin: string) {
-    super(
-      `Invalid configuration (${origin}): ${issues.length} problem(s)\n` +
-        issues.map((i) => `  - ${i.path || '/'}: ${i.message}`).join('\n'),
-    );
+  constructor(
+    readonly issues: ConfigIssue[],
+    readonly origin: string,
+  ) {
+    super(`Invalid configuration (${origin}): ${issues.length} problem(s)\n` + issues.map((i) => `  - ${i.path || '/'}: ${i.message}`).join('\n'));
     this.name = 'ConfigError';
   }
 }

@@ -55,7 +55,12 @@ routes:
         {},
       );
 
-      expect(cfg.adapters.edms).toEqual({ type: 'edms.1c-docflow', enabled: true, config: {}, runner: { concurrency: 8, timeoutMs: 45000, ratePerSecond: undefined, breakerFailures: 5, breakerOpenMs: 30000, pollIntervalMs: 5000 } });
+      expect(cfg.adapters.edms).toEqual({
+        type: 'edms.1c-docflow',
+        enabled: true,
+        config: {},
+        runner: { concurrency: 8, timeoutMs: 45000, ratePerSecond: undefined, breakerFailures: 5, breakerOpenMs: 30000, pollIntervalMs: 5000 },
+      });
       expect(cfg.routes).toEqual([{ name: 'route-0', tenants: ['demo'], types: ['appeal.*'], to: ['edms'] }]);
     });
 
@@ -279,9 +284,7 @@ routes:
     to: [edms, ghost]
 `);
 
-      expect(paths(e).sort()).toEqual(
-        ['/adapters/edms/config/password', '/routes/0/tenants/1', '/routes/0/to/1', '/tenants/demo/ingressTokens/0'].sort(),
-      );
+      expect(paths(e).sort()).toEqual(['/adapters/edms/config/password', '/routes/0/tenants/1', '/routes/0/to/1', '/tenants/demo/ingressTokens/0'].sort());
       for (const path of paths(e)) expect(e.message).toContain(path);
     });
 
@@ -302,16 +305,7 @@ routes:
     to: [edms, ghost]
 `);
 
-      expect(paths(e)).toEqual(
-        expect.arrayContaining([
-          '/colour',
-          '/routes/0/to/1',
-          '/routes/0/tenants/1',
-          '/adapters/edms/config/password',
-          '/tenants/demo/ingressTokens/0',
-          '/tenants/Kyiv_City',
-        ]),
-      );
+      expect(paths(e)).toEqual(expect.arrayContaining(['/colour', '/routes/0/to/1', '/routes/0/tenants/1', '/adapters/edms/config/password', '/tenants/demo/ingressTokens/0', '/tenants/Kyiv_City']));
     });
 
     it('reports missing tenants together with routes that name tenants and adapters', () => {

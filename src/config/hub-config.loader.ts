@@ -69,7 +69,12 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
   if (!validateShape(raw)) {
     issues.push(
       ...(validateShape.errors ?? []).map((e) => ({
-        path: e.keyword === 'required' ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}` : e.keyword === 'additionalProperties' ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}` : e.instancePath,
+        path:
+          e.keyword === 'required'
+            ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`
+            : e.keyword === 'additionalProperties'
+              ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}`
+              : e.instancePath,
         message:
           e.keyword === 'required'
             ? 'is required'
@@ -77,7 +82,7 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
               ? e.instancePath === '/tenants' || e.instancePath === '/adapters'
                 ? 'is not a valid id (1-63 lower-case latin letters, digits or hyphens)'
                 : 'is not a known setting'
-              : e.message ?? 'is invalid',
+              : (e.message ?? 'is invalid'),
       })),
     );
   }
@@ -208,10 +213,18 @@ function resolveNotifications(file: Partial<HubConfigFile>, adapters: Record<str
     if (typeof instance !== 'string') continue;
     const a = adapters[instance];
     if (!a) issues.push({ path: `/notifications/channels/${channel}`, message: `adapter instance "${instance}" is not declared under /adapters` });
-    else if (typeof a.type === 'string' && !a.type.startsWith(CHANNEL_TYPE_PREFIX[channel as keyof typeof CHANNEL_TYPE_PREFIX])) issues.push({ path: `/notifications/channels/${channel}`, message: `adapter instance "${instance}" is a ${a.type}, which does not send ${channel}` });
+    else if (typeof a.type === 'string' && !a.type.startsWith(CHANNEL_TYPE_PREFIX[channel as keyof typeof CHANNEL_TYPE_PREFIX]))
+      issues.push({ path: `/notifications/channels/${channel}`, message: `adapter instance "${instance}" is a ${a.type}, which does not send ${channel}` });
   }
   const templates: TemplateSet = { ...DEFAULT_TEMPLATES, ...(isObject(n.templates) ? (n.templates as TemplateSet) : {}) };
-  const rules = (Array.isArray(n.rules) ? n.rules : []).map((r, i) => ({ on: r?.on, template: r?.template, tenants: r?.tenants ?? ['*'], mandatory: r?.mandatory ?? false, priority: r?.priority ?? 'normal', i }));
+  const rules = (Array.isArray(n.rules) ? n.rules : []).map((r, i) => ({
+    on: r?.on,
+    template: r?.template,
+    tenants: r?.tenants ?? ['*'],
+    mandatory: r?.mandatory ?? false,
+    priority: r?.priority ?? 'normal',
+    i,
+  }));
   const provided = new Map<string, { path: string; event: string; variables: readonly string[] }[]>();
   const use = (id: string, entry: { path: string; event: string; variables: readonly string[] }) => provided.set(id, [...(provided.get(id) ?? []), entry]);
   for (const r of rules) {
@@ -220,7 +233,8 @@ function resolveNotifications(file: Partial<HubConfigFile>, adapters: Record<str
       issues.push({ path: `/notifications/rules/${r.i}/on`, message: `must be one of ${RULE_EVENT_TYPES.join(', ')}` });
       continue;
     }
-    if (!Object.hasOwn(templates, r.template)) issues.push({ path: `/notifications/rules/${r.i}/template`, message: `template "${r.template}" is not defined under /notifications/templates (nor built in)` });
+    if (!Object.hasOwn(templates, r.template))
+      issues.push({ path: `/notifications/rules/${r.i}/template`, message: `template "${r.template}" is not defined under /notifications/templates (nor built in)` });
     else use(r.template, { path: `/notifications/rules/${r.i}/template`, event: r.on, variables: RULE_VARIABLES[r.on as RuleEventType] });
     (Array.isArray(r.tenants) ? r.tenants : []).forEach((t: unknown, j: number) => {
       if (typeof t === 'string' && t !== '*' && !Object.hasOwn(tenants, t)) issues.push({ path: `/notifications/rules/${r.i}/tenants/${j}`, message: `tenant "${t}" is not declared under /tenants` });
@@ -242,12 +256,7 @@ function resolveNotifications(file: Partial<HubConfigFile>, adapters: Record<str
 }
 
 /** Walks adapter settings: `{env: NAME}` objects become their values; literal secrets are errors. */
-function resolveSecrets(
-  value: unknown,
-  path: string,
-  issues: ConfigIssue[],
-  resolveSecret: (ref: { env: string }, path: string) => string,
-): unknown {
+function resolveSecrets(value: unknown, path: string, issues: ConfigIssue[], resolveSecret: (ref: { env: string }, path: string) => string): unknown {
   if (Array.isArray(value)) return value.map((v, i) => resolveSecrets(v, `${path}/${i}`, issues, resolveSecret));
   if (value && typeof value === 'object') {
     const obj = value as Record<string, unknown>;

@@ -109,10 +109,22 @@ const Rule = Type.Object(
 /** Notifications: which adapter instance serves each channel, fallback order and timing, rules, templates. */
 const Notifications = Type.Object(
   {
-    channels: Type.Optional(Type.Object({ viber: Type.Optional(Identifier), telegram: Type.Optional(Identifier), sms: Type.Optional(Identifier), email: Type.Optional(Identifier) }, { additionalProperties: false })),
+    channels: Type.Optional(
+      Type.Object({ viber: Type.Optional(Identifier), telegram: Type.Optional(Identifier), sms: Type.Optional(Identifier), email: Type.Optional(Identifier) }, { additionalProperties: false }),
+    ),
     order: Type.Optional(Type.Array(Channel, { minItems: 1, uniqueItems: true })),
     /** How long a channel may take to confirm delivery before the next one is tried; 0 = acceptance is enough. */
-    confirmWithinMs: Type.Optional(Type.Object({ viber: Type.Optional(PositiveInt(0, 7 * 86400000)), telegram: Type.Optional(PositiveInt(0, 7 * 86400000)), sms: Type.Optional(PositiveInt(0, 7 * 86400000)), email: Type.Optional(PositiveInt(0, 7 * 86400000)) }, { additionalProperties: false })),
+    confirmWithinMs: Type.Optional(
+      Type.Object(
+        {
+          viber: Type.Optional(PositiveInt(0, 7 * 86400000)),
+          telegram: Type.Optional(PositiveInt(0, 7 * 86400000)),
+          sms: Type.Optional(PositiveInt(0, 7 * 86400000)),
+          email: Type.Optional(PositiveInt(0, 7 * 86400000)),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     /** How long a dispatch may wait (outage, retries) for the provider to take it before the next channel is tried. */
     sendWithinMs: Type.Optional(PositiveInt(1000, 7 * 86400000)),
     smsMaxSegments: Type.Optional(PositiveInt(1, 10)),

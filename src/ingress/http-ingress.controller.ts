@@ -62,7 +62,10 @@ export class HttpIngressController {
         options: { contentType: CLOUDEVENTS_CONTENT_TYPE, messageId: ev.id, persistent: true, userId: this.amqp.user, headers: { [HTTP_INGRESS_HEADER]: 'http' } },
       });
     } catch {
-      res.status(503).setHeader('Retry-After', '5').json({ errors: [{ pointer: '', reason: 'the message broker is not reachable; retry later with the same id' }] });
+      res
+        .status(503)
+        .setHeader('Retry-After', '5')
+        .json({ errors: [{ pointer: '', reason: 'the message broker is not reachable; retry later with the same id' }] });
       return;
     }
     res.status(202).json({ id: ev.id });
@@ -70,7 +73,10 @@ export class HttpIngressController {
 
   private unauthorized(res: Response, reason: string): void {
     this.metrics.badSignatures.inc();
-    res.status(401).setHeader('WWW-Authenticate', 'Bearer').json({ errors: [{ pointer: '', reason }] });
+    res
+      .status(401)
+      .setHeader('WWW-Authenticate', 'Bearer')
+      .json({ errors: [{ pointer: '', reason }] });
   }
 
   /** Answers for a body the raw parser refused before it was read in full. */

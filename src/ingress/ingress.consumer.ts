@@ -63,7 +63,10 @@ export class IngressConsumer implements BeforeApplicationShutdown {
     const messageId = typeof props.messageId === 'string' && props.messageId.length <= 256 && !props.messageId.includes('\u0000') ? props.messageId : undefined;
     // user_id is checked by the broker against the connection's user: it names the publisher.
     const publisher = this.pipeline.rights.forAmqp(props.userId, props.headers, this.amqp.user);
-    this.pending.push({ delivery, msg: { body: delivery.msg.content, contentType: props.contentType, messageId, redelivered: delivery.msg.fields.redelivered, via: 'amqp', arrivedAt: process.hrtime.bigint(), publisher } });
+    this.pending.push({
+      delivery,
+      msg: { body: delivery.msg.content, contentType: props.contentType, messageId, redelivered: delivery.msg.fields.redelivered, via: 'amqp', arrivedAt: process.hrtime.bigint(), publisher },
+    });
     this.pump();
   }
 

@@ -230,7 +230,14 @@ export class IngressPipeline {
     for (const row of await this.journal.findAccepted([...wanted.keys()])) {
       const [first] = wanted.get(row.dedupeKey) ?? [];
       if (first === undefined) continue;
-      copies[first] = routedCopies(batch[first].body, row.routes, { eventId: row.eventId, journalId: row.id, tenant: row.tenant, type: row.type, source: row.source, correlationId: row.correlationId });
+      copies[first] = routedCopies(batch[first].body, row.routes, {
+        eventId: row.eventId,
+        journalId: row.id,
+        tenant: row.tenant,
+        type: row.type,
+        source: row.source,
+        correlationId: row.correlationId,
+      });
       this.metrics.recopied.inc(row.routes.length);
     }
   }
@@ -286,7 +293,15 @@ export class IngressPipeline {
         const peek: Peek | undefined = p.ok ? { id: p.event.id, tenant: p.event.tenant, type: p.event.type } : p.peek;
         // Ids and pointers only: reasons never quote the input, and nothing of the body is logged.
         this.logger.info(
-          { event: 'ingress.rejected', via: batch[i].via, journalId: v.journalId, eventId: peek?.id ?? batch[i].messageId, tenant: peek?.tenant, type: peek?.type, pointers: v.errors.map((e) => e.pointer).slice(0, 10) },
+          {
+            event: 'ingress.rejected',
+            via: batch[i].via,
+            journalId: v.journalId,
+            eventId: peek?.id ?? batch[i].messageId,
+            tenant: peek?.tenant,
+            type: peek?.type,
+            pointers: v.errors.map((e) => e.pointer).slice(0, 10),
+          },
           'message rejected',
         );
       }
@@ -317,7 +332,12 @@ function routedCopies(body: Buffer, routes: readonly string[], origin: RoutedCop
 function takenErrors(opening: CaseOpening, memo: Map<string, ContractError[]>): ContractError[] {
   const known = memo.get(opening.journalId);
   if (known) return known;
-  const errors: ContractError[] = [{ pointer: '/data/caseRef', reason: `an ${opening.kind} with this caseRef already exists (opened by another event); use a new caseRef for a new ${opening.kind}, or send later changes as their own events` }];
+  const errors: ContractError[] = [
+    {
+      pointer: '/data/caseRef',
+      reason: `an ${opening.kind} with this caseRef already exists (opened by another event); use a new caseRef for a new ${opening.kind}, or send later changes as their own events`,
+    },
+  ];
   memo.set(opening.journalId, errors);
   return errors;
 }

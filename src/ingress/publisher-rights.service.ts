@@ -13,10 +13,7 @@ export const HTTP_INGRESS_HEADER = 'x-hub-ingress';
  *   or the hub's own HTTP ingress, which checked the rights before republishing);
  * - `unidentified`: publishers are configured and this one is none of them.
  */
-export type Publisher =
-  | { kind: 'known'; name: string; tenants: string[]; types: string[] }
-  | { kind: 'any' }
-  | { kind: 'unidentified'; reason: string };
+export type Publisher = { kind: 'known'; name: string; tenants: string[]; types: string[] } | { kind: 'any' } | { kind: 'unidentified'; reason: string };
 
 /**
  * The publishers of the configuration and what each may publish. AMQP publishers are told apart by
@@ -103,7 +100,8 @@ export class PublisherRights {
     const out: string[] = [];
     if (this.config.hub.amqp.allowAnonymousPublishers) out.push('hub.amqp.allowAnonymousPublishers is on: AMQP messages without a known user_id are accepted for any tenant');
     else if (!this.amqpBound) out.push('no publisher names its broker user (publishers.<name>.amqpUser): every AMQP message on cabinet.in will be rejected as unidentified');
-    for (const [id, t] of Object.entries(this.config.tenants)) if (t.httpOpen) out.push(`tenant "${id}" is open on the HTTP ingress (tenants.${id}.http.open): anyone who can reach the hub may publish for it without a token`);
+    for (const [id, t] of Object.entries(this.config.tenants))
+      if (t.httpOpen) out.push(`tenant "${id}" is open on the HTTP ingress (tenants.${id}.http.open): anyone who can reach the hub may publish for it without a token`);
     return out;
   }
 }

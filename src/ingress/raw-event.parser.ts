@@ -64,7 +64,10 @@ function checkContentType(contentType: string | undefined): ContractError | unde
   if (!contentType) return { pointer: '', reason: `content type is missing; send ${CLOUDEVENTS_CONTENT_TYPE} (CloudEvents structured mode)` };
   const [mediaType, ...params] = contentType.split(';').map((s) => s.trim().toLowerCase());
   if (mediaType !== CLOUDEVENTS_CONTENT_TYPE) return { pointer: '', reason: `content type must be ${CLOUDEVENTS_CONTENT_TYPE} (CloudEvents structured mode)` };
-  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"(.*)"$/, '$1');
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/^"(.*)"$/, '$1');
   if (charset !== undefined && charset !== 'utf-8') return { pointer: '', reason: 'charset must be utf-8' };
   return undefined;
 }
@@ -81,7 +84,8 @@ export function maxDepth(buf: Buffer, limit: number): number {
   for (let i = 0; i < buf.length; i++) {
     const c = buf[i];
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped byte
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {

@@ -21,7 +21,10 @@ export class AmqpClient implements OnApplicationShutdown {
   /** The broker user the hub connects as (RabbitMQ checks a published user_id against it). */
   readonly user: string;
 
-  constructor(@Inject(ENV_CONFIG) env: EnvConfig, @Inject(LOGGER) private readonly logger: Logger) {
+  constructor(
+    @Inject(ENV_CONFIG) env: EnvConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
     this.user = decodeURIComponent(new URL(env.rabbitmqUrl).username) || 'guest';
     this.manager = amqp.connect([env.rabbitmqUrl], {
       heartbeatIntervalInSeconds: 10,

@@ -45,7 +45,10 @@ export function attemptOf(msg: ConsumeMessage): number {
  */
 @Injectable()
 export class FailureRouter {
-  constructor(private readonly publisher: ConfirmPublisher, private readonly metrics: MetricsService) {}
+  constructor(
+    private readonly publisher: ConfirmPublisher,
+    private readonly metrics: MetricsService,
+  ) {}
 
   async fail(delivery: Delivery, spec: ConsumerQueueSpec, err: unknown): Promise<FailureDecision> {
     const msg = delivery.msg;

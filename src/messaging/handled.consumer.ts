@@ -43,7 +43,19 @@ export class HandledConsumer {
         () => void d.ack(),
         async (err) => {
           const decision = await this.failures.fail(d, this.spec, err);
-          this.logger.warn({ event: 'consumer.failed', queue: this.spec.queue, messageId: d.msg.properties.messageId, correlationId: d.msg.properties.correlationId, journalId: d.msg.properties.headers?.['x-hub-journal-id'], decision: decision.action, attempt: decision.attempt, error: safeError(err) }, 'message handling failed');
+          this.logger.warn(
+            {
+              event: 'consumer.failed',
+              queue: this.spec.queue,
+              messageId: d.msg.properties.messageId,
+              correlationId: d.msg.properties.correlationId,
+              journalId: d.msg.properties.headers?.['x-hub-journal-id'],
+              decision: decision.action,
+              attempt: decision.attempt,
+              error: safeError(err),
+            },
+            'message handling failed',
+          );
         },
       )
       .finally(() => this.running.delete(task));

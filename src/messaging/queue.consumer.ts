@@ -11,7 +11,12 @@ import { AmqpClient } from './amqp.client';
 export class Delivery {
   private settled = false;
 
-  constructor(readonly msg: ConsumeMessage, private readonly channel: Channel, private readonly acks: AckTracker, private readonly isLive: () => boolean) {}
+  constructor(
+    readonly msg: ConsumeMessage,
+    private readonly channel: Channel,
+    private readonly acks: AckTracker,
+    private readonly isLive: () => boolean,
+  ) {}
 
   /** Acks (coalesced with neighbouring deliveries into one frame by the channel's AckTracker). */
   ack(): boolean {

@@ -15,11 +15,20 @@ export class MetricsService {
   readonly unroutedEvents = new Counter({ name: 'hub_events_without_route_total', help: 'Valid events that matched no route (journaled only)', registers: [this.registry] });
   readonly retried = new Counter({ name: 'hub_messages_retried_total', help: 'Messages sent to a retry (delay) queue', labelNames: ['queue'], registers: [this.registry] });
   readonly deadLettered = new Counter({ name: 'hub_messages_dead_lettered_total', help: 'Messages sent to a dead-letter queue', labelNames: ['queue'], registers: [this.registry] });
-  readonly recopied = new Counter({ name: 'hub_routed_copies_republished_total', help: 'Routed copies published again for redelivered messages (after a crash or broker loss)', registers: [this.registry] });
+  readonly recopied = new Counter({
+    name: 'hub_routed_copies_republished_total',
+    help: 'Routed copies published again for redelivered messages (after a crash or broker loss)',
+    registers: [this.registry],
+  });
   readonly relayed = new Counter({ name: 'hub_outbox_relayed_total', help: 'Outbox rows published by the relay (not by the fast path)', registers: [this.registry] });
   readonly storeRetries = new Counter({ name: 'hub_store_retries_total', help: 'Journal writes retried after a transient database error', registers: [this.registry] });
   readonly badSignatures = new Counter({ name: 'hub_http_unauthorized_total', help: 'HTTP ingress requests refused for a missing or wrong token', registers: [this.registry] });
-  readonly webhooks = new Counter({ name: 'hub_webhooks_total', help: 'Provider callbacks by adapter instance and result (accepted, replay, rejected = bad signature)', labelNames: ['adapter', 'result'], registers: [this.registry] });
+  readonly webhooks = new Counter({
+    name: 'hub_webhooks_total',
+    help: 'Provider callbacks by adapter instance and result (accepted, replay, rejected = bad signature)',
+    labelNames: ['adapter', 'result'],
+    registers: [this.registry],
+  });
 
   readonly ingressLatency = new Histogram({
     name: 'hub_ingress_latency_seconds',

@@ -82,7 +82,11 @@ export class BotService {
     const rows = await this.repo.deactivateLink(tx, channel, address);
     const emitted = await this.emitter.emitAll(
       tx,
-      rows.map((r) => ({ type: 'contact.linked' as const, tenant: r.tenant, data: { citizenRef: r.citizenRef, channel: channel as 'telegram' | 'viber', address, active: false, changedAt: new Date().toISOString() } })),
+      rows.map((r) => ({
+        type: 'contact.linked' as const,
+        tenant: r.tenant,
+        data: { citizenRef: r.citizenRef, channel: channel as 'telegram' | 'viber', address, active: false, changedAt: new Date().toISOString() },
+      })),
     );
     return EventEmitter.messages(emitted);
   }

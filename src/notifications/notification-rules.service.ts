@@ -101,5 +101,4 @@ export class NotificationRules {
   private tenantLocale(tenant: string): Locale {
     return this.config.tenants[tenant]?.locale ?? 'uk';
   }
-
 }

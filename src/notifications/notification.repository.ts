@@ -127,7 +127,15 @@ export class NotificationRepository {
   }
 
   /** Moves a dispatch on, and its notification's outcome with it when that changes (one statement). */
-  async updateDispatch(tx: PoolClient, id: string, status: DeliveryStatus, providerMessageId: string | undefined, failure: DeliveryFailure | undefined, confirmWithinMs: number, outcome?: { notificationId: string; outcome: NotificationRow['outcome'] }): Promise<void> {
+  async updateDispatch(
+    tx: PoolClient,
+    id: string,
+    status: DeliveryStatus,
+    providerMessageId: string | undefined,
+    failure: DeliveryFailure | undefined,
+    confirmWithinMs: number,
+    outcome?: { notificationId: string; outcome: NotificationRow['outcome'] },
+  ): Promise<void> {
     await tx.query(
       `WITH d AS (
          UPDATE notification_dispatch
@@ -144,8 +152,13 @@ export class NotificationRepository {
   /** Dispatches past their deadline: not taken by the provider in time, or never confirmed. */
   async overdue(tx: PoolClient, limit: number): Promise<{ id: string; adapter: string; status: DeliveryStatus; providerMessageId?: string }[]> {
     // Two statements: row locks are not allowed over a UNION.
-    const queued = await tx.query(`SELECT id::text AS id, adapter, status, provider_message_id FROM notification_dispatch WHERE status = 'queued' AND send_by < now() LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
-    const sent = await tx.query(`SELECT id::text AS id, adapter, status, provider_message_id FROM notification_dispatch WHERE status = 'sent' AND confirm_by < now() LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
+    const queued = await tx.query(
+      `SELECT id::text AS id, adapter, status, provider_message_id FROM notification_dispatch WHERE status = 'queued' AND send_by < now() LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    const sent = await tx.query(`SELECT id::text AS id, adapter, status, provider_message_id FROM notification_dispatch WHERE status = 'sent' AND confirm_by < now() LIMIT $1 FOR UPDATE SKIP LOCKED`, [
+      limit,
+    ]);
     const r = { rows: [...queued.rows, ...sent.rows] };
     return r.rows.map((x: Row) => ({ id: x.id, adapter: x.adapter, status: x.status, providerMessageId: x.provider_message_id ?? undefined }));
   }

@@ -76,7 +76,10 @@ export class NotificationService implements DeliveryReportsPort {
     const row: NotificationRow = { ...n, plan: steps, outcome };
     const em: Emission<EventType>[] = [];
     if (!steps.length) {
-      const failure = reason === 'muted' ? { code: 'hub:muted', message: 'the citizen turned notifications off' } : { code: 'hub:no-channel', message: 'no configured channel has both a contact and a template text' };
+      const failure =
+        reason === 'muted'
+          ? { code: 'hub:muted', message: 'the citizen turned notifications off' }
+          : { code: 'hub:no-channel', message: 'no configured channel has both a contact and a template text' };
       em.push(this.statusChanged(row, undefined, 'failed', failure));
     } else if ((await this.dispatchFrom(tx, row, 0, em)) === undefined) {
       row.outcome = 'failed';
@@ -95,7 +98,13 @@ export class NotificationService implements DeliveryReportsPort {
   /** A dispatch the provider can never take (refused credentials, impossible text): failed, so the next channel is tried. */
   refused(event: CloudEvent, reason: string): DeliveryReport | undefined {
     if (event.type !== 'notification.dispatch') return undefined;
-    return { dispatchId: (event.data as NotificationDispatch).dispatchId, providerMessageId: '', status: 'failed', failure: { code: 'hub:refused', message: reason }, occurredAt: new Date().toISOString() };
+    return {
+      dispatchId: (event.data as NotificationDispatch).dispatchId,
+      providerMessageId: '',
+      status: 'failed',
+      failure: { code: 'hub:refused', message: reason },
+      occurredAt: new Date().toISOString(),
+    };
   }
 
   /** The port's name for {@link applyReports}. */
@@ -161,24 +170,24 @@ export class NotificationService implements DeliveryReportsPort {
       const dispatchId = randomUUID();
       if (!(await this.repo.insertDispatch(tx, { id: dispatchId, notificationId: n.id, seq, step, sendWithinMs: this.config.notifications.sendWithinMs }))) continue;
       em.push({
-          type: 'notification.dispatch',
-          id: dispatchId,
-          tenant: n.tenant,
-          causationId: n.id,
-          correlationId: n.correlationId,
-          to: { exchange: EXCHANGES.work, routingKey: n.priority === 'bulk' ? bulkRoutingKey(step.adapter) : step.adapter },
-          data: {
-            notificationId: n.id,
-            dispatchId,
-            channel: step.channel,
-            address: step.address,
-            locale: rendered.locale,
-            text: rendered.text,
-            ...(rendered.subject ? { subject: rendered.subject } : {}),
-            ...(rendered.html ? { html: rendered.html } : {}),
-            priority: n.priority,
-          },
-        });
+        type: 'notification.dispatch',
+        id: dispatchId,
+        tenant: n.tenant,
+        causationId: n.id,
+        correlationId: n.correlationId,
+        to: { exchange: EXCHANGES.work, routingKey: n.priority === 'bulk' ? bulkRoutingKey(step.adapter) : step.adapter },
+        data: {
+          notificationId: n.id,
+          dispatchId,
+          channel: step.channel,
+          address: step.address,
+          locale: rendered.locale,
+          text: rendered.text,
+          ...(rendered.subject ? { subject: rendered.subject } : {}),
+          ...(rendered.html ? { html: rendered.html } : {}),
+          priority: n.priority,
+        },
+      });
       em.push(this.statusChanged(n, step.channel, 'queued'));
       return seq;
     }

@@ -21,7 +21,10 @@ export class OpsController {
   async health(@Res() res: Response): Promise<void> {
     const broker = this.amqp.isConnected();
     const database = await Promise.race([
-      this.db.query('SELECT 1').then(() => true, () => false),
+      this.db.query('SELECT 1').then(
+        () => true,
+        () => false,
+      ),
       new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref()),
     ]);
     const ok = broker && database;

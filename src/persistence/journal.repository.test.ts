@@ -101,7 +101,10 @@ describe('JournalRepository.store: one case per (tenant, kind, caseRef)', () => 
       const s = submission(ref);
       const pending = repo.store([s.entry], [s.answer], [s.opening]);
       // The store statement is waiting on the other transaction's case row, not deciding on its own snapshot.
-      await eventually('store waiting on the case row', async () => (await sql(schema, `SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [`cabinet-hub ${instanceId}`])).length === 1);
+      await eventually(
+        'store waiting on the case row',
+        async () => (await sql(schema, `SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [`cabinet-hub ${instanceId}`])).length === 1,
+      );
       await other.query(end);
 
       const result = await pending;

@@ -189,7 +189,16 @@ export class JournalRepository {
       'SELECT id::text AS id, dedupe_key, event_id, tenant, type, source, correlation_id, routes FROM journal WHERE dedupe_key = ANY($1::text[])',
       [dedupeKeys],
     );
-    return rows.map((r) => ({ id: r.id, dedupeKey: r.dedupe_key, eventId: r.event_id, tenant: r.tenant, type: r.type, source: r.source, correlationId: r.correlation_id ?? undefined, routes: r.routes }));
+    return rows.map((r) => ({
+      id: r.id,
+      dedupeKey: r.dedupe_key,
+      eventId: r.event_id,
+      tenant: r.tenant,
+      type: r.type,
+      source: r.source,
+      correlationId: r.correlation_id ?? undefined,
+      routes: r.routes,
+    }));
   }
 
   /**
@@ -227,10 +236,15 @@ export class JournalRepository {
 
   /** Journals a provider callback as evidence (cut by the caller), accepted or rejected. */
   async insertCallback(tx: PoolClient, c: { id: string; via: string; status: 'accepted' | 'rejected'; errors?: unknown; body: Buffer; bodySize: number }): Promise<void> {
-    await tx.query(
-      `INSERT INTO journal (id, direction, via, status, type, errors, body, body_size, body_truncated) VALUES ($1, 'in', $2, $3, 'webhook', $4, $5, $6, $7)`,
-      [c.id, c.via, c.status, c.errors === undefined ? null : JSON.stringify(c.errors), c.body, c.bodySize, c.bodySize > c.body.length],
-    );
+    await tx.query(`INSERT INTO journal (id, direction, via, status, type, errors, body, body_size, body_truncated) VALUES ($1, 'in', $2, $3, 'webhook', $4, $5, $6, $7)`, [
+      c.id,
+      c.via,
+      c.status,
+      c.errors === undefined ? null : JSON.stringify(c.errors),
+      c.body,
+      c.bodySize,
+      c.bodySize > c.body.length,
+    ]);
   }
 
   /** Removes outbox rows whose messages the broker confirmed. */

@@ -9,7 +9,10 @@ export class LeaderLock {
   private client?: Client;
   private held = false;
 
-  constructor(private readonly databaseUrl: string, private readonly name: string) {}
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly name: string,
+  ) {}
 
   isHeld(): boolean {
     return this.held;

@@ -63,9 +63,21 @@ export const DEFAULT_TEMPLATES: TemplateSet = {
       en: '📨 The answer to your appeal {{caseRef}}:\n\n{{answerText}}\n\n{{tenantName}}',
     },
     email: {
-      uk: { subject: 'Відповідь на звернення {{caseRef}}', text: 'Доброго дня!\n\nВідповідь на ваше звернення {{caseRef}}:\n\n{{answerText}}\n\n{{tenantName}}', html: '<p>Доброго дня!</p><p>Відповідь на ваше звернення <b>{{caseRef}}</b>:</p><blockquote>{{answerText}}</blockquote><p>{{tenantName}}</p>' },
-      ru: { subject: 'Ответ на обращение {{caseRef}}', text: 'Здравствуйте!\n\nОтвет на ваше обращение {{caseRef}}:\n\n{{answerText}}\n\n{{tenantName}}', html: '<p>Здравствуйте!</p><p>Ответ на ваше обращение <b>{{caseRef}}</b>:</p><blockquote>{{answerText}}</blockquote><p>{{tenantName}}</p>' },
-      en: { subject: 'Answer to your appeal {{caseRef}}', text: 'Hello,\n\nthe answer to your appeal {{caseRef}}:\n\n{{answerText}}\n\n{{tenantName}}', html: '<p>Hello,</p><p>the answer to your appeal <b>{{caseRef}}</b>:</p><blockquote>{{answerText}}</blockquote><p>{{tenantName}}</p>' },
+      uk: {
+        subject: 'Відповідь на звернення {{caseRef}}',
+        text: 'Доброго дня!\n\nВідповідь на ваше звернення {{caseRef}}:\n\n{{answerText}}\n\n{{tenantName}}',
+        html: '<p>Доброго дня!</p><p>Відповідь на ваше звернення <b>{{caseRef}}</b>:</p><blockquote>{{answerText}}</blockquote><p>{{tenantName}}</p>',
+      },
+      ru: {
+        subject: 'Ответ на обращение {{caseRef}}',
+        text: 'Здравствуйте!\n\nОтвет на ваше обращение {{caseRef}}:\n\n{{answerText}}\n\n{{tenantName}}',
+        html: '<p>Здравствуйте!</p><p>Ответ на ваше обращение <b>{{caseRef}}</b>:</p><blockquote>{{answerText}}</blockquote><p>{{tenantName}}</p>',
+      },
+      en: {
+        subject: 'Answer to your appeal {{caseRef}}',
+        text: 'Hello,\n\nthe answer to your appeal {{caseRef}}:\n\n{{answerText}}\n\n{{tenantName}}',
+        html: '<p>Hello,</p><p>the answer to your appeal <b>{{caseRef}}</b>:</p><blockquote>{{answerText}}</blockquote><p>{{tenantName}}</p>',
+      },
     },
   },
   'application.registered': {

@@ -133,7 +133,9 @@ export class TemplateCatalog {
       const [loc, e] = pick(t.email, locale, id, channel);
       return {
         locale: loc,
-        subject: Mustache.render(e.subject, view, {}, NO_ESCAPE).replace(/[\r\n]+/g, ' ').trim(),
+        subject: Mustache.render(e.subject, view, {}, NO_ESCAPE)
+          .replace(/[\r\n]+/g, ' ')
+          .trim(),
         text: Mustache.render(e.text, view, {}, NO_ESCAPE),
         ...(e.html ? { html: Mustache.render(e.html, view) } : {}),
       };
@@ -148,7 +150,12 @@ export class TemplateCatalog {
    * `smsMaxSegments` before any variable is filled in, and variables a rule cannot provide.
    * @param provided for each template bound to events, the variables those events provide
    */
-  static validate(templates: TemplateSet, provided: Map<string, { path: string; event: string; variables: readonly string[] }[]>, smsMaxSegments: number, base = '/notifications/templates'): TemplateIssue[] {
+  static validate(
+    templates: TemplateSet,
+    provided: Map<string, { path: string; event: string; variables: readonly string[] }[]>,
+    smsMaxSegments: number,
+    base = '/notifications/templates',
+  ): TemplateIssue[] {
     const issues: TemplateIssue[] = [];
     for (const [id, t] of Object.entries(templates)) {
       if (!t.sms && !t.messenger && !t.email) issues.push({ path: `${base}/${id}`, message: 'has no text for any channel (sms, messenger or email)' });
@@ -167,12 +174,17 @@ export class TemplateCatalog {
         if (part === 'sms') {
           const bare = Mustache.render(value, {}, {}, NO_ESCAPE);
           const s = smsSegments(bare);
-          if (s.segments > smsMaxSegments) issues.push({ path: `${base}/${id}/${path}`, message: `is ${s.segments} SMS segments (${s.encoding}) before variables are filled in; the limit is ${smsMaxSegments}` });
+          if (s.segments > smsMaxSegments)
+            issues.push({ path: `${base}/${id}/${path}`, message: `is ${s.segments} SMS segments (${s.encoding}) before variables are filled in; the limit is ${smsMaxSegments}` });
         }
       }
       for (const use of provided.get(id) ?? []) {
         const lacking = [...used].filter((n) => !use.variables.includes(n));
-        if (lacking.length) issues.push({ path: use.path, message: `template "${id}" uses ${lacking.map((n) => `{{${n}}}`).join(', ')}, which ${use.event} does not provide (it provides: ${use.variables.join(', ')})` });
+        if (lacking.length)
+          issues.push({
+            path: use.path,
+            message: `template "${id}" uses ${lacking.map((n) => `{{${n}}}`).join(', ')}, which ${use.event} does not provide (it provides: ${use.variables.join(', ')})`,
+          });
       }
     }
     return issues;

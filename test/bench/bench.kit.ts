@@ -38,7 +38,15 @@ export async function publishFlood(ch: ConfirmChannel, exchange: string, routing
  * Publishes at a fixed rate for `seconds`, stamping each message with its send time
  * (hrtime, this process), so the receiving side of the same process can measure latency.
  */
-export async function publishPaced(ch: ConfirmChannel, exchange: string, routingKey: string, rate: number, seconds: number, body: (i: number, sentAt: string) => Buffer, contentType: string): Promise<number> {
+export async function publishPaced(
+  ch: ConfirmChannel,
+  exchange: string,
+  routingKey: string,
+  rate: number,
+  seconds: number,
+  body: (i: number, sentAt: string) => Buffer,
+  contentType: string,
+): Promise<number> {
   const total = Math.max(1, Math.round(rate * seconds));
   const start = process.hrtime.bigint();
   for (let i = 0; i < total; i++) {

@@ -78,7 +78,12 @@ export async function broadcast(url: string, schema: string, { n, rate }: { n: n
       time: new Date().toISOString(),
       datacontenttype: 'application/json',
       tenant: 'bench',
-      data: { recipient: { contacts: { phone: '__PHONE__' }, channels: ['sms'] }, template: 'water-outage', variables: { district: 'Оболонський р-н', from: '04.06 09:00', until: '18:00' }, priority: 'bulk' },
+      data: {
+        recipient: { contacts: { phone: '__PHONE__' }, channels: ['sms'] },
+        template: 'water-outage',
+        variables: { district: 'Оболонський р-н', from: '04.06 09:00', until: '18:00' },
+        priority: 'bulk',
+      },
     });
     const t0 = Date.now();
     for (let i = 0; i < n; i++) {
@@ -116,13 +121,25 @@ export async function broadcast(url: string, schema: string, { n, rate }: { n: n
     );
     if (process.env.BENCH_METRICS) {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      process.stdout.write(text.split('\n').filter((l) => /^hub_notify_step_seconds_(sum|count)|^hub_process_cpu|^hub_nodejs_eventloop_lag_(p99|mean|max)/.test(l)).join('\n') + '\n');
+      process.stdout.write(
+        text
+          .split('\n')
+          .filter((l) => /^hub_notify_step_seconds_(sum|count)|^hub_process_cpu|^hub_nodejs_eventloop_lag_(p99|mean|max)/.test(l))
+          .join('\n') + '\n',
+      );
     }
-    process.stdout.write(`BENCH_BROADCAST_JSON ${JSON.stringify({ n, rate, elapsed, allowed, overPercent: (elapsed / allowed - 1) * 100, messages: stats.messages, phones: phones.size, sendRequests: stats.sendRequests, delivered, dispatches })}\n`);
+    process.stdout.write(
+      `BENCH_BROADCAST_JSON ${JSON.stringify({ n, rate, elapsed, allowed, overPercent: (elapsed / allowed - 1) * 100, messages: stats.messages, phones: phones.size, sendRequests: stats.sendRequests, delivered, dispatches })}\n`,
+    );
     const over = (elapsed / allowed - 1) * 100;
     return [
       { figure: `broadcast of ${n} SMS: time over N / rate`, target: '<= 5 %', result: `${over.toFixed(1)} %`, pass: over <= 5 },
-      { figure: 'broadcast: SMS per phone, dispatches', target: 'each once', result: `${stats.messages} SMS, ${phones.size} phones, ${dispatches} dispatches`, pass: stats.messages === n && phones.size === n && dispatches === n },
+      {
+        figure: 'broadcast: SMS per phone, dispatches',
+        target: 'each once',
+        result: `${stats.messages} SMS, ${phones.size} phones, ${dispatches} dispatches`,
+        pass: stats.messages === n && phones.size === n && dispatches === n,
+      },
     ];
   } finally {
     await deps.stop(hub);

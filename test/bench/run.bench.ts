@@ -38,12 +38,27 @@ const ROOT = resolve(__dirname, '../../..');
 /** A ~1 KB appeal with a fresh id, built by string replacement so the bench measures the hub, not itself. */
 function appealFactory(): (i: number, sentAt?: string) => Buffer {
   // Each event opens its own case (caseRef = id): a second submission for a caseRef is refused.
-  const template = JSON.stringify({ ...exampleEvent('appeal.submitted'), id: '__ID__', tenant: 'bench', benchsent: '__TS__', subject: '__ID__', data: { ...(exampleEvent('appeal.submitted').data as object), caseRef: '__ID__' } });
+  const template = JSON.stringify({
+    ...exampleEvent('appeal.submitted'),
+    id: '__ID__',
+    tenant: 'bench',
+    benchsent: '__TS__',
+    subject: '__ID__',
+    data: { ...(exampleEvent('appeal.submitted').data as object), caseRef: '__ID__' },
+  });
   const run = randomUUID().slice(0, 8);
   return (i, sentAt = '0') => Buffer.from(template.replaceAll('"__ID__"', JSON.stringify(`${run}-${i}`)).replace('__TS__', sentAt));
 }
 
-async function measure(name: string, url: string, exchange: string, routingKey: string, outQueue: string, body: (i: number, sentAt?: string) => Buffer, pid: () => number | undefined): Promise<Figures> {
+async function measure(
+  name: string,
+  url: string,
+  exchange: string,
+  routingKey: string,
+  outQueue: string,
+  body: (i: number, sentAt?: string) => Buffer,
+  pid: () => number | undefined,
+): Promise<Figures> {
   const { conn, pub, sub } = await open(url);
   let received = 0;
   const latencies: number[] = [];
@@ -83,7 +98,10 @@ async function measure(name: string, url: string, exchange: string, routingKey: 
 }
 
 function spawnNode(script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(ROOT, 'dist', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), join(ROOT, 'dist', script)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return child;
 }
 
@@ -147,16 +165,33 @@ async function main(): Promise<void> {
     const configFile = join(tmpdir(), `${vhost}.yaml`);
     writeFileSync(
       configFile,
-      `hub: { source: urn:cabinet-hub:bench, amqp: { allowAnonymousPublishers: true } }\n${process.env.BENCH_HUB_YAML ?? ""}\ntenants:\n  bench: { name: Bench }\nadapters:\n  bench-sink: { type: bench.sink, enabled: false }\nroutes:\n  - { tenants: [bench], types: [appeal.submitted], to: [bench-sink] }\n`,
+      `hub: { source: urn:cabinet-hub:bench, amqp: { allowAnonymousPublishers: true } }\n${process.env.BENCH_HUB_YAML ?? ''}\ntenants:\n  bench: { name: Bench }\nadapters:\n  bench-sink: { type: bench.sink, enabled: false }\nroutes:\n  - { tenants: [bench], types: [appeal.submitted], to: [bench-sink] }\n`,
     );
     const port = await freePort();
-    const hub = spawnNode('src/main.js', { RABBITMQ_URL: url, DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: schema, CABINET_HUB_CONFIG: configFile, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+    const hub = spawnNode('src/main.js', {
+      RABBITMQ_URL: url,
+      DATABASE_URL: databaseUrl(),
+      DATABASE_SCHEMA: schema,
+      CABINET_HUB_CONFIG: configFile,
+      HTTP_PORT: String(port),
+      HTTP_HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    });
     children.push(hub);
     await lineFrom(hub, /cabinet-hub started/, 60_000);
     const figures = await measure('cabinet-hub ingress (journal on)', url, 'cabinet.in', 'appeal.submitted', 'hub.work.bench-sink', body, () => hub.pid);
     if (process.env.BENCH_METRICS) {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      process.stdout.write(text.split('\n').filter((l) => /^hub_(journal_write|ingress_wait|publish_confirm)_seconds_(bucket|sum|count)|^hub_ingress_batch_size_(sum|count)|^hub_process_cpu|^hub_nodejs_eventloop_lag_(p99|max|mean)|^hub_nodejs_gc_duration_seconds_(sum|count)|^hub_nodejs_heap_size|^hub_nodejs_external|^hub_process_resident|^hub_nodejs_heap_space_size_total/.test(l)).join('\n') + '\n');
+      process.stdout.write(
+        text
+          .split('\n')
+          .filter((l) =>
+            /^hub_(journal_write|ingress_wait|publish_confirm)_seconds_(bucket|sum|count)|^hub_ingress_batch_size_(sum|count)|^hub_process_cpu|^hub_nodejs_eventloop_lag_(p99|max|mean)|^hub_nodejs_gc_duration_seconds_(sum|count)|^hub_nodejs_heap_size|^hub_nodejs_external|^hub_process_resident|^hub_nodejs_heap_space_size_total/.test(
+              l,
+            ),
+          )
+          .join('\n') + '\n',
+      );
     }
     await stop(hub);
 
@@ -169,7 +204,14 @@ async function main(): Promise<void> {
     await deleteVhost(vhost);
     await dropSchema(schema);
     // Absolute figures move with whatever else runs on the machine: say how busy it was.
-    if (rows.length) printSummary(rows, (s) => process.stdout.write(s), `load average ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min) on ${cpus().length} cores at the end`);
+    if (rows.length)
+      printSummary(
+        rows,
+        (s) => process.stdout.write(s),
+        `load average ${loadavg()
+          .map((x) => x.toFixed(1))
+          .join(' / ')} (1 / 5 / 15 min) on ${cpus().length} cores at the end`,
+      );
   }
 }
 
@@ -209,7 +251,10 @@ function report(raw: Figures, hub: Figures): SummaryRow[] {
     `  ${'system'.padEnd(34)} ${'load'.padStart(5)} ${'rate'.padStart(7)}      ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(7)} ms`,
   ];
   for (const x of [raw, hub]) {
-    for (const l of x.latency) lines.push(`  ${x.name.padEnd(34)} ${`${Math.round(l.fraction * 100)}%`.padStart(5)} ${String(l.rate).padStart(7)} msg/s ${f(l.p50, 2).padStart(7)} ${f(l.p95, 2).padStart(7)} ${f(l.p99, 2).padStart(7)} ${f(l.max, 2).padStart(7)}`);
+    for (const l of x.latency)
+      lines.push(
+        `  ${x.name.padEnd(34)} ${`${Math.round(l.fraction * 100)}%`.padStart(5)} ${String(l.rate).padStart(7)} msg/s ${f(l.p50, 2).padStart(7)} ${f(l.p95, 2).padStart(7)} ${f(l.p99, 2).padStart(7)} ${f(l.max, 2).padStart(7)}`,
+      );
   }
   const half = hub.latency.find((l) => l.fraction === 0.5);
   lines.push(
@@ -243,12 +288,27 @@ async function roundTrip(url: string, schema: string): Promise<SummaryRow[]> {
     `hub: { source: urn:cabinet-hub:bench, amqp: { allowAnonymousPublishers: true } }\ntenants:\n  bench: { name: Bench }\nadapters:\n  edms-1c:\n    type: edms.1c-docflow\n    config: { endpoint: "${mock.url}", login: bench, password: { env: BENCH_1C_PASSWORD }, timeZone: Etc/GMT-3 }\n    runner: { concurrency: 32, pollIntervalMs: 60000 }\nroutes:\n  - { tenants: [bench], types: [appeal.submitted], to: [edms-1c] }\n`,
   );
   const port = await freePort();
-  const hub = spawnNode('src/main.js', { RABBITMQ_URL: url, DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: `${schema}_rt`, CABINET_HUB_CONFIG: configFile, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn', BENCH_1C_PASSWORD: 'bench-secret' });
+  const hub = spawnNode('src/main.js', {
+    RABBITMQ_URL: url,
+    DATABASE_URL: databaseUrl(),
+    DATABASE_SCHEMA: `${schema}_rt`,
+    CABINET_HUB_CONFIG: configFile,
+    HTTP_PORT: String(port),
+    HTTP_HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    BENCH_1C_PASSWORD: 'bench-secret',
+  });
   try {
     await new Promise((r) => setTimeout(r, 300));
     await waitForHealth(port);
     const { conn, pub } = await open(url);
-    const template = JSON.stringify({ ...exampleEvent('appeal.submitted'), id: '__ID__', tenant: 'bench', subject: undefined, data: { ...(exampleEvent('appeal.submitted').data as object), caseRef: '__CASE__' } });
+    const template = JSON.stringify({
+      ...exampleEvent('appeal.submitted'),
+      id: '__ID__',
+      tenant: 'bench',
+      subject: undefined,
+      data: { ...(exampleEvent('appeal.submitted').data as object), caseRef: '__CASE__' },
+    });
     const run = randomUUID().slice(0, 8);
     const sentAt = new Map<string, number>();
     const t0 = Date.now();
@@ -292,7 +352,10 @@ async function roundTrip(url: string, schema: string): Promise<SummaryRow[]> {
 async function waitForHealth(port: number): Promise<void> {
   const until = Date.now() + 60_000;
   while (Date.now() < until) {
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -12,9 +12,7 @@ import type { HubConfig } from '../../src/config/hub-config.schema';
  */
 
 /** Where the examples live: next to the TypeScript (jest), or in the source tree when run from dist/. */
-export const EXAMPLES_DIR = [join(__dirname, '../../src/config/examples'), join(__dirname, '../../../src/config/examples')].find((p) =>
-  existsSync(join(p, 'demo-notify.yaml')),
-) as string;
+export const EXAMPLES_DIR = [join(__dirname, '../../src/config/examples'), join(__dirname, '../../../src/config/examples')].find((p) => existsSync(join(p, 'demo-notify.yaml'))) as string;
 
 /** Ports of everything the demo starts; the defaults are the ones the examples and the README use. */
 export interface DemoPorts {

@@ -20,7 +20,9 @@ describe('npm run demo', () => {
 
   beforeAll(async () => {
     await createVhost(vhost);
-    const ports = Object.fromEntries(['HTTP_PORT', 'MOCK_1C_PORT', 'MOCK_TWILIO_PORT', 'MOCK_TURBOSMS_PORT', 'MOCK_TELEGRAM_PORT', 'MOCK_VIBER_PORT', 'MOCK_SMTP_PORT', 'MOCK_SMTP_ADMIN_PORT'].map((v) => [v, '0']));
+    const ports = Object.fromEntries(
+      ['HTTP_PORT', 'MOCK_1C_PORT', 'MOCK_TWILIO_PORT', 'MOCK_TURBOSMS_PORT', 'MOCK_TELEGRAM_PORT', 'MOCK_VIBER_PORT', 'MOCK_SMTP_PORT', 'MOCK_SMTP_ADMIN_PORT'].map((v) => [v, '0']),
+    );
     demo = await startDemo({ ...process.env, ...ports, RABBITMQ_URL: amqpUrl, DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: schema, LOG_LEVEL: 'error' }, (line) => said.push(line));
     probe = await AmqpProbe.connect(amqpUrl);
     out = await probe.listen('cabinet.out', 'demo.#');

@@ -31,7 +31,7 @@ export function describeEvent(routingKey: string, body: Buffer): string {
       Object.assign(fields, { status: d.status });
       break;
     case 'appeal.answered':
-      Object.assign(fields, { answeredAt: d.answeredAt, registrationNumber: d.registrationNumber, text: typeof d.text === "string" ? d.text.slice(0, 80) : undefined });
+      Object.assign(fields, { answeredAt: d.answeredAt, registrationNumber: d.registrationNumber, text: typeof d.text === 'string' ? d.text.slice(0, 80) : undefined });
       break;
     case 'notification.status-changed':
       Object.assign(fields, { template: d.template, channel: d.channel, status: d.status, failure: d.failure?.code });

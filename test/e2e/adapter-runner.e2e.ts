@@ -105,7 +105,11 @@ describe('adapter host: results to cases and cabinet.out, inbox, polling, breake
       ['external_ids.edms.fake', null, 'adapter:edms-fake'],
       ['status', 'submitted', 'adapter:edms-fake'],
     ]);
-    const attempts = await sql<any>(hub.space.schema, `SELECT outcome, request_summary FROM delivery_attempt WHERE consumer = 'adapter:edms-fake' AND message_id = (SELECT id::text FROM journal WHERE event_id = $1)`, [ev.id]);
+    const attempts = await sql<any>(
+      hub.space.schema,
+      `SELECT outcome, request_summary FROM delivery_attempt WHERE consumer = 'adapter:edms-fake' AND message_id = (SELECT id::text FROM journal WHERE event_id = $1)`,
+      [ev.id],
+    );
     expect(attempts).toEqual([{ outcome: 'ok', request_summary: { type: 'create' } }]);
   });
 
@@ -115,7 +119,10 @@ describe('adapter host: results to cases and cabinet.out, inbox, polling, breake
     const [row] = await sql<any>(hub.space.schema, 'SELECT id FROM journal WHERE event_id = $1', [ev.id]);
     // The same copy again, as after a crash between publish and ack.
     await probe.publish('hub.work', 'edms-fake', JSON.stringify(ev), { contentType: 'application/cloudevents+json', messageId: ev.id, headers: { 'x-hub-journal-id': row.id } });
-    await eventually('duplicate attempt recorded', async () => (await sql<any>(hub.space.schema, `SELECT 1 FROM delivery_attempt WHERE message_id = $1 AND outcome = 'duplicate'`, [row.id])).length === 1);
+    await eventually(
+      'duplicate attempt recorded',
+      async () => (await sql<any>(hub.space.schema, `SELECT 1 FROM delivery_attempt WHERE message_id = $1 AND outcome = 'duplicate'`, [row.id])).length === 1,
+    );
     expect(office.registered.get(ev.id)).toBe(1);
   });
 
@@ -136,13 +143,25 @@ describe('adapter host: results to cases and cabinet.out, inbox, polling, breake
       tenant: 'demo',
       caseRef: ev.data.caseRef,
       occurredAt: '2026-01-12T09:00:00+02:00',
-      data: { caseRef: ev.data.caseRef, text: 'Відповідь', files: [], answeredAt: '2026-01-12T09:00:00+02:00', author: { kind: 'employee', name: 'Клерк' }, system: 'edms.fake', externalId: 'EXT' } as any,
+      data: {
+        caseRef: ev.data.caseRef,
+        text: 'Відповідь',
+        files: [],
+        answeredAt: '2026-01-12T09:00:00+02:00',
+        author: { kind: 'employee', name: 'Клерк' },
+        system: 'edms.fake',
+        externalId: 'EXT',
+      } as any,
     });
     await eventually('answered published', () => out.find((m) => m.routingKey === 'demo.appeal.answered' && m.json().subject === ev.data.caseRef), 10000);
     expect(out.filter((m) => m.json().subject === ev.data.caseRef).map((m) => m.routingKey)).toEqual(['demo.appeal.status-changed', 'demo.appeal.answered']);
 
     office.pending.push(status('2026-01-11T12:00:00+02:00', 'postponed'));
-    await eventually('stale result journaled', async () => (await sql<any>(hub.space.schema, `SELECT 1 FROM journal WHERE status = 'ignored' AND subject = $1`, [ev.data.caseRef])).length === 1, 10000);
+    await eventually(
+      'stale result journaled',
+      async () => (await sql<any>(hub.space.schema, `SELECT 1 FROM journal WHERE status = 'ignored' AND subject = $1`, [ev.data.caseRef])).length === 1,
+      10000,
+    );
     const [kase] = await sql<any>(hub.space.schema, 'SELECT status FROM cases WHERE case_ref = $1', [ev.data.caseRef]);
     expect(kase.status).toBe('answered');
     await new Promise((r) => setTimeout(r, 300));
@@ -168,10 +187,14 @@ describe('adapter host: results to cases and cabinet.out, inbox, polling, breake
     office.invalidNext = true;
     try {
       const ev = await submit();
-      const [dead] = await eventually('dead letter', async () => {
-        const got = await probe.drain('hub.work.edms-fake.dlq', 100);
-        return got.length ? got : undefined;
-      }, 10000);
+      const [dead] = await eventually(
+        'dead letter',
+        async () => {
+          const got = await probe.drain('hub.work.edms-fake.dlq', 100);
+          return got.length ? got : undefined;
+        },
+        10000,
+      );
       expect(dead.properties.messageId).toBe(ev.id);
       expect(String(dead.properties.headers?.['x-hub-error'])).toMatch(/PermanentError: adapter edms-fake produced an invalid appeal.registered: \/data\/caseRef/);
     } finally {

@@ -11,7 +11,6 @@ import { createTestSpace, TestSpace } from '../helpers/test-hub.helper';
 /** Appeals in one run (the issue's "done when": 3 000). */
 const N = Number(process.env.CHAOS_N ?? 3000);
 
-
 // skip reason: needs PostgreSQL 15's initdb (a private instance to restart) and rabbitmqctl (to stop and start the broker) on this machine.
 const describeChaos = privatePostgresAvailable() && canRestartBroker ? describe : describe.skip;
 
@@ -119,14 +118,22 @@ outbox: { relayIntervalMs: 200, graceMs: 1000 }
     expect(docs.length).toBe(N);
     expect(new Set(docs.map((d) => d.id)).size).toBe(N);
 
-    const journal = await pg.sql<{ n: number; ids: number }>(space.schema, `SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS ids FROM journal WHERE direction = 'in' AND status = 'accepted'`);
+    const journal = await pg.sql<{ n: number; ids: number }>(
+      space.schema,
+      `SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS ids FROM journal WHERE direction = 'in' AND status = 'accepted'`,
+    );
     expect(journal[0]).toEqual({ n: N, ids: N });
     expect(await dlqCounts()).toEqual({ 'hub.ingress.dlq': 0, 'hub.work.edms-1c.dlq': 0, 'hub.notify.dlq': 0 });
 
-    const health = await eventually('hub healthy', async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(5000) });
-      return res.status === 200 ? res : undefined;
-    }, 30_000, 250);
+    const health = await eventually(
+      'hub healthy',
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(5000) });
+        return res.status === 200 ? res : undefined;
+      },
+      30_000,
+      250,
+    );
     expect(health.status).toBe(200);
     expect(hub.output).not.toMatch(/Emitted 'error' event|Unhandled|uncaught|failed to start/i);
     process.stdout.write(`chaos: SIGKILL at ${atKill}/${N}, broker back at ${atBroker}, database restarted at ${atDatabase}; ${docs.length} documents, each once\n`);

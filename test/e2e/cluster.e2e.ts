@@ -6,7 +6,13 @@ import { eventually, sql } from '../helpers/infra.helper';
 import { createTestSpace, startTestHub, TestHub, TestSpace } from '../helpers/test-hub.helper';
 
 // Each event opens its own case (caseRef = id): a second submission for a caseRef is refused.
-const template = JSON.stringify({ ...exampleEvent('appeal.submitted'), id: '__ID__', tenant: 'demo', subject: '__ID__', data: { ...(exampleEvent('appeal.submitted').data as object), caseRef: '__ID__' } });
+const template = JSON.stringify({
+  ...exampleEvent('appeal.submitted'),
+  id: '__ID__',
+  tenant: 'demo',
+  subject: '__ID__',
+  data: { ...(exampleEvent('appeal.submitted').data as object), caseRef: '__ID__' },
+});
 const events = (run: string, n: number) => Array.from({ length: n }, (_, i) => JSON.parse(template.replaceAll('__ID__', `${run}-${i}`)) as { id: string; type: string });
 const count = async (schema: string, where = "status = 'accepted'") => (await sql<{ n: number }>(schema, `SELECT count(*)::int AS n FROM journal WHERE ${where}`))[0].n;
 
@@ -81,8 +87,15 @@ describe('hub instances, shutdown and the outbox relay', () => {
     const got = await probe.listen('cabinet.out', 'demo.#');
     // A row as a crashed instance leaves it: written, never published.
     const body = JSON.stringify(exampleEvent('appeal.registered', { tenant: 'demo' }));
-    await sql(space.schema, `INSERT INTO journal (id, direction, via, status, body, body_size) VALUES ('00000000-0000-7000-8000-000000000001', 'out', 'hub', 'emitted', $1, $2)`, [Buffer.from(body), body.length]);
-    await sql(space.schema, `INSERT INTO outbox (journal_id, exchange, routing_key, properties, payload, created_at) VALUES ('00000000-0000-7000-8000-000000000001', 'cabinet.out', 'demo.appeal.registered', '{"contentType":"application/cloudevents+json","messageId":"left-behind"}', $1, now() - interval '1 minute')`, [Buffer.from(body)]);
+    await sql(space.schema, `INSERT INTO journal (id, direction, via, status, body, body_size) VALUES ('00000000-0000-7000-8000-000000000001', 'out', 'hub', 'emitted', $1, $2)`, [
+      Buffer.from(body),
+      body.length,
+    ]);
+    await sql(
+      space.schema,
+      `INSERT INTO outbox (journal_id, exchange, routing_key, properties, payload, created_at) VALUES ('00000000-0000-7000-8000-000000000001', 'cabinet.out', 'demo.appeal.registered', '{"contentType":"application/cloudevents+json","messageId":"left-behind"}', $1, now() - interval '1 minute')`,
+      [Buffer.from(body)],
+    );
     const msg = await eventually('relayed', () => got.find((m) => m.properties.messageId === 'left-behind'), 10000);
     expect(msg.json()).toEqual(JSON.parse(body));
     await eventually('row cleared', async () => (await sql<{ n: number }>(space.schema, 'SELECT count(*)::int AS n FROM outbox'))[0].n === 0, 5000);

@@ -8,9 +8,14 @@ import { createTestSpace, TEST_CONFIG_YAML, TestSpace } from '../helpers/test-hu
 
 const N = 10_000;
 // Each event opens its own case (caseRef = id): a second submission for a caseRef is refused.
-const template = JSON.stringify({ ...exampleEvent('appeal.submitted'), id: '__ID__', tenant: 'demo', subject: '__ID__', data: { ...(exampleEvent('appeal.submitted').data as object), caseRef: '__ID__' } });
+const template = JSON.stringify({
+  ...exampleEvent('appeal.submitted'),
+  id: '__ID__',
+  tenant: 'demo',
+  subject: '__ID__',
+  data: { ...(exampleEvent('appeal.submitted').data as object), caseRef: '__ID__' },
+});
 const events = (run: string) => Array.from({ length: N }, (_, i) => JSON.parse(template.replaceAll('__ID__', `${run}-${i}`)) as { id: string; type: string });
-
 
 /**
  * Guarantees under failure: the journal holds every event exactly once, every event is routed,

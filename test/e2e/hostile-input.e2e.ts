@@ -92,7 +92,10 @@ describe('hostile input: clear errors, evidence kept, valid traffic unaffected',
     expect(({} as any).polluted).toBeUndefined();
 
     const ids = valid.map((e) => e.id);
-    await eventually('all valid appeals journaled', async () => (await sql<any>(hub.space.schema, `SELECT count(*)::int AS n FROM journal WHERE status = 'accepted' AND event_id = ANY($1)`, [ids]))[0].n === valid.length);
+    await eventually(
+      'all valid appeals journaled',
+      async () => (await sql<any>(hub.space.schema, `SELECT count(*)::int AS n FROM journal WHERE status = 'accepted' AND event_id = ANY($1)`, [ids]))[0].n === valid.length,
+    );
     const health = await fetch(`${hub.url}/health`);
     expect(health.status).toBe(200);
     // Bad input is answered, never dead-lettered: the DLQ is for faults of the hub and of external systems.
@@ -101,7 +104,11 @@ describe('hostile input: clear errors, evidence kept, valid traffic unaffected',
 
   it('HTTP ingress answers 400 / 413 with the reasons and stays up', async () => {
     for (const c of hostileCases()) {
-      const res = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${TEST_HTTP_TOKEN}`, ...(c.contentType ? { 'content-type': c.contentType } : {}) }, body: c.body });
+      const res = await fetch(`${hub.url}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TEST_HTTP_TOKEN}`, ...(c.contentType ? { 'content-type': c.contentType } : {}) },
+        body: c.body,
+      });
       const body = (await res.json()) as any;
       if (c.name === 'ten-megabytes') {
         expect(res.status).toBe(413);
@@ -130,7 +137,12 @@ describe('hostile input: clear errors, evidence kept, valid traffic unaffected',
 
   it('never writes personal data from the events into the logs', async () => {
     const sample = exampleEvent('appeal.submitted') as any;
-    const secrets = [sample.data.applicant?.contacts?.email, sample.data.applicant?.contacts?.phone, sample.data.text?.slice(0, 30), sample.data.applicant?.name?.full ?? sample.data.applicant?.name].filter((s) => typeof s === 'string' && s.length > 3);
+    const secrets = [
+      sample.data.applicant?.contacts?.email,
+      sample.data.applicant?.contacts?.phone,
+      sample.data.text?.slice(0, 30),
+      sample.data.applicant?.name?.full ?? sample.data.applicant?.name,
+    ].filter((s) => typeof s === 'string' && s.length > 3);
     expect(secrets.length).toBeGreaterThanOrEqual(3);
     const logText = hub.logs.join('');
     expect(logText.length).toBeGreaterThan(0);

@@ -24,7 +24,10 @@ describe('ingress (real RabbitMQ + PostgreSQL)', () => {
   it('journals a valid appeal, opens its case and routes one copy to the adapter queue', async () => {
     const ev = appeal();
     await probe.publishEvent(ev);
-    const [row] = await eventually('journal entry', async () => (await sql<any>(hub.space.schema, `SELECT * FROM journal WHERE event_id = $1`, [ev.id]))[0] && sql<any>(hub.space.schema, `SELECT * FROM journal WHERE event_id = $1`, [ev.id]));
+    const [row] = await eventually(
+      'journal entry',
+      async () => (await sql<any>(hub.space.schema, `SELECT * FROM journal WHERE event_id = $1`, [ev.id]))[0] && sql<any>(hub.space.schema, `SELECT * FROM journal WHERE event_id = $1`, [ev.id]),
+    );
     expect(row).toMatchObject({ status: 'accepted', tenant: 'demo', type: 'appeal.submitted', source: ev.source, routes: ['edms-test'], via: 'amqp' });
     expect(JSON.parse(row.body.toString())).toEqual(ev);
 
@@ -93,12 +96,20 @@ describe('ingress (real RabbitMQ + PostgreSQL)', () => {
 
   it('HTTP ingress: 202 with the id for a valid event (then routed), 400 with the errors for an invalid one', async () => {
     const ev = appeal();
-    const ok = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json', authorization: `Bearer ${TEST_HTTP_TOKEN}` }, body: JSON.stringify(ev) });
+    const ok = await fetch(`${hub.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/cloudevents+json', authorization: `Bearer ${TEST_HTTP_TOKEN}` },
+      body: JSON.stringify(ev),
+    });
     expect(ok.status).toBe(202);
     expect(await ok.json()).toEqual({ id: ev.id });
     await eventually('journaled via http path', async () => (await sql<any>(hub.space.schema, `SELECT 1 FROM journal WHERE event_id = $1 AND status = 'accepted'`, [ev.id])).length === 1);
 
-    const bad = await fetch(`${hub.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_HTTP_TOKEN}` }, body: JSON.stringify({ ...ev, id: randomUUID(), specversion: '0.3' }) });
+    const bad = await fetch(`${hub.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_HTTP_TOKEN}` },
+      body: JSON.stringify({ ...ev, id: randomUUID(), specversion: '0.3' }),
+    });
     expect(bad.status).toBe(400);
     const body = (await bad.json()) as any;
     expect(body.errors).toEqual(
@@ -162,7 +173,12 @@ describe('ingress (real RabbitMQ + PostgreSQL)', () => {
     await eventually('resends consumed', async () => (await probe.messageCount('hub.ingress')) === 0);
     await new Promise((r) => setTimeout(r, 300));
     expect(await sql(hub.space.schema, 'SELECT 1 FROM journal WHERE event_id = ANY($1)', [[one.id, two.id, later.id]])).toHaveLength(3);
-    expect(rejected.filter((m) => [one.id, two.id, later.id].includes(m.json().data.originalId)).map((m) => m.json().data.originalId).sort()).toEqual([loser.id, later.id].sort());
+    expect(
+      rejected
+        .filter((m) => [one.id, two.id, later.id].includes(m.json().data.originalId))
+        .map((m) => m.json().data.originalId)
+        .sort(),
+    ).toEqual([loser.id, later.id].sort());
     const routed = (await probe.drain('hub.work.edms-test', 300)).filter((m) => [one.id, two.id, later.id].includes(m.properties.messageId));
     expect(routed.map((m) => m.properties.messageId)).toEqual([winner.id]);
     const cases = await sql<any>(hub.space.schema, 'SELECT id FROM cases WHERE case_ref = $1', [one.data.caseRef]);
@@ -175,7 +191,15 @@ describe('ingress (real RabbitMQ + PostgreSQL)', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', broker: 'up', database: 'up' });
     const metrics = await (await fetch(`${hub.url}/metrics`)).text();
-    for (const name of ['hub_messages_consumed_total', 'hub_messages_published_total', 'hub_messages_rejected_total', 'hub_messages_duplicate_total', 'hub_messages_retried_total', 'hub_messages_dead_lettered_total', 'hub_ingress_latency_seconds_bucket']) {
+    for (const name of [
+      'hub_messages_consumed_total',
+      'hub_messages_published_total',
+      'hub_messages_rejected_total',
+      'hub_messages_duplicate_total',
+      'hub_messages_retried_total',
+      'hub_messages_dead_lettered_total',
+      'hub_ingress_latency_seconds_bucket',
+    ]) {
       expect(metrics).toContain(name);
     }
     expect(metrics).toMatch(/hub_messages_duplicate_total \d*[1-9]/);

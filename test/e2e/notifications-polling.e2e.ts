@@ -55,7 +55,11 @@ notifications:
     await probe.publishEvent(ev);
     return ev.id as string;
   };
-  const of = (id: string) => out.map((m) => m.json()).filter((e) => e.data.notificationId === id).map((e) => `${e.data.status}/${e.data.outcome}`);
+  const of = (id: string) =>
+    out
+      .map((m) => m.json())
+      .filter((e) => e.data.notificationId === id)
+      .map((e) => `${e.data.status}/${e.data.outcome}`);
 
   it('turns a sent SMS into delivered by asking the gateway', async () => {
     const id = await send('+380501230001');

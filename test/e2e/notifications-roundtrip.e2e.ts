@@ -123,7 +123,9 @@ notifications:
     expect(twilio.messages.list({ to: phone }).filter((m) => m.body.includes(ev.data.caseRef))).toHaveLength(1);
     expect(viber.users.messages(viberId).filter((m) => (m.text ?? '').includes(ev.data.caseRef))).toHaveLength(2); // registration, and the answer that failed
 
-    const answerSteps = statuses(ev.data.caseRef).filter((s) => s.data.template === 'appeal.answered').map((s) => `${s.data.channel}:${s.data.status}`);
+    const answerSteps = statuses(ev.data.caseRef)
+      .filter((s) => s.data.template === 'appeal.answered')
+      .map((s) => `${s.data.channel}:${s.data.status}`);
     expect(answerSteps).toEqual(expect.arrayContaining(['viber:queued', 'viber:sent', 'viber:failed', 'sms:queued', 'sms:sent', 'sms:delivered']));
     expect(answerSteps.indexOf('viber:failed')).toBeLessThan(answerSteps.indexOf('sms:queued'));
     for (const s of statuses(ev.data.caseRef)) expect(validateEvent(s)).toMatchObject({ ok: true });

@@ -35,7 +35,14 @@ function fakeChannel(type: string, capability: 'notify.sms' | 'notify.viber', pr
         const providerMessageId = `${type}-${++provider.next}`;
         const report: DeliveryReport =
           provider.behaviour === 'refuse-recipient'
-            ? { dispatchId: d.dispatchId, providerMessageId, status: 'failed', failure: { code: 'fake:5', message: 'receiver not subscribed' }, addressInactive: true, occurredAt: new Date().toISOString() }
+            ? {
+                dispatchId: d.dispatchId,
+                providerMessageId,
+                status: 'failed',
+                failure: { code: 'fake:5', message: 'receiver not subscribed' },
+                addressInactive: true,
+                occurredAt: new Date().toISOString(),
+              }
             : { dispatchId: d.dispatchId, providerMessageId, status: 'sent', occurredAt: new Date().toISOString() };
         return { results: [], deliveries: [report], summary: { request: { channel: d.channel }, response: { providerMessageId } } };
       },
@@ -70,7 +77,17 @@ const fakeEdms = defineAdapter({
       const data = event.data as { caseRef: string };
       const n = ++edms.registered;
       const at = '2026-01-10T10:00:00+02:00';
-      return { results: [{ type: 'appeal.registered' as const, tenant: event.tenant, caseRef: data.caseRef, occurredAt: at, data: { caseRef: data.caseRef, system: 'edms.fake', externalId: `EXT-${n}`, registrationNumber: `ВХ-${n}`, registeredAt: at } }] };
+      return {
+        results: [
+          {
+            type: 'appeal.registered' as const,
+            tenant: event.tenant,
+            caseRef: data.caseRef,
+            occurredAt: at,
+            data: { caseRef: data.caseRef, system: 'edms.fake', externalId: `EXT-${n}`, registrationNumber: `ВХ-${n}`, registeredAt: at },
+          },
+        ],
+      };
     },
     async probe() {
       return { ok: true };
@@ -180,13 +197,21 @@ describe('notifications: planning, fallback, statuses, webhooks, bot', () => {
     await eventually('delivered outcome', () => statusesOf(ev.id).some((s) => s.data.outcome === 'delivered'));
     // The same request again (a portal retry) and the same dispatch again (a broker redelivery).
     await probe.publishEvent(ev);
-    const [dispatch] = await sql<any>(hub.space.schema, `SELECT d.id::text AS id, j.id::text AS journal FROM notification_dispatch d JOIN journal j ON j.event_id = d.id::text WHERE d.notification_id = $1 AND d.channel = 'sms'`, [ev.id]);
+    const [dispatch] = await sql<any>(
+      hub.space.schema,
+      `SELECT d.id::text AS id, j.id::text AS journal FROM notification_dispatch d JOIN journal j ON j.event_id = d.id::text WHERE d.notification_id = $1 AND d.channel = 'sms'`,
+      [ev.id],
+    );
     const copy = JSON.parse((await sql<any>(hub.space.schema, `SELECT convert_from(body, 'UTF8') AS b FROM journal WHERE id = $1`, [dispatch.journal]))[0].b);
     await probe.publish('hub.work', 'sms-fake', JSON.stringify(copy), { contentType: 'application/cloudevents+json', messageId: copy.id, headers: { 'x-hub-journal-id': dispatch.journal } });
     await new Promise((r) => setTimeout(r, 800));
     expect(sms.received.filter((x) => x.notificationId === ev.id)).toHaveLength(1);
     expect(viber.received.filter((x) => x.notificationId === ev.id)).toHaveLength(1);
-    expect(statusesOf(ev.id).map((s) => [s.data.channel, s.data.status, s.data.failure?.code]).sort()).toEqual([
+    expect(
+      statusesOf(ev.id)
+        .map((s) => [s.data.channel, s.data.status, s.data.failure?.code])
+        .sort(),
+    ).toEqual([
       ['sms', 'queued', undefined],
       ['sms', 'sent', undefined],
       ['viber', 'failed', 'fake:5'],
@@ -234,7 +259,10 @@ describe('notifications: planning, fallback, statuses, webhooks, bot', () => {
   it('lists and previews templates over HTTP, naming missing variables', async () => {
     const list = (await (await fetch(`${hub.url}/v1/templates`)).json()) as any;
     expect(list.templates).toEqual(expect.arrayContaining([{ id: 'water-outage', variables: ['district', 'date'], channels: ['viber', 'telegram', 'sms'] }]));
-    const ok = await fetch(`${hub.url}/v1/templates/water-outage/preview`, { method: 'POST', body: JSON.stringify({ locale: 'en', channel: 'sms', variables: { district: 'Obolon', date: '4 June' } }) });
+    const ok = await fetch(`${hub.url}/v1/templates/water-outage/preview`, {
+      method: 'POST',
+      body: JSON.stringify({ locale: 'en', channel: 'sms', variables: { district: 'Obolon', date: '4 June' } }),
+    });
     expect(await ok.json()).toMatchObject({ ok: true, channels: [{ channel: 'sms', locale: 'en', text: 'Obolon: no water on 4 June.', sms: { encoding: 'GSM-7', segments: 1 } }] });
     const missing = await fetch(`${hub.url}/v1/templates/water-outage/preview`, { method: 'POST', body: '{"variables":{}}' });
     expect(missing.status).toBe(400);
@@ -247,7 +275,12 @@ describe('notifications: planning, fallback, statuses, webhooks, bot', () => {
     const bulkIds = new Set<string>();
     const events = Array.from({ length: 200 }, (_, i) => {
       const ev = exampleEvent('notification.requested', { id: randomUUID(), tenant: 'demo' }) as any;
-      ev.data = { recipient: { contacts: { phone: `+38067${String(1_000_000 + i)}` }, channels: ['sms'] }, template: 'water-outage', variables: { district: 'Оболонь', date: '05.06' }, priority: 'bulk' };
+      ev.data = {
+        recipient: { contacts: { phone: `+38067${String(1_000_000 + i)}` }, channels: ['sms'] },
+        template: 'water-outage',
+        variables: { district: 'Оболонь', date: '05.06' },
+        priority: 'bulk',
+      };
       bulkIds.add(ev.id);
       return ev;
     });

@@ -175,10 +175,15 @@ describeWithPg('PostgreSQL restarts under the hub process', () => {
       const started = hub.start();
       started.catch(() => undefined); // awaited below; a rejection before then must not be unhandled
 
-      const waiting = await eventually('503 while waiting', async () => {
-        const h = await health(port);
-        return h.status === 503 && h.body;
-      }, 20_000, 100);
+      const waiting = await eventually(
+        '503 while waiting',
+        async () => {
+          const h = await health(port);
+          return h.status === 503 && h.body;
+        },
+        20_000,
+        100,
+      );
       expect(waiting).toEqual({ status: 'starting', waitingFor: ['postgresql'] });
       await eventually('a second attempt logged', () => /"event":"db.waiting".*"attempt":2/.test(hub.output), 10_000, 100);
       expect(hub.output).toMatch(/"level":"warn".*"event":"db.waiting","attempt":1,"retryInMs":500/);
@@ -205,14 +210,19 @@ describeWithPg('PostgreSQL restarts under the hub process', () => {
 
       const started = hub.start();
       started.catch(() => undefined);
-      await eventually('migration blocked inside its transaction', async () => {
-        const rows = await pg.sql<{ n: number }>(
-          'public',
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock' AND query ILIKE '%CREATE TABLE journal%' AND xact_start IS NOT NULL`,
-          [`cabinet-hub ${hub.instanceId}`],
-        );
-        return rows[0].n === 1;
-      }, 20_000, 100);
+      await eventually(
+        'migration blocked inside its transaction',
+        async () => {
+          const rows = await pg.sql<{ n: number }>(
+            'public',
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock' AND query ILIKE '%CREATE TABLE journal%' AND xact_start IS NOT NULL`,
+            [`cabinet-hub ${hub.instanceId}`],
+          );
+          return rows[0].n === 1;
+        },
+        20_000,
+        100,
+      );
       await pg.restart();
 
       await started;
@@ -220,7 +230,9 @@ describeWithPg('PostgreSQL restarts under the hub process', () => {
       expect(hub.output).toMatch(/"event":"db.waiting"/);
       expect(await count(s.schema, 'SELECT count(*)::int AS n FROM typeorm_migrations')).toBe(MIGRATIONS.length);
       // The hub's own journal table, not the placeholder the restart rolled back.
-      expect(await count(s.schema, `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'journal' AND column_name = 'placeholder'`)).toBe(0);
+      expect(await count(s.schema, `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'journal' AND column_name = 'placeholder'`)).toBe(
+        0,
+      );
       await hub.kill();
     });
 
@@ -362,7 +374,10 @@ notifications:
       const ev = exampleEvent('notification.requested', { id: randomUUID(), tenant: 'demo' }) as any;
       ev.data = { recipient: { contacts: { phone } }, template: 'notice', variables: { n: '7' } };
       // The send request waits at the gateway's door until the database is back.
-      const held = turboProxy.holdNext((_body, path) => path.startsWith('/message/send.json'), () => pg.restart());
+      const held = turboProxy.holdNext(
+        (_body, path) => path.startsWith('/message/send.json'),
+        () => pg.restart(),
+      );
       await probe.publishEvent(ev);
       await held;
 

@@ -116,9 +116,13 @@ outbox: { relayIntervalMs: 200, graceMs: 1000 }
       await ch.waitForConfirms();
     });
     expect(String(forged)).toMatch(/PRECONDITION_FAILED.*user_id property set to 'guest' but authenticated user was/);
-    expect(String(await closed((ch) => {
-      ch.publish('cabinet.out', 'other.appeal.registered', Buffer.from('{}'));
-    }))).toMatch(/ACCESS_REFUSED/);
+    expect(
+      String(
+        await closed((ch) => {
+          ch.publish('cabinet.out', 'other.appeal.registered', Buffer.from('{}'));
+        }),
+      ),
+    ).toMatch(/ACCESS_REFUSED/);
     expect(String(await closed((ch) => ch.bindQueue(queue, 'cabinet.out', '#')))).toMatch(/ACCESS_REFUSED/);
     expect(String(await closed((ch) => ch.checkQueue('hub.ingress').then(() => ch.get('hub.ingress'))))).toMatch(/ACCESS_REFUSED/);
     expect(String(await closed((ch) => ch.assertQueue('somebody-else', { durable: true })))).toMatch(/ACCESS_REFUSED/);

@@ -36,14 +36,25 @@ describe('retry with backoff and dead-letter queues', () => {
       return ev;
     });
     const seen = new Map<string, { attempt: number; at: number }[]>();
-    const spec = hub.app.get(TopologyPlan).consumers().find((s) => s.queue === workQueueName('edms-test'))!;
-    consumer = new HandledConsumer(hub.app.get(AmqpClient), hub.app.get(FailureRouter), hub.app.get(MetricsService), spec, 10, async (msg) => {
-      const id = String(msg.properties.messageId);
-      seen.set(id, [...(seen.get(id) ?? []), { attempt: attemptOf(msg), at: Date.now() }]);
-      if (id === flaky.id && attemptOf(msg) < 3) throw new TransientError('EDMS answered 503');
-      if (id === broken.id) throw new PermanentError('EDMS refused the document: correspondent is required');
-      if (id === hopeless.id) throw new TransientError('connection reset');
-    }, createLogger('silent', 'test'));
+    const spec = hub.app
+      .get(TopologyPlan)
+      .consumers()
+      .find((s) => s.queue === workQueueName('edms-test'))!;
+    consumer = new HandledConsumer(
+      hub.app.get(AmqpClient),
+      hub.app.get(FailureRouter),
+      hub.app.get(MetricsService),
+      spec,
+      10,
+      async (msg) => {
+        const id = String(msg.properties.messageId);
+        seen.set(id, [...(seen.get(id) ?? []), { attempt: attemptOf(msg), at: Date.now() }]);
+        if (id === flaky.id && attemptOf(msg) < 3) throw new TransientError('EDMS answered 503');
+        if (id === broken.id) throw new PermanentError('EDMS refused the document: correspondent is required');
+        if (id === hopeless.id) throw new TransientError('connection reset');
+      },
+      createLogger('silent', 'test'),
+    );
     await consumer.start();
     for (const ev of [flaky, broken, hopeless]) await probe.publishEvent(ev);
 
@@ -53,10 +64,14 @@ describe('retry with backoff and dead-letter queues', () => {
     expect(times[1].at - times[0].at).toBeGreaterThanOrEqual(250);
     expect(times[2].at - times[1].at).toBeGreaterThanOrEqual(500);
 
-    const dlq = await eventually('two dead letters', async () => {
-      const got = await probe.drain('hub.work.edms-test.dlq', 200);
-      return got.length === 2 ? got : undefined;
-    }, 15000);
+    const dlq = await eventually(
+      'two dead letters',
+      async () => {
+        const got = await probe.drain('hub.work.edms-test.dlq', 200);
+        return got.length === 2 ? got : undefined;
+      },
+      15000,
+    );
     const byId = new Map(dlq.map((m) => [String(m.properties.messageId), m]));
     expect(byId.get(broken.id)!.properties.headers).toMatchObject({
       'x-hub-error-class': 'permanent',

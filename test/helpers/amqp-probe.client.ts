@@ -13,7 +13,10 @@ export interface Received {
  * queues it binds itself. Tests never go through the hub's own messaging code to observe it.
  */
 export class AmqpProbe {
-  private constructor(private readonly conn: ChannelModel, private readonly ch: ConfirmChannel) {}
+  private constructor(
+    private readonly conn: ChannelModel,
+    private readonly ch: ConfirmChannel,
+  ) {}
 
   static async connect(url: string): Promise<AmqpProbe> {
     const conn = await amqplib.connect(url, { noDelay: true });

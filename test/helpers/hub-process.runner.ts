@@ -16,7 +16,11 @@ export class HubProcess {
   /** Shows in the broker's connection list and in pg_stat_activity's application_name. */
   readonly instanceId: string;
 
-  constructor(private readonly space: TestSpace, private readonly configYaml: string, private readonly port: number) {
+  constructor(
+    private readonly space: TestSpace,
+    private readonly configYaml: string,
+    private readonly port: number,
+  ) {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does)`);
     this.instanceId = `test-${space.vhost}`;
   }

@@ -51,7 +51,12 @@ const registryAdapter = defineAdapter({
     const call = async (method: string, path: string, signal: AbortSignal, body?: unknown) => {
       let res: Response;
       try {
-        res = await fetch(`${config.baseUrl}${path}`, { method, signal, headers: { authorization: `Bearer ${config.token}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+        res = await fetch(`${config.baseUrl}${path}`, {
+          method,
+          signal,
+          headers: { authorization: `Bearer ${config.token}`, 'content-type': 'application/json' },
+          body: body ? JSON.stringify(body) : undefined,
+        });
       } catch (e) {
         throw new TransientError(`registry unreachable: ${(e as Error).name}`);
       }
@@ -114,7 +119,9 @@ const spec: AdapterContractSpec<typeof registryAdapter.configSchema> = {
       input: appeal,
       expectRequests: (recorded) => expect(recorded.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /documents/${idFor(appeal)}`, 'POST /documents']),
       expectOutcome: (outcome) =>
-        expect(outcome.results).toEqual([expect.objectContaining({ type: 'appeal.registered', caseRef: (appeal.data as { caseRef: string }).caseRef, data: expect.objectContaining({ externalId: idFor(appeal) }) })]),
+        expect(outcome.results).toEqual([
+          expect.objectContaining({ type: 'appeal.registered', caseRef: (appeal.data as { caseRef: string }).caseRef, data: expect.objectContaining({ externalId: idFor(appeal) }) }),
+        ]),
       sideEffects: () => registry.documents.get(idFor(appeal))?.creates ?? 0,
     },
   ],
@@ -125,7 +132,10 @@ const spec: AdapterContractSpec<typeof registryAdapter.configSchema> = {
     { fault: 'malformed', count: 1 },
     { fault: 'timeout', count: 1 },
   ],
-  bypass: { webhooks: 'the sample registry takes no provider callbacks; channel adapters run this family', polling: 'the sample registry pushes nothing and has nothing to poll; a real EDMS adapter without callbacks must run this family' },
+  bypass: {
+    webhooks: 'the sample registry takes no provider callbacks; channel adapters run this family',
+    polling: 'the sample registry pushes nothing and has nothing to poll; a real EDMS adapter without callbacks must run this family',
+  },
 };
 
 runAdapterContractKit(spec);

@@ -2,19 +2,7 @@ import { Socket } from 'node:net';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Static, TSchema } from '@sinclair/typebox';
-import {
-  Adapter,
-  AdapterDefinition,
-  AdapterLogger,
-  CloudEvent,
-  EVENT_TYPES,
-  failureClassOf,
-  HandleOutcome,
-  PollOutcome,
-  WebhookOutcome,
-  WebhookRequest,
-  SECRET_KEYWORD,
-} from '../../contracts';
+import { Adapter, AdapterDefinition, AdapterLogger, CloudEvent, EVENT_TYPES, failureClassOf, HandleOutcome, PollOutcome, WebhookOutcome, WebhookRequest, SECRET_KEYWORD } from '../../contracts';
 import type { FaultSpec, MockAdminApi, RecordedRequest } from '../../mocks/_kit';
 
 /** The families of the adapter contract kit; every adapter runs all of them unless it bypasses one with a reason. */
@@ -165,7 +153,14 @@ export async function connectionsDuring<T>(fn: () => Promise<T>): Promise<{ resu
     const raw = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
     const first = raw as { host?: string; path?: string } | number | string;
     // Node's own default host is localhost; anything unreadable is reported as such, never assumed safe.
-    const host = typeof first === 'object' && first ? (first.host ?? first.path ?? 'localhost') : typeof first === 'number' ? (typeof args[1] === 'string' ? args[1] : 'localhost') : `unreadable:${String(first)}`;
+    const host =
+      typeof first === 'object' && first
+        ? (first.host ?? first.path ?? 'localhost')
+        : typeof first === 'number'
+          ? typeof args[1] === 'string'
+            ? args[1]
+            : 'localhost'
+          : `unreadable:${String(first)}`;
     hosts.push(String(host));
     return (original as (...a: unknown[]) => Socket).apply(this, args);
   } as typeof Socket.prototype.connect;
@@ -201,19 +196,20 @@ export function runAdapterContractKit<S extends TSchema>(spec: AdapterContractSp
 
   const liveConfig = spec.live?.();
   // skip reason: live mode needs the real system's credentials in the environment (see spec.live).
-  if (spec.live) (liveConfig ? describe : describe.skip)(`adapter contract kit, live: ${spec.definition.type}`, () => {
-    it('probe: the real system is reachable and accepts the credentials', async () => {
-      expect(await createAdapter(spec, liveConfig as Static<S>).probe()).toMatchObject({ ok: true });
-    });
-    for (const f of spec.fixtures) {
-      it(`${f.name}: handled by the real system, and again without a second effect on the outcome`, async () => {
-        const adapter = createAdapter(spec, liveConfig as Static<S>);
-        const first = await adapter.handle(f.input, AbortSignal.timeout(60_000));
-        const second = await adapter.handle(f.input, AbortSignal.timeout(60_000));
-        expect(second.results.map((r) => r.type)).toEqual(expect.arrayContaining(first.results.map((r) => r.type)));
+  if (spec.live)
+    (liveConfig ? describe : describe.skip)(`adapter contract kit, live: ${spec.definition.type}`, () => {
+      it('probe: the real system is reachable and accepts the credentials', async () => {
+        expect(await createAdapter(spec, liveConfig as Static<S>).probe()).toMatchObject({ ok: true });
       });
-    }
-  });
+      for (const f of spec.fixtures) {
+        it(`${f.name}: handled by the real system, and again without a second effect on the outcome`, async () => {
+          const adapter = createAdapter(spec, liveConfig as Static<S>);
+          const first = await adapter.handle(f.input, AbortSignal.timeout(60_000));
+          const second = await adapter.handle(f.input, AbortSignal.timeout(60_000));
+          expect(second.results.map((r) => r.type)).toEqual(expect.arrayContaining(first.results.map((r) => r.type)));
+        });
+      }
+    });
 
   describe(`adapter contract kit: ${spec.definition.type}`, () => {
     let mock: KitMock;
@@ -275,7 +271,10 @@ export function runAdapterContractKit<S extends TSchema>(spec: AdapterContractSp
       it('refused credentials are permanent', async () => {
         const err = await createAdapter(spec, spec.unauthorizedConfig(mock))
           .handle(spec.fixtures[0].input, AbortSignal.timeout(10_000))
-          .then(() => undefined, (e: unknown) => e);
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
         expect(err).toBeDefined();
         expect(failureClassOf(err)).toBe('permanent');
       });
@@ -357,8 +356,12 @@ export function runAdapterContractKit<S extends TSchema>(spec: AdapterContractSp
         expect(secrets.length).toBeGreaterThan(0);
         const { hosts, result: errors } = await connectionsDuring(async () => {
           const seen: string[] = [];
-          await createAdapter(spec, good, logger).handle(spec.fixtures[0].input, AbortSignal.timeout(10_000)).catch((e: unknown) => seen.push(String(e), JSON.stringify(e)));
-          await createAdapter(spec, bad, logger).handle(spec.fixtures[0].input, AbortSignal.timeout(10_000)).catch((e: unknown) => seen.push(String(e), (e as Error).stack ?? '', JSON.stringify(e)));
+          await createAdapter(spec, good, logger)
+            .handle(spec.fixtures[0].input, AbortSignal.timeout(10_000))
+            .catch((e: unknown) => seen.push(String(e), JSON.stringify(e)));
+          await createAdapter(spec, bad, logger)
+            .handle(spec.fixtures[0].input, AbortSignal.timeout(10_000))
+            .catch((e: unknown) => seen.push(String(e), (e as Error).stack ?? '', JSON.stringify(e)));
           const probe = await createAdapter(spec, bad, logger).probe();
           seen.push(JSON.stringify(probe));
           return seen;

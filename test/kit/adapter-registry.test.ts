@@ -46,8 +46,8 @@ describe('adapter registry and dependency direction', () => {
 
     it('reports a mock importing adapter code and contracts importing the hub', () => {
       expect(dependencyViolations(dir)).toEqual([
-        "contracts/x.schema.ts imports ../src/thing (contracts must not depend on src)",
-        "mocks/acme/acme.mock.ts imports ../../adapters/edms-acme/acme.mapper (mocks must not depend on adapters)",
+        'contracts/x.schema.ts imports ../src/thing (contracts must not depend on src)',
+        'mocks/acme/acme.mock.ts imports ../../adapters/edms-acme/acme.mapper (mocks must not depend on adapters)',
       ]);
     });
   });
