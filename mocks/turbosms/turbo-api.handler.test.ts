@@ -1,5 +1,5 @@
 import { startTurboSmsMock, type RunningTurboSmsMock } from './index';
-import { call, send, sleep, smsBody, status, TOKEN } from './turbo-http.fixture';
+import { call, send, smsBody, status, TOKEN } from './turbo-http.fixture';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const KYIV = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;

@@ -34,9 +34,12 @@ describe('Twilio mock: compatibility with the twilio-node SDK', () => {
     expect(all).toHaveLength(5);
     expect(all[4].sid).toBe(created.sid);
     const seen: string[] = [];
-    await client.messages.each({ pageSize: 2 }, (m) => {
-      seen.push(m.sid);
-    });
+    // each() returns nothing; it says it has walked every page through `done`.
+    await new Promise<void>((resolve, reject) =>
+      client.messages.each({ pageSize: 2, done: (err?: Error) => (err ? reject(err) : resolve()) }, (m) => {
+        seen.push(m.sid);
+      }),
+    );
     expect(new Set(seen).size).toBe(5);
   });
 

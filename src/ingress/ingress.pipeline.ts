@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Options } from 'amqplib';
 import { CloudEvent, ContractError, INBOUND_EVENT_TYPES, MessageRejected, NotificationRequested } from '../../contracts';
 import { TemplateCatalog } from '../templates/template.catalog';
 import { stableUuid } from '../persistence/stable.uuid';

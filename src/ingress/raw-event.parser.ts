@@ -154,7 +154,6 @@ function unstorableStrings(root: unknown, maxDepth: number): ContractError[] {
 }
 
 const TENANT = new RegExp(TENANT_PATTERN);
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**
