@@ -128,6 +128,8 @@ export class IngressPipeline {
     const seen = new Set<string>();
     /** What each submission is answered if the store finds its case taken. */
     const ifTaken = new Map<string, ContractError[]>();
+    /** The message.rejected of each submission, built only if the store finds its case taken. */
+    const answers = new Map<string, () => OutboxEntry>();
 
     batch.forEach((msg, i) => {
       const p = parsed[i];
@@ -182,8 +184,7 @@ export class IngressPipeline {
       });
       copies[i] = routedCopies(msg.body, routes, { eventId: ev.id, journalId, tenant: ev.tenant, type: ev.type, source: ev.source, correlationId: ev.correlationid });
       if (opening) {
-        // Prepared now, written only if the store finds the case taken: the answer commits with the decision.
-        outbox.push({ ...this.rejection(journalId, msg.via, takenErrors(opening, ifTaken), { id: ev.id, source: ev.source, type: ev.type, tenant: ev.tenant }, msg.publisher), ifCaseTaken: true });
+        answers.set(journalId, () => this.rejection(journalId, msg.via, takenErrors(opening, ifTaken), { id: ev.id, source: ev.source, type: ev.type, tenant: ev.tenant }, msg.publisher));
         // The first submission in the batch is the one that may open the case; later ones find it taken.
         if (!cases.some((c) => c.caseId === opening.caseId)) cases.push(opening);
       }
@@ -191,7 +192,11 @@ export class IngressPipeline {
     });
 
     const end = this.metrics.storeLatency.startTimer();
-    const stored = await this.journal.store(entries, outbox, cases);
+    const takenAnswers: OutboxEntry[] = [];
+    const stored = await this.journal.store(entries, outbox, cases, (taken) => {
+      for (const id of taken) takenAnswers.push((answers.get(id) as () => OutboxEntry)());
+      return takenAnswers;
+    });
     end();
     this.metrics.batchSize.observe(batch.length);
 
@@ -207,7 +212,7 @@ export class IngressPipeline {
       if (v.outcome !== 'accepted') copies[i] = [];
     });
     await this.recopyRedelivered(batch, final, copies);
-    const byJournal = new Map(outbox.map((o) => [o.journalId, o.message]));
+    const byJournal = new Map([...outbox, ...takenAnswers].map((o) => [o.journalId, o.message]));
     const published = stored.outbox.map(({ id, journalId }) => ({ ...(byJournal.get(journalId) as OutgoingMessage), outboxId: id }));
     this.count(batch, final, parsed);
     return { verdicts: final, copies, outbox: published };
@@ -286,6 +291,7 @@ export class IngressPipeline {
   }
 
   private count(batch: InboundMessage[], verdicts: Verdict[], parsed: ParseOutcome[]): void {
+    const accepted: { journalId: string; eventId: string; tenant: string; type: string; routes: readonly string[] }[] = [];
     verdicts.forEach((v, i) => {
       if (v.outcome === 'rejected') {
         const p = parsed[i];
@@ -306,14 +312,17 @@ export class IngressPipeline {
       }
       if (v.outcome === 'accepted') {
         const ev = (parsed[i] as { ok: true; event: CloudEvent }).event;
-        // The operator sees every accepted message by its ids; the body and personal data stay in the journal.
-        this.logger.info({ event: 'ingress.accepted', via: batch[i].via, journalId: v.journalId, eventId: v.eventId, tenant: ev.tenant, type: ev.type, routes: v.routes }, 'message accepted');
+        accepted.push({ journalId: v.journalId, eventId: v.eventId, tenant: ev.tenant, type: ev.type, routes: v.routes });
         this.metrics.accepted.inc({ via: batch[i].via, type: 'event' });
         if (!v.routes.length) this.metrics.unroutedEvents.inc();
         v.routes.forEach((t) => this.metrics.routed.inc({ target: t }));
       } else if (v.outcome === 'duplicate') this.metrics.duplicates.inc();
       else this.metrics.rejected.inc({ via: batch[i].via });
     });
+    // The operator sees every accepted message by its ids (the body and personal data stay in the
+    // journal): one line per batch, which under a flood is hundreds of messages, not one per message.
+    if (accepted.length)
+      this.logger.info({ event: 'ingress.accepted', count: accepted.length, messages: accepted }, accepted.length === 1 ? 'message accepted' : `${accepted.length} messages accepted`);
   }
 }
 

@@ -36,9 +36,10 @@ export function parseRawEvent(body: Buffer, contentType: string | undefined, lim
   const depth = maxDepth(body, limits.maxJsonDepth);
   if (depth > limits.maxJsonDepth) return reject([...errors, { pointer: '', reason: `JSON is nested deeper than ${limits.maxJsonDepth} levels` }]);
 
+  const text = body.toString('utf8');
   let value: unknown;
   try {
-    value = sjson.parse(body.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' });
+    value = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch (e) {
     return reject([...errors, { pointer: '', reason: jsonErrorReason(e) }]);
   }
@@ -49,7 +50,9 @@ export function parseRawEvent(body: Buffer, contentType: string | undefined, lim
   const peek = peekOf(obj);
   // What the journal cannot store is refused here, where the sender hears about it, instead of
   // failing the journal write and ending in the dead-letter queue.
-  errors.push(...unstorableStrings(obj, limits.maxJsonDepth));
+  // Valid UTF-8 cannot encode a lone surrogate and JSON forbids raw control characters, so only a
+  // \u escape can make either: text without such an escape needs no walk (the hot path).
+  if (UNSTORABLE_ESCAPE.test(text)) errors.push(...unstorableStrings(obj, limits.maxJsonDepth));
   const result = validateEvent(obj, { uncapped: true });
   if (!result.ok) errors.push(...result.errors);
   if (errors.length) return { ok: false, errors: capContractErrors(errors.map(sanitize)), peek };
@@ -107,6 +110,9 @@ function jsonErrorReason(e: unknown): string {
   if (line) return `not valid JSON (line ${line[1]}, column ${line[2]})`;
   return pos ? `not valid JSON (at character ${pos})` : 'not valid JSON';
 }
+
+/** The JSON escapes that can produce what PostgreSQL refuses: `\u0000` and any surrogate `\uD800`-`\uDFFF`. */
+const UNSTORABLE_ESCAPE = /\\u(?:0000|[dD][89a-fA-F])/;
 
 /** A UTF-16 surrogate without its partner: only a `\\uD800`-style escape in the JSON text can make one. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

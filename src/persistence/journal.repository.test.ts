@@ -8,7 +8,7 @@ import { stableUuid } from './stable.uuid';
 
 /**
  * Medium tier: the store statement against the real PostgreSQL. A submission is accepted only if
- * the statement opened its case; the others are written rejected with their prepared answer.
+ * the statement opened its case; the others are written rejected, with the answer the pipeline builds for them in the same transaction.
  */
 describe('JournalRepository.store: one case per (tenant, kind, caseRef)', () => {
   const schema = uniqueName('journaltest');
@@ -49,16 +49,18 @@ describe('JournalRepository.store: one case per (tenant, kind, caseRef)', () => 
       bodyTruncated: false,
     };
     const opening: CaseOpening = { journalId: id, caseId, tenant: 'demo', kind: 'appeal', caseRef, status: 'submitted', statusAt: new Date().toISOString(), actor: 'portal:urn:test' };
-    const answer: OutboxEntry = { journalId: id, message: { exchange: 'cabinet.out', routingKey: 'demo.message.rejected', options: {}, content: Buffer.from(eventId) }, ifCaseTaken: true };
+    const answer: OutboxEntry = { journalId: id, message: { exchange: 'cabinet.out', routingKey: 'demo.message.rejected', options: {}, content: Buffer.from(eventId) } };
     return { entry, opening, answer };
   }
+  /** What the pipeline answers a taken submission with, built only when the store asks. */
+  const answersOf = (subs: { entry: JournalEntry; answer: OutboxEntry }[]) => (taken: ReadonlySet<string>) => subs.filter((x) => taken.has(x.entry.id)).map((x) => x.answer);
   const outboxOf = async (journalIds: string[]) => sql<{ journal_id: string }>(schema, 'SELECT journal_id::text FROM outbox WHERE journal_id = ANY($1)', [journalIds]);
 
   it('in one batch the first submission opens the case and the second is written rejected with its answer', async () => {
     const ref = `EP-${randomUUID()}`;
     const [a, b] = [submission(ref), submission(ref)];
 
-    const result = await repo.store([a.entry, b.entry], [a.answer, b.answer], [a.opening]);
+    const result = await repo.store([a.entry, b.entry], [], [a.opening], answersOf([a, b]));
 
     expect([...result.inserted].sort()).toEqual([a.entry.id, b.entry.id].sort());
     expect([...result.caseTaken]).toEqual([b.entry.id]);
@@ -74,17 +76,17 @@ describe('JournalRepository.store: one case per (tenant, kind, caseRef)', () => 
   it('a later batch finds the case taken; an exact resend of either event is a duplicate and opens nothing', async () => {
     const ref = `EP-${randomUUID()}`;
     const first = submission(ref);
-    await repo.store([first.entry], [first.answer], [first.opening]);
+    await repo.store([first.entry], [], [first.opening], answersOf([first]));
     const second = submission(ref);
     const resend = submission(ref, first.entry.eventId);
 
-    const result = await repo.store([second.entry, resend.entry], [second.answer, resend.answer], [second.opening]);
+    const result = await repo.store([second.entry, resend.entry], [], [second.opening], answersOf([second, resend]));
 
     expect([...result.inserted]).toEqual([second.entry.id]);
     expect([...result.caseTaken]).toEqual([second.entry.id]);
     expect(await outboxOf([first.entry.id, resend.entry.id])).toEqual([]);
     const again = submission(ref, second.entry.eventId);
-    expect((await repo.store([again.entry], [again.answer], [again.opening])).inserted.size).toBe(0);
+    expect((await repo.store([again.entry], [], [again.opening], answersOf([again]))).inserted.size).toBe(0);
     expect(await sql(schema, 'SELECT 1 FROM cases WHERE case_ref = $1', [ref])).toHaveLength(1);
   });
 
@@ -99,7 +101,7 @@ describe('JournalRepository.store: one case per (tenant, kind, caseRef)', () => 
       await other.query('BEGIN');
       await other.query(`INSERT INTO cases (id, tenant, kind, case_ref, status, status_at) VALUES ($1, 'demo', 'appeal', $2, 'submitted', now())`, [stableUuid(`demo\nappeal\n${ref}`), ref]);
       const s = submission(ref);
-      const pending = repo.store([s.entry], [s.answer], [s.opening]);
+      const pending = repo.store([s.entry], [], [s.opening], answersOf([s]));
       // The store statement is waiting on the other transaction's case row, not deciding on its own snapshot.
       await eventually(
         'store waiting on the case row',

@@ -37,8 +37,6 @@ export interface JournalEntry {
 export interface OutboxEntry {
   journalId: string;
   message: OutgoingMessage;
-  /** Written only if the store turned its accepted entry into a rejection because the case was taken. */
-  ifCaseTaken?: boolean;
 }
 
 /** An event the hub emits, as the emitter built it: journaled as `out` and put in the outbox unless ignored. */
@@ -108,7 +106,13 @@ export interface StoreResult {
 export class JournalRepository {
   constructor(private readonly db: DataSource) {}
 
-  async store(entries: JournalEntry[], outbox: OutboxEntry[], cases: CaseOpening[]): Promise<StoreResult> {
+  /**
+   * `answerTaken` builds the message.rejected rows of submissions whose case turned out to be
+   * taken; they are written in the same transaction, so the decision and its answer commit together
+   * (a second statement only in that rare case: preparing an answer for every submission would
+   * cost every appeal a built and validated event).
+   */
+  async store(entries: JournalEntry[], outbox: OutboxEntry[], cases: CaseOpening[], answerTaken: (taken: ReadonlySet<string>) => OutboxEntry[] = () => []): Promise<StoreResult> {
     // Bodies travel as ONE binary parameter with offsets: node-pg sends Buffers in binary, while a
     // bytea[] would be hex-encoded text twice the size, built and parsed for every batch.
     const offsets: number[] = [];
@@ -124,7 +128,7 @@ export class JournalRepository {
       payloadAt.push(at);
       at += o.message.content.length;
     }
-    const rows: { k: string; id: string; oid: string | null; taken: boolean | null }[] = await this.prepared('hub.journal.store', STORE_SQL, [
+    const values = [
       entries.map((e) => e.id),
       entries.map((e) => e.direction),
       entries.map((e) => e.via),
@@ -160,27 +164,52 @@ export class JournalRepository {
       cases.map((c) => c.recipient ?? null),
       entries.map((e) => e.opensCase?.caseId ?? null),
       entries.map((e) => (e.opensCase ? JSON.stringify(e.opensCase.caseTakenErrors) : null)),
-      outbox.map((o) => o.ifCaseTaken ?? false),
       outbox.map((o) => o.message.content.length),
       Buffer.concat(outbox.map((o) => o.message.content)),
-    ]);
-    const result: StoreResult = { inserted: new Set(), caseTaken: new Set(), outbox: [] };
-    for (const r of rows) {
-      if (r.k === 'j') {
-        result.inserted.add(r.id);
-        if (r.taken) result.caseTaken.add(r.id);
-      } else result.outbox.push({ id: String(r.oid), journalId: r.id });
+    ];
+    const tx = await poolOf(this.db).connect();
+    let failed: Error | undefined;
+    try {
+      await tx.query('BEGIN');
+      // A named prepared statement: PostgreSQL parses and plans it once per connection instead of
+      // once per batch, which for small batches is most of the statement's cost.
+      const rows = (await tx.query<{ k: string; id: string; oid: string | null; taken: boolean | null }>({ name: 'hub.journal.store', text: STORE_SQL, values })).rows;
+      const result: StoreResult = { inserted: new Set(), caseTaken: new Set(), outbox: [] };
+      for (const r of rows) {
+        if (r.k === 'j') {
+          result.inserted.add(r.id);
+          if (r.taken) result.caseTaken.add(r.id);
+        } else result.outbox.push({ id: String(r.oid), journalId: r.id });
+      }
+      if (result.caseTaken.size) result.outbox.push(...(await this.insertOutbox(tx, answerTaken(result.caseTaken))));
+      await tx.query('COMMIT');
+      return result;
+    } catch (e) {
+      failed = e as Error;
+      await tx.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      // A client whose transaction failed may have lost its connection: destroy it, never pool it.
+      tx.release(failed);
     }
-    return result;
   }
 
-  /**
-   * Runs a named prepared statement on the pool TypeORM manages: PostgreSQL parses and plans the
-   * statement once per connection instead of once per batch, which for small batches is most of
-   * the statement's cost.
-   */
-  private async prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
-    return (await poolOf(this.db).query({ name, text, values })).rows as T[];
+  /** Outbox rows for journal entries written in `tx`; returns their ids. */
+  private async insertOutbox(tx: PoolClient, rows: readonly OutboxEntry[]): Promise<{ id: string; journalId: string }[]> {
+    if (!rows.length) return [];
+    const res = await tx.query<{ id: string; journal_id: string }>(
+      `INSERT INTO outbox (journal_id, exchange, routing_key, properties, payload)
+       SELECT journal_id, exchange, routing_key, properties::jsonb, payload FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[]) WITH ORDINALITY AS x(journal_id, exchange, routing_key, properties, payload, n)
+       ORDER BY n RETURNING id::text AS id, journal_id::text AS journal_id`,
+      [
+        rows.map((r) => r.journalId),
+        rows.map((r) => r.message.exchange),
+        rows.map((r) => r.message.routingKey),
+        rows.map((r) => JSON.stringify(r.message.options)),
+        rows.map((r) => r.message.content),
+      ],
+    );
+    return res.rows.map((r) => ({ id: r.id, journalId: r.journal_id }));
   }
 
   /** Accepted entries by de-duplication key (source + newline + id). */
@@ -314,14 +343,15 @@ RETURNING id::text AS id, journal_id::text AS journal_id`;
  * order so two batches opening the same cases wait for each other instead of deadlocking.
  */
 const STORE_SQL = `
-WITH c AS (
+WITH known AS MATERIALIZED (
+  -- Entries the journal already has (resends): looked up once per batch, not once per case.
+  SELECT e.id FROM unnest($1::uuid[], $11::text[]) AS e(id, dedupe_key) JOIN journal jj ON jj.dedupe_key = e.dedupe_key
+), c AS (
   INSERT INTO cases (id, tenant, kind, case_ref, status, status_at, citizen_ref, recipient)
   SELECT x.case_id, x.tenant, x.kind, x.case_ref, x.status, x.status_at, x.citizen_ref, x.recipient::jsonb
   FROM unnest($22::uuid[], $23::uuid[], $24::text[], $25::text[], $26::text[], $27::text[], $28::timestamptz[], $29::text[], $32::text[], $33::text[])
        AS x(journal_id, case_id, tenant, kind, case_ref, status, status_at, actor, citizen_ref, recipient)
-  WHERE NOT EXISTS (
-    SELECT 1 FROM unnest($1::uuid[], $11::text[]) AS e(id, dedupe_key) JOIN journal jj ON jj.dedupe_key = e.dedupe_key
-    WHERE e.id = x.journal_id)
+  WHERE x.journal_id NOT IN (SELECT id FROM known)
   ORDER BY x.case_id
   -- No arbiter: the primary key or UNIQUE (tenant, kind, case_ref) may collide first; either way the case is taken.
   ON CONFLICT DO NOTHING
@@ -347,11 +377,10 @@ WITH c AS (
   RETURNING id
 ), o AS (
   INSERT INTO outbox (journal_id, exchange, routing_key, properties, payload)
-  SELECT x.journal_id, x.exchange, x.routing_key, x.properties::jsonb, substring($38::bytea FROM x.payload_at FOR x.payload_len)
-  FROM unnest($17::uuid[], $18::text[], $19::text[], $20::text[], $21::int[], $37::int[], $36::bool[]) WITH ORDINALITY
-       AS x(journal_id, exchange, routing_key, properties, payload_at, payload_len, if_case_taken, n)
+  SELECT x.journal_id, x.exchange, x.routing_key, x.properties::jsonb, substring($37::bytea FROM x.payload_at FOR x.payload_len)
+  FROM unnest($17::uuid[], $18::text[], $19::text[], $20::text[], $21::int[], $36::int[]) WITH ORDINALITY
+       AS x(journal_id, exchange, routing_key, properties, payload_at, payload_len, n)
   JOIN j ON j.id = x.journal_id
-  WHERE NOT x.if_case_taken OR x.journal_id IN (SELECT id FROM taken)
   ORDER BY x.n
   RETURNING id, journal_id
 ), a AS (
