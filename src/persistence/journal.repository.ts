@@ -167,10 +167,7 @@ export class JournalRepository {
       outbox.map((o) => o.message.content.length),
       Buffer.concat(outbox.map((o) => o.message.content)),
     ];
-    const tx = await poolOf(this.db).connect();
-    let failed: Error | undefined;
-    try {
-      await tx.query('BEGIN');
+    return this.inTransaction(async (tx) => {
       // A named prepared statement: PostgreSQL parses and plans it once per connection instead of
       // once per batch, which for small batches is most of the statement's cost.
       const rows = (await tx.query<{ k: string; id: string; oid: string | null; taken: boolean | null }>({ name: 'hub.journal.store', text: STORE_SQL, values })).rows;
@@ -182,16 +179,8 @@ export class JournalRepository {
         } else result.outbox.push({ id: String(r.oid), journalId: r.id });
       }
       if (result.caseTaken.size) result.outbox.push(...(await this.insertOutbox(tx, answerTaken(result.caseTaken))));
-      await tx.query('COMMIT');
       return result;
-    } catch (e) {
-      failed = e as Error;
-      await tx.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      // A client whose transaction failed may have lost its connection: destroy it, never pool it.
-      tx.release(failed);
-    }
+    });
   }
 
   /** Outbox rows for journal entries written in `tx`; returns their ids. */
@@ -288,10 +277,7 @@ export class JournalRepository {
    * leadership hand-over) off the same rows.
    */
   async relayOutbox(graceMs: number, limit: number, publish: (messages: OutgoingMessage[]) => Promise<string[]>): Promise<number> {
-    const tx = await poolOf(this.db).connect();
-    let failed: Error | undefined;
-    try {
-      await tx.query('BEGIN');
+    return this.inTransaction(async (tx) => {
       const rows = (
         await tx.query<OutboxRow>(
           `SELECT o.id::text AS id, o.exchange, o.routing_key, o.properties, o.payload
@@ -305,14 +291,28 @@ export class JournalRepository {
       ).rows;
       const done = rows.length ? await publish(rows.map((r) => ({ outboxId: r.id, exchange: r.exchange, routingKey: r.routing_key, options: r.properties, content: r.payload }))) : [];
       if (done.length) await tx.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [done]);
-      await tx.query('COMMIT');
       return done.length;
+    });
+  }
+
+  /**
+   * Runs `work` in one transaction on a client of its own. Database errors are passed on as they
+   * are (the ingress tells transient ones by their codes), and a client whose transaction failed
+   * is destroyed, never pooled: it may have lost its connection.
+   */
+  private async inTransaction<T>(work: (tx: PoolClient) => Promise<T>): Promise<T> {
+    const tx = await poolOf(this.db).connect();
+    let failed: Error | undefined;
+    try {
+      await tx.query('BEGIN');
+      const out = await work(tx);
+      await tx.query('COMMIT');
+      return out;
     } catch (e) {
       failed = e as Error;
       await tx.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
-      // A client whose transaction failed may have lost its connection: destroy it, never pool it.
       tx.release(failed);
     }
   }
