@@ -37,44 +37,32 @@ export class AttemptRepository {
       `WITH c AS (INSERT INTO inbox (consumer, message_id) VALUES ($3, $2) ON CONFLICT DO NOTHING RETURNING 1)
        INSERT INTO delivery_attempt (journal_id, message_id, consumer, attempt, started_at, duration_ms, outcome, error, request_summary, response_summary)
        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM c`,
-      [
-        a.journalId ?? null,
-        a.messageId,
-        a.consumer,
-        a.attempt,
-        a.startedAt,
-        a.durationMs,
-        a.outcome,
-        a.error ?? null,
-        a.requestSummary ? JSON.stringify(a.requestSummary) : null,
-        a.responseSummary ? JSON.stringify(a.responseSummary) : null,
-      ],
+      attemptParams(a),
     );
-    return res.rowCount === 1;
-  }
-
-  /** Claims `messageId` for `consumer` inside a transaction; false when another delivery already did. */
-  async claim(tx: PoolClient, consumer: string, messageId: string): Promise<boolean> {
-    const res = await tx.query('INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [consumer, messageId]);
     return res.rowCount === 1;
   }
 
   async record(a: AttemptRecord, tx?: PoolClient): Promise<void> {
     const sql = `INSERT INTO delivery_attempt (journal_id, message_id, consumer, attempt, started_at, duration_ms, outcome, error, request_summary, response_summary)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
-    const params = [
-      a.journalId ?? null,
-      a.messageId,
-      a.consumer,
-      a.attempt,
-      a.startedAt,
-      a.durationMs,
-      a.outcome,
-      a.error ?? null,
-      a.requestSummary ? JSON.stringify(a.requestSummary) : null,
-      a.responseSummary ? JSON.stringify(a.responseSummary) : null,
-    ];
+    const params = attemptParams(a);
     if (tx) await tx.query(sql, params);
     else await poolOf(this.db).query(sql, params);
   }
+}
+
+/** The ten values of a delivery_attempt row, in column order. */
+function attemptParams(a: AttemptRecord): unknown[] {
+  return [
+    a.journalId ?? null,
+    a.messageId,
+    a.consumer,
+    a.attempt,
+    a.startedAt,
+    a.durationMs,
+    a.outcome,
+    a.error ?? null,
+    a.requestSummary ? JSON.stringify(a.requestSummary) : null,
+    a.responseSummary ? JSON.stringify(a.responseSummary) : null,
+  ];
 }

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import type { CloudEvent } from '../../contracts';
 import type { OutgoingMessage } from '../messaging/confirm.publisher';
 import { poolOf } from './database.setup';
+import { inTransaction } from './transaction.runner';
 
 /** One journal entry to write. */
 export interface JournalEntry {
@@ -167,7 +168,7 @@ export class JournalRepository {
       outbox.map((o) => o.message.content.length),
       Buffer.concat(outbox.map((o) => o.message.content)),
     ];
-    return this.inTransaction(async (tx) => {
+    return inTransaction(poolOf(this.db), async (tx) => {
       // A named prepared statement: PostgreSQL parses and plans it once per connection instead of
       // once per batch, which for small batches is most of the statement's cost.
       const rows = (await tx.query<{ k: string; id: string; oid: string | null; taken: boolean | null }>({ name: 'hub.journal.store', text: STORE_SQL, values })).rows;
@@ -277,7 +278,7 @@ export class JournalRepository {
    * leadership hand-over) off the same rows.
    */
   async relayOutbox(graceMs: number, limit: number, publish: (messages: OutgoingMessage[]) => Promise<string[]>): Promise<number> {
-    return this.inTransaction(async (tx) => {
+    return inTransaction(poolOf(this.db), async (tx) => {
       const rows = (
         await tx.query<OutboxRow>(
           `SELECT o.id::text AS id, o.exchange, o.routing_key, o.properties, o.payload
@@ -293,28 +294,6 @@ export class JournalRepository {
       if (done.length) await tx.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [done]);
       return done.length;
     });
-  }
-
-  /**
-   * Runs `work` in one transaction on a client of its own. Database errors are passed on as they
-   * are (the ingress tells transient ones by their codes), and a client whose transaction failed
-   * is destroyed, never pooled: it may have lost its connection.
-   */
-  private async inTransaction<T>(work: (tx: PoolClient) => Promise<T>): Promise<T> {
-    const tx = await poolOf(this.db).connect();
-    let failed: Error | undefined;
-    try {
-      await tx.query('BEGIN');
-      const out = await work(tx);
-      await tx.query('COMMIT');
-      return out;
-    } catch (e) {
-      failed = e as Error;
-      await tx.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      tx.release(failed);
-    }
   }
 }
 

@@ -1,9 +1,31 @@
 import { Injectable } from '@nestjs/common';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { TransientError } from '../../contracts';
 import { safeError } from '../logging/pii.mask';
 import { isTransientDbError, poolOf } from './database.setup';
+
+/**
+ * Runs `work` in one transaction on a client of its own. Errors pass through as the database gave
+ * them, and a client whose transaction failed is destroyed, never pooled: it may have lost its
+ * connection (a restart, a terminated backend).
+ */
+export async function inTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>): Promise<T> {
+  const tx = await pool.connect();
+  let failed: Error | undefined;
+  try {
+    await tx.query('BEGIN');
+    const out = await work(tx);
+    await tx.query('COMMIT');
+    return out;
+  } catch (e) {
+    failed = e as Error;
+    await tx.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    tx.release(failed);
+  }
+}
 
 /** Runs work in one PostgreSQL transaction; an unreachable database is a transient failure. */
 @Injectable()
@@ -11,22 +33,11 @@ export class TransactionRunner {
   constructor(private readonly db: DataSource) {}
 
   async run<T>(work: (tx: PoolClient) => Promise<T>): Promise<T> {
-    const tx = await poolOf(this.db)
-      .connect()
-      .catch((e) => {
-        throw new TransientError(`database unavailable: ${safeError(e).message}`);
-      });
     try {
-      await tx.query('BEGIN');
-      const out = await work(tx);
-      await tx.query('COMMIT');
-      return out;
+      return await inTransaction(poolOf(this.db), work);
     } catch (e) {
-      await tx.query('ROLLBACK').catch(() => undefined);
       if (isTransientDbError(e)) throw new TransientError(`database unavailable: ${safeError(e).message}`);
       throw e;
-    } finally {
-      tx.release();
     }
   }
 }
