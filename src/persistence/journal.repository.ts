@@ -168,20 +168,31 @@ export class JournalRepository {
       outbox.map((o) => o.message.content.length),
       Buffer.concat(outbox.map((o) => o.message.content)),
     ];
+    // The common case, no submission finding its case taken, is ONE statement in its own implicit
+    // transaction: one round trip per batch. A statement that meets a taken case aborts itself
+    // (SQLSTATE ${CASE_TAKEN}, nothing written) and the batch is written again in an explicit
+    // transaction, where the answers to those submissions commit with the decision.
+    try {
+      return this.rows((await poolOf(this.db).query<StoreRow>({ name: 'hub.journal.store', text: STORE_SQL, values })).rows);
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== CASE_TAKEN) throw e;
+    }
     return inTransaction(poolOf(this.db), async (tx) => {
-      // A named prepared statement: PostgreSQL parses and plans it once per connection instead of
-      // once per batch, which for small batches is most of the statement's cost.
-      const rows = (await tx.query<{ k: string; id: string; oid: string | null; taken: boolean | null }>({ name: 'hub.journal.store', text: STORE_SQL, values })).rows;
-      const result: StoreResult = { inserted: new Set(), caseTaken: new Set(), outbox: [] };
-      for (const r of rows) {
-        if (r.k === 'j') {
-          result.inserted.add(r.id);
-          if (r.taken) result.caseTaken.add(r.id);
-        } else result.outbox.push({ id: String(r.oid), journalId: r.id });
-      }
+      const result = this.rows((await tx.query<StoreRow>({ name: 'hub.journal.store-taken', text: STORE_TAKEN_SQL, values })).rows);
       if (result.caseTaken.size) result.outbox.push(...(await this.insertOutbox(tx, answerTaken(result.caseTaken))));
       return result;
     });
+  }
+
+  private rows(rows: StoreRow[]): StoreResult {
+    const result: StoreResult = { inserted: new Set(), caseTaken: new Set(), outbox: [] };
+    for (const r of rows) {
+      if (r.k === 'j') {
+        result.inserted.add(r.id);
+        if (r.taken) result.caseTaken.add(r.id);
+      } else result.outbox.push({ id: String(r.oid), journalId: r.id });
+    }
+    return result;
   }
 
   /** Outbox rows for journal entries written in `tx`; returns their ids. */
@@ -321,7 +332,7 @@ RETURNING id::text AS id, journal_id::text AS journal_id`;
  * journal already has never opens a case (its case is the original's). Cases are inserted in id
  * order so two batches opening the same cases wait for each other instead of deadlocking.
  */
-const STORE_SQL = `
+const STORE_TEMPLATE = `
 WITH known AS MATERIALIZED (
   -- Entries the journal already has (resends): looked up once per batch, not once per case.
   SELECT e.id FROM unnest($1::uuid[], $11::text[]) AS e(id, dedupe_key) JOIN journal jj ON jj.dedupe_key = e.dedupe_key
@@ -367,6 +378,14 @@ WITH known AS MATERIALIZED (
   SELECT 'case', c.id, 'status', NULL, c.status, x.actor, x.journal_id
   FROM c JOIN unnest($23::uuid[], $22::uuid[], $29::text[]) AS x(case_id, journal_id, actor) ON x.case_id = c.id
 )
-SELECT 'j' AS k, j.id::text AS id, NULL::text AS oid, j.id IN (SELECT id FROM taken) AS taken FROM j
+SELECT 'j' AS k, j.id::text AS id, NULL::text AS oid, __TAKEN__ AS taken FROM j
 UNION ALL
 SELECT 'o' AS k, journal_id::text AS id, id::text AS oid, NULL AS taken FROM o`;
+
+/** SQLSTATE of hub_case_taken() (see the ingress-case-taken migration). */
+const CASE_TAKEN = 'HC001';
+type StoreRow = { k: string; id: string; oid: string | null; taken: boolean | null };
+/** The batch statement on its own: it aborts when a new entry's case is taken. */
+const STORE_SQL = STORE_TEMPLATE.replace('__TAKEN__', 'CASE WHEN j.id IN (SELECT id FROM taken) THEN hub_case_taken() ELSE false END');
+/** The same inside an explicit transaction, which then writes the answers to the taken ones. */
+const STORE_TAKEN_SQL = STORE_TEMPLATE.replace('__TAKEN__', 'j.id IN (SELECT id FROM taken)');
