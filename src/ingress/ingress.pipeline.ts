@@ -126,6 +126,7 @@ export class IngressPipeline {
     const verdicts: Verdict[] = [];
     const copies: OutgoingMessage[][] = batch.map(() => []);
     const seen = new Set<string>();
+    const opened = new Set<string>();
     /** What each submission is answered if the store finds its case taken. */
     const ifTaken = new Map<string, ContractError[]>();
     /** The message.rejected of each submission, built only if the store finds its case taken. */
@@ -180,13 +181,16 @@ export class IngressPipeline {
         body: msg.body,
         bodySize: msg.body.length,
         bodyTruncated: false,
-        ...(opening ? { opensCase: { caseId: opening.caseId, caseTakenErrors: takenErrors(opening, ifTaken) } } : {}),
+        ...(opening ? { opensCase: { caseId: opening.caseId, caseTakenErrors: () => takenErrors(opening, ifTaken) } } : {}),
       });
       copies[i] = routedCopies(msg.body, routes, { eventId: ev.id, journalId, tenant: ev.tenant, type: ev.type, source: ev.source, correlationId: ev.correlationid });
       if (opening) {
         answers.set(journalId, () => this.rejection(journalId, msg.via, takenErrors(opening, ifTaken), { id: ev.id, source: ev.source, type: ev.type, tenant: ev.tenant }, msg.publisher));
         // The first submission in the batch is the one that may open the case; later ones find it taken.
-        if (!cases.some((c) => c.caseId === opening.caseId)) cases.push(opening);
+        if (!opened.has(opening.caseId)) {
+          opened.add(opening.caseId);
+          cases.push(opening);
+        }
       }
       verdicts.push({ outcome: 'accepted', journalId, eventId: ev.id, routes, dedupeKey });
     });

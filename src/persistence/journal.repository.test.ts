@@ -43,7 +43,7 @@ describe('JournalRepository.store: one case per (tenant, kind, caseRef)', () => 
       type: 'appeal.submitted',
       dedupeKey: `urn:test\n${eventId}`,
       routes: ['edms'],
-      opensCase: { caseId, caseTakenErrors: errors },
+      opensCase: { caseId, caseTakenErrors: () => errors },
       body: Buffer.from(`{"id":"${eventId}"}`),
       bodySize: 10,
       bodyTruncated: false,

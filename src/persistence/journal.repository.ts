@@ -26,9 +26,10 @@ export interface JournalEntry {
   /**
    * For a submission: the case it opens. When that case exists already (opened by another event,
    * in an earlier batch, earlier in this one, or by another hub instance at the same moment) the
-   * entry is written as rejected with `caseTakenErrors` instead, with no routes.
+   * entry is written as rejected with `caseTakenErrors()` instead, with no routes (called only
+   * when some case of the batch is taken: most batches never build these errors).
    */
-  opensCase?: { caseId: string; caseTakenErrors: unknown };
+  opensCase?: { caseId: string; caseTakenErrors: () => unknown };
   body: Buffer;
   bodySize: number;
   bodyTruncated: boolean;
@@ -164,7 +165,8 @@ export class JournalRepository {
       cases.map((c) => c.citizenRef ?? null),
       cases.map((c) => c.recipient ?? null),
       entries.map((e) => e.opensCase?.caseId ?? null),
-      entries.map((e) => (e.opensCase ? JSON.stringify(e.opensCase.caseTakenErrors) : null)),
+      // $35, the errors of a taken case: only the statement that handles taken cases reads them.
+      [] as (string | null)[],
       outbox.map((o) => o.message.content.length),
       Buffer.concat(outbox.map((o) => o.message.content)),
     ];
@@ -177,6 +179,7 @@ export class JournalRepository {
     } catch (e) {
       if ((e as { code?: unknown }).code !== CASE_TAKEN) throw e;
     }
+    values[34] = entries.map((e) => (e.opensCase ? JSON.stringify(e.opensCase.caseTakenErrors()) : null));
     return inTransaction(poolOf(this.db), async (tx) => {
       const result = this.rows((await tx.query<StoreRow>({ name: 'hub.journal.store-taken', text: STORE_TAKEN_SQL, values })).rows);
       if (result.caseTaken.size) result.outbox.push(...(await this.insertOutbox(tx, answerTaken(result.caseTaken))));
