@@ -10,6 +10,7 @@
 const SRC_LAYERS = [
   'logging',
   'templates',
+  'files',
   'config',
   'metrics',
   'messaging',
