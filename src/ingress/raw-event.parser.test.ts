@@ -199,6 +199,14 @@ describe('raw-event.parser', () => {
         for (const e of all) expect(/[\uD800-\uDFFF]|\u0000/.test(e.pointer + e.reason)).toBe(false);
       });
 
+      it('points the schema\'s "unknown property" error for such a key at its object, not at a replacement character', () => {
+        const all = failure(parseRawEvent(withText('"\\uD800x":1'), CT, LIMITS)).errors;
+
+        const unknown = all.find((e) => /unknown property/.test(e.reason));
+        expect(unknown?.pointer).toBe('/data');
+        for (const e of all) expect(e.pointer).not.toContain('\uFFFD');
+      });
+
       it('refuses a value with a lone surrogate at its RFC 6901 pointer (~0 and ~1 escaped)', () => {
         const errors = storageErrors(withText('"a/b~c":{"list":["fine","\\uDC00"]}'));
 

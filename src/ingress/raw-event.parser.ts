@@ -179,8 +179,19 @@ function peekOf(obj: Record<string, unknown>): Peek {
 function sanitize(e: ContractError): ContractError {
   let pointer = e.pointer;
   while (pointer.length > MAX_POINTER_LENGTH) pointer = pointer.slice(0, pointer.lastIndexOf('/'));
-  // Contract errors can point at (or name) a key holding an unstorable character: make both storable.
-  return { pointer: storable(pointer), reason: storable(e.reason) };
+  // A contract error can point at a key holding an unstorable character (ajv's "unknown property"
+  // for that very key): such a pointer leads nowhere once made storable, so it points at the
+  // object holding the key, as the unstorable-key error does. The reason is made storable.
+  if (unstorable(pointer)) {
+    const segments = pointer.split('/');
+    pointer = segments
+      .slice(
+        0,
+        segments.findIndex((seg) => unstorable(seg) !== undefined),
+      )
+      .join('/');
+  }
+  return { pointer, reason: storable(e.reason) };
 }
 
 function storable(s: string): string {
