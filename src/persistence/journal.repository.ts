@@ -130,7 +130,8 @@ export class JournalRepository {
       payloadAt.push(at);
       at += o.message.content.length;
     }
-    const values = [
+    // takenErrors is $35: only the statement that handles taken cases reads it.
+    const values = (takenErrors: (string | null)[]) => [
       entries.map((e) => e.id),
       entries.map((e) => e.direction),
       entries.map((e) => e.via),
@@ -165,23 +166,22 @@ export class JournalRepository {
       cases.map((c) => c.citizenRef ?? null),
       cases.map((c) => c.recipient ?? null),
       entries.map((e) => e.opensCase?.caseId ?? null),
-      // $35, the errors of a taken case: only the statement that handles taken cases reads them.
-      [] as (string | null)[],
+      takenErrors,
       outbox.map((o) => o.message.content.length),
       Buffer.concat(outbox.map((o) => o.message.content)),
     ];
     // The common case, no submission finding its case taken, is ONE statement in its own implicit
     // transaction: one round trip per batch. A statement that meets a taken case aborts itself
-    // (SQLSTATE ${CASE_TAKEN}, nothing written) and the batch is written again in an explicit
+    // (SQLSTATE HC001, nothing written) and the batch is written again in an explicit
     // transaction, where the answers to those submissions commit with the decision.
     try {
-      return this.rows((await poolOf(this.db).query<StoreRow>({ name: 'hub.journal.store', text: STORE_SQL, values })).rows);
+      return this.rows((await poolOf(this.db).query<StoreRow>({ name: 'hub.journal.store', text: STORE_SQL, values: values([]) })).rows);
     } catch (e) {
       if ((e as { code?: unknown }).code !== CASE_TAKEN) throw e;
     }
-    values[34] = entries.map((e) => (e.opensCase ? JSON.stringify(e.opensCase.caseTakenErrors()) : null));
+    const withTakenErrors = values(entries.map((e) => (e.opensCase ? JSON.stringify(e.opensCase.caseTakenErrors()) : null)));
     return inTransaction(poolOf(this.db), async (tx) => {
-      const result = this.rows((await tx.query<StoreRow>({ name: 'hub.journal.store-taken', text: STORE_TAKEN_SQL, values })).rows);
+      const result = this.rows((await tx.query<StoreRow>({ name: 'hub.journal.store-taken', text: STORE_TAKEN_SQL, values: withTakenErrors })).rows);
       if (result.caseTaken.size) result.outbox.push(...(await this.insertOutbox(tx, answerTaken(result.caseTaken))));
       return result;
     });

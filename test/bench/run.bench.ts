@@ -180,16 +180,11 @@ async function main(): Promise<void> {
       CABINET_HUB_CONFIG: configFile,
       HTTP_PORT: String(port),
       HTTP_HOST: '127.0.0.1',
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      LOG_LEVEL: 'info',
     });
     children.push(hub);
-    // The start line comes once the topology is declared and the consumers run (/health answers
-    // earlier); a BENCH_LOG_LEVEL above info silences it, so then health and a pause stand in.
-    if (process.env.BENCH_LOG_LEVEL && !['info', 'debug', 'trace'].includes(process.env.BENCH_LOG_LEVEL)) {
-      hub.stdout?.resume();
-      await waitForHealth(port);
-      await new Promise((r) => setTimeout(r, 3000));
-    } else await lineFrom(hub, /cabinet-hub started/, 60_000);
+    // The start line comes once the topology is declared and the consumers run (/health answers earlier).
+    await lineFrom(hub, /cabinet-hub started/, 60_000);
     const figures = await measure('cabinet-hub ingress (journal on)', url, 'cabinet.in', 'appeal.submitted', 'hub.work.bench-sink', body, () => hub.pid);
     if (process.env.BENCH_METRICS) {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
