@@ -5,6 +5,7 @@
  * retries, circuit breaker, journal of attempts) so an adapter only maps and calls.
  */
 import type { Static, TSchema } from '@sinclair/typebox';
+import type { Readable } from 'node:stream';
 import type { CloudEvent } from '../model/envelope.schema';
 import type { EventDataMap } from '../model/event-catalog.registry';
 import type { EventType } from '../model/event-type.constants';
@@ -27,6 +28,46 @@ export interface AdapterLogger {
   error(obj: Record<string, unknown>, msg: string): void;
 }
 
+/** A file's identity as the hub checks it: the content's sha256 (lowercase hex) and size in bytes. */
+export interface FileDigest {
+  sha256: string;
+  size: number;
+}
+
+/** What the hub knows about a file an adapter keeps: its name and type as the external system gave them. */
+export interface KeptFileMeta {
+  /** The tenant whose consumers may download it. */
+  tenant: string;
+  /** File name with extension, without path separators. */
+  name: string;
+  mediaType: string;
+}
+
+/** Where consumers get a kept file: inline when small, else an expiring signed download link served by the hub. */
+export type KeptFile = FileDigest & { name: string; mediaType: string } & ({ contentBase64: string; url?: never } | { url: string; contentBase64?: never });
+
+/**
+ * File content for adapters that carry files (EDMS). The hub keeps files content-addressed (by
+ * sha256) in its file store; adapters never fetch URLs themselves and never hold a whole large
+ * file in memory: content is a stream.
+ */
+export interface AdapterFiles {
+  /**
+   * The bytes of a file referenced by the event being handled. Inline content (`contentBase64`)
+   * is decoded; a file given by `url` comes from the hub's store, where the hub put it after
+   * fetching it from an allowed host and checking its sha256 and size, before `handle` was
+   * called. Rejects with a PermanentError when the hub holds no such content.
+   */
+  open(ref: FileDigest & { contentBase64?: string }): Promise<Readable>;
+  /**
+   * Keeps content read from the external system (consumed to its end; sha256 and size computed
+   * while it streams) and returns how consumers reach it: `contentBase64` up to
+   * MAX_INLINE_FILE_BYTES, else `url`, a download link that expires. Checks `expect` when given
+   * (a mismatch rejects with a PermanentError and keeps nothing).
+   */
+  keep(content: Readable | Buffer, meta: KeptFileMeta, expect?: Partial<FileDigest>): Promise<KeptFile>;
+}
+
 /** What the hub gives an adapter instance when it creates it. */
 export interface AdapterContext {
   /** The instance id from the configuration, e.g. `edms-kyiv`. */
@@ -40,6 +81,8 @@ export interface AdapterContext {
    * `StatusCallback`, Telegram `setWebhook`, Viber `set_webhook`) and sign-check against it.
    */
   webhookUrl?: string;
+  /** The hub's file store, for adapters that carry files; absent where the host has none (some unit tests). */
+  files?: AdapterFiles;
 }
 
 /** An event about a case that the adapter learned from the external system. */
