@@ -104,6 +104,7 @@ export {
   type AdapterContext,
   type AdapterDefinition,
   type AdapterFiles,
+  type AdapterResults,
   type FileDigest,
   type KeptFile,
   type KeptFileMeta,

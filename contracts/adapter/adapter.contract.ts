@@ -83,6 +83,8 @@ export interface AdapterContext {
   webhookUrl?: string;
   /** The hub's file store, for adapters that carry files; absent where the host has none (some unit tests). */
   files?: AdapterFiles;
+  /** Result keys already committed for this instance; absent where the host has none (some unit tests). */
+  results?: AdapterResults;
 }
 
 /** An event about a case that the adapter learned from the external system. */
@@ -94,6 +96,18 @@ export interface ResultEvent<T extends EventType = EventType> {
   /** When it happened in the external system (RFC 3339 with offset); orders updates of one case. */
   occurredAt: string;
   data: EventDataMap[T];
+  /**
+   * The fact's own identity in the external system (e.g. `<document id>/state/3`), for results a
+   * poll may report again: the hub applies a result with a given key once per adapter instance and
+   * drops repeats without journaling them. Results without a key are compared by case state only.
+   */
+  key?: string;
+}
+
+/** What the hub remembers of results already committed, so an adapter can skip expensive work (downloads) for them. */
+export interface AdapterResults {
+  /** The subset of `keys` (see {@link ResultEvent.key}) this instance has already had applied or journaled. */
+  known(keys: readonly string[]): Promise<ReadonlySet<string>>;
 }
 
 /**

@@ -62,7 +62,13 @@ export class AdapterRunner implements BeforeApplicationShutdown {
       const settings = this.config.adapters[id].runner;
       const log = this.logger.child({ adapter: id });
       const webhookUrl = this.config.hub.publicUrl ? `${this.config.hub.publicUrl}/v1/webhooks/${id}` : undefined;
-      const adapter = definition.create(this.config.adapters[id].config as never, { instanceId: id, logger: log, now: () => new Date(), ...(webhookUrl ? { webhookUrl } : {}) });
+      const adapter = definition.create(this.config.adapters[id].config as never, {
+        instanceId: id,
+        logger: log,
+        now: () => new Date(),
+        ...(webhookUrl ? { webhookUrl } : {}),
+        results: { known: (keys) => this.committer.knownKeys(id, keys) },
+      });
       const instance: Instance = {
         id,
         definition,

@@ -26,6 +26,11 @@ export class ResultCommitService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  /** Result keys of an instance committed already (the adapter's `ctx.results`). */
+  knownKeys(instance: string, keys: readonly string[]): Promise<ReadonlySet<string>> {
+    return this.cases.knownKeys(instance, keys);
+  }
+
   /** Where a poller stopped reading last time. */
   cursorOf(instance: string): Promise<string | undefined> {
     return this.cursors.get(instance);
@@ -55,7 +60,8 @@ export class ResultCommitService {
       for (const r of results) {
         const applied = await this.cases.apply(tx, r, cause);
         if (applied.message) messages.push(applied.message);
-        else this.logger.info({ event: 'case.result-ignored', adapter: cause.instance, type: r.type, journalId: applied.journalId }, 'result would move the case backwards; journaled, not applied');
+        else if (applied.outcome === 'ignored')
+          this.logger.info({ event: 'case.result-ignored', adapter: cause.instance, type: r.type, journalId: applied.journalId }, 'result would move the case backwards; journaled, not applied');
       }
       if (deliveries.length) messages.push(...(await this.deliveries.apply(tx, cause.instance, deliveries)));
       return messages;

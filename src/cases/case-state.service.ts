@@ -3,7 +3,13 @@ import type { PoolClient } from 'pg';
 import type { CloudEvent, ResultEvent } from '../../contracts';
 import type { OutgoingMessage } from '../messaging/confirm.publisher';
 import { EventEmitter } from '../outbox/event.emitter';
+import { JournalRepository } from '../persistence/journal.repository';
 import { AuditLine, CaseRepository, CaseRow } from './case.repository';
+
+/** The journal's de-duplication key of a keyed result of an adapter instance. */
+export function resultDedupeKey(instance: string, key: string): string {
+  return `result\n${instance}\n${key}`;
+}
 
 /** Why a result exists: the routed event that the adapter handled (or the poll that found it). */
 export interface ResultCause {
@@ -16,9 +22,10 @@ export interface ResultCause {
 
 /** What applying one result did. */
 export interface AppliedResult {
-  outcome: 'applied' | 'ignored';
-  journalId: string;
-  event: CloudEvent;
+  /** `duplicate`: a keyed result already applied or journaled; nothing written. */
+  outcome: 'applied' | 'ignored' | 'duplicate';
+  journalId?: string;
+  event?: CloudEvent;
   /** To publish once the transaction commits (only for applied results). */
   message?: OutgoingMessage;
 }
@@ -70,7 +77,14 @@ export class CaseStateService {
   constructor(
     private readonly cases: CaseRepository,
     private readonly emitter: EventEmitter,
+    private readonly journal: JournalRepository,
   ) {}
+
+  /** Which result keys of an instance are committed already (see ResultEvent.key). */
+  async knownKeys(instance: string, keys: readonly string[]): Promise<Set<string>> {
+    const found = await this.journal.knownKeys(undefined, keys.map((k) => resultDedupeKey(instance, k)));
+    return new Set(keys.filter((k) => found.has(resultDedupeKey(instance, k))));
+  }
 
   async apply(tx: PoolClient, result: ResultEvent, cause: ResultCause): Promise<AppliedResult> {
     const kind = result.type.startsWith('appeal.') ? 'appeal' : 'application';
@@ -87,10 +101,13 @@ export class CaseStateService {
     };
     this.emitter.build(emission);
     const kase = await this.cases.lockForResult(tx, result.tenant, kind, result.caseRef);
+    // Checked under the case's lock: a concurrent repeat of the same keyed result waits here and then finds it.
+    const dedupeKey = result.key ? resultDedupeKey(cause.instance, result.key) : undefined;
+    if (dedupeKey && (await this.journal.knownKeys(tx, [dedupeKey])).size) return { outcome: 'duplicate' };
     const newStatus = STATUS_OF[result.type]?.(result.data as unknown as Record<string, unknown>);
     const occurredAt = new Date(result.occurredAt);
     const stale = newStatus !== undefined ? isStale(kase, newStatus, occurredAt) : false;
-    const emitted = await this.emitter.emit(tx, { ...emission, ignored: stale });
+    const emitted = await this.emitter.emit(tx, { ...emission, ignored: stale, ...(dedupeKey ? { dedupeKey } : {}) });
     if (stale) return { outcome: 'ignored', journalId: emitted.journalId, event: emitted.event };
 
     const { lines, externalIds } = changes(kase, result, newStatus);

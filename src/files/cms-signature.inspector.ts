@@ -127,6 +127,32 @@ const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 const OID_SIGNING_TIME = '1.2.840.113549.1.9.5';
 const OID_SUBJECT_KEY_ID = '2.5.29.14';
 
+/** The digests of a file in every hash Node computes that signatures use, and its SHA-256 as hex. */
+export interface FileDigests {
+  sha256: string;
+  size: number;
+  /** Node hash name (`sha1`, `sha224`, `sha256`, `sha384`, `sha512`) → digest. */
+  byAlgorithm: Readonly<Record<string, Buffer>>;
+}
+
+const NODE_DIGESTS = ['sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
+
+/**
+ * Digests of a file in one pass over its content, chunk by chunk: a 20 MB contract is never held
+ * in memory to check its signatures.
+ */
+export async function digestsOf(content: AsyncIterable<Buffer | Uint8Array> | Buffer): Promise<FileDigests> {
+  const hashes = NODE_DIGESTS.map((name) => [name, createHash(name)] as const);
+  let size = 0;
+  const chunks: AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer> = Buffer.isBuffer(content) ? [content] : content;
+  for await (const chunk of chunks) {
+    size += chunk.length;
+    for (const [, h] of hashes) h.update(chunk);
+  }
+  const byAlgorithm = Object.fromEntries(hashes.map(([name, h]) => [name, h.digest()]));
+  return { sha256: byAlgorithm.sha256.toString('hex'), size, byAlgorithm };
+}
+
 /**
  * Reads a detached CMS signature over `file` and reports who signed it, when, and whether the
  * signed digest matches the file. Does not verify the signature value or the certificate chain
@@ -137,6 +163,15 @@ const OID_SUBJECT_KEY_ID = '2.5.29.14';
  * @throws SignatureFormatError when the signature is not a detached CMS SignedData within the limits
  */
 export function inspectDetachedSignature(file: Buffer, signature: Buffer): SignatureEvidence {
+  const byAlgorithm = Object.fromEntries(NODE_DIGESTS.map((name) => [name, createHash(name).update(file).digest()]));
+  return inspectDetachedSignatureOver({ sha256: byAlgorithm.sha256.toString('hex'), size: file.length, byAlgorithm }, signature);
+}
+
+/**
+ * As {@link inspectDetachedSignature}, for a file known by its digests ({@link digestsOf}).
+ * @throws SignatureFormatError when the signature is not a detached CMS SignedData within the limits
+ */
+export function inspectDetachedSignatureOver(file: FileDigests, signature: Buffer): SignatureEvidence {
   if (signature.length === 0) throw new SignatureFormatError('empty');
   if (signature.length > MAX_SIGNATURE_BYTES) throw new SignatureFormatError('too-large');
   const der = looksLikePem(signature) ? fromPem(signature) : signature;
@@ -150,7 +185,7 @@ export function inspectDetachedSignature(file: Buffer, signature: Buffer): Signa
 
   const certificates = (signed.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
   return {
-    fileSha256: sha256(file),
+    fileSha256: file.sha256,
     signatureSha256: sha256(signature),
     signers: signed.signerInfos.map((info) => {
       // pkijs checks structure, not every field's content (a malformed time, a non-string name): such a signer is refused as a whole.
@@ -188,7 +223,7 @@ function parseSignedData(der: Buffer): pkijs.SignedData {
   }
 }
 
-function describeSigner(info: pkijs.SignerInfo, certificates: pkijs.Certificate[], file: Buffer): SignerEvidence {
+function describeSigner(info: pkijs.SignerInfo, certificates: pkijs.Certificate[], file: FileDigests): SignerEvidence {
   const oid = info.digestAlgorithm.algorithmId;
   const digest = digestOf(oid);
   const sid: unknown = info.sid;
@@ -213,7 +248,7 @@ function describeSigner(info: pkijs.SignerInfo, certificates: pkijs.Certificate[
   } else if (!(signedDigest instanceof asn1js.OctetString)) {
     evidence.reason = 'no messageDigest attribute';
   } else {
-    const computed = createHash(digest.node).update(file).digest();
+    const computed = file.byAlgorithm[digest.node];
     evidence.verified = computed.equals(Buffer.from(signedDigest.valueBlock.valueHexView)) ? 'match' : 'mismatch';
   }
   return stripUndefined(evidence);

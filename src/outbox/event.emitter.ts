@@ -27,6 +27,8 @@ export interface Emission<T extends EventType> {
   via?: string;
   /** Journal it as `ignored` and publish nothing (a stale back-office result, kept as evidence). */
   ignored?: boolean;
+  /** The journal's de-duplication key (a keyed back-office result): a second emission with it fails. */
+  dedupeKey?: string;
 }
 
 /** An emission built and checked against the contract: the event, its journal id and its message. */
@@ -35,6 +37,7 @@ export interface BuiltEvent {
   journalId: string;
   via: string;
   ignored: boolean;
+  dedupeKey?: string;
   /** The message as it will be published (its outboxId is set once the row is written). */
   message: OutgoingMessage;
 }
@@ -110,6 +113,7 @@ export class EventEmitter {
       journalId,
       via,
       ignored: e.ignored === true,
+      ...(e.dedupeKey ? { dedupeKey: e.dedupeKey } : {}),
       message: {
         exchange: to.exchange,
         routingKey: to.routingKey,

@@ -47,6 +47,8 @@ export interface EmittedRow {
   journalId: string;
   via: string;
   ignored: boolean;
+  /** Set for back-office results with a key: a second row with the same key cannot be written. */
+  dedupeKey?: string;
   message: OutgoingMessage;
 }
 
@@ -263,8 +265,17 @@ export class JournalRepository {
       rows.map((r) => JSON.stringify(r.message.options)),
       rows.map((r) => r.via),
       rows.map((r) => (r.ignored ? 'ignored' : 'emitted')),
+      rows.map((r) => r.dedupeKey ?? null),
     ]);
     return new Map(res.rows.map((x) => [x.journal_id, x.id]));
+  }
+
+  /** Which of `keys` are de-duplication keys of journal entries already (committed, or written in `tx`). */
+  async knownKeys(tx: PoolClient | undefined, keys: readonly string[]): Promise<Set<string>> {
+    if (!keys.length) return new Set();
+    const sql = 'SELECT dedupe_key FROM journal WHERE dedupe_key = ANY($1::text[])';
+    const rows: { dedupe_key: string }[] = tx ? (await tx.query<{ dedupe_key: string }>(sql, [keys])).rows : await this.db.query(sql, [keys]);
+    return new Set(rows.map((r) => r.dedupe_key));
   }
 
   /** Journals a provider callback as evidence (cut by the caller), accepted or rejected. */
@@ -313,11 +324,11 @@ export class JournalRepository {
 
 const EMIT_SQL = `
 WITH x AS (
-  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
-    WITH ORDINALITY AS x(journal_id, tenant, source, event_id, type, subject, correlation_id, body_at, body_len, exchange, routing_key, properties, via, status, n)
+  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
+    WITH ORDINALITY AS x(journal_id, tenant, source, event_id, type, subject, correlation_id, body_at, body_len, exchange, routing_key, properties, via, status, dedupe_key, n)
 ), j AS (
-  INSERT INTO journal (id, direction, via, status, tenant, source, event_id, type, subject, correlation_id, body, body_size)
-  SELECT journal_id, 'out', via, status, tenant, source, event_id, type, subject, correlation_id, substring($10::bytea FROM body_at FOR body_len), body_len FROM x
+  INSERT INTO journal (id, direction, via, status, tenant, source, event_id, type, subject, correlation_id, dedupe_key, body, body_size)
+  SELECT journal_id, 'out', via, status, tenant, source, event_id, type, subject, correlation_id, dedupe_key, substring($10::bytea FROM body_at FOR body_len), body_len FROM x
 )
 INSERT INTO outbox (journal_id, exchange, routing_key, properties, payload)
 SELECT journal_id, exchange, routing_key, properties::jsonb, substring($10::bytea FROM body_at FOR body_len) FROM x WHERE status = 'emitted' ORDER BY n
