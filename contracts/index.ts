@@ -44,6 +44,8 @@ export {
   IDENTITY_PROVIDERS,
   LOCALES,
   PartyName,
+  REGISTRATION_CODE_SCHEMES,
+  RegistrationCode,
   VerifiedIdentity,
   type ApplicantType,
 } from './model/party.schema';

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
-import type { AppealSubmitted, CloudEvent, ResultEvent } from '../../contracts';
-import { MAX_INLINE_FILE_BYTES } from '../../contracts';
+import type { AppealSubmitted, CloudEvent, FileRef, ResultEvent } from '../../contracts';
 import { fromDmLocal, fromDmUtc, toDmLocal } from './dm-date.codec';
 import { DmNode, text1, typeOf } from './dm-soap.client';
 import type { ResultKeys, ResultKind } from './poll-cursor.codec';
@@ -17,6 +16,12 @@ const NAMESPACE = '6f2c1a44-1c1d-5d0c-9b0e-3c6a8f1e2d10';
 /** The client-supplied 1C object id of an appeal's incoming document (retries find it instead of creating another). */
 export function documentGuid(event: Pick<CloudEvent, 'source' | 'id'>): string {
   return uuidv5(`${event.source}\n${event.id}`, NAMESPACE);
+}
+
+/** A file name as 1C keeps it: the name without its extension, and the extension. */
+export function splitName(fileName: string): { name: string; extension: string } {
+  const dot = fileName.lastIndexOf('.');
+  return dot > 0 ? { name: fileName.slice(0, dot), extension: fileName.slice(dot + 1) } : { name: fileName, extension: '' };
 }
 
 /** The client-supplied id of one attached file. */
@@ -36,9 +41,10 @@ export function parseExternalId(id: string): { tenant: string; caseRef: string }
 }
 
 /** The DMIncomingDocument for an appeal. Personal data goes to the EDMS (that is its job), never to logs. */
-export function incomingDocument(event: CloudEvent, data: AppealSubmitted, opts: { externalType: string; correspondentName?: string; timeZone: string }): Record<string, unknown> {
+export function incomingDocument(event: CloudEvent, data: AppealSubmitted, opts: { externalType: string; correspondentName?: string; timeZone: string; linkUrls?: boolean }): Record<string, unknown> {
   const id = documentGuid(event);
-  const byUrl = (data.files ?? []).filter((f) => 'url' in f && f.url);
+  // Without a file store, files given by URL reach the clerk as links in the summary.
+  const byUrl = opts.linkUrls === false ? [] : (data.files ?? []).filter((f) => 'url' in f && f.url);
   const links = byUrl.length ? `\n\nФайли за посиланнями:\n${byUrl.map((f) => `${f.name}: ${(f as { url: string }).url}`).join('\n')}` : '';
   return {
     '@_xsi:type': 'm:DMIncomingDocument',
@@ -53,8 +59,8 @@ export function incomingDocument(event: CloudEvent, data: AppealSubmitted, opts:
   };
 }
 
-/** Inline files of the appeal with their bytes, checked against the declared size and sha256. */
-export function inlineFiles(data: AppealSubmitted): { id: string; name: string; extension: string; bytes: Buffer }[] {
+/** Inline files with their bytes, checked against the declared size and sha256. */
+export function inlineFiles(data: { files?: readonly FileRef[] }): { id: string; name: string; extension: string; bytes: Buffer }[] {
   return (data.files ?? [])
     .filter((f) => 'contentBase64' in f && f.contentBase64)
     .map((f) => {
@@ -78,7 +84,10 @@ const STATE_TO_STATUS: Record<string, string> = {
 };
 
 /** What a polled incoming document says about its case: registered, status changes, answered. */
-export function resultsOf(doc: DmNode, answer: { doc: DmNode; files: { name: string; bytes: Buffer }[] } | undefined, timeZone: string): ResultEvent[] {
+/** A file of an answer or a document as results carry it: inline when small, else a download link. */
+export type CarriedFile = { name: string; mediaType: string; size: number; sha256: string } & ({ contentBase64: string } | { url: string });
+
+export function resultsOf(doc: DmNode, answer: { doc: DmNode; files: CarriedFile[] } | undefined, timeZone: string): ResultEvent[] {
   const link = parseExternalId(text1((doc.externalObject as DmNode | undefined)?.id));
   if (!link) return [];
   const { tenant, caseRef } = link;
@@ -99,16 +108,7 @@ export function resultsOf(doc: DmNode, answer: { doc: DmNode; files: { name: str
   }
   if (answer) {
     const answeredAt = fromDmLocal(text1(answer.doc.regDate), timeZone) ?? changedAt ?? new Date().toISOString();
-    const files = answer.files
-      .filter((f) => f.bytes.length <= MAX_INLINE_FILE_BYTES)
-      .map((f, i) => ({
-        id: `${documentId}-a${i + 1}`,
-        name: f.name,
-        mediaType: mediaTypeOf(f.name),
-        size: f.bytes.length,
-        sha256: createHash('sha256').update(f.bytes).digest('hex'),
-        contentBase64: f.bytes.toString('base64'),
-      }));
+    const files = answer.files.map((f, i) => ({ id: `${documentId}-a${i + 1}`, ...f }));
     results.push({
       type: 'appeal.answered',
       tenant,
@@ -165,12 +165,16 @@ export function isType(node: unknown, type: string): boolean {
   return typeOf(node) === type || text1(((node as DmNode | undefined)?.objectID as DmNode | undefined)?.type) === type;
 }
 
-function mediaTypeOf(name: string): string {
+/** Media type by file extension; 1C keeps none. */
+export function mediaTypeOf(name: string): string {
   const ext = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
   return (
     {
       pdf: 'application/pdf',
       p7s: 'application/pkcs7-signature',
+      sig: 'application/pkcs7-signature',
+      xml: 'application/xml',
+      zip: 'application/zip',
       jpg: 'image/jpeg',
       jpeg: 'image/jpeg',
       png: 'image/png',

@@ -20,7 +20,8 @@ import { PermanentError } from '../../contracts';
  *   `high` the newest stamp seen, `from` (only when later than `high` − overlap) where the window
  *   must start instead, `seen` the remembered documents grouped by the stamp of the version last
  *   seen, each an 8-character hash of the document id and of the last registration, status and
- *   answer reported (empty when none was). Canonical: stamps and entries sorted, so equal state
+ *   answer reported (empty when none was), and for applications a fifth one of the related
+ *   documents reported. Canonical: stamps and entries sorted, so equal state
  *   gives equal text.
  */
 
@@ -36,18 +37,19 @@ export const MAX_REMEMBERED = 1_000;
 export const FIRST_STAMP = '2000-01-01T00:00:00';
 
 /** The kinds of result a document reports, each remembered separately. */
-export type ResultKind = 'registered' | 'status' | 'answered';
+export type ResultKind = 'registered' | 'status' | 'answered' | 'documents';
 /** What a document version reports, per kind: a value that changes when the result does. */
 export type ResultKeys = Partial<Record<ResultKind, string>>;
 
-const KINDS: readonly ResultKind[] = ['registered', 'status', 'answered'];
+const KINDS: readonly ResultKind[] = ['registered', 'status', 'answered', 'documents'];
 const STAMP_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
-const ENTRY_RE = /^([A-Za-z0-9_-]{8})\.([A-Za-z0-9_-]{8})?\.([A-Za-z0-9_-]{8})?\.([A-Za-z0-9_-]{8})?$/;
+// The fifth part (documents related to an application) is written only when set, so appeal cursors keep their form.
+const ENTRY_RE = /^([A-Za-z0-9_-]{8})\.([A-Za-z0-9_-]{8})?\.([A-Za-z0-9_-]{8})?\.([A-Za-z0-9_-]{8})?(?:\.([A-Za-z0-9_-]{8}))?$/;
 
 /** One remembered document: the stamp of its version last seen and a hash per kind ('' = never reported). */
 interface Remembered {
   stamp: string;
-  slots: readonly [string, string, string];
+  slots: readonly [string, string, string, string];
 }
 
 /** A decoded cursor. */
@@ -96,7 +98,7 @@ export function decodeCursor(text: string | undefined): PollCursor {
     for (const e of entries) {
       const m = typeof e === 'string' ? ENTRY_RE.exec(e) : null;
       if (!m) throw bad();
-      docs.set(m[1], { stamp, slots: [m[2] ?? '', m[3] ?? '', m[4] ?? ''] });
+      docs.set(m[1], { stamp, slots: [m[2] ?? '', m[3] ?? '', m[4] ?? '', m[5] ?? ''] });
     }
   }
   return { high: o.high, ...(o.from ? { from: o.from } : {}), docs };
@@ -107,7 +109,7 @@ export function encodeCursor(c: PollCursor): string {
   const groups = new Map<string, string[]>();
   for (const [doc, r] of c.docs) {
     const list = groups.get(r.stamp) ?? [];
-    list.push(`${doc}.${r.slots.join('.')}`);
+    list.push(`${doc}.${(r.slots[3] ? r.slots : r.slots.slice(0, 3)).join('.')}`);
     groups.set(r.stamp, list);
   }
   const seen: Record<string, string[]> = {};
@@ -141,7 +143,7 @@ export function advanceCursor(c: PollCursor, page: { documents: readonly PolledD
     if (d.stamp > high) high = d.stamp;
     const key = hash(d.id);
     const before = docs.get(key);
-    const slots = KINDS.map((kind, i) => (d.reported[kind] !== undefined ? slotHash(d.id, kind, d.reported[kind]!) : (before?.slots[i] ?? ''))) as [string, string, string];
+    const slots = KINDS.map((kind, i) => (d.reported[kind] !== undefined ? slotHash(d.id, kind, d.reported[kind]!) : (before?.slots[i] ?? ''))) as [string, string, string, string];
     // A document that never reported anything needs no memory: it has nothing to repeat.
     if (!before && slots.every((s) => s === '')) continue;
     docs.set(key, { stamp: before && before.stamp > d.stamp ? before.stamp : d.stamp, slots });

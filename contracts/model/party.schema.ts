@@ -92,6 +92,24 @@ export const VerifiedIdentity = Type.Object(
   { additionalProperties: false, description: 'Identity verified by the cabinet.' },
 );
 
+/** Registration code schemes of organisations and sole proprietors in Ukraine and Russia. */
+export const REGISTRATION_CODE_SCHEMES = ['edrpou', 'rnokpp', 'inn', 'kpp', 'ogrn', 'ogrnip'] as const;
+
+/** One registration code of a legal entity or sole proprietor. */
+export const RegistrationCode = Type.Object(
+  {
+    scheme: StringEnum(REGISTRATION_CODE_SCHEMES, {
+      description: 'ЄДРПОУ, РНОКПП (Ukraine); ИНН, КПП, ОГРН, ОГРНИП (Russia).',
+    }),
+    value: Type.String({
+      pattern: '^[0-9]{8,15}$',
+      [PATTERN_HINT_KEYWORD]: '8 to 15 digits',
+      description: 'The code as digits (leading zeros kept).',
+    }),
+  },
+  { additionalProperties: false, description: 'A registration code of the applicant.' },
+);
+
 /** Builds the applicant shape around one of the two contact variants. */
 function applicantSchema<C extends TSchema>(contacts: C, description: string) {
   return Type.Object(
@@ -105,6 +123,12 @@ function applicantSchema<C extends TSchema>(contacts: C, description: string) {
           pattern: '^[0-9]{8,15}$',
           [PATTERN_HINT_KEYWORD]: '8 to 15 digits (EDRPOU, RNOKPP, INN, OGRN or OGRNIP)',
           description: 'Organisation or taxpayer code (EDRPOU, INN, OGRN, ...) as digits.',
+        }),
+      ),
+      registrationCodes: Type.Optional(
+        Type.Array(RegistrationCode, {
+          maxItems: 6,
+          description: 'All registration codes of a legal entity or sole proprietor (e.g. ИНН, КПП and ОГРН), beside the main `organisationCode`.',
         }),
       ),
       identity: VerifiedIdentity,
@@ -157,5 +181,7 @@ export type ConnectionApplicant = Static<typeof ConnectionApplicant>;
 export type Author = Static<typeof Author>;
 /** Addressee of an appeal. */
 export type Addressee = Static<typeof Addressee>;
+/** A registration code of the applicant. */
+export type RegistrationCode = Static<typeof RegistrationCode>;
 /** Kind of applicant. */
 export type ApplicantType = (typeof APPLICANT_TYPES)[number];

@@ -13,6 +13,7 @@ import type { HandledConsumer } from '../messaging/handled.consumer';
 import { bulkQueueName, workQueueName } from '../messaging/topology.declaration';
 import { LeaderJob } from '../persistence/leader.job';
 import { enabledAdapters } from './adapter.registry';
+import { FileIntakeService } from './file-intake.service';
 import { AttemptRepository } from './attempt.repository';
 import { CircuitBreaker } from './circuit.breaker';
 import { DELIVERY_REPORTS, DeliveryReportsPort } from './delivery-reports.port';
@@ -48,6 +49,7 @@ export class AdapterRunner implements BeforeApplicationShutdown {
     private readonly consumers: ConsumerFactory,
     private readonly committer: ResultCommitService,
     private readonly attempts: AttemptRepository,
+    private readonly intake: FileIntakeService,
     @Inject(DELIVERY_REPORTS) private readonly deliveries: DeliveryReportsPort,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @Inject(ENV_CONFIG) private readonly env: EnvConfig,
@@ -166,6 +168,11 @@ export class AdapterRunner implements BeforeApplicationShutdown {
     const wanted = await this.deliveries.stillWanted(event);
     if (wanted === false || (wanted === undefined && (await this.attempts.seen(consumer, messageId)))) {
       await this.attempts.record({ ...base, startedAt: new Date(), durationMs: 0, outcome: 'duplicate' });
+      return;
+    }
+    // Files are checked (fetched, digested, signatures read) before any adapter hands them on.
+    if (this.intake.concerns(event) && (await this.intake.check(event, journalId)) === 'rejected') {
+      await this.attempts.record({ ...base, startedAt: new Date(), durationMs: 0, outcome: 'rejected', error: 'files refused; answered with message.rejected' });
       return;
     }
     const gate = instance.breaker.acquire();

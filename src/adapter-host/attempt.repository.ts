@@ -11,7 +11,7 @@ export interface AttemptRecord {
   attempt: number;
   startedAt: Date;
   durationMs: number;
-  outcome: 'ok' | 'transient' | 'permanent' | 'duplicate';
+  outcome: 'ok' | 'transient' | 'permanent' | 'duplicate' | 'rejected';
   error?: string;
   requestSummary?: Record<string, unknown>;
   responseSummary?: Record<string, unknown>;

@@ -4,7 +4,7 @@ import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, ConfigIssue } from './config.errors';
 import { DEFAULT_TEMPLATES } from '../templates/default.templates';
-import { BOT_VARIABLES, RULE_EVENT_TYPES, RULE_VARIABLES, type RuleEventType } from '../templates/event.variables';
+import { BOT_VARIABLES, DEFAULT_RULES, RULE_EVENT_TYPES, RULE_VARIABLES, type RuleEventType } from '../templates/event.variables';
 import { TemplateCatalog, type TemplateSet } from '../templates/template.catalog';
 import { HubConfig, HubConfigFile, HubConfigSchema, NotificationSettings, PublisherSettings } from './hub-config.schema';
 
@@ -223,8 +223,14 @@ function resolveNotifications(file: Partial<HubConfigFile>, adapters: Record<str
     tenants: r?.tenants ?? ['*'],
     mandatory: r?.mandatory ?? false,
     priority: r?.priority ?? 'normal',
+    ...(r?.statuses ? { statuses: r.statuses } : {}),
+    ...(r?.exceptStatuses ? { exceptStatuses: r.exceptStatuses } : {}),
     i,
   }));
+  if (n.defaultRules === true) {
+    for (const d of DEFAULT_RULES)
+      rules.push({ on: d.on, template: d.template, tenants: ['*'], mandatory: d.mandatory ?? false, priority: 'normal', ...(d.statuses ? { statuses: [...d.statuses] } : {}), ...(d.exceptStatuses ? { exceptStatuses: [...d.exceptStatuses] } : {}), i: -1 });
+  }
   const provided = new Map<string, { path: string; event: string; variables: readonly string[] }[]>();
   const use = (id: string, entry: { path: string; event: string; variables: readonly string[] }) => provided.set(id, [...(provided.get(id) ?? []), entry]);
   for (const r of rules) {
@@ -235,7 +241,7 @@ function resolveNotifications(file: Partial<HubConfigFile>, adapters: Record<str
     }
     if (!Object.hasOwn(templates, r.template))
       issues.push({ path: `/notifications/rules/${r.i}/template`, message: `template "${r.template}" is not defined under /notifications/templates (nor built in)` });
-    else use(r.template, { path: `/notifications/rules/${r.i}/template`, event: r.on, variables: RULE_VARIABLES[r.on as RuleEventType] });
+    else use(r.template, { path: r.i < 0 ? '/notifications/defaultRules' : `/notifications/rules/${r.i}/template`, event: r.on, variables: RULE_VARIABLES[r.on as RuleEventType] });
     (Array.isArray(r.tenants) ? r.tenants : []).forEach((t: unknown, j: number) => {
       if (typeof t === 'string' && t !== '*' && !Object.hasOwn(tenants, t)) issues.push({ path: `/notifications/rules/${r.i}/tenants/${j}`, message: `tenant "${t}" is not declared under /tenants` });
     });

@@ -102,6 +102,9 @@ const Rule = Type.Object(
     tenants: Type.Optional(Type.Array(Type.Union([Identifier, Type.Literal('*')]), { minItems: 1 })),
     mandatory: Type.Optional(Type.Boolean()),
     priority: Type.Optional(Type.Union([Type.Literal('high'), Type.Literal('normal'), Type.Literal('bulk')])),
+    /** For status changes: only these statuses (e.g. `[rejected]`), or all but `exceptStatuses`. */
+    statuses: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+    exceptStatuses: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
   },
   { additionalProperties: false },
 );
@@ -131,6 +134,8 @@ const Notifications = Type.Object(
     /** Concurrency of the notification planner (messages in flight). */
     prefetch: Type.Optional(PositiveInt(1, 5000)),
     rules: Type.Optional(Type.Array(Rule)),
+    /** Adds the built-in rules (every case event and milestone, rejections mandatory) after the configured ones; README, "Notifications". */
+    defaultRules: Type.Optional(Type.Boolean()),
     templates: Type.Optional(Type.Record(TemplateIdKey, Template)),
   },
   { additionalProperties: false },
@@ -228,7 +233,7 @@ export interface NotificationSettings {
   sendWithinMs: number;
   smsMaxSegments: number;
   prefetch: number;
-  rules: { on: string; template: string; tenants: string[]; mandatory: boolean; priority: 'high' | 'normal' | 'bulk' }[];
+  rules: { on: string; template: string; tenants: string[]; mandatory: boolean; priority: 'high' | 'normal' | 'bulk'; statuses?: string[]; exceptStatuses?: string[] }[];
   /** Built-in templates overlaid with the configured ones. */
   templates: import('../templates/template.catalog').TemplateSet;
 }

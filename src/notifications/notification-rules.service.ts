@@ -61,7 +61,14 @@ export class NotificationRules {
   }
 
   private async fromCaseEvent(tx: PoolClient, event: CloudEvent): Promise<OutgoingMessage[]> {
-    const rules = this.config.notifications.rules.filter((r) => r.on === event.type && (r.tenants.includes('*') || r.tenants.includes(event.tenant)));
+    const status = (event.data as { status?: unknown }).status;
+    const rules = this.config.notifications.rules.filter(
+      (r) =>
+        r.on === event.type &&
+        (r.tenants.includes('*') || r.tenants.includes(event.tenant)) &&
+        (!r.statuses || r.statuses.includes(String(status))) &&
+        !(r.exceptStatuses && r.exceptStatuses.includes(String(status))),
+    );
     if (!rules.length) return [];
     const caseRef = (event.data as { caseRef?: string }).caseRef;
     const kind = event.type.startsWith('appeal.') ? 'appeal' : 'application';

@@ -278,6 +278,33 @@ export class JournalRepository {
     return new Set(rows.map((r) => r.dedupe_key));
   }
 
+  /**
+   * Journals what the hub checked about an event's files (digests, signatures) once per event:
+   * the entry's dedupe key is `files` + the event's source and id, so a redelivered event finds
+   * the first verdict instead of writing a second. Returns the verdict that stands, and whether
+   * this call wrote it.
+   */
+  async insertFileEvidence(
+    tx: PoolClient,
+    e: { id: string; tenant: string; source: string; eventId: string; subject?: string; correlationId?: string; status: 'accepted' | 'rejected'; errors?: unknown; body: Buffer },
+  ): Promise<{ written: boolean; status: 'accepted' | 'rejected'; id: string }> {
+    const key = `files\n${e.source}\n${e.eventId}`;
+    const res = await tx.query<{ id: string }>(
+      `INSERT INTO journal (id, direction, via, status, tenant, source, event_id, type, subject, correlation_id, dedupe_key, errors, body, body_size)
+       VALUES ($1, 'in', 'files', $2, $3, $4, $5, 'files.checked', $6, $7, $8, $9, $10, $11) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id::text AS id`,
+      [e.id, e.status, e.tenant, e.source, e.eventId, e.subject ?? null, e.correlationId ?? null, key, e.errors === undefined ? null : JSON.stringify(e.errors), e.body, e.body.length],
+    );
+    if (res.rows.length) return { written: true, status: e.status, id: res.rows[0].id };
+    const prior = await tx.query<{ id: string; status: 'accepted' | 'rejected' }>('SELECT id::text AS id, status FROM journal WHERE dedupe_key = $1', [key]);
+    return { written: false, status: prior.rows[0].status, id: prior.rows[0].id };
+  }
+
+  /** How an inbound event reached the hub (`amqp` or `http`), by its journal id. */
+  async viaOf(journalId: string): Promise<string | undefined> {
+    const rows: { via: string }[] = await this.db.query('SELECT via FROM journal WHERE id = $1', [journalId]);
+    return rows[0]?.via;
+  }
+
   /** Journals a provider callback as evidence (cut by the caller), accepted or rejected. */
   async insertCallback(tx: PoolClient, c: { id: string; via: string; status: 'accepted' | 'rejected'; errors?: unknown; body: Buffer; bodySize: number }): Promise<void> {
     await tx.query(`INSERT INTO journal (id, direction, via, status, type, errors, body, body_size, body_truncated) VALUES ($1, 'in', $2, $3, 'webhook', $4, $5, $6, $7)`, [

@@ -81,6 +81,11 @@ export const DEFAULT_TEMPLATES: TemplateSet = {
     },
   },
   'application.registered': {
+    messenger: {
+      uk: '✅ Вашу заявку {{caseRef}} зареєстровано.\nРеєстраційний № {{registrationNumber}} від {{registeredAt}}.\n{{tenantName}}',
+      ru: '✅ Ваша заявка {{caseRef}} зарегистрирована.\nРегистрационный № {{registrationNumber}} от {{registeredAt}}.\n{{tenantName}}',
+      en: '✅ Your application {{caseRef}} has been registered.\nRegistration No. {{registrationNumber}} of {{registeredAt}}.\n{{tenantName}}',
+    },
     sms: {
       uk: 'Заявку {{caseRef}} зареєстровано за № {{registrationNumber}} від {{registeredAt}}. {{tenantName}}',
       ru: 'Заявка {{caseRef}} зарегистрирована под № {{registrationNumber}} от {{registeredAt}}. {{tenantName}}',
@@ -93,6 +98,11 @@ export const DEFAULT_TEMPLATES: TemplateSet = {
     },
   },
   'application.status-changed': {
+    messenger: {
+      uk: 'ℹ️ Заявка {{caseRef}}: {{status}} ({{changedAt}}).{{#comment}}\n{{comment}}{{/comment}}\n{{tenantName}}',
+      ru: 'ℹ️ Заявка {{caseRef}}: {{status}} ({{changedAt}}).{{#comment}}\n{{comment}}{{/comment}}\n{{tenantName}}',
+      en: 'ℹ️ Application {{caseRef}}: {{status}} ({{changedAt}}).{{#comment}}\n{{comment}}{{/comment}}\n{{tenantName}}',
+    },
     sms: {
       uk: 'Заявка {{caseRef}}: {{status}}.{{#comment}} {{comment}}{{/comment}}',
       ru: 'Заявка {{caseRef}}: {{status}}.{{#comment}} {{comment}}{{/comment}}',
@@ -102,6 +112,40 @@ export const DEFAULT_TEMPLATES: TemplateSet = {
       uk: { subject: 'Заявка {{caseRef}}: {{status}}', text: 'Статус заявки {{caseRef}}: {{status}}.{{#comment}}\n\n{{comment}}{{/comment}}\n\n{{tenantName}}' },
       ru: { subject: 'Заявка {{caseRef}}: {{status}}', text: 'Статус заявки {{caseRef}}: {{status}}.{{#comment}}\n\n{{comment}}{{/comment}}\n\n{{tenantName}}' },
       en: { subject: 'Application {{caseRef}}: {{status}}', text: 'The status of application {{caseRef}} is now: {{status}}.{{#comment}}\n\n{{comment}}{{/comment}}\n\n{{tenantName}}' },
+    },
+  },
+  'application.rejected': {
+    sms: {
+      uk: 'Заявку {{caseRef}} відхилено.{{#comment}} Причина: {{comment}}{{/comment}} {{tenantName}}',
+      ru: 'Заявка {{caseRef}} отклонена.{{#comment}} Причина: {{comment}}{{/comment}} {{tenantName}}',
+      en: 'Application {{caseRef}} was rejected.{{#comment}} Reason: {{comment}}{{/comment}} {{tenantName}}',
+    },
+    messenger: {
+      uk: '❌ Заявку {{caseRef}} відхилено {{changedAt}}.{{#comment}}\nПричина: {{comment}}{{/comment}}\n{{tenantName}}',
+      ru: '❌ Заявка {{caseRef}} отклонена {{changedAt}}.{{#comment}}\nПричина: {{comment}}{{/comment}}\n{{tenantName}}',
+      en: '❌ Application {{caseRef}} was rejected on {{changedAt}}.{{#comment}}\nReason: {{comment}}{{/comment}}\n{{tenantName}}',
+    },
+    email: {
+      uk: { subject: 'Заявку {{caseRef}} відхилено', text: 'Доброго дня!\n\nВашу заявку {{caseRef}} відхилено {{changedAt}}.{{#comment}}\n\nПричина: {{comment}}{{/comment}}\n\n{{tenantName}}' },
+      ru: { subject: 'Заявка {{caseRef}} отклонена', text: 'Здравствуйте!\n\nВаша заявка {{caseRef}} отклонена {{changedAt}}.{{#comment}}\n\nПричина: {{comment}}{{/comment}}\n\n{{tenantName}}' },
+      en: { subject: 'Application {{caseRef}} rejected', text: 'Hello,\n\nyour application {{caseRef}} was rejected on {{changedAt}}.{{#comment}}\n\nReason: {{comment}}{{/comment}}\n\n{{tenantName}}' },
+    },
+  },
+  'application.document-added': {
+    sms: {
+      uk: 'Заявка {{caseRef}}: надіслано документ «{{documentKind}}». Він у вашому кабінеті. {{tenantName}}',
+      ru: 'Заявка {{caseRef}}: направлен документ «{{documentKind}}». Он в вашем кабинете. {{tenantName}}',
+      en: 'Application {{caseRef}}: a document ({{documentKind}}) was sent to you. It is in your cabinet. {{tenantName}}',
+    },
+    messenger: {
+      uk: '📎 Заявка {{caseRef}}: {{documentKind}} «{{documentName}}» від {{addedAt}}. Документ у вашому кабінеті.\n{{tenantName}}',
+      ru: '📎 Заявка {{caseRef}}: {{documentKind}} «{{documentName}}» от {{addedAt}}. Документ в вашем кабинете.\n{{tenantName}}',
+      en: '📎 Application {{caseRef}}: {{documentKind}} "{{documentName}}" of {{addedAt}}. The document is in your cabinet.\n{{tenantName}}',
+    },
+    email: {
+      uk: { subject: 'Заявка {{caseRef}}: {{documentKind}}', text: 'Доброго дня!\n\nЗа вашою заявкою {{caseRef}} надіслано документ: {{documentKind}} «{{documentName}}» ({{addedAt}}). Документ доступний у вашому кабінеті.\n\n{{tenantName}}' },
+      ru: { subject: 'Заявка {{caseRef}}: {{documentKind}}', text: 'Здравствуйте!\n\nПо вашей заявке {{caseRef}} направлен документ: {{documentKind}} «{{documentName}}» ({{addedAt}}). Документ доступен в вашем кабинете.\n\n{{tenantName}}' },
+      en: { subject: 'Application {{caseRef}}: {{documentKind}}', text: 'Hello,\n\na document was sent for your application {{caseRef}}: {{documentKind}} "{{documentName}}" ({{addedAt}}). It is available in your cabinet.\n\n{{tenantName}}' },
     },
   },
   'bot.linked': {

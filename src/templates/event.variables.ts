@@ -1,9 +1,9 @@
 import type { CloudEvent } from '../../contracts';
-import { localDateTime, statusLabel, type Locale } from './status.labels';
+import { documentKindLabel, localDateTime, statusLabel, type Locale } from './status.labels';
 import type { TemplateVariables } from './template.catalog';
 
 /** Case events a notification rule can be bound to. */
-export const RULE_EVENT_TYPES = ['appeal.registered', 'appeal.status-changed', 'appeal.answered', 'application.registered', 'application.status-changed'] as const;
+export const RULE_EVENT_TYPES = ['appeal.registered', 'appeal.status-changed', 'appeal.answered', 'application.registered', 'application.status-changed', 'application.document-added'] as const;
 /** A case event a rule can fire on. */
 export type RuleEventType = (typeof RULE_EVENT_TYPES)[number];
 
@@ -13,7 +13,8 @@ export const RULE_VARIABLES: Readonly<Record<RuleEventType, readonly string[]>> 
   'appeal.status-changed': ['tenantName', 'caseRef', 'status', 'comment'],
   'appeal.answered': ['tenantName', 'caseRef', 'answerText', 'answerNumber'],
   'application.registered': ['tenantName', 'caseRef', 'registrationNumber', 'registeredAt'],
-  'application.status-changed': ['tenantName', 'caseRef', 'status', 'comment'],
+  'application.status-changed': ['tenantName', 'caseRef', 'status', 'comment', 'changedAt'],
+  'application.document-added': ['tenantName', 'caseRef', 'documentKind', 'documentName', 'addedAt'],
 };
 
 /** Variables of the bot's own templates. */
@@ -24,6 +25,21 @@ export const BOT_VARIABLES: Readonly<Record<string, readonly string[]>> = {
   'bot.status': ['tenantName', 'cases'],
   'bot.no-cases': ['tenantName'],
 };
+
+/**
+ * The built-in rules `notifications.defaultRules: true` adds: every case event to the applicant,
+ * an application's rejection with its reason (mandatory: the applicant must learn of a refusal
+ * even with notifications muted), and each document the back office sends.
+ */
+export const DEFAULT_RULES: readonly { on: RuleEventType; template: string; statuses?: readonly string[]; exceptStatuses?: readonly string[]; mandatory?: boolean }[] = [
+  { on: 'appeal.registered', template: 'appeal.registered' },
+  { on: 'appeal.status-changed', template: 'appeal.status-changed' },
+  { on: 'appeal.answered', template: 'appeal.answered' },
+  { on: 'application.registered', template: 'application.registered' },
+  { on: 'application.status-changed', template: 'application.status-changed', exceptStatuses: ['rejected'] },
+  { on: 'application.status-changed', template: 'application.rejected', statuses: ['rejected'], mandatory: true },
+  { on: 'application.document-added', template: 'application.document-added' },
+];
 
 /**
  * Template variables from a case event, in the citizen's language: statuses as words, times in
@@ -42,6 +58,12 @@ export function variablesFromEvent(event: CloudEvent, locale: Locale, tenantName
     case 'application.status-changed':
       vars.status = statusLabel(String(d.status), locale);
       vars.comment = typeof d.comment === 'string' ? d.comment : '';
+      if (event.type === 'application.status-changed') vars.changedAt = localDateTime(String(d.changedAt ?? event.time ?? ''), locale);
+      break;
+    case 'application.document-added':
+      vars.documentKind = documentKindLabel(String(d.kind), locale);
+      vars.documentName = String((d.document as { name?: string } | undefined)?.name ?? '');
+      vars.addedAt = localDateTime(String(d.addedAt ?? event.time ?? ''), locale);
       break;
     case 'appeal.answered':
       vars.answerText = String(d.text ?? '');

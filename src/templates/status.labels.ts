@@ -1,4 +1,4 @@
-import { APPEAL_STATUSES, APPLICATION_STATUSES } from '../../contracts';
+import { APPEAL_STATUSES, APPLICATION_DOCUMENT_KINDS, APPLICATION_STATUSES } from '../../contracts';
 
 /** Locales citizens read; English is the fallback. */
 export type Locale = 'uk' | 'ru' | 'en';
@@ -28,6 +28,24 @@ const LABELS: Labels = {
 // Every contract status must read as words; a new status without a label fails at load time.
 for (const s of [...APPEAL_STATUSES, ...APPLICATION_STATUSES]) {
   if (!LABELS[s]) throw new Error(`status "${s}" has no citizen-facing label`);
+}
+
+const DOCUMENT_KINDS: Labels = {
+  supplementary: { uk: 'додатковий документ', ru: 'дополнительный документ', en: 'supplementary document' },
+  'technical-conditions': { uk: 'технічні умови', ru: 'технические условия', en: 'technical conditions' },
+  'contract-draft': { uk: 'проєкт договору', ru: 'проект договора', en: 'draft contract' },
+  'contract-signed': { uk: 'підписаний договір', ru: 'подписанный договор', en: 'signed contract' },
+  'connection-act': { uk: 'акт про приєднання', ru: 'акт о подключении', en: 'connection certificate' },
+  'rejection-notice': { uk: 'повідомлення про відмову', ru: 'уведомление об отказе', en: 'rejection notice' },
+  other: { uk: 'документ', ru: 'документ', en: 'document' },
+};
+for (const k of APPLICATION_DOCUMENT_KINDS) {
+  if (!DOCUMENT_KINDS[k]) throw new Error(`document kind "${k}" has no citizen-facing label`);
+}
+
+/** The citizen-facing name of a kind of application document. */
+export function documentKindLabel(kind: string, locale: Locale): string {
+  return DOCUMENT_KINDS[kind]?.[locale] ?? DOCUMENT_KINDS.other[locale];
 }
 
 /** The citizen-facing label of a case status; unknown codes are shown as they are. */

@@ -2,7 +2,8 @@ import { Socket } from 'node:net';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { Adapter, AdapterDefinition, AdapterLogger, CloudEvent, EVENT_TYPES, failureClassOf, HandleOutcome, PollOutcome, WebhookOutcome, WebhookRequest, SECRET_KEYWORD } from '../../contracts';
+import { Adapter, AdapterDefinition, AdapterFiles, AdapterLogger, CloudEvent, EVENT_TYPES, failureClassOf, HandleOutcome, PollOutcome, WebhookOutcome, WebhookRequest, SECRET_KEYWORD } from '../../contracts';
+import { MemoryFiles } from './memory-files.kit';
 import type { FaultSpec, MockAdminApi, RecordedRequest } from '../../mocks/_kit';
 
 /** The families of the adapter contract kit; every adapter runs all of them unless it bypasses one with a reason. */
@@ -21,6 +22,8 @@ export interface KitMock {
 export interface CapabilityFixture {
   name: string;
   input: CloudEvent;
+  /** What the external system must hold before the input makes sense (e.g. the application a later document joins); runs on each fresh mock. */
+  arrange?(adapter: Adapter, mock: KitMock): Promise<void>;
   /** Throws (jest expect) when the recorded requests differ from the expected ones. */
   expectRequests(recorded: RecordedRequest[]): void;
   /** Throws when the outcome differs from the expected output. */
@@ -90,8 +93,8 @@ export class CapturingLogger implements AdapterLogger {
 }
 
 /** Creates the adapter the way the hub does (config validated first). */
-export function createAdapter<S extends TSchema>(spec: AdapterContractSpec<S>, config: Static<S>, logger = new CapturingLogger()): Adapter {
-  return spec.definition.create(config, { instanceId: 'contract-kit', logger, now: () => new Date() });
+export function createAdapter<S extends TSchema>(spec: AdapterContractSpec<S>, config: Static<S>, logger = new CapturingLogger(), files: AdapterFiles = new MemoryFiles()): Adapter {
+  return spec.definition.create(config, { instanceId: 'contract-kit', logger, now: () => new Date(), files });
 }
 
 /** Values of the fields the config schema marks secret. */
@@ -247,6 +250,7 @@ export function runAdapterContractKit<S extends TSchema>(spec: AdapterContractSp
       for (const f of spec.fixtures) {
         it(`${f.name}: sends the expected request and returns the expected output`, async () => {
           const adapter = createAdapter(spec, spec.validConfig(mock));
+          await f.arrange?.(adapter, mock);
           mock.admin.clearRequests();
           const outcome = await adapter.handle(f.input, AbortSignal.timeout(10_000));
           f.expectRequests(mock.admin.requests());
@@ -284,6 +288,7 @@ export function runAdapterContractKit<S extends TSchema>(spec: AdapterContractSp
       for (const f of spec.fixtures) {
         it(`${f.name}: the same message twice (a retry after an unknown outcome) has one side effect`, async () => {
           const adapter = createAdapter(spec, spec.validConfig(mock));
+          await f.arrange?.(adapter, mock);
           await adapter.handle(f.input, AbortSignal.timeout(10_000));
           await adapter.handle(f.input, AbortSignal.timeout(10_000));
           expect(await f.sideEffects()).toBe(1);
