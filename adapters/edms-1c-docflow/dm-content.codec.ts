@@ -84,9 +84,12 @@ export interface ExtractedAnswer {
  */
 export async function extractContent<T>(answer: AsyncIterable<Uint8Array>, sink: (content: Readable) => Promise<T>): Promise<{ answer: ExtractedAnswer; result?: T }> {
   // strictEntities: only the five XML entities are expanded; any other `&name;` is an error.
-  const parser = sax.parser(true, { xmlns: true, trim: false, position: false, strictEntities: true } as sax.SAXOptions);
+  // position: sax hands long text out in 64 KiB pieces only while it tracks its position.
+  const parser = sax.parser(true, { xmlns: true, trim: false, position: true, strictEntities: true } as sax.SAXOptions);
   const utf8 = new StringDecoder('utf8');
   const out = new PassThrough({ highWaterMark: 256 * 1024 });
+  // The sink sees a failure through its own reads; without one listening, an error must not crash the process.
+  out.on('error', () => undefined);
   const decoder = new Base64Decoder();
   const info: ExtractedAnswer = { found: false };
   let inContent = false;
