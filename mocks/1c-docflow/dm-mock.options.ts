@@ -38,12 +38,12 @@ export interface DocflowMockOptions extends Partial<DmQuirks> {
   serverUtcOffsetMinutes?: number;
   /** `?wsdl` requires Basic auth, as a 1C publication does (default true). */
   wsdlRequiresAuth?: boolean;
-  /** Largest request body (default 20 MiB: files travel as base64). */
+  /** Largest request body, SOAP and admin alike (default 64 MiB: a 20 MB file travels as ~27 MB of base64). */
   maxBodyBytes?: number;
   /** Deepest XML nesting accepted (default 64). */
   maxXmlDepth?: number;
-  /** Registration numbers `<prefix>-<year>-<zero-padded sequence>`. */
-  numbering?: { incomingPrefix?: string; outgoingPrefix?: string; width?: number; start?: number };
+  /** Registration numbers `<prefix>-<year>-<zero-padded sequence>` (prefixes `ВХ`, `ВН`, `ИСХ` by default). */
+  numbering?: { incomingPrefix?: string; internalPrefix?: string; outgoingPrefix?: string; width?: number; start?: number };
   /** Milliseconds since the epoch; injectable to control dates and the visibility delay in tests. */
   clock?: () => number;
   /** Port to listen on (0 = any free port, the default). */

@@ -1,5 +1,5 @@
 import type { DmXmlWriter } from './dm-xml.codec';
-import { stateName, type DmExternalObject, type DmFile, type DmRef, type DmStored } from './dm-store.repository';
+import { stateName, type DmAdditionalProperty, type DmExternalObject, type DmFile, type DmRef, type DmStateEntry, type DmStored } from './dm-store.repository';
 
 /** Which properties to write. */
 export interface SerializeOptions {
@@ -15,6 +15,7 @@ export const FULL: SerializeOptions = { columns: null, binaryData: false };
 // The catalogue each type lives in, for navigationRef (DO keeps documents in catalogues) [MEM].
 const CATALOGUES: ReadonlyMap<string, string> = new Map([
   ['DMIncomingDocument', 'Справочник.ВходящиеДокументы'],
+  ['DMInternalDocument', 'Справочник.ВнутренниеДокументы'],
   ['DMOutgoingDocument', 'Справочник.ИсходящиеДокументы'],
   ['DMFile', 'Справочник.Файлы'],
   ['DMUser', 'Справочник.Пользователи'],
@@ -44,16 +45,23 @@ export function writeObject(w: DmXmlWriter, element: string, o: DmStored, opts: 
 
   add('title', () => w.leaf('title', o.title));
   add('summary', () => w.leaf('summary', o.summary));
+  add('documentType', () => (o.documentType ? writeRef(w, 'documentType', o.documentType) : null));
   add('regNumber', () => w.leaf('regNumber', o.regNumber));
   add('regDate', () => w.leaf('regDate', o.regDate));
   add('state', () => writeState(w, o.state));
+  add('states', () => (o.states.length > 0 ? o.states.map((e) => writeStateEntry(w, e)).join('') : null));
   add('modificationDateUniversal', () => w.leaf('modificationDateUniversal', o.modificationDateUniversal));
+  add('additionalProperties', () => (o.additionalProperties.length > 0 ? o.additionalProperties.map((p) => writeAdditionalProperty(w, p)).join('') : null));
   if (o.type === 'DMIncomingDocument') {
     add('sender', () => (o.sender ? writeRef(w, 'sender', o.sender) : null));
     add('incomingNumber', () => w.leaf('incomingNumber', o.incomingNumber));
     add('incomingDate', () => w.leaf('incomingDate', o.incomingDate));
+  }
+  if (o.type === 'DMInternalDocument') add('author', () => (o.author ? writeRef(w, 'author', o.author) : null));
+  if (o.type === 'DMIncomingDocument' || o.type === 'DMInternalDocument') {
     add('responsible', () => (o.responsible ? writeRef(w, 'responsible', o.responsible) : null));
     add('answerDocument', () => (o.answerDocument ? writeRef(w, 'answerDocument', o.answerDocument) : null));
+    add('relatedDocuments', () => (o.relatedDocuments.length > 0 ? o.relatedDocuments.map((r) => writeRef(w, 'relatedDocuments', r)).join('') : null));
   } else {
     add('addressee', () => (o.addressee ? writeRef(w, 'addressee', o.addressee) : null));
     add('author', () => (o.author ? writeRef(w, 'author', o.author) : null));
@@ -72,7 +80,7 @@ function writeFileProps(w: DmXmlWriter, f: DmFile, add: (p: string, x: () => str
   add('modificationDateUniversal', () => w.leaf('modificationDateUniversal', f.modificationDateUniversal));
   add('activeVersionExtension', () => w.leaf('activeVersionExtension', f.extension));
   add('activeVersionSize', () => w.leaf('activeVersionSize', f.size));
-  if (opts.binaryData) add('binaryData', () => w.leaf('binaryData', f.content.toString('base64')));
+  if (opts.binaryData) add('binaryData', () => w.blobLeaf('binaryData', f.content));
 }
 
 /** `<p:objectID><p:id/><p:type/>[<p:navigationRef/>]</p:objectID>` */
@@ -89,6 +97,16 @@ export function writeRef(w: DmXmlWriter, element: string, ref: DmRef): string {
 
 function writeState(w: DmXmlWriter, id: string): string {
   return w.node('state', w.leaf('name', stateName(id) ?? id) + w.node('objectID', w.leaf('id', id) + w.leaf('type', 'DMDocumentState')), 'DMDocumentState');
+}
+
+/** `<p:states>`: one entry of the state history. */
+function writeStateEntry(w: DmXmlWriter, e: DmStateEntry): string {
+  return w.node('states', writeState(w, e.state) + w.leaf('date', e.date) + writeRef(w, 'author', e.author) + w.leaf('comment', e.comment));
+}
+
+/** `<p:additionalProperties><p:property><p:name/></p:property><p:value xsi:type="xs:string"/></p:additionalProperties>` */
+function writeAdditionalProperty(w: DmXmlWriter, p: DmAdditionalProperty): string {
+  return w.node('additionalProperties', w.node('property', w.leaf('name', p.name)) + w.stringValue('value', p.value));
 }
 
 function writeExternal(w: DmXmlWriter, e: DmExternalObject): string {

@@ -2,8 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { DmQuirks } from './dm-mock.options';
 import { FULL, writeObject, writeObjectId } from './dm-object.serializer';
 import { byModification, compileConditions } from './dm-query.filter';
-import { readAddFile, readCreate, readFileList, readIncomingDocument, readList, readRetrieve, requestType, xdtoError } from './dm-request.reader';
-import { EMPTY_DATE, GUID_RE, normalizeId, sha256Hex, type DmFile, type DmIncomingDocument, type DmStore, type DmStored } from './dm-store.repository';
+import { readAddFile, readCreate, readFileList, readIncomingDocument, readInternalDocument, readList, readRetrieve, requestType, xdtoError, type RefInput } from './dm-request.reader';
+import {
+  EMPTY_DATE,
+  GUID_RE,
+  normalizeId,
+  sha256Hex,
+  type DmCatalogType,
+  type DmDocument,
+  type DmFile,
+  type DmIncomingDocument,
+  type DmInternalDocument,
+  type DmRef,
+  type DmStore,
+  type DmStored,
+} from './dm-store.repository';
 import { DmFault, type DmXmlWriter, type XmlElement } from './dm-xml.codec';
 
 /** What an operation answers: a `DM*Response`, or a `DMError` (both HTTP 200). Faults are thrown. */
@@ -17,7 +30,7 @@ export interface DmCaller {
 }
 
 const ZERO_GUID = '00000000-0000-0000-0000-000000000000';
-const LISTABLE = ['DMIncomingDocument', 'DMOutgoingDocument', 'DMFile'];
+const LISTABLE = ['DMIncomingDocument', 'DMInternalDocument', 'DMOutgoingDocument', 'DMFile'];
 
 const notFound = (type: string, id: string): DmOutcome => ({
   kind: 'error',
@@ -55,7 +68,7 @@ export class DmOperations {
           inner: w.node('user', w.leaf('name', caller.name) + writeObjectId(w, caller.id, 'DMUser'), 'DMUser'),
         }));
       case 'DMCreateRequest':
-        return this.create(request, w);
+        return this.create(request, caller, w);
       case 'DMAddFileRequest':
         return this.addFile(request, w);
       case 'DMRetrieveRequest':
@@ -75,13 +88,13 @@ export class DmOperations {
     return f();
   }
 
-  private create(request: XmlElement, w: DmXmlWriter): DmOutcome {
+  private create(request: XmlElement, caller: DmCaller, w: DmXmlWriter): DmOutcome {
     const { objectType, object } = readCreate(request);
-    if (objectType !== 'DMIncomingDocument') {
+    if (objectType !== 'DMIncomingDocument' && objectType !== 'DMInternalDocument') {
       // Assumption: only what the hub needs is modelled; the real service creates many more types.
       return { kind: 'error', subject: 'Ошибка создания объекта', description: `Создание объектов типа ${objectType.slice(0, 100)} не поддерживается.` };
     }
-    const input = readIncomingDocument(object);
+    const input = objectType === 'DMIncomingDocument' ? readIncomingDocument(object) : readInternalDocument(object);
     const title = input.title.trim() !== '' ? input.title : input.name;
     if (title.trim() === '') return { kind: 'error', subject: 'Ошибка записи объекта', description: 'Поле "Заголовок" не заполнено.' };
 
@@ -89,28 +102,54 @@ export class DmOperations {
     if (typeof id !== 'string') return id;
     const existing = this.store.latest(id);
     if (existing) {
-      if (this.quirks().duplicateCreate === 'error' || existing.type !== 'DMIncomingDocument') return this.duplicate(existing);
+      if (this.quirks().duplicateCreate === 'error' || existing.type !== objectType) return this.duplicate(existing);
       return { kind: 'response', type: 'DMCreateResponse', inner: writeObject(w, 'object', existing, FULL) };
     }
 
-    const doc: DmIncomingDocument = {
-      type: 'DMIncomingDocument',
+    const documentType = this.reference('DMDocumentType', input.documentType);
+    if (documentType !== null && !('id' in documentType)) return documentType;
+    // The SOAP user creates the document: the first entry of its state history is theirs.
+    const creator = this.store.catalogItem('DMUser', caller.name, caller.id || undefined);
+    const common = {
       id,
       title,
       summary: input.summary,
       externalObject: input.externalObject,
+      documentType,
       regNumber: '',
       regDate: EMPTY_DATE,
       state: 'Новый',
+      states: [{ state: 'Новый', date: this.store.nowLocal(), author: creator, comment: '' }],
       modificationDateUniversal: this.store.nowUniversal(),
-      sender: input.sender ? this.store.catalogItem('DMCorrespondent', input.sender.name, input.sender.id && GUID_RE.test(input.sender.id) ? input.sender.id : undefined) : null,
-      incomingNumber: input.incomingNumber,
-      incomingDate: input.incomingDate || EMPTY_DATE,
+      additionalProperties: input.additionalProperties.map((p) => ({ ...p })),
       responsible: null,
       answerDocument: null,
+      relatedDocuments: [],
     };
+    let doc: DmDocument;
+    if (input.type === 'DMIncomingDocument') {
+      const sender = this.reference('DMCorrespondent', input.sender);
+      if (sender !== null && !('id' in sender)) return sender;
+      doc = { ...common, type: 'DMIncomingDocument', sender, incomingNumber: input.incomingNumber, incomingDate: input.incomingDate || EMPTY_DATE } satisfies DmIncomingDocument;
+    } else {
+      const author = this.reference('DMUser', input.author);
+      if (author !== null && !('id' in author)) return author;
+      doc = { ...common, type: 'DMInternalDocument', author: author ?? creator } satisfies DmInternalDocument;
+    }
     this.store.put(doc);
     return { kind: 'response', type: 'DMCreateResponse', inner: writeObject(w, 'object', doc, FULL) };
+  }
+
+  /**
+   * A catalogue item a client refers to: found or created by name (as a clerk picks or adds a
+   * correspondent), or, with an objectID and no name, the existing item with that GUID.
+   */
+  private reference(type: DmCatalogType, input: RefInput | null): DmRef | null | Extract<DmOutcome, { kind: 'error' }> {
+    if (input === null) return null;
+    const id = input.id !== '' && GUID_RE.test(input.id) ? input.id : undefined;
+    if (input.name !== '') return this.store.catalogItem(type, input.name, id);
+    const found = id === undefined ? undefined : this.store.catalogItemById(type, id);
+    return found ?? { kind: 'error', subject: 'Объект не найден', description: `Объект ${type} с идентификатором "${input.id.slice(0, 100)}" не найден.` };
   }
 
   private addFile(request: XmlElement, w: DmXmlWriter): DmOutcome {

@@ -35,6 +35,7 @@ const DOCUMENT: [string, PropDef][] = [
   ['regNumber', str((o) => (o.type === 'DMFile' ? '' : o.regNumber))],
   ['regDate', date((o) => (o.type === 'DMFile' ? '' : o.regDate))],
   ['state', ref((o) => (o.type === 'DMFile' ? null : { id: o.state, type: 'DMDocumentState' }))],
+  ['documentType', ref((o) => (o.type === 'DMFile' ? null : o.documentType))],
   ['externalObject', ref((o) => (o.type !== 'DMFile' && o.externalObject ? { id: o.externalObject.id, type: o.externalObject.type } : null))],
   ['externalObject.id', str((o) => (o.type !== 'DMFile' && o.externalObject ? o.externalObject.id : ''))],
   ['externalObject.type', str((o) => (o.type !== 'DMFile' && o.externalObject ? o.externalObject.type : ''))],
@@ -52,6 +53,16 @@ const PROPS: ReadonlyMap<string, ReadonlyMap<string, PropDef>> = new Map([
       ['sender', ref((o) => (o.type === 'DMIncomingDocument' ? o.sender : null))],
       ['responsible', ref((o) => (o.type === 'DMIncomingDocument' ? o.responsible : null))],
       ['answerDocument', ref((o) => (o.type === 'DMIncomingDocument' ? o.answerDocument : null))],
+    ]),
+  ],
+  [
+    'DMInternalDocument',
+    new Map([
+      ...COMMON,
+      ...DOCUMENT,
+      ['author', ref((o) => (o.type === 'DMInternalDocument' ? o.author : null))],
+      ['responsible', ref((o) => (o.type === 'DMInternalDocument' ? o.responsible : null))],
+      ['answerDocument', ref((o) => (o.type === 'DMInternalDocument' ? o.answerDocument : null))],
     ]),
   ],
   [

@@ -1,4 +1,4 @@
-import { DM_NS, DmFault, isBase64, XS_NS, type XmlElement } from './dm-xml.codec';
+import { decodeBase64, DM_NS, DmFault, stripWhitespace, XS_NS, type XmlElement } from './dm-xml.codec';
 import { DM_DATE_RE, isValidDmDate } from './dm-store.repository';
 
 /** `objectID` as a client sends it. */
@@ -14,16 +14,42 @@ export interface ExternalObjectInput {
   name: string;
 }
 
-/** The `object` of a DMCreateRequest for a DMIncomingDocument. */
-export interface IncomingDocumentInput {
+/** A reference a client sends (`sender`, `documentType`, `author`): a name, an objectID, or both. */
+export interface RefInput {
+  name: string;
+  /** Empty when no objectID was sent. */
+  id: string;
+}
+
+/** One `additionalProperties` entry as a client sends it. */
+export interface AdditionalPropertyInput {
+  name: string;
+  value: string;
+}
+
+/** What the `object` of a DMCreateRequest has for any document type the mock creates. */
+interface DocumentInput {
   id: string;
   name: string;
   title: string;
   summary: string;
   externalObject: ExternalObjectInput | null;
-  sender: { name: string; id: string } | null;
+  documentType: RefInput | null;
+  additionalProperties: AdditionalPropertyInput[];
+}
+
+/** The `object` of a DMCreateRequest for a DMIncomingDocument. */
+export interface IncomingDocumentInput extends DocumentInput {
+  type: 'DMIncomingDocument';
+  sender: RefInput | null;
   incomingNumber: string;
   incomingDate: string;
+}
+
+/** The `object` of a DMCreateRequest for a DMInternalDocument. */
+export interface InternalDocumentInput extends DocumentInput {
+  type: 'DMInternalDocument';
+  author: RefInput | null;
 }
 
 /** A DMAddFileRequest. */
@@ -62,18 +88,22 @@ export interface ListInput {
 const IGNORED_DOCUMENT_PROPS = [
   'deletionMark',
   'organization',
-  'documentType',
   'folder',
-  'author',
-  'additionalProperties',
   'template',
   'regNumber',
   'regDate',
   'state',
+  'states',
   'responsible',
   'answerDocument',
+  'relatedDocuments',
   'modificationDateUniversal',
 ];
+// An incoming document has no author in this model; a client echoing one is not refused.
+const IGNORED_INCOMING_PROPS = [...IGNORED_DOCUMENT_PROPS, 'author'];
+// Types accepted in the xsi:type of `documentType`: DMDocumentType as this mock emits it, and
+// the per-kind names real DO uses for its catalogues of kinds (DMInternalDocumentType [CODE]).
+const DOCUMENT_TYPE_TYPES = ['DMDocumentType', 'DMIncomingDocumentType', 'DMInternalDocumentType', 'DMOutgoingDocumentType'];
 const IGNORED_FILE_PROPS = [
   'deletionMark',
   'creationDate',
@@ -117,7 +147,7 @@ function checkChildren(el: XmlElement, type: string, known: readonly string[], i
   }
 }
 
-const MULTI = new Set(['objectIds', 'columnSet', 'conditions', 'owners', 'additionalProperties', 'items']);
+const MULTI = new Set(['objectIds', 'columnSet', 'conditions', 'owners', 'additionalProperties', 'states', 'relatedDocuments', 'items']);
 
 function child(el: XmlElement, name: string): XmlElement | undefined {
   return el.children.find((c) => is(c, name));
@@ -184,31 +214,77 @@ export function readCreate(req: XmlElement): { objectType: string; object: XmlEl
 /** Reads the DMIncomingDocument of a DMCreateRequest. */
 export function readIncomingDocument(el: XmlElement): IncomingDocumentInput {
   const T = 'DMIncomingDocument';
-  checkChildren(el, T, ['name', 'objectID', 'externalObject', 'title', 'summary', 'sender', 'incomingNumber', 'incomingDate'], IGNORED_DOCUMENT_PROPS);
+  checkChildren(el, T, [...DOCUMENT_PROPS, 'sender', 'incomingNumber', 'incomingDate'], IGNORED_INCOMING_PROPS);
+  const senderEl = child(el, 'sender');
+  return {
+    type: T,
+    ...readDocument(el, T),
+    sender: senderEl ? readRef(senderEl, T, 'sender', ['DMCorrespondent']) : null,
+    incomingNumber: text(child(el, 'incomingNumber')).trim(),
+    incomingDate: readDate(child(el, 'incomingDate'), T, 'incomingDate') ?? '',
+  };
+}
+
+/** Reads the DMInternalDocument of a DMCreateRequest. */
+export function readInternalDocument(el: XmlElement): InternalDocumentInput {
+  const T = 'DMInternalDocument';
+  checkChildren(el, T, [...DOCUMENT_PROPS, 'author'], IGNORED_DOCUMENT_PROPS);
+  const authorEl = child(el, 'author');
+  return { type: T, ...readDocument(el, T), author: authorEl ? readRef(authorEl, T, 'author', ['DMUser']) : null };
+}
+
+const DOCUMENT_PROPS = ['name', 'objectID', 'externalObject', 'title', 'summary', 'documentType', 'additionalProperties'];
+
+function readDocument(el: XmlElement, T: string): DocumentInput {
   const oid = child(el, 'objectID');
   const objectId = oid ? readObjectId(oid) : { id: '', type: '' };
   if (objectId.type !== '' && objectId.type !== T) throw xdtoError(T, 'objectID', `тип объекта "${objectId.type.slice(0, 60)}" не соответствует ${T}`);
   const ext = child(el, 'externalObject');
-  const senderEl = child(el, 'sender');
-  let sender: IncomingDocumentInput['sender'] = null;
-  if (senderEl && !senderEl.nil) {
-    const st = dmType(senderEl, T, 'sender');
-    if (st !== null && st !== 'DMCorrespondent') throw xdtoError(T, 'sender', `тип ${st} не соответствует DMCorrespondent`);
-    checkChildren(senderEl, 'DMCorrespondent', ['name', 'objectID', 'externalObject'], ['deletionMark']);
-    const sid = child(senderEl, 'objectID');
-    sender = { name: text(child(senderEl, 'name')).trim(), id: sid ? readObjectId(sid).id : '' };
-    if (sender.name === '' && sender.id === '') sender = null;
-  }
+  const kind = child(el, 'documentType');
   return {
     id: objectId.id,
     name: text(child(el, 'name')),
     title: text(child(el, 'title')),
     summary: text(child(el, 'summary')),
     externalObject: ext && !ext.nil ? readExternal(ext) : null,
-    sender,
-    incomingNumber: text(child(el, 'incomingNumber')).trim(),
-    incomingDate: readDate(child(el, 'incomingDate'), T, 'incomingDate') ?? '',
+    documentType: kind ? readRef(kind, T, 'documentType', DOCUMENT_TYPE_TYPES) : null,
+    additionalProperties: all(el, 'additionalProperties')
+      .filter((p) => !p.nil)
+      .map(readAdditionalProperty),
   };
+}
+
+/**
+ * Reads a reference (`<x xsi:type="m:T"><m:name/><m:objectID/></x>`); null when nil or when
+ * neither a name nor an id is given.
+ */
+function readRef(el: XmlElement, owner: string, prop: string, types: readonly string[]): RefInput | null {
+  if (el.nil) return null;
+  const t = dmType(el, owner, prop);
+  if (t !== null && !types.includes(t)) throw xdtoError(owner, prop, `тип ${t.slice(0, 60)} не соответствует ${types[0]}`);
+  checkChildren(el, t ?? types[0], ['name', 'objectID', 'externalObject'], ['deletionMark']);
+  const oid = child(el, 'objectID');
+  const ref = { name: text(child(el, 'name')).trim(), id: oid ? readObjectId(oid).id : '' };
+  return ref.name === '' && ref.id === '' ? null : ref;
+}
+
+/** `<additionalProperties><property><name/></property><value xsi:type="xs:string"/></additionalProperties>` */
+function readAdditionalProperty(el: XmlElement): AdditionalPropertyInput {
+  const T = 'DMAdditionalPropertyValue';
+  checkChildren(el, T, ['property', 'value']);
+  const propEl = child(el, 'property');
+  if (!propEl || propEl.nil) throw xdtoError(T, 'property', 'не заполнено обязательное свойство');
+  const pt = dmType(propEl, T, 'property');
+  if (pt !== null && pt !== 'DMAdditionalProperty') throw xdtoError(T, 'property', `тип ${pt.slice(0, 60)} не соответствует DMAdditionalProperty`);
+  checkChildren(propEl, 'DMAdditionalProperty', ['name', 'objectID'], ['deletionMark']);
+  const name = text(child(propEl, 'name')).trim();
+  if (name === '') throw xdtoError('DMAdditionalProperty', 'name', 'не заполнено обязательное свойство');
+  const valueEl = child(el, 'value');
+  const vt = valueEl?.xsiType ?? null;
+  if (valueEl && vt !== null && !(vt.ns === XS_NS && vt.local === 'string')) {
+    throw xdtoError(T, 'value', `тип значения {${vt.ns ?? ''}}${vt.local.slice(0, 60)} не поддерживается (ожидается xs:string)`);
+  }
+  return { name, value: text(valueEl) };
 }
 
 /** Reads a DMAddFileRequest (size and content are checked against each other by the operation). */
@@ -227,8 +303,8 @@ export function readAddFile(req: XmlElement): AddFileInput {
   if (!/^\d{1,15}$/.test(sizeText)) throw xdtoError('DMFile', 'size', `неверное значение типа long "${sizeText.slice(0, 40)}"`);
   const dataEl = child(file, 'binaryData');
   if (!dataEl) throw xdtoError('DMFile', 'binaryData', 'не заполнено обязательное свойство');
-  const b64 = text(dataEl).replace(/\s+/g, '');
-  if (!isBase64(b64)) throw xdtoError('DMFile', 'binaryData', 'неверное значение типа base64Binary');
+  const content = decodeBase64(stripWhitespace(text(dataEl)));
+  if (content === null) throw xdtoError('DMFile', 'binaryData', 'неверное значение типа base64Binary');
 
   const ownerEl = child(req, 'owner');
   if (!ownerEl) throw xdtoError('DMAddFileRequest', 'owner', 'не заполнено обязательное свойство');
@@ -244,7 +320,7 @@ export function readAddFile(req: XmlElement): AddFileInput {
     extension: text(child(file, 'extension')).trim().replace(/^\./, ''),
     description: text(child(file, 'description')),
     size: Number(sizeText),
-    content: Buffer.from(b64, 'base64'),
+    content,
     owner,
   };
 }

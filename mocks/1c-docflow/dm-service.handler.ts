@@ -3,7 +3,7 @@ import { authenticateBasic, WWW_AUTHENTICATE } from './dm-auth.guard';
 import type { DmQuirks, DmUserAccount } from './dm-mock.options';
 import type { DmCaller, DmOperations } from './dm-operations.service';
 import { DM_SOAP_ACTION, renderWsdl } from './dm-service.wsdl';
-import { DM_NS, DmFault, DmXmlWriter, executeResponse, parseXml, SOAP11_NS, SOAP12_NS, soapFault, type FaultCode, type XmlElement } from './dm-xml.codec';
+import { DM_NS, DmFault, DmXmlWriter, executeResponse, parseXmlBytes, SOAP11_NS, SOAP12_NS, soapFault, type FaultCode, type XmlElement } from './dm-xml.codec';
 
 const XML_CT = 'text/xml; charset=utf-8';
 
@@ -57,18 +57,13 @@ function soap(req: MockRequest, user: DmUserAccount, ctx: DmHandlerContext): Moc
         throw new DmFault('soap:Client', `Не найдена операция веб-сервиса для SOAPAction "${action.slice(0, 200)}"`);
       }
     }
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(req.body);
-    } catch {
-      throw new DmFault('soap:Client', 'Ошибка разбора XML: неверная последовательность байтов UTF-8');
-    }
-    const request = unwrapExecute(parseXml(text, { maxDepth: ctx.maxXmlDepth }));
+    const request = unwrapExecute(parseXmlBytes(req.body, { maxDepth: ctx.maxXmlDepth }));
     const caller: DmCaller = { login: user.login, name: user.name ?? user.login, id: ctx.userIds.get(user.login) ?? '' };
     const outcome = ctx.operations.execute(request, caller, w);
-    const body =
+    const xml =
       outcome.kind === 'response' ? executeResponse(w, outcome.type, outcome.inner) : executeResponse(w, 'DMError', w.leaf('subject', outcome.subject) + w.leaf('description', outcome.description));
-    return { status: 200, headers: { 'content-type': XML_CT }, body };
+    // File contents go in as bytes here, so a large file never becomes one huge string.
+    return { status: 200, headers: { 'content-type': XML_CT }, body: w.render(xml) };
   } catch (err) {
     if (err instanceof DmFault) return faultResponse(err.code, err.message, err.httpStatus);
     return faultResponse('soap:Server', `Внутренняя ошибка сервера: ${(err as Error)?.message ?? String(err)}`, 500);

@@ -46,6 +46,24 @@ const TYPES: TypeDef[] = [
   { name: 'DMCorrespondent', base: 'DMObject', fields: [] },
   { name: 'DMUser', base: 'DMObject', fields: [] },
   { name: 'DMDocumentState', base: 'DMObject', fields: [] },
+  { name: 'DMDocumentType', base: 'DMObject', fields: [] },
+  { name: 'DMAdditionalProperty', base: 'DMObject', fields: [] },
+  {
+    name: 'DMAdditionalPropertyValue',
+    fields: [
+      ['property', 'tns:DMAdditionalProperty'],
+      ['value', 'xs:anyType', '?'],
+    ],
+  },
+  {
+    name: 'DMDocumentStateRecord',
+    fields: [
+      ['state', 'tns:DMDocumentState'],
+      ['date', 'xs:dateTime'],
+      ['author', 'tns:DMUser', '?'],
+      ['comment', 'xs:string', '?'],
+    ],
+  },
   {
     name: 'DMDocument',
     base: 'DMObject',
@@ -53,10 +71,13 @@ const TYPES: TypeDef[] = [
     fields: [
       ['title', 'xs:string', '?'],
       ['summary', 'xs:string', '?'],
+      ['documentType', 'tns:DMDocumentType', '?'],
       ['regNumber', 'xs:string', '?'],
       ['regDate', 'xs:dateTime', '?'],
       ['state', 'tns:DMDocumentState', '?'],
+      ['states', 'tns:DMDocumentStateRecord', '*'],
       ['modificationDateUniversal', 'xs:dateTime', '?'],
+      ['additionalProperties', 'tns:DMAdditionalPropertyValue', '*'],
     ],
   },
   {
@@ -68,6 +89,17 @@ const TYPES: TypeDef[] = [
       ['incomingDate', 'xs:dateTime', '?'],
       ['responsible', 'tns:DMUser', '?'],
       ['answerDocument', 'tns:DMObject', '?'],
+      ['relatedDocuments', 'tns:DMObject', '*'],
+    ],
+  },
+  {
+    name: 'DMInternalDocument',
+    base: 'DMDocument',
+    fields: [
+      ['author', 'tns:DMUser', '?'],
+      ['responsible', 'tns:DMUser', '?'],
+      ['answerDocument', 'tns:DMObject', '?'],
+      ['relatedDocuments', 'tns:DMObject', '*'],
     ],
   },
   {

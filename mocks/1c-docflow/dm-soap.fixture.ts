@@ -62,7 +62,7 @@ export interface SoapReply {
   fault: { faultcode: string; faultstring: string } | undefined;
 }
 
-const ARRAYS = new Set(['items', 'objects', 'files', 'objectIds']);
+const ARRAYS = new Set(['items', 'objects', 'files', 'objectIds', 'states', 'relatedDocuments', 'additionalProperties']);
 const parser = new XMLParser({
   removeNSPrefix: true,
   ignoreAttributes: false,
@@ -115,13 +115,36 @@ export function createIncoming(id: string, o: { ext?: string; title?: string; su
 }
 
 /** A DMAddFileRequest body. */
-export function addFile(ownerId: string, fileId: string, content: Buffer, o: { name?: string; ext?: string; size?: number } = {}): string {
+export function addFile(ownerId: string, fileId: string, content: Buffer, o: { name?: string; ext?: string; size?: number; ownerType?: string; description?: string } = {}): string {
+  const ownerType = o.ownerType ?? 'DMIncomingDocument';
   return envelope(
     'DMAddFileRequest',
     `<m:file xsi:type="m:DMFile"><m:name>${o.name ?? 'scan'}</m:name>${oid(fileId, 'DMFile')}` +
       `<m:extension>${o.ext ?? 'pdf'}</m:extension><m:size>${o.size ?? content.length}</m:size>` +
+      (o.description !== undefined ? `<m:description>${o.description}</m:description>` : '') +
       `<m:binaryData>${content.toString('base64')}</m:binaryData></m:file>` +
-      `<m:owner xsi:type="m:DMIncomingDocument"><m:name>Обращение</m:name>${oid(ownerId, 'DMIncomingDocument')}</m:owner>`,
+      `<m:owner xsi:type="m:${ownerType}"><m:name>Документ</m:name>${oid(ownerId, ownerType)}</m:owner>`,
+  );
+}
+
+/** `documentType` and `additionalProperties` elements of an application (`[name, value]` pairs). */
+export function applicationProps(kind: string | null, props: [string, string][]): string {
+  return (
+    (kind === null ? '' : `<m:documentType xsi:type="m:DMDocumentType"><m:name>${kind}</m:name></m:documentType>`) +
+    props.map(([n, v]) => `<m:additionalProperties><m:property><m:name>${n}</m:name></m:property><m:value xsi:type="xs:string">${v}</m:value></m:additionalProperties>`).join('')
+  );
+}
+
+/** A DMCreateRequest body for an internal document. */
+export function createInternal(id: string, o: { ext?: string; title?: string; summary?: string; extra?: string } = {}): string {
+  return envelope(
+    'DMCreateRequest',
+    `<m:object xsi:type="m:DMInternalDocument">` +
+      `<m:name>${o.title ?? 'Заявка'}</m:name>${oid(id, 'DMInternalDocument')}` +
+      (o.ext ? `<m:externalObject><m:id>${o.ext}</m:id><m:type>cabinet-hub.application</m:type><m:name>Заявка ${o.ext}</m:name></m:externalObject>` : '') +
+      `<m:title>${o.title ?? 'Заявка'}</m:title><m:summary>${o.summary ?? 'Текст заявки'}</m:summary>` +
+      (o.extra ?? '') +
+      `</m:object>`,
   );
 }
 

@@ -5,7 +5,9 @@ export const EMPTY_DATE = '0001-01-01T00:00:00';
 
 /**
  * Document states (ids as 1C enum values, with their presentations). Assumption: the real
- * СостоянияДокументов has more values; these are the ones an appeal goes through.
+ * СостоянияДокументов has more values; these are the ones an appeal and a utility-connection
+ * application go through (seed 000: receipt and number, technical conditions and contract sent,
+ * contract concluded, progress, connection; seed 002: rejected).
  */
 export const DOCUMENT_STATES: readonly { id: string; name: string }[] = [
   { id: 'Новый', name: 'Новый' },
@@ -15,10 +17,20 @@ export const DOCUMENT_STATES: readonly { id: string; name: string }[] = [
   { id: 'НаИсполнении', name: 'На исполнении' },
   { id: 'Исполнен', name: 'Исполнен' },
   { id: 'Отправлен', name: 'Отправлен' },
+  { id: 'ЗапрошеныДокументы', name: 'Запрошены документы' },
+  { id: 'ТУВРаботе', name: 'Технические условия в работе' },
+  { id: 'ТУНаправлены', name: 'Технические условия направлены' },
+  { id: 'ДоговорНаправлен', name: 'Договор направлен' },
+  { id: 'ДоговорЗаключен', name: 'Договор заключен' },
+  { id: 'Подключен', name: 'Подключен' },
+  { id: 'Отклонен', name: 'Отклонен' },
 ];
 
 /** Object types the mock stores. */
-export type DmStoredType = 'DMIncomingDocument' | 'DMOutgoingDocument' | 'DMFile';
+export type DmStoredType = 'DMIncomingDocument' | 'DMInternalDocument' | 'DMOutgoingDocument' | 'DMFile';
+
+/** Catalogue items the mock finds or creates by name. */
+export type DmCatalogType = 'DMCorrespondent' | 'DMUser' | 'DMDocumentType';
 
 /** A reference to another object: its id and its presentation. */
 export interface DmRef {
@@ -34,19 +46,43 @@ export interface DmExternalObject {
   name: string;
 }
 
-/** Fields shared by the two document types. */
+/** One additional property (ДополнительныеРеквизиты): its name and a string value. */
+export interface DmAdditionalProperty {
+  name: string;
+  value: string;
+}
+
+/** One change of a document's state (the register "Состояния документов", as this mock models it). */
+export interface DmStateEntry {
+  /** State id, one of {@link DOCUMENT_STATES}. */
+  state: string;
+  /** When it was set, 1C server local time. */
+  date: string;
+  /** Who set it (a DMUser). */
+  author: DmRef;
+  /** Empty when none. */
+  comment: string;
+}
+
+/** Fields shared by the document types. */
 interface DmDocumentBase {
   id: string;
   title: string;
   summary: string;
   externalObject: DmExternalObject | null;
+  /** "Вид документа" (a DMDocumentType), or null. */
+  documentType: DmRef | null;
   regNumber: string;
   regDate: string;
+  /** Always the state of the last entry of `states`. */
   state: string;
+  /** Oldest first; never empty. */
+  states: DmStateEntry[];
   modificationDateUniversal: string;
+  additionalProperties: DmAdditionalProperty[];
 }
 
-/** An incoming document (an appeal as the hub creates it). */
+/** An incoming document (an appeal or an application, as the hub files it by default). */
 export interface DmIncomingDocument extends DmDocumentBase {
   type: 'DMIncomingDocument';
   sender: DmRef | null;
@@ -54,9 +90,20 @@ export interface DmIncomingDocument extends DmDocumentBase {
   incomingDate: string;
   responsible: DmRef | null;
   answerDocument: DmRef | null;
+  /** Outgoing documents the clerk created for it (technical conditions, contract, ...), oldest first. */
+  relatedDocuments: DmRef[];
 }
 
-/** An outgoing document (the answer the clerk registers). */
+/** An internal document (an application, when the tenant files applications that way). */
+export interface DmInternalDocument extends DmDocumentBase {
+  type: 'DMInternalDocument';
+  author: DmRef | null;
+  responsible: DmRef | null;
+  answerDocument: DmRef | null;
+  relatedDocuments: DmRef[];
+}
+
+/** An outgoing document (an answer, technical conditions, a contract, ... created by the clerk). */
 export interface DmOutgoingDocument extends DmDocumentBase {
   type: 'DMOutgoingDocument';
   addressee: DmRef | null;
@@ -83,10 +130,13 @@ export interface DmFile {
 }
 
 /** Anything the store holds. */
-export type DmStored = DmIncomingDocument | DmOutgoingDocument | DmFile;
+export type DmStored = DmIncomingDocument | DmInternalDocument | DmOutgoingDocument | DmFile;
 
-/** A document of either type. */
-export type DmDocument = DmIncomingDocument | DmOutgoingDocument;
+/** A document of any type. */
+export type DmDocument = DmIncomingDocument | DmInternalDocument | DmOutgoingDocument;
+
+/** A document a clerk processes as an appeal or an application (it can be answered and get related documents). */
+export type DmApplicationDocument = DmIncomingDocument | DmInternalDocument;
 
 interface Version {
   value: DmStored;
@@ -99,7 +149,7 @@ export interface DmStoreSettings {
   visibilityDelayMs: () => number;
   /** Offset of the 1C server's local time from UTC, for the dates 1C keeps in local time. */
   utcOffsetMinutes: number;
-  numbering: { incomingPrefix: string; outgoingPrefix: string; width: number; start: number };
+  numbering: { incomingPrefix: string; internalPrefix: string; outgoingPrefix: string; width: number; start: number };
 }
 
 /**
@@ -203,9 +253,9 @@ export class DmStore {
   }
 
   /** Next registration number, e.g. `ВХ-2026-000123`; the sequence runs per prefix and year. */
-  nextNumber(kind: 'incoming' | 'outgoing'): string {
-    const { incomingPrefix, outgoingPrefix, width, start } = this.settings.numbering;
-    const prefix = kind === 'incoming' ? incomingPrefix : outgoingPrefix;
+  nextNumber(kind: 'incoming' | 'internal' | 'outgoing'): string {
+    const { incomingPrefix, internalPrefix, outgoingPrefix, width, start } = this.settings.numbering;
+    const prefix = kind === 'incoming' ? incomingPrefix : kind === 'internal' ? internalPrefix : outgoingPrefix;
     const year = this.nowLocal().slice(0, 4);
     const key = `${prefix}-${year}`;
     const next = (this.counters.get(key) ?? start - 1) + 1;
@@ -214,16 +264,23 @@ export class DmStore {
   }
 
   /**
-   * A catalogue item (correspondent, user) found by name, created on first use with a new GUID,
-   * as a clerk picks an existing item or adds one.
+   * A catalogue item (correspondent, user, document type) found by name, created on first use
+   * with a new GUID, as a clerk picks an existing item or adds one.
    */
-  catalogItem(type: 'DMCorrespondent' | 'DMUser', name: string, id?: string): DmRef {
+  catalogItem(type: DmCatalogType, name: string, id?: string): DmRef {
     const key = `${type}\u0000${name.trim().toLowerCase()}`;
     const found = this.directory.get(key);
     if (found && (id === undefined || found.id === normalizeId(id))) return { ...found };
     const ref: DmRef = { id: id ? normalizeId(id) : randomUUID(), type, name: name.trim() };
     this.directory.set(key, ref);
     return { ...ref };
+  }
+
+  /** A catalogue item known by its GUID, or undefined. */
+  catalogItemById(type: DmCatalogType, id: string): DmRef | undefined {
+    const want = normalizeId(id);
+    for (const ref of this.directory.values()) if (ref.type === type && ref.id === want) return { ...ref };
+    return undefined;
   }
 
   /** Forgets every object, counter and catalogue item. */
@@ -269,4 +326,24 @@ export function isValidDmDate(s: string): boolean {
 /** The presentation of a state id, or undefined for an unknown id. */
 export function stateName(id: string): string | undefined {
   return DOCUMENT_STATES.find((s) => s.id === id)?.name;
+}
+
+const SIGNATURE_PREFIX = 'Электронная подпись к файлу "';
+const SIGNATURE_RE = /^Электронная подпись к файлу "(.+)" \[([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\]$/su;
+
+/**
+ * The description that makes a DMFile the detached signature of another file of the same owner
+ * (this mock's rule, an assumption: DMService has no public signature operations).
+ * @param signedFileName the signed file's `name.extension`
+ * @param signedFileId its GUID
+ */
+export function signatureDescription(signedFileName: string, signedFileId: string): string {
+  return `${SIGNATURE_PREFIX}${signedFileName}" [${normalizeId(signedFileId)}]`;
+}
+
+/** The signed file a description points at, when it follows {@link signatureDescription}'s rule. */
+export function parseSignatureDescription(description: string): { fileName: string; fileId: string } | null {
+  if (!description.startsWith(SIGNATURE_PREFIX) || description.length > 2048) return null;
+  const m = SIGNATURE_RE.exec(description);
+  return m ? { fileName: m[1], fileId: normalizeId(m[2]) } : null;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DmFault, parseXml, isBase64 } from './dm-xml.codec';
+import { base64Bytes, decodeBase64, DmFault, DmXmlWriter, isBase64, parseXml, parseXmlBytes } from './dm-xml.codec';
 import { start1cDocflowMock, type RunningDocflowMock } from './index';
 import { call, createIncoming, envelope } from './dm-soap.fixture';
 
@@ -71,6 +71,40 @@ describe('dm-xml.codec: parsing', () => {
     expect(isBase64('Q*JD')).toBe(false);
     expect(isBase64('QUJ')).toBe(false);
     expect(isBase64('A'.repeat(16_000_000))).toBe(true);
+  });
+
+  it('decodes exactly the base64 isBase64 accepts, base64url and inner padding refused', () => {
+    for (const s of ['QUJD', 'QQ==', 'QUI=', '', 'Q===', 'Q*JD', 'QUJ', 'QQ==QQ==', 'QU-_', 'QU_D', 'QUJ\u0414', '====', 'A===', 'AB=C', 'QQ=A']) {
+      expect([s, decodeBase64(s) !== null]).toEqual([s, isBase64(s)]);
+    }
+    expect(decodeBase64('0J/RgNC40LLQtdGC')?.toString('utf8')).toBe('Привет');
+  });
+
+  it('parses bytes: an ASCII run is set aside before UTF-8 decoding; Cyrillic, marks and bad UTF-8 handled', () => {
+    const big = 'QUJD'.repeat(500_000);
+    const xml = `<r><a>${big}</a><b>Длинный текст ${'я'.repeat(9000)}</b><c>${big.slice(0, 9000)}&amp;</c></r>`;
+    const root = parseXmlBytes(Buffer.from(xml, 'utf8'), { maxDepth: 64 });
+    expect(root.children.map((c) => c.text)).toEqual([big, `Длинный текст ${'я'.repeat(9000)}`, `${big.slice(0, 9000)}&`]);
+    // Text that already carries the set-aside mark is taken literally.
+    const forged = '<r><a>\u{E000}dmblob0\u{E000}</a><b>' + 'Q'.repeat(9000) + '</b></r>';
+    expect(parseXmlBytes(Buffer.from(forged, 'utf8'), { maxDepth: 64 }).children.map((c) => c.text.length)).toEqual([9, 9000]);
+    expect(() => parseXmlBytes(Buffer.from([0x3c, 0x72, 0x3e, 0xd0, 0x3c, 0x2f, 0x72, 0x3e]), { maxDepth: 64 })).toThrow(/UTF-8/);
+    expect(parseXmlBytes(Buffer.from('\uFEFF<r>т</r>', 'utf8'), { maxDepth: 64 }).text).toBe('т');
+  });
+
+  it('writes file content as bytes: render splices base64 into the answer; a forged mark stays text', () => {
+    const w = new DmXmlWriter('m');
+    const a = Buffer.from('Привет, мир');
+    const b = Buffer.alloc(1_000_001, 7);
+    const xml = `<x>${w.leaf('t', 'Ю\u{E001}0\u{E001}')}${w.blobLeaf('binaryData', a)}${w.blobLeaf('binaryData', Buffer.alloc(0))}${w.blobLeaf('d', b)}</x>`;
+    const out = w.render(xml);
+    expect(Buffer.isBuffer(out)).toBe(true);
+    expect(out.toString('utf8')).toBe(`<x><m:t>Ю\u{E001}0\u{E001}</m:t><m:binaryData>${a.toString('base64')}</m:binaryData><m:binaryData/><m:d>${b.toString('base64')}</m:d></x>`);
+    expect(new DmXmlWriter('m').render('<x/>')).toBe('<x/>');
+    for (const n of [0, 1, 2, 3, 786_431, 786_432, 786_433, 2_000_000]) {
+      const bytes = Buffer.alloc(n, n % 251);
+      expect(base64Bytes(bytes).toString('latin1')).toBe(bytes.toString('base64'));
+    }
   });
 });
 

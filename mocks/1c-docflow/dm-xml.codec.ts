@@ -1,3 +1,5 @@
+import { isAscii, isUtf8 } from 'node:buffer';
+import { randomUUID } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
 
 /** Target namespace of DMService. */
@@ -72,6 +74,7 @@ export interface XmlLimits {
 }
 
 const BLOB_MARK = '\u{E000}dmblob';
+const BLOB_MARK_BYTES = Buffer.from(BLOB_MARK, 'utf8');
 const BLOB_MIN = 8192;
 
 // Large inputs are scanned with indexOf and simple searches only: a backtracking regular
@@ -128,6 +131,42 @@ export function isBase64(s: string): boolean {
 }
 
 /**
+ * Decodes standard base64 (whitespace already removed), or null when it is not base64 — the
+ * same texts {@link isBase64} accepts, checked natively: Node's decoder skips characters outside
+ * the alphabet and stops at an inner '=', so a valid text, and only a valid one, decodes to
+ * exactly 3/4 of its length less the padding; '-' and '_' (which Node reads as base64url) are
+ * refused apart. A character loop or regex over 27 MB of base64 costs more than the decoding.
+ */
+export function decodeBase64(s: string): Buffer | null {
+  if (s.length % 4 !== 0) return null;
+  const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
+  const bytes = Buffer.from(s, 'base64');
+  return bytes.length === (s.length / 4) * 3 - pad && !s.includes('-') && !s.includes('_') ? bytes : null;
+}
+
+/** The text without whitespace (base64 may be wrapped); no copy when there is none. */
+export function stripWhitespace(s: string): string {
+  return /\s/.test(s) ? s.replace(/\s+/g, '') : s;
+}
+
+/**
+ * Parses a request body (bytes) like {@link parseXml}, after checking it is UTF-8. Long runs of
+ * ASCII between two tags (base64 file content, in practice) are cut out of the bytes before the
+ * rest is decoded: decoded with the Cyrillic around them they would become part of one two-byte
+ * string (54 MB for a 20 MB file) that every later step copies and scans at half speed; cut out
+ * first, each stays a one-byte string and is never decoded as UTF-8 at all.
+ *
+ * @throws DmFault(soap:Client) with a Russian faultstring
+ */
+export function parseXmlBytes(body: Buffer, limits: XmlLimits): XmlElement {
+  if (!isUtf8(body)) throw new DmFault('soap:Client', 'Ошибка разбора XML: неверная последовательность байтов UTF-8');
+  const blobs: string[] = [];
+  // A body that already contains the mark is parsed as it is (nothing set aside), so marks can't be forged.
+  if (body.includes(BLOB_MARK_BYTES)) return parseText(body.toString('utf8'), limits, blobs, false);
+  return parseText(extractByteBlobs(body, blobs), limits, blobs, true);
+}
+
+/**
  * Parses an XML document into a namespace-resolved tree, refusing what a SOAP service has no
  * reason to accept: DTDs and entity declarations (so no entity is ever expanded beyond the five
  * predefined ones and character references), nesting deeper than `maxDepth`, undeclared
@@ -136,6 +175,33 @@ export function isBase64(s: string): boolean {
  * @throws DmFault(soap:Client) with a Russian faultstring
  */
 export function parseXml(input: string, limits: XmlLimits): XmlElement {
+  return parseText(input, limits, [], !input.includes(BLOB_MARK));
+}
+
+/** {@link extractBlobs} on bytes, for ASCII runs only (so latin1 = UTF-8); returns the rest decoded. */
+function extractByteBlobs(body: Buffer, blobs: string[]): string {
+  const out: string[] = [];
+  let copied = 0;
+  let gt = body.indexOf(0x3e);
+  while (gt !== -1) {
+    const lt = body.indexOf(0x3c, gt + 1);
+    if (lt === -1) break;
+    if (lt - gt - 1 >= BLOB_MIN) {
+      const run = body.subarray(gt + 1, lt);
+      // '>' and '<' are never inside a multi-byte UTF-8 sequence, so the cuts fall between characters.
+      if (isAscii(run) && !run.includes(0x22) && !run.includes(0x26) && !run.includes(0x27)) {
+        out.push(body.toString('utf8', copied, gt + 1), `${BLOB_MARK}${blobs.push(run.toString('latin1')) - 1}${BLOB_MARK}`);
+        copied = lt;
+      }
+    }
+    gt = body.indexOf(0x3e, lt);
+  }
+  if (copied === 0) return body.toString('utf8');
+  out.push(body.toString('utf8', copied));
+  return out.join('');
+}
+
+function parseText(input: string, limits: XmlLimits, blobs: string[], extract: boolean): XmlElement {
   let text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   if (hasDtd(text)) {
     throw new DmFault('soap:Client', 'Ошибка разбора XML: объявления DTD (<!DOCTYPE>, <!ENTITY>) не допускаются');
@@ -143,8 +209,7 @@ export function parseXml(input: string, limits: XmlLimits): XmlElement {
 
   // fast-xml-parser builds text one character at a time, which costs seconds on a 20 MB base64
   // file; long plain runs are set aside before parsing and put back afterwards.
-  const blobs: string[] = [];
-  if (!text.includes(BLOB_MARK)) text = extractBlobs(text, blobs);
+  if (extract) text = extractBlobs(text, blobs);
 
   const parser = new XMLParser({
     preserveOrder: true,
@@ -293,8 +358,17 @@ export function escapeXml(s: string, attribute = false): string {
 /**
  * Writes DM elements with one namespace prefix (`m` like 1C, or `tns` like some fixtures), so a
  * client can be tested against both.
+ *
+ * File content is not built into the answer text: {@link blobLeaf} leaves a mark that
+ * {@link render} replaces with the base64 bytes while assembling the answer as one Buffer. A
+ * 20 MB file would otherwise cost a 27-million-character string, widened to two bytes per
+ * character as soon as it is joined to Cyrillic text, and re-encoded to UTF-8.
  */
 export class DmXmlWriter {
+  private readonly blobs: Buffer[] = [];
+  // Unguessable, so text from a client (a summary, a file name) can never forge a mark.
+  private readonly mark = `\u{E001}${randomUUID()}:`;
+
   /** @param prefix the prefix bound to {@link DM_NS} in the response */
   constructor(readonly prefix: string) {}
 
@@ -304,11 +378,48 @@ export class DmXmlWriter {
     return text === '' ? `<${this.prefix}:${name}/>` : `<${this.prefix}:${name}>${text}</${this.prefix}:${name}>`;
   }
 
+  /** `<p:name xsi:type="xs:string">escaped text</p:name>`: a value of an `xs:anyType` element. */
+  stringValue(name: string, value: string): string {
+    const text = escapeXml(value);
+    const open = `<${this.prefix}:${name} xsi:type="xs:string"`;
+    return text === '' ? `${open}/>` : `${open}>${text}</${this.prefix}:${name}>`;
+  }
+
+  /** `<p:name>base64 of bytes</p:name>`, the base64 written only by {@link render}. */
+  blobLeaf(name: string, bytes: Buffer): string {
+    if (bytes.length === 0) return `<${this.prefix}:${name}/>`;
+    const index = this.blobs.push(bytes) - 1;
+    return `<${this.prefix}:${name}>${this.mark}${index}\u{E001}</${this.prefix}:${name}>`;
+  }
+
   /** `<p:name [xsi:type="p:type"]>inner</p:name>`; `inner` is already XML. */
   node(name: string, inner: string, xsiType?: string): string {
     const type = xsiType ? ` xsi:type="${this.prefix}:${xsiType}"` : '';
     return `<${this.prefix}:${name}${type}>${inner}</${this.prefix}:${name}>`;
   }
+
+  /** The answer to send: the text as is, or one Buffer with the marked file contents in base64. */
+  render(xml: string): string | Buffer {
+    if (this.blobs.length === 0) return xml;
+    const parts: Buffer[] = [];
+    let from = 0;
+    for (let at = xml.indexOf(this.mark); at !== -1; at = xml.indexOf(this.mark, from)) {
+      const end = xml.indexOf('\u{E001}', at + this.mark.length);
+      parts.push(Buffer.from(xml.slice(from, at), 'utf8'), base64Bytes(this.blobs[Number(xml.slice(at + this.mark.length, end))]));
+      from = end + 1;
+    }
+    parts.push(Buffer.from(xml.slice(from), 'utf8'));
+    return Buffer.concat(parts);
+  }
+}
+
+/** Base64 of bytes, written straight into a Buffer a slice at a time (no string of the whole). */
+export function base64Bytes(bytes: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(4 * Math.ceil(bytes.length / 3));
+  const slice = 3 * 256 * 1024; // a multiple of 3: no padding inside
+  let written = 0;
+  for (let i = 0; i < bytes.length; i += slice) written += out.write(bytes.subarray(i, i + slice).toString('base64'), written, 'latin1');
+  return out;
 }
 
 /** The SOAP 1.1 envelope 1C answers with; `body` is the content of soap:Body. */

@@ -12,12 +12,19 @@ import { DmStore } from './dm-store.repository';
 
 export { MockAdminError } from '../_kit';
 export { DmClerk } from './dm-clerk.admin';
-export type { AdminDocument, AdminFile, ClerkAnswerInput, ClerkFileInput } from './dm-clerk.admin';
+export type { AdminDocument, AdminFile, AdminSignature, AdminStateEntry, ClerkAnswerInput, ClerkFileInput, ClerkSendInput, ClerkSendKind, ClerkSignatureInput } from './dm-clerk.admin';
+export { CLERK_SEND_KINDS, DEFAULT_CLERK } from './dm-clerk.admin';
 export { DEFAULT_QUIRKS, DEFAULT_USERS } from './dm-mock.options';
 export type { DmQuirks, DmUserAccount, DocflowMockOptions } from './dm-mock.options';
-export { DOCUMENT_STATES, EMPTY_DATE } from './dm-store.repository';
+export { DOCUMENT_STATES, EMPTY_DATE, parseSignatureDescription, signatureDescription } from './dm-store.repository';
 export { DM_SOAP_ACTION } from './dm-service.wsdl';
 export { DM_NS } from './dm-xml.codec';
+
+/**
+ * Default cap on a request body, SOAP and admin alike: a 20 MB file travels as about 27 MB of
+ * base64, with its detached signatures beside it.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 /** The default path of the web service in a publication named `DocMng`. */
 export const DEFAULT_ENDPOINT_PATH = '/DocMng/ws/DMService';
@@ -79,6 +86,7 @@ export function create1cDocflowMock(options: DocflowMockOptions = {}): DocflowMo
     utcOffsetMinutes: options.serverUtcOffsetMinutes ?? 180,
     numbering: {
       incomingPrefix: options.numbering?.incomingPrefix ?? 'ВХ',
+      internalPrefix: options.numbering?.internalPrefix ?? 'ВН',
       outgoingPrefix: options.numbering?.outgoingPrefix ?? 'ИСХ',
       width: options.numbering?.width ?? 6,
       start: options.numbering?.start ?? 1,
@@ -99,7 +107,7 @@ export function create1cDocflowMock(options: DocflowMockOptions = {}): DocflowMo
 
   const server = createMockServer({
     name: '1c-docflow',
-    maxBodyBytes: options.maxBodyBytes ?? 20 * 1024 * 1024,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     clock,
     classify: classifyDmRequest,
     errorResponse: dmErrorResponder,

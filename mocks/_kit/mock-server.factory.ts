@@ -226,7 +226,17 @@ export function createMockServer(options: MockServerOptions): MockServer {
       return;
     }
 
-    const decision = faults.decide({ method, url: rawUrl, path, body: mreq.text(), type: entry.type });
+    // The body is decoded only if a fault's match looks at it: a 27 MB upload (a 20 MB file in
+    // base64) need not become a string just to find that no fault is active.
+    const decision = faults.decide({
+      method,
+      url: rawUrl,
+      path,
+      get body() {
+        return mreq.text();
+      },
+      type: entry.type,
+    });
     if (decision.latencyMs > 0) {
       const alive = await sleepUnlessAborted(decision.latencyMs, lifetime.signal);
       if (!alive) return;
