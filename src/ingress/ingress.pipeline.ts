@@ -104,7 +104,8 @@ export class IngressPipeline {
     const ev = outcome.event;
     const peek = { id: ev.id, source: ev.source, type: ev.type, tenant: ev.tenant };
     if (!INBOUND.has(ev.type)) return { ok: false, errors: [{ pointer: '/type', reason: `${ev.type} is emitted by the hub and never accepted from outside` }], peek };
-    if (!this.config.tenants[ev.tenant]) return { ok: false, errors: [{ pointer: '/tenant', reason: 'unknown tenant: not configured in this hub' }], peek };
+    // Own keys only: "constructor" matches the tenant pattern and every plain object has one.
+    if (!Object.hasOwn(this.config.tenants, ev.tenant)) return { ok: false, errors: [{ pointer: '/tenant', reason: 'unknown tenant: not configured in this hub' }], peek };
     if (ev.type === 'notification.requested') {
       const errors = this.templateErrors(ev.data as NotificationRequested);
       if (errors.length) return { ok: false, errors, peek };
@@ -278,7 +279,7 @@ export class IngressPipeline {
    * be told, built on the one emission path (journaled with the entry of the message it answers).
    */
   private rejection(journalId: string, via: 'amqp' | 'http', errors: ContractError[], peek: Peek, publisher?: Publisher): OutboxEntry {
-    const fromBody = peek.tenant && this.config.tenants[peek.tenant] ? peek.tenant : undefined;
+    const fromBody = peek.tenant && Object.hasOwn(this.config.tenants, peek.tenant) ? peek.tenant : undefined;
     const tenant = this.rights.replyTenant(publisher, fromBody) ?? UNKNOWN_TENANT;
     const data: MessageRejected = {
       ...(peek.id ? { originalId: peek.id } : {}),
