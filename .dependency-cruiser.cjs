@@ -19,6 +19,7 @@ const SRC_LAYERS = [
   'outbox',
   'cases',
   'ingress',
+  'portal',
   'adapter-host',
   'notifications',
   'ops',

@@ -1,7 +1,9 @@
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
-import { EVENT_TYPES, INBOUND_EVENT_TYPES, OUTBOUND_EVENT_TYPES, createAjv, dataschemaFor, exampleEvent, type EventType } from './index';
+import { EVENT_TYPES, INBOUND_EVENT_TYPES, OUTBOUND_EVENT_TYPES, createAjv, dataschemaFor, exampleCaseHistory, exampleCaseView, exampleEvent, type EventType } from './index';
 import { renderArtifacts } from './scripts/artifacts.renderer';
 
 const artifacts = renderArtifacts();
@@ -111,5 +113,71 @@ describe('generated AsyncAPI document', () => {
 
   it('is what is on disk', () => {
     expect(readFileSync(join(__dirname, 'asyncapi.yaml'), 'utf8')).toBe(artifacts['asyncapi.yaml']);
+  });
+});
+
+describe('generated OpenAPI document', () => {
+  const doc = JSON.parse(artifacts['openapi.json']) as any;
+  // OpenAPI 3.1 schemas are JSON Schema 2020-12.
+  const ajv2020 = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  addFormats(ajv2020);
+  ajv2020.addKeyword({ keyword: 'x-pattern-hint', schemaType: 'string' });
+  // OpenAPI's own keyword: a hint for code generators; oneOf decides validity on its own.
+  ajv2020.addKeyword({ keyword: 'discriminator', schemaType: 'object' });
+  ajv2020.addSchema({ $id: 'https://cabinet-hub.invalid/openapi', $defs: doc.components.schemas });
+  // A schema of a path points into the components; point its references at them.
+  const validatorFor = (schema: any) => ajv2020.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"https://cabinet-hub.invalid/openapi#/$defs/')));
+
+  it('is OpenAPI 3.1.0 with the ingress, the case reads, health and itself', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(['/v1/events', '/v1/cases/{tenant}/{caseRef}', '/v1/cases/{tenant}/{caseRef}/history', '/health', '/v1/openapi.json']);
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('has component schemas that compile as JSON Schema 2020-12, one per inbound event type among them', () => {
+    for (const [name, schema] of Object.entries(doc.components.schemas)) expect(() => ajv2020.compile(schema as object)).not.toThrow(name);
+    const eventSchemas = Object.values(doc.components.schemas).filter((s: any) => s.properties?.specversion);
+    expect(eventSchemas.map((s: any) => s.properties.type.const)).toEqual([...INBOUND_EVENT_TYPES]);
+  });
+
+  it('resolves every $ref inside itself', () => {
+    const refs = [...artifacts['openapi.json'].matchAll(/"\$ref": "([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(10);
+    for (const ref of refs) {
+      const target = ref
+        .replace(/^#\//, '')
+        .split('/')
+        .reduce((node: any, key) => node?.[key], doc);
+      expect([ref, target !== undefined]).toEqual([ref, true]);
+    }
+  });
+
+  it('gives examples that its own schemas accept', () => {
+    const examples: [string, any, any][] = [];
+    for (const [path, item] of Object.entries(doc.paths) as [string, any][]) {
+      for (const [method, op] of Object.entries(item) as [string, any][]) {
+        for (const media of Object.values(op.requestBody?.content ?? {}) as any[]) examples.push([`${method} ${path} request`, media.schema, media.example]);
+        for (const [status, answer] of Object.entries(op.responses) as [string, any][]) {
+          for (const media of Object.values(answer.content ?? {}) as any[]) if (media.example !== undefined) examples.push([`${method} ${path} ${status}`, media.schema, media.example]);
+        }
+      }
+    }
+    expect(examples.length).toBeGreaterThan(20);
+    for (const [where, schema, example] of examples) {
+      const validate = validatorFor(schema);
+      expect([where, validate(example) ? [] : validate.errors]).toEqual([where, []]);
+    }
+  });
+
+  it('describes authorization, the kinds of case, ignored results and the cursor', () => {
+    const text: string = doc.info.description;
+    for (const phrase of ['401', '403', '?kind=', '409', 'ignored', 'nextCursor', 'message.rejected']) expect(text).toContain(phrase);
+  });
+
+  it('is what is on disk, and the case read schemas accept their examples', () => {
+    expect(readFileSync(join(__dirname, 'openapi.json'), 'utf8')).toBe(artifacts['openapi.json']);
+    const ajv = createAjv();
+    expect(ajv.compile(JSON.parse(artifacts['schemas/case-view.v1.json']))(exampleCaseView())).toBe(true);
+    expect(ajv.compile(JSON.parse(artifacts['schemas/case-history.v1.json']))(exampleCaseHistory())).toBe(true);
   });
 });

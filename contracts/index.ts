@@ -95,6 +95,30 @@ export {
   type DeliveryStatus,
   type NotificationChannel,
 } from './model/notification.schema';
+export {
+  CASE_KINDS,
+  CASE_STATUSES,
+  CaseHistory,
+  CaseLastChange,
+  CaseMilestones,
+  CaseRegistration,
+  CaseView,
+  DEFAULT_HISTORY_PAGE,
+  FINAL_CASE_STATUSES,
+  HISTORY_STEPS,
+  HISTORY_STEP_TYPES,
+  HistoryFile,
+  HistorySignature,
+  HistoryStep,
+  MAX_HISTORY_PAGE,
+  STEP_ORIGINS,
+  StatusMilestone,
+  StepRejection,
+  type CaseKind,
+} from './model/case-view.schema';
+export { AdapterHealth, ErrorResponse, EventAccepted, HealthResponse, HttpError } from './model/http.schema';
+export { exampleCaseHistory, exampleCaseView } from './examples/case-view.examples';
+export { OPENAPI_FILE, buildOpenApi } from './scripts/openapi.builder';
 export { escapePointerToken, type ContractError } from './validation/ajv-error.mapper';
 export { acceptedDataschemasFor, capContractErrors, createAjv, validateEvent, type ValidationResult } from './validation/event.validator';
 export { exampleEvent } from './examples/event.examples';

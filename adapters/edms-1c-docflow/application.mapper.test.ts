@@ -33,7 +33,7 @@ describe('applications in 1C', () => {
     expect(doc.summary).toContain('Заявитель: ООО «Северный луч» (Юридическое лицо)');
     expect(doc.summary).toContain('КПП: 532101001');
     expect(doc.summary).toContain(`Адрес объекта: ${data.objectAddress}`);
-    const props = (doc.additionalProperties as { property: { name: string }; value: { '#text': string } }[]).map((p) => [p.property.name, p.value['#text']]);
+    const props = (doc.additionalProperties as { name: string; propertySimpleValue: { '#text': string } }[]).map((p) => [p.name, p.propertySimpleValue['#text']]);
     expect(props).toEqual(expect.arrayContaining([['Вид ресурса', 'electricity'], ['КПП', '532101001'], ['Код организации', '5321000000']]));
     const internal = applicationDocument(ev, data, { kind: 'DMInternalDocument', externalType: 'x', documentType: 'y', timeZone: ZONE });
     expect(internal.sender).toBeUndefined();

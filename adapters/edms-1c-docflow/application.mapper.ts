@@ -80,7 +80,8 @@ export function applicationDocument(event: CloudEvent, data: ApplicationSubmitte
     ...(a.contacts.email ? [`E-mail: ${a.contacts.email}`] : []),
     ...(data.comment ? ['', data.comment] : []),
   ].join('\n');
-  const property = (name: string, value: string) => ({ property: { name }, value: { '@_xsi:type': 'xs:string', '#text': value } });
+  // The shape real DMService clients send (external-systems.md §1.3); 1C finds the property by name when no objectID is given [ASSUMPTION].
+  const property = (name: string, value: string) => ({ name, propertySimpleValue: { '@_xsi:type': 'xs:string', '#text': value } });
   const props = [
     property('Номер заявки в кабинете', data.caseRef),
     property('Вид заявки', data.applicationType),

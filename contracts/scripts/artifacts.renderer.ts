@@ -3,9 +3,11 @@
  * so that the generator and the staleness test compare exactly the same text.
  */
 import { stringify } from 'yaml';
-import { EVENT_TYPES } from '../model/event-type.constants';
+import { CaseHistory, CaseView } from '../model/case-view.schema';
+import { CONTRACT_VERSION, EVENT_TYPES } from '../model/event-type.constants';
 import { buildAsyncApi } from './asyncapi.builder';
-import { eventJsonSchema, schemaFileName } from './json-schema.builder';
+import { JSON_SCHEMA_DIALECT, eventJsonSchema, ordered, schemaFileName } from './json-schema.builder';
+import { OPENAPI_FILE, buildOpenApi } from './openapi.builder';
 
 /** Folder of the generated JSON Schemas, relative to `contracts/`. */
 export const SCHEMAS_DIR = 'schemas';
@@ -25,6 +27,15 @@ export function renderArtifacts(): Record<string, string> {
   for (const type of EVENT_TYPES) {
     files[`${SCHEMAS_DIR}/${schemaFileName(type)}`] = `${JSON.stringify(eventJsonSchema(type), null, 2)}\n`;
   }
+  // The response bodies of the case read API, as standalone schemas for portals that validate what they read.
+  for (const [name, schema] of [
+    ['case-view', CaseView],
+    ['case-history', CaseHistory],
+  ] as const) {
+    files[`${SCHEMAS_DIR}/${name}.${CONTRACT_VERSION}.json`] = `${JSON.stringify(ordered({ $schema: JSON_SCHEMA_DIALECT, ...(JSON.parse(JSON.stringify(schema)) as object) }), null, 2)}\n`;
+  }
+  // JSON, byte for byte what GET /v1/openapi.json serves.
+  files[OPENAPI_FILE] = `${JSON.stringify(buildOpenApi(), null, 2)}\n`;
   files[ASYNCAPI_FILE] =
     YAML_HEADER +
     stringify(buildAsyncApi(), {

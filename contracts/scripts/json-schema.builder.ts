@@ -53,7 +53,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Reorders keywords recursively; property names inside `properties` keep their source order. */
-function ordered(schema: Record<string, unknown>): Record<string, unknown> {
+export function ordered(schema: Record<string, unknown>): Record<string, unknown> {
   const keys = [...KEYWORD_ORDER.filter((k) => k in schema), ...Object.keys(schema).filter((k) => !KEYWORD_ORDER.includes(k))];
   const out: Record<string, unknown> = {};
   for (const key of keys) {

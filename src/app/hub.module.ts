@@ -5,6 +5,10 @@ import { AdapterRunner } from '../adapter-host/adapter.runner';
 import { AttemptRepository } from '../adapter-host/attempt.repository';
 import { CaseRepository } from '../cases/case.repository';
 import { CaseStateService } from '../cases/case-state.service';
+import { CaseViewService } from '../cases/case-view.service';
+import { CaseAccessService } from '../portal/case-access.service';
+import { CaseController } from '../portal/case.controller';
+import { OpenApiController } from '../portal/openapi.controller';
 import { AdapterCursorRepository } from '../adapter-host/adapter-cursor.repository';
 import { DELIVERY_REPORTS } from '../adapter-host/delivery-reports.port';
 import { ResultCommitService } from '../adapter-host/result-commit.service';
@@ -57,7 +61,7 @@ export class HubModule {
   static forRoot(o: HubModuleOptions): DynamicModule {
     return {
       module: HubModule,
-      controllers: [HttpIngressController, OpsController, WebhookController, TemplateController],
+      controllers: [HttpIngressController, OpsController, WebhookController, TemplateController, CaseController, OpenApiController],
       providers: [
         { provide: ENV_CONFIG, useValue: o.env },
         { provide: HUB_CONFIG, useValue: o.config },
@@ -66,6 +70,8 @@ export class HubModule {
         { provide: ADAPTER_DEFINITIONS, useValue: o.adapters },
         CaseRepository,
         CaseStateService,
+        CaseViewService,
+        CaseAccessService,
         AttemptRepository,
         AdapterCursorRepository,
         ResultCommitService,

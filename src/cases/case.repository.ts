@@ -41,6 +41,16 @@ export interface CaseSummary {
   externalIds: Record<string, { registrationNumber?: string }>;
 }
 
+/** A case as a portal reads it. */
+export interface CaseRecord {
+  kind: 'appeal' | 'application';
+  status: string;
+  statusAt: Date;
+  version: number;
+  externalIds: Record<string, { externalId?: string; registrationNumber?: string; registeredAt?: string }>;
+  createdAt: Date;
+}
+
 /**
  * Owner of the `cases` and `audit_log` tables; every method runs in the caller's transaction.
  * (Case openings by submissions are written inside the ingress batch statement, see
@@ -95,6 +105,19 @@ export class CaseRepository {
     const row = r.rows[0];
     if (!row) return undefined;
     return { citizenRef: row.citizen_ref ?? undefined, recipient: row.recipient ?? undefined };
+  }
+
+  /**
+   * The cases of these kinds with this case reference in the tenant (at most one per kind), by
+   * UNIQUE (tenant, kind, case_ref): the kinds are always named, so the index is entered once per
+   * kind instead of scanning the tenant.
+   */
+  async find(tx: PoolClient, tenant: string, caseRef: string, kinds: readonly string[]): Promise<CaseRecord[]> {
+    const r = await tx.query<{ kind: CaseRecord['kind']; status: string; status_at: Date; version: number; external_ids: CaseRecord['externalIds'] | null; created_at: Date }>(
+      'SELECT kind, status, status_at, version, external_ids, created_at FROM cases WHERE tenant = $1 AND kind = ANY($2::text[]) AND case_ref = $3 ORDER BY kind',
+      [tenant, kinds, caseRef],
+    );
+    return r.rows.map((x) => ({ kind: x.kind, status: x.status, statusAt: x.status_at, version: x.version, externalIds: x.external_ids ?? {}, createdAt: x.created_at }));
   }
 
   /** The latest cases of these citizens (tenant + citizen reference pairs), newest first. */

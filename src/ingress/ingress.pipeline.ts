@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { Inject, Injectable } from '@nestjs/common';
-import { CloudEvent, ContractError, INBOUND_EVENT_TYPES, MessageRejected, NotificationRequested } from '../../contracts';
+import { CloudEvent, ContractError, EVENT_CATALOG, INBOUND_EVENT_TYPES, isEventType, MessageRejected, NotificationRequested } from '../../contracts';
 import { TemplateCatalog } from '../templates/template.catalog';
-import { stableUuid } from '../persistence/stable.uuid';
+import { rejectionEventId, stableUuid } from '../persistence/stable.uuid';
 import type { Logger } from 'pino';
 import { HUB_CONFIG, LOGGER } from '../config/injection.tokens';
 import { UNKNOWN_TENANT_ID } from '../config/hub-config.loader';
@@ -104,7 +103,8 @@ export class IngressPipeline {
     const ev = outcome.event;
     const peek = { id: ev.id, source: ev.source, type: ev.type, tenant: ev.tenant };
     if (!INBOUND.has(ev.type)) return { ok: false, errors: [{ pointer: '/type', reason: `${ev.type} is emitted by the hub and never accepted from outside` }], peek };
-    if (!this.config.tenants[ev.tenant]) return { ok: false, errors: [{ pointer: '/tenant', reason: 'unknown tenant: not configured in this hub' }], peek };
+    // Own keys only: "constructor" matches the tenant pattern and every plain object has one.
+    if (!Object.hasOwn(this.config.tenants, ev.tenant)) return { ok: false, errors: [{ pointer: '/tenant', reason: 'unknown tenant: not configured in this hub' }], peek };
     if (ev.type === 'notification.requested') {
       const errors = this.templateErrors(ev.data as NotificationRequested);
       if (errors.length) return { ok: false, errors, peek };
@@ -137,6 +137,7 @@ export class IngressPipeline {
       const journalId = uuidv7();
       if (!p.ok) {
         const peek = { ...p.peek, id: p.peek.id ?? peekValue(msg.messageId, 256) };
+        const subject = this.rejectedCaseRef(p, msg.publisher);
         entries.push({
           id: journalId,
           direction: 'in',
@@ -146,6 +147,7 @@ export class IngressPipeline {
           source: peek.source,
           eventId: peek.id,
           type: peek.type,
+          ...(subject ? { subject } : {}),
           routes: [],
           errors: p.errors,
           body: msg.body.length > EVIDENCE_BYTES ? msg.body.subarray(0, EVIDENCE_BYTES) : msg.body,
@@ -174,7 +176,9 @@ export class IngressPipeline {
         source: ev.source,
         eventId: ev.id,
         type: ev.type,
-        subject: ev.subject,
+        // Case events are journaled under their case even when the portal left `subject` out: the
+        // case history reads them by (tenant, subject).
+        subject: ev.subject ?? caseRefOf(ev),
         correlationId: ev.correlationid,
         dedupeKey,
         routes,
@@ -274,11 +278,25 @@ export class IngressPipeline {
   }
 
   /**
+   * The case a refused message is journaled under, so that its rejection shows in that case's
+   * history: only for a case event type (an appeal.* or application.* the hub knows), with a
+   * readable case reference, from a sender the tenant's rights cover, and when the rejection goes
+   * to that same tenant. A message refused for being outside its sender's rights, or whose sender
+   * is unknown, never lands in the history of another portal's case.
+   */
+  private rejectedCaseRef(p: Extract<ParseOutcome, { ok: false }>, publisher: Publisher | undefined): string | undefined {
+    const { caseRef, type, tenant } = p.peek;
+    if (!caseRef || !tenant || !type || p.forbidden || publisher?.kind === 'unidentified') return undefined;
+    if (!isEventType(type) || !EVENT_CATALOG[type].caseEvent || !Object.hasOwn(this.config.tenants, tenant)) return undefined;
+    return this.rights.replyTenant(publisher, tenant) === tenant ? caseRef : undefined;
+  }
+
+  /**
    * The message.rejected for one refused message, addressed to its sender's tenant when that can
    * be told, built on the one emission path (journaled with the entry of the message it answers).
    */
   private rejection(journalId: string, via: 'amqp' | 'http', errors: ContractError[], peek: Peek, publisher?: Publisher): OutboxEntry {
-    const fromBody = peek.tenant && this.config.tenants[peek.tenant] ? peek.tenant : undefined;
+    const fromBody = peek.tenant && Object.hasOwn(this.config.tenants, peek.tenant) ? peek.tenant : undefined;
     const tenant = this.rights.replyTenant(publisher, fromBody) ?? UNKNOWN_TENANT;
     const data: MessageRejected = {
       ...(peek.id ? { originalId: peek.id } : {}),
@@ -289,7 +307,7 @@ export class IngressPipeline {
       errors,
       rejectedAt: new Date().toISOString(),
     } as MessageRejected;
-    const built = this.emitter.build({ type: 'message.rejected', id: randomUUID(), tenant, data, ...(peek.id ? { causationId: peek.id, correlationId: peek.id } : {}) });
+    const built = this.emitter.build({ type: 'message.rejected', id: rejectionEventId(journalId), tenant, data, ...(peek.id ? { causationId: peek.id, correlationId: peek.id } : {}) });
     // The rejection belongs to the journal entry of the message it answers.
     return { journalId, message: { ...built.message, options: { ...built.message.options, headers: { 'x-hub-journal-id': journalId } } } };
   }
@@ -353,6 +371,13 @@ function takenErrors(opening: CaseOpening, memo: Map<string, ContractError[]>): 
   ];
   memo.set(opening.journalId, errors);
   return errors;
+}
+
+/** The case reference of a case event (its `data.caseRef`); undefined for other types. */
+function caseRefOf(ev: CloudEvent): string | undefined {
+  if (!isEventType(ev.type) || !EVENT_CATALOG[ev.type].caseEvent) return undefined;
+  const ref = (ev.data as { caseRef?: unknown }).caseRef;
+  return typeof ref === 'string' ? ref : undefined;
 }
 
 /** Submissions open a case; everything else about a case arrives later from the back office. */

@@ -101,7 +101,7 @@ export class PublisherRights {
     if (this.config.hub.amqp.allowAnonymousPublishers) out.push('hub.amqp.allowAnonymousPublishers is on: AMQP messages without a known user_id are accepted for any tenant');
     else if (!this.amqpBound) out.push('no publisher names its broker user (publishers.<name>.amqpUser): every AMQP message on cabinet.in will be rejected as unidentified');
     for (const [id, t] of Object.entries(this.config.tenants))
-      if (t.httpOpen) out.push(`tenant "${id}" is open on the HTTP ingress (tenants.${id}.http.open): anyone who can reach the hub may publish for it without a token`);
+      if (t.httpOpen) out.push(`tenant "${id}" is open on the HTTP ingress (tenants.${id}.http.open): anyone who can reach the hub may publish for it and read its cases without a token`);
     return out;
   }
 }

@@ -266,13 +266,23 @@ describe('raw-event.parser', () => {
       it('fills id, source, type and tenant of a rejected event', () => {
         const outcome = failure(parseRawEvent(json(invalid({})), CT, LIMITS));
 
-        expect(outcome.peek).toEqual({ id: example().id, source: example().source, type: 'appeal.submitted', tenant: 'kyiv' });
+        expect(outcome.peek).toEqual({ id: example().id, source: example().source, type: 'appeal.submitted', tenant: 'kyiv', caseRef: 'EP-2024-000123' });
+      });
+
+      it('fills the case reference from data.caseRef, else subject, and none when the two differ', () => {
+        const data = example().data as Record<string, unknown>;
+        const peekOf = (overrides: Record<string, unknown>) => failure(parseRawEvent(json(invalid(overrides)), CT, LIMITS)).peek.caseRef;
+        expect(peekOf({ subject: undefined })).toBe('EP-2024-000123');
+        expect(peekOf({ data: { ...data, caseRef: undefined } })).toBe('EP-2024-000123');
+        expect(peekOf({ subject: 'EP-OTHER' })).toBeUndefined();
+        expect(peekOf({ subject: undefined, data: { ...data, caseRef: 'x'.repeat(129) } })).toBeUndefined();
+        expect(peekOf({ subject: undefined, data: 'not an object' })).toBeUndefined();
       });
 
       it('leaves out multi-line and over-long values', () => {
         const outcome = failure(parseRawEvent(json(invalid({ id: 'line1\nline2', source: `https://x.example/${'a'.repeat(512)}`, type: 't'.repeat(257) })), CT, LIMITS));
 
-        expect(outcome.peek).toEqual({ id: undefined, source: undefined, type: undefined, tenant: 'kyiv' });
+        expect(outcome.peek).toEqual({ id: undefined, source: undefined, type: undefined, tenant: 'kyiv', caseRef: 'EP-2024-000123' });
       });
 
       it('leaves out a tenant that does not match the tenant pattern', () => {

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import sjson from 'secure-json-parse';
-import { capContractErrors, CLOUDEVENTS_CONTENT_TYPE, CloudEvent, ContractError, MAX_CONTRACT_ERRORS, MAX_POINTER_LENGTH, TENANT_PATTERN, validateEvent } from '../../contracts';
+import { CASE_REF_MAX_LENGTH, capContractErrors, CLOUDEVENTS_CONTENT_TYPE, CloudEvent, ContractError, MAX_CONTRACT_ERRORS, MAX_POINTER_LENGTH, TENANT_PATTERN, validateEvent } from '../../contracts';
 
 /** What could be read from a message that was rejected, to address the rejection back to its sender. */
 export interface Peek {
@@ -8,6 +8,8 @@ export interface Peek {
   source?: string;
   type?: string;
   tenant?: string;
+  /** The case the message is about (`data.caseRef`, else `subject`), when readable and unambiguous. */
+  caseRef?: string;
 }
 
 /** The result of reading one raw message: a valid event, or every error found with whatever could be read. */
@@ -172,7 +174,27 @@ export function peekValue(v: unknown, max: number): string | undefined {
 
 function peekOf(obj: Record<string, unknown>): Peek {
   const tenant = peekValue(obj.tenant, 63);
-  return { id: peekValue(obj.id, 256), source: peekValue(obj.source, 512), type: peekValue(obj.type, 256), tenant: tenant && TENANT.test(tenant) ? tenant : undefined };
+  const caseRef = peekCaseRef(obj);
+  return {
+    id: peekValue(obj.id, 256),
+    source: peekValue(obj.source, 512),
+    type: peekValue(obj.type, 256),
+    tenant: tenant && TENANT.test(tenant) ? tenant : undefined,
+    ...(caseRef ? { caseRef } : {}),
+  };
+}
+
+/**
+ * The case reference of a message that may be invalid: `data.caseRef`, else `subject`, each only
+ * when it could be a case reference at all; none when both are readable and differ (which of the
+ * two the sender meant cannot be told).
+ */
+function peekCaseRef(obj: Record<string, unknown>): string | undefined {
+  const data = obj.data !== null && typeof obj.data === 'object' && !Array.isArray(obj.data) ? (obj.data as Record<string, unknown>) : undefined;
+  const fromData = peekValue(data?.caseRef, CASE_REF_MAX_LENGTH);
+  const fromSubject = peekValue(obj.subject, CASE_REF_MAX_LENGTH);
+  if (fromData !== undefined && fromSubject !== undefined && fromData !== fromSubject) return undefined;
+  return fromData ?? fromSubject;
 }
 
 /** Property names from the input can appear in pointers; keep them storable and bounded (an over-long one points at its parent). */

@@ -97,6 +97,39 @@ export interface StoreResult {
   outbox: { id: string; journalId: string }[];
 }
 
+/** A place in the journal: its time (UTC, microseconds, exact) and id, the keyset of the case history. */
+export interface JournalPosition {
+  at: string;
+  id: string;
+}
+
+/** Which journal entries of one case to read: the case is (tenant, subject), the kind is in the types. */
+export interface CaseEntryFilter {
+  tenant: string;
+  subject: string;
+  /** Types of inbound events journaled as accepted to include. */
+  accepted: readonly string[];
+  /** Types of events the hub emitted to include (`ignored` ones never are). */
+  emitted: readonly string[];
+  /** Types of inbound messages journaled as rejected to include. */
+  rejected: readonly string[];
+}
+
+/** A journal entry of one case, for the case view and the case history. */
+export interface CaseEntry {
+  journalId: string;
+  /** `received_at` in UTC with microseconds, exact (a position for the next page). */
+  at: string;
+  direction: 'in' | 'out';
+  status: 'accepted' | 'emitted' | 'rejected';
+  type: string;
+  eventId: string | null;
+  /** The contract errors of a rejected entry. */
+  errors: unknown;
+  /** The event as journaled; absent when not asked for, for rejected entries, and past a page's byte budget. */
+  body?: Buffer;
+}
+
 /**
  * Owner of the `journal` and `outbox` tables (an outbox row is a journal entry's message waiting
  * for its broker confirm; they are always written together). All writes of the ingress hot path in ONE statement: journal entries (de-duplicated on
@@ -305,6 +338,49 @@ export class JournalRepository {
     return rows[0]?.via;
   }
 
+  /**
+   * One page of a case's journal entries in journal order, after `after` when given: one ordered
+   * range of journal_case_idx (tenant, subject, received_at, id). Bodies are returned while the
+   * page's bodies add up to less than `bodyBudget` bytes (the first always): the caller ends the
+   * page at the first entry without its body, so a case full of large inline files costs bounded
+   * memory per page, not `limit` times the largest message.
+   */
+  async casePage(tx: PoolClient, f: CaseEntryFilter, page: { after?: JournalPosition; limit: number; bodyBudget: number }): Promise<CaseEntry[]> {
+    const params: unknown[] = [f.tenant, f.subject, f.accepted, f.emitted, f.rejected, page.limit, page.bodyBudget];
+    const after = page.after ? `AND (received_at, id) > ($8::timestamptz, $9::uuid)` : '';
+    if (page.after) params.push(page.after.at, page.after.id);
+    const r = await tx.query<CaseEntryRow>(
+      `SELECT journal_id, at, direction, status, type, event_id, errors,
+              CASE WHEN status <> 'rejected' AND sum(len) OVER (ORDER BY received_at, id ROWS UNBOUNDED PRECEDING) - len < $7 THEN body END AS body
+         FROM (SELECT id, received_at, id::text AS journal_id, ${UTC_MICROS} AS at, direction, status, type, event_id, errors, body,
+                      CASE WHEN status = 'rejected' THEN 0 ELSE coalesce(octet_length(body), 0) END AS len
+                 FROM journal
+                WHERE ${CASE_ENTRIES} ${after}
+                ORDER BY received_at, id
+                LIMIT $6) page
+        ORDER BY received_at, id`,
+      params,
+    );
+    return r.rows.map(caseEntry);
+  }
+
+  /**
+   * Every entry of a case in journal order, with the bodies of the entries whose type is in
+   * `bodiesOf` and of the last entry that is no rejection only (the case view needs dates from
+   * those; a case's many documents stay unread).
+   */
+  async caseEntries(tx: PoolClient, f: CaseEntryFilter, bodiesOf: readonly string[]): Promise<CaseEntry[]> {
+    const r = await tx.query<CaseEntryRow>(
+      `SELECT id::text AS journal_id, ${UTC_MICROS} AS at, direction, status, type, event_id, errors,
+              CASE WHEN status <> 'rejected' AND (type = ANY($6::text[]) OR row_number() OVER (PARTITION BY status = 'rejected' ORDER BY received_at DESC, id DESC) = 1) THEN body END AS body
+         FROM journal
+        WHERE ${CASE_ENTRIES}
+        ORDER BY received_at, id`,
+      [f.tenant, f.subject, f.accepted, f.emitted, f.rejected, bodiesOf],
+    );
+    return r.rows.map(caseEntry);
+  }
+
   /** Journals a provider callback as evidence (cut by the caller), accepted or rejected. */
   async insertCallback(tx: PoolClient, c: { id: string; via: string; status: 'accepted' | 'rejected'; errors?: unknown; body: Buffer; bodySize: number }): Promise<void> {
     await tx.query(`INSERT INTO journal (id, direction, via, status, type, errors, body, body_size, body_truncated) VALUES ($1, 'in', $2, $3, 'webhook', $4, $5, $6, $7)`, [
@@ -347,6 +423,21 @@ export class JournalRepository {
       return done.length;
     });
   }
+}
+
+/** received_at as an exact RFC 3339 text: JavaScript dates keep milliseconds, the column microseconds. */
+const UTC_MICROS = `to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** The entries of one case ($1 tenant, $2 subject) of the wanted types ($3 accepted, $4 emitted, $5 rejected). */
+const CASE_ENTRIES = `tenant = $1 AND subject = $2
+  AND ((direction = 'in' AND status = 'accepted' AND type = ANY($3::text[]))
+    OR (direction = 'out' AND status = 'emitted' AND type = ANY($4::text[]))
+    OR (direction = 'in' AND status = 'rejected' AND type = ANY($5::text[])))`;
+
+type CaseEntryRow = { journal_id: string; at: string; direction: 'in' | 'out'; status: CaseEntry['status']; type: string; event_id: string | null; errors: unknown; body: Buffer | null };
+
+function caseEntry(r: CaseEntryRow): CaseEntry {
+  return { journalId: r.journal_id, at: r.at, direction: r.direction, status: r.status, type: r.type, eventId: r.event_id, errors: r.errors, ...(r.body ? { body: r.body } : {}) };
 }
 
 const EMIT_SQL = `

@@ -11,3 +11,12 @@ export function stableUuid(name: string): string {
   const x = h.subarray(0, 16).toString('hex');
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
+
+/**
+ * The id of the `message.rejected` the hub publishes for the journal entry of a refused message:
+ * derived from that entry, so the case history names the same event the portal received, and a
+ * rejection published again by the outbox relay keeps its id.
+ */
+export function rejectionEventId(journalId: string): string {
+  return stableUuid(`message.rejected\n${journalId}`);
+}
