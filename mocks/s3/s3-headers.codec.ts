@@ -155,8 +155,7 @@ export function parseRange(value: string | undefined, size: number): ByteRange |
     return { start: Math.max(0, size - n), end: size - 1 };
   }
   const start = Number(m[1]);
-  const end = m[2] === '' ? size - 1 : Number(m[2]);
-  if (end < start) return null;
+  if (m[2] !== '' && Number(m[2]) < start) return null;
   if (start >= size) throw unsatisfiable();
-  return { start, end: Math.min(end, size - 1) };
+  return { start, end: m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1) };
 }

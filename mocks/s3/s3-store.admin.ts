@@ -32,6 +32,8 @@ export interface UploadView {
 /** The store, in process: what the hub wrote, seeding objects, what uploads it left behind. */
 export interface S3StoreApi {
   buckets(): string[];
+  /** The mock's temporary folder holding object and part files (removed on close). */
+  folder(): string;
   /** Objects, optionally of one bucket and under a prefix, in key order. */
   list(filter?: { bucket?: string; prefix?: string }): ObjectView[];
   /** One object's record, or null. */
@@ -58,6 +60,7 @@ export function createStoreAdmin(repo: ObjectRepository): { api: S3StoreApi; rou
   };
   const api: S3StoreApi = {
     buckets: () => repo.bucketNames(),
+    folder: () => repo.folder,
     list: (filter = {}) =>
       (filter.bucket === undefined ? repo.bucketNames() : [filter.bucket])
         .flatMap((b) => repo.list(b))
