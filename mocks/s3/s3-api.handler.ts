@@ -30,9 +30,9 @@ export function createS3Handler(deps: S3HandlerDeps): MockHandler {
     try {
       answer = await handle(req, deps);
     } catch (err) {
-      answer = errorAnswer(err instanceof S3Error ? err : new S3Error('InternalError', `We encountered an internal error: ${(err as Error)?.message ?? String(err)}`.slice(0, 500)));
+      answer = errorAnswer(err instanceof S3Error ? err : new S3Error('InternalError', `We encountered an internal error: ${(err as Error)?.message ?? String(err)}`.slice(0, 500)), requestId);
     }
-    const headers = { ...requestIdHeaders(requestId), ...answer.headers, 'x-amz-request-id': requestId };
+    const headers = { ...requestIdHeaders(requestId), ...answer.headers };
     return { ...answer, headers };
   };
 }

@@ -77,8 +77,14 @@ export function requestIdHeaders(requestId: string): Record<string, string> {
 }
 
 /** Renders an error as S3 does: `application/xml`, `<Error><Code>…</Code><Message>…</Message>…</Error>`. */
-export function renderError(code: string, status: number, message: string, details: ReadonlyArray<readonly [string, string]> = [], extraHeaders: Record<string, string> = {}): MockResponse {
-  const requestId = newRequestId();
+export function renderError(
+  code: string,
+  status: number,
+  message: string,
+  details: ReadonlyArray<readonly [string, string]> = [],
+  extraHeaders: Record<string, string> = {},
+  requestId = newRequestId(),
+): MockResponse {
   const ids = requestIdHeaders(requestId);
   const extra = details.map(([name, value]) => `<${name}>${xmlEscape(value)}</${name}>`).join('');
   const body =
@@ -87,9 +93,9 @@ export function renderError(code: string, status: number, message: string, detai
   return { status, headers: { 'content-type': 'application/xml', ...ids, ...extraHeaders }, body };
 }
 
-/** An {@link S3Error} as an answer. */
-export function errorAnswer(err: S3Error): MockResponse {
-  return renderError(err.code, err.status, err.message, err.details, err.headers);
+/** An {@link S3Error} as an answer; `requestId` is repeated in the body as in `x-amz-request-id`. */
+export function errorAnswer(err: S3Error, requestId?: string): MockResponse {
+  return renderError(err.code, err.status, err.message, err.details, err.headers, requestId);
 }
 
 /** The code an injected `http-error` of a status gets unless its `message` names one. */

@@ -110,7 +110,9 @@ describe('S3 mock: the wire, request by request', () => {
 
   describe('authentication and payload digests', () => {
     it('no Authorization: AccessDenied; SigV2: InvalidRequest; presigned URLs: NotImplemented; an unsigned x-amz- header: AccessDenied', async () => {
-      expect(await call({ method: 'GET', path: '/cabinet-hub/k', credentials: null })).toMatchObject({ status: 403, code: 'AccessDenied' });
+      const denied = await call({ method: 'GET', path: '/cabinet-hub/k', credentials: null });
+      expect(denied).toMatchObject({ status: 403, code: 'AccessDenied', headers: { 'content-type': 'application/xml', server: 'AmazonS3' } });
+      expect(denied.text).toContain(`<RequestId>${denied.headers['x-amz-request-id']}</RequestId>`);
       expect(await call({ method: 'GET', path: '/cabinet-hub/k', credentials: null, headers: { authorization: 'AWS AKIA:sig' } })).toMatchObject({ status: 400, code: 'InvalidRequest' });
       expect(await call({ method: 'GET', path: '/cabinet-hub/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=00', credentials: null })).toMatchObject({ status: 501, code: 'NotImplemented' });
       const r = await call({ method: 'PUT', path: '/cabinet-hub/k', body: 'x', unsignedHeaders: { 'x-amz-meta-late': 'added after signing' } });
