@@ -13,11 +13,20 @@ describe('mocks/main.ts', () => {
       MOCK_VIBER_PORT: '0',
       MOCK_SMTP_PORT: '0',
       MOCK_SMTP_ADMIN_PORT: '0',
+      MOCK_S3_PORT: '0',
       MOCK_1C_USERS: '[{"login":"Оператор","password":"s3cret"}]',
     });
     try {
       expect(mocks.urls.docflow.url).toBe(mocks[0].url);
-      expect(mocks.map((m) => m.name)).toEqual(['1С:Документооборот DMService', 'Twilio Messages API', 'TurboSMS API', 'Telegram Bot API', 'Viber REST Bot API', 'SMTP server']);
+      expect(mocks.map((m) => m.name)).toEqual([
+        '1С:Документооборот DMService',
+        'Twilio Messages API',
+        'TurboSMS API',
+        'Telegram Bot API',
+        'Viber REST Bot API',
+        'SMTP server',
+        'S3-compatible object store',
+      ]);
       expect(mocks[0].url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/DocMng\/ws\/DMService$/);
       expect((await call(mocks[0].url, envelope('DMGetVersionRequest'), { auth: basic('Оператор', 's3cret') })).status).toBe(200);
       expect((await call(mocks[0].url, envelope('DMGetVersionRequest'))).status).toBe(401);
@@ -27,8 +36,8 @@ describe('mocks/main.ts', () => {
     }
   });
 
-  it('startMockSuite runs the six mocks in process: URLs and handles by name, one stop', async () => {
-    const ports = { docflow: 0, twilio: 0, turbosms: 0, telegram: 0, viber: 0, smtp: 0, smtpAdmin: 0 };
+  it('startMockSuite runs the seven mocks in process: URLs and handles by name, one stop', async () => {
+    const ports = { docflow: 0, twilio: 0, turbosms: 0, telegram: 0, viber: 0, smtp: 0, smtpAdmin: 0, s3: 0 };
     const suite = await startMockSuite({ ports });
     try {
       expect(Object.keys(suite.urls)).toEqual([...MOCK_NAMES]);
@@ -53,7 +62,7 @@ describe('mocks/main.ts', () => {
   it('reads its options from MOCK_* variables', () => {
     expect(mockSuiteOptionsFromEnv({})).toEqual({
       host: '127.0.0.1',
-      ports: { docflow: 8081, twilio: 8082, turbosms: 8083, telegram: 8084, viber: 8085, smtp: 2525, smtpAdmin: 8025 },
+      ports: { docflow: 8081, twilio: 8082, turbosms: 8083, telegram: 8084, viber: 8085, smtp: 2525, smtpAdmin: 8025, s3: 8086 },
       docflowUsers: [{ login: 'Портал Интеграция', password: 'portal-secret' }],
       autoCreate: true,
     });
@@ -78,6 +87,7 @@ describe('mocks/main.ts', () => {
         MOCK_VIBER_PORT: '0',
         MOCK_SMTP_PORT: '0',
         MOCK_SMTP_ADMIN_PORT: '0',
+        MOCK_S3_PORT: '0',
         MOCK_HOST: '127.0.0.1',
         TS_NODE_TRANSPILE_ONLY: 'true',
       },

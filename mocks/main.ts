@@ -7,12 +7,14 @@
  * - `MOCK_HOST` (default 127.0.0.1)
  * - `MOCK_1C_PORT` (8081), `MOCK_1C_USERS` JSON `[{"login":"…","password":"…"}]`
  * - `MOCK_TWILIO_PORT` (8082), `MOCK_TURBOSMS_PORT` (8083), `MOCK_TELEGRAM_PORT` (8084),
- *   `MOCK_VIBER_PORT` (8085), `MOCK_SMTP_PORT` (2525) and `MOCK_SMTP_ADMIN_PORT` (8025)
+ *   `MOCK_VIBER_PORT` (8085), `MOCK_SMTP_PORT` (2525), `MOCK_SMTP_ADMIN_PORT` (8025) and
+ *   `MOCK_S3_PORT` (8086)
  * - `MOCK_AUTO_CREATE` (default `true`): the Telegram and Viber mocks accept any chat / user id,
  *   so a demo needs no setup; `false` makes unknown recipients fail as on the real services.
  */
 import { DEFAULT_USERS, start1cDocflowMock, type DmUserAccount, type RunningDocflowMock } from './1c-docflow';
 import { EnvReader } from './_kit';
+import { startS3Mock, type RunningS3Mock } from './s3';
 import { startSmtpMock, type RunningSmtpMock } from './smtp';
 import { startTelegramMock, type RunningTelegramMock } from './telegram';
 import { startTurboSmsMock, type RunningTurboSmsMock } from './turbosms';
@@ -20,7 +22,7 @@ import { startTwilioMock, type RunningTwilioMock } from './twilio';
 import { startViberMock, type RunningViberMock } from './viber';
 
 /** The mocks of the suite, in start order. */
-export const MOCK_NAMES = ['docflow', 'twilio', 'turbosms', 'telegram', 'viber', 'smtp'] as const;
+export const MOCK_NAMES = ['docflow', 'twilio', 'turbosms', 'telegram', 'viber', 'smtp', 's3'] as const;
 /** One of {@link MOCK_NAMES}. */
 export type MockName = (typeof MOCK_NAMES)[number];
 
@@ -39,7 +41,7 @@ export interface StartedMock {
 export interface MockSuiteOptions {
   /** Interface of every mock (default 127.0.0.1). */
   host?: string;
-  /** Ports (0 = any free port); defaults 8081-8085, SMTP 2525 and its admin API 8025. */
+  /** Ports (0 = any free port); defaults 8081-8085, SMTP 2525 and its admin API 8025, S3 8086. */
   ports?: Partial<Record<MockName | 'smtpAdmin', number>>;
   /** Basic-auth users of the 1C mock (default {@link DEFAULT_USERS}). */
   docflowUsers?: DmUserAccount[];
@@ -61,6 +63,7 @@ export interface MockSuite {
     telegram: RunningTelegramMock;
     viber: RunningViberMock;
     smtp: RunningSmtpMock;
+    s3: RunningS3Mock;
   };
   /** Stops every mock; safe to call twice. */
   stop(): Promise<void>;
@@ -77,10 +80,11 @@ const DEFAULT_PORTS: Record<MockName | 'smtpAdmin', number> = {
   viber: 8085,
   smtp: 2525,
   smtpAdmin: 8025,
+  s3: 8086,
 };
 
 /**
- * Starts the six mocks in process. When one fails to start, the ones already started are stopped
+ * Starts the seven mocks in process. When one fails to start, the ones already started are stopped
  * and the error is rethrown.
  * @throws the failing mock's error (`EADDRINUSE`, `MockAdminError` for bad options)
  */
@@ -114,6 +118,9 @@ export async function startMockSuite(options: MockSuiteOptions = {}): Promise<Mo
     const smtp = await startSmtpMock({ host, port: ports.smtp, adminPort: ports.smtpAdmin });
     handles.smtp = smtp;
     add('smtp', { name: 'SMTP server', url: smtp.smtpUrl, adminUrl: smtp.adminUrl, close: smtp.close });
+    const s3 = await startS3Mock({ host, port: ports.s3 });
+    handles.s3 = s3;
+    add('s3', { name: 'S3-compatible object store', url: s3.url, adminUrl: `${s3.baseUrl}/__admin`, close: s3.close });
   } catch (err) {
     await Promise.all(started.map((m) => m.close()));
     throw err;
@@ -143,6 +150,7 @@ export function mockSuiteOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): M
       viber: e.port('MOCK_VIBER_PORT', DEFAULT_PORTS.viber),
       smtp: e.port('MOCK_SMTP_PORT', DEFAULT_PORTS.smtp),
       smtpAdmin: e.port('MOCK_SMTP_ADMIN_PORT', DEFAULT_PORTS.smtpAdmin),
+      s3: e.port('MOCK_S3_PORT', DEFAULT_PORTS.s3),
     },
     docflowUsers: e.json('MOCK_1C_USERS', () => [...DEFAULT_USERS], '[{"login":"…","password":"…"}]', checkUsers),
     autoCreate: e.flag('MOCK_AUTO_CREATE', true),
