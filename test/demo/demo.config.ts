@@ -24,6 +24,7 @@ export interface DemoPorts {
   viber: number;
   smtp: number;
   smtpAdmin: number;
+  s3: number;
 }
 
 /** The environment variables of `startAllMocks` (mocks/main.ts), by port. */
@@ -35,9 +36,10 @@ export const MOCK_PORT_VARIABLES: Record<Exclude<keyof DemoPorts, 'hub'>, string
   viber: 'MOCK_VIBER_PORT',
   smtp: 'MOCK_SMTP_PORT',
   smtpAdmin: 'MOCK_SMTP_ADMIN_PORT',
+  s3: 'MOCK_S3_PORT',
 };
 
-export const DEFAULT_DEMO_PORTS: DemoPorts = { hub: 8080, docflow: 8081, twilio: 8082, turbosms: 8083, telegram: 8084, viber: 8085, smtp: 2525, smtpAdmin: 8025 };
+export const DEFAULT_DEMO_PORTS: DemoPorts = { hub: 8080, docflow: 8081, twilio: 8082, turbosms: 8083, telegram: 8084, viber: 8085, smtp: 2525, smtpAdmin: 8025, s3: 8086 };
 
 /** Parses a `KEY=value` file (comments and blank lines skipped; no quoting, no expansion). */
 export function readEnvFile(file: string): Record<string, string> {
