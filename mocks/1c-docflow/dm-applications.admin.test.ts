@@ -12,6 +12,14 @@ const PROPS: [string, string][] = [
   ['Телефон', '+79110000017'],
 ];
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+interface PropXml {
+  name: string;
+  objectID: { id: string; type: string };
+  propertySimpleValue: { '#text'?: string; '@type': string };
+}
+
 interface StateXml {
   state: { name: string; objectID: { id: string; type: string } };
   date: string;
@@ -59,7 +67,11 @@ describe('1C DMService mock: utility-connection applications', () => {
       const { id, created } = await application();
       expect(created.documentType).toMatchObject({ '@type': 'm:DMDocumentType', name: KIND, objectID: { type: 'DMDocumentType' } });
       expect(created.documentType.objectID.id).toMatch(/^[0-9a-f-]{36}$/);
-      expect(created.additionalProperties).toEqual(PROPS.map(([name, value]) => ({ property: { name }, value: { '#text': value, '@type': 'xs:string' } })));
+      expect(created.additionalProperties).toEqual(
+        PROPS.map(([name, value]) => ({ name, objectID: { id: expect.stringMatching(GUID) as string, type: 'DMAdditionalProperty' }, propertySimpleValue: { '#text': value, '@type': 'xs:string' } })),
+      );
+      const propIds = (created.additionalProperties as PropXml[]).map((p) => p.objectID.id);
+      expect(new Set(propIds).size).toBe(PROPS.length);
       const me = (await call(dm.url, envelope('DMGetCurrentUserRequest'))).ret.user;
       expect(created.states).toHaveLength(1);
       const [first] = created.states as StateXml[];
@@ -78,11 +90,15 @@ describe('1C DMService mock: utility-connection applications', () => {
       expect(at('<m:modificationDateUniversal>')).toBeLessThan(at('<m:additionalProperties>'));
       expect(at('</m:additionalProperties><m:sender')).toBeGreaterThan(0);
       expect(xml).toContain('<m:comment/>');
-      expect(xml).toContain('<m:value xsi:type="xs:string">heat</m:value>');
+      expect(xml).toContain(
+        `<m:additionalProperties><m:name>Тип снабжения</m:name><m:objectID><m:id>${propIds[1]}</m:id><m:type>DMAdditionalProperty</m:type></m:objectID>` +
+          '<m:propertySimpleValue xsi:type="xs:string">heat</m:propertySimpleValue></m:additionalProperties>',
+      );
+      expect(xml).not.toContain('<m:property>');
 
       const view = dm.clerk.document(id);
       expect(view.documentType).toMatchObject({ name: KIND, type: 'DMDocumentType' });
-      expect(view.additionalProperties).toEqual(PROPS.map(([name, value]) => ({ name, value })));
+      expect(view.additionalProperties).toEqual(PROPS.map(([name, value], i) => ({ name, id: propIds[i], value })));
       expect(view.states).toEqual([{ state: 'Новый', stateName: 'Новый', date: '2026-03-10T13:00:00', author: { id: me.objectID.id, type: 'DMUser', name: me.name }, comment: '' }]);
     });
 
@@ -100,15 +116,96 @@ describe('1C DMService mock: utility-connection applications', () => {
       expect(unknown.ret.description).toMatch(/DMDocumentType/);
     });
 
-    it('refuses a non-string value, a property without a name, a wrong documentType type and misspelt children (XDTO Faults)', async () => {
+    it('finds each property by name (one GUID per name across documents), or by objectID alone; keeps the order sent and each value type', async () => {
+      const first = (await application()).created.additionalProperties as PropXml[];
+      const ids = new Map(first.map((p) => [p.name, p.objectID.id]));
+      // Another order, a name in another case, the same name twice, typed values, an empty and a nil value.
+      const prop = (inner: string, attrs = '') => `<m:additionalProperties${attrs}>${inner}</m:additionalProperties>`;
+      const value = (type: string | null, v: string) =>
+        type === null ? `<m:propertySimpleValue>${v}</m:propertySimpleValue>` : `<m:propertySimpleValue xsi:type="${type}">${v}</m:propertySimpleValue>`;
+      const r = await call(
+        dm.url,
+        createIncoming(randomUUID(), {
+          extra:
+            prop(`<m:name>Телефон</m:name>${value('xs:string', '+79110000099')}`) +
+            prop(`<m:name>тип заявки</m:name>${oid(ids.get('Тип заявки') ?? '', 'DMAdditionalProperty')}${value('xs:string', 'connection-contract')}`, ' xsi:type="m:DMAdditionalProperty"') +
+            prop(`<m:name xsi:nil="true"/><m:ObjectID><m:id>${(ids.get('Тип снабжения') ?? '').toUpperCase()}</m:id><m:type>DMAdditionalProperty</m:type></m:ObjectID>${value(null, 'cold-water')}`) +
+            prop(`<m:name>Дата обследования</m:name>${value('xs:dateTime', ' 2026-03-12T09:30:00 ')}`) +
+            prop(`<m:name>Нагрузка, Гкал/ч</m:name>${value('xs:decimal', '0.125')}`) +
+            prop(`<m:name>Телефон</m:name>${value('xs:string', '')}`) +
+            prop(`<m:name>Согласие на обработку</m:name>${value('xs:boolean', 'true')}`) +
+            prop('<m:name>Примечание</m:name><m:propertySimpleValue xsi:nil="true"/>') +
+            prop('<m:name>Без значения</m:name>'),
+        }),
+      );
+      expect(r.ret['@type']).toBe('m:DMCreateResponse');
+      const props = r.ret.object.additionalProperties as PropXml[];
+      expect(props.map((p) => [p.name, p.propertySimpleValue['@type'], p.propertySimpleValue['#text'] ?? ''])).toEqual([
+        ['Телефон', 'xs:string', '+79110000099'],
+        ['Тип заявки', 'xs:string', 'connection-contract'],
+        ['Тип снабжения', 'xs:string', 'cold-water'],
+        ['Дата обследования', 'xs:dateTime', '2026-03-12T09:30:00'],
+        ['Нагрузка, Гкал/ч', 'xs:decimal', '0.125'],
+        ['Телефон', 'xs:string', ''],
+        ['Согласие на обработку', 'xs:boolean', 'true'],
+        ['Примечание', 'xs:string', ''],
+        ['Без значения', 'xs:string', ''],
+      ]);
+      for (const p of props) expect(p.objectID).toEqual({ id: expect.stringMatching(GUID) as string, type: 'DMAdditionalProperty' });
+      expect(props[0].objectID.id).toBe(ids.get('Телефон'));
+      expect(props[1].objectID.id).toBe(ids.get('Тип заявки'));
+      expect(props[2].objectID.id).toBe(ids.get('Тип снабжения'));
+      expect(props[5].objectID.id).toBe(ids.get('Телефон'));
+      expect(new Set(props.slice(3).map((p) => p.objectID.id)).size).toBe(6);
+      expect(r.text).toContain('<m:propertySimpleValue xsi:type="xs:dateTime">2026-03-12T09:30:00</m:propertySimpleValue>');
+      expect(r.text).toContain('<m:name>Примечание</m:name>');
+      expect(r.text).toMatch(/<m:name>Примечание<\/m:name><m:objectID>.*?<\/m:objectID><m:propertySimpleValue xsi:type="xs:string"\/>/);
+
+      const id = r.ret.object.objectID.id as string;
+      const read = (await retrieveOne(id, 'DMIncomingDocument', ['additionalProperties'])).additionalProperties as PropXml[];
+      expect(read).toEqual(props);
+      expect(dm.clerk.document(id).additionalProperties).toEqual(props.map((p) => ({ name: p.name, id: p.objectID.id, value: p.propertySimpleValue['#text'] ?? '' })));
+
+      // A new name with the client's GUID keeps that GUID; an unknown objectID alone is a DMError.
+      const mine = randomUUID();
+      const withMine = await call(
+        dm.url,
+        createIncoming(randomUUID(), { extra: prop(`<m:name>Кадастровый номер</m:name>${oid(mine.toUpperCase(), 'DMAdditionalProperty')}${value('xs:string', '53:23:0000000:1')}`) }),
+      );
+      expect(withMine.ret.object.additionalProperties[0].objectID.id).toBe(mine);
+      const unknown = await call(dm.url, createIncoming(randomUUID(), { extra: prop(`${oid(randomUUID(), 'DMAdditionalProperty')}${value('xs:string', 'x')}`) }));
+      expect(unknown.ret).toMatchObject({ '@type': 'm:DMError', subject: 'Объект не найден' });
+      expect(unknown.ret.description).toMatch(/DMAdditionalProperty/);
+    });
+
+    it('refuses the old property/value shape, other value types, bad values, a property without a name or objectID, wrong types and misspelt children (XDTO Faults)', async () => {
       const bad = async (extra: string, re: RegExp) => {
         const r = await call(dm.url, createIncoming(randomUUID(), { extra }));
         expect(r.status).toBe(500);
         expect(r.fault?.faultstring).toMatch(re);
       };
-      await bad('<m:additionalProperties><m:property><m:name>Площадь</m:name></m:property><m:value xsi:type="xs:decimal">12.5</m:value></m:additionalProperties>', /xs:string/);
-      await bad('<m:additionalProperties><m:property><m:name/></m:property><m:value xsi:type="xs:string">x</m:value></m:additionalProperties>', /не заполнено/);
-      await bad('<m:additionalProperties><m:name>Тип</m:name><m:propertySimpleValue xsi:type="xs:string">x</m:propertySimpleValue></m:additionalProperties>', /свойство не найдено/);
+      const xdto = (prop: string) => new RegExp(`^Ошибка преобразования данных XDTO: свойство не найдено\\. Тип: \\{http://www\\.1c\\.ru/dm\\}DMAdditionalProperty, свойство: ${prop}$`);
+      await bad('<m:additionalProperties><m:property><m:name>Тип снабжения</m:name></m:property><m:value xsi:type="xs:string">heat</m:value></m:additionalProperties>', xdto('property'));
+      await bad('<m:additionalProperties><m:name>Тип снабжения</m:name><m:value xsi:type="xs:string">heat</m:value></m:additionalProperties>', xdto('value'));
+      await bad('<m:additionalProperties><m:name>Тип снабжения</m:name><m:propertyObjectValue><m:name>x</m:name></m:propertyObjectValue></m:additionalProperties>', xdto('propertyObjectValue'));
+      await bad('<m:additionalProperties><m:name>Площадь</m:name><m:propertySimpleValue xsi:type="xs:int">12</m:propertySimpleValue></m:additionalProperties>', /не поддерживается.*xs:string/);
+      await bad('<m:additionalProperties><m:name>Площадь</m:name><m:propertySimpleValue xsi:type="m:DMObjectID">12</m:propertySimpleValue></m:additionalProperties>', /не поддерживается/);
+      await bad(
+        '<m:additionalProperties><m:name>Площадь</m:name><m:propertySimpleValue xsi:type="xs:decimal">12,5</m:propertySimpleValue></m:additionalProperties>',
+        /неверное значение типа decimal "12,5"/,
+      );
+      await bad(
+        '<m:additionalProperties><m:name>Дата</m:name><m:propertySimpleValue xsi:type="xs:dateTime">2026-03-12T09:30:00Z</m:propertySimpleValue></m:additionalProperties>',
+        /неверное значение типа dateTime/,
+      );
+      await bad('<m:additionalProperties><m:name>Флаг</m:name><m:propertySimpleValue xsi:type="xs:boolean">да</m:propertySimpleValue></m:additionalProperties>', /неверное значение типа boolean/);
+      await bad('<m:additionalProperties><m:name>Текст</m:name><m:propertySimpleValue xsi:type="xs:string"><m:name>x</m:name></m:propertySimpleValue></m:additionalProperties>', /простое значение/);
+      await bad(
+        '<m:additionalProperties><m:name/><m:propertySimpleValue xsi:type="xs:string">x</m:propertySimpleValue></m:additionalProperties>',
+        /не заполнено обязательное свойство.*DMAdditionalProperty, свойство: name/,
+      );
+      await bad(`<m:additionalProperties><m:name>Тип</m:name>${oid(randomUUID(), 'DMUser')}</m:additionalProperties>`, /не соответствует DMAdditionalProperty/);
+      await bad('<m:additionalProperties xsi:type="m:DMUser"><m:name>Тип</m:name></m:additionalProperties>', /не соответствует DMAdditionalProperty/);
       await bad('<m:documentType xsi:type="m:DMUser"><m:name>x</m:name></m:documentType>', /DMDocumentType/);
       expect(dm.clerk.documents()).toEqual([]);
     });
@@ -413,7 +510,12 @@ describe('1C DMService mock: utility-connection applications', () => {
   it('the WSDL declares the new types and properties', async () => {
     const res = await fetch(`${dm.url}?wsdl`, { headers: { authorization: `Basic ${Buffer.from('Портал Интеграция:portal-secret').toString('base64')}` } });
     const wsdl = await res.text();
-    for (const t of ['DMInternalDocument', 'DMDocumentType', 'DMAdditionalProperty', 'DMAdditionalPropertyValue', 'DMDocumentStateRecord']) expect(wsdl).toContain(`<xs:complexType name="${t}"`);
+    for (const t of ['DMInternalDocument', 'DMDocumentType', 'DMAdditionalProperty', 'DMDocumentStateRecord']) expect(wsdl).toContain(`<xs:complexType name="${t}"`);
+    expect(wsdl).not.toContain('DMAdditionalPropertyValue');
+    expect(wsdl).toContain(
+      '<xs:complexType name="DMAdditionalProperty"><xs:complexContent><xs:extension base="tns:DMObject"><xs:sequence><xs:element name="propertySimpleValue" type="xs:anySimpleType" minOccurs="0" nillable="true"/></xs:sequence></xs:extension></xs:complexContent></xs:complexType>',
+    );
+    expect(wsdl).toContain('<xs:element name="additionalProperties" type="tns:DMAdditionalProperty" minOccurs="0" maxOccurs="unbounded"/>');
     expect(wsdl).toContain('<xs:element name="states" type="tns:DMDocumentStateRecord" minOccurs="0" maxOccurs="unbounded"/>');
     expect(wsdl).toContain('<xs:element name="relatedDocuments" type="tns:DMObject" minOccurs="0" maxOccurs="unbounded"/>');
   });

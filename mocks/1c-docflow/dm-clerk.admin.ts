@@ -7,7 +7,6 @@ import {
   sha256Hex,
   signatureDescription,
   stateName,
-  type DmAdditionalProperty,
   type DmApplicationDocument,
   type DmDocument,
   type DmExternalObject,
@@ -72,6 +71,13 @@ export interface AdminFile {
   signatures?: AdminSignature[];
 }
 
+/** One additional property of a document: the DMAdditionalProperty item's name and GUID, and the value as text. */
+export interface AdminAdditionalProperty {
+  name: string;
+  id: string;
+  value: string;
+}
+
 /** One entry of a document's state history. */
 export interface AdminStateEntry {
   state: string;
@@ -90,7 +96,8 @@ export interface AdminDocument {
   summary: string;
   externalObject: DmExternalObject | null;
   documentType: DmRef | null;
-  additionalProperties: DmAdditionalProperty[];
+  /** In the order sent. */
+  additionalProperties: AdminAdditionalProperty[];
   regNumber: string;
   regDate: string;
   /** State id (`Новый`, `Зарегистрирован`, ...); always the last entry of `states`. */
@@ -443,7 +450,7 @@ export class DmClerk {
       summary: d.summary,
       externalObject: d.externalObject,
       documentType: d.documentType,
-      additionalProperties: d.additionalProperties.map((p) => ({ ...p })),
+      additionalProperties: d.additionalProperties.map((p) => ({ name: p.name, id: p.id, value: p.value })),
       regNumber: d.regNumber,
       regDate: d.regDate,
       state: d.state,

@@ -104,9 +104,13 @@ function writeStateEntry(w: DmXmlWriter, e: DmStateEntry): string {
   return w.node('states', writeState(w, e.state) + w.leaf('date', e.date) + writeRef(w, 'author', e.author) + w.leaf('comment', e.comment));
 }
 
-/** `<p:additionalProperties><p:property><p:name/></p:property><p:value xsi:type="xs:string"/></p:additionalProperties>` */
+/**
+ * `<p:additionalProperties><p:name/><p:objectID><p:id/><p:type>DMAdditionalProperty</p:type></p:objectID>
+ * <p:propertySimpleValue xsi:type="xs:…"/></p:additionalProperties>`: objectID always, the value
+ * with the xsi:type it was sent with.
+ */
 function writeAdditionalProperty(w: DmXmlWriter, p: DmAdditionalProperty): string {
-  return w.node('additionalProperties', w.node('property', w.leaf('name', p.name)) + w.stringValue('value', p.value));
+  return w.node('additionalProperties', w.leaf('name', p.name) + writeObjectId(w, p.id, 'DMAdditionalProperty') + w.simpleValue('propertySimpleValue', p.value, p.valueType));
 }
 
 function writeExternal(w: DmXmlWriter, e: DmExternalObject): string {

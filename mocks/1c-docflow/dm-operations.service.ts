@@ -8,6 +8,7 @@ import {
   GUID_RE,
   normalizeId,
   sha256Hex,
+  type DmAdditionalProperty,
   type DmCatalogType,
   type DmDocument,
   type DmFile,
@@ -108,6 +109,15 @@ export class DmOperations {
 
     const documentType = this.reference('DMDocumentType', input.documentType);
     if (documentType !== null && !('id' in documentType)) return documentType;
+    // Each property is a DMAdditionalProperty catalogue item, found or created by name like a
+    // correspondent; the order sent is kept.
+    const additionalProperties: DmAdditionalProperty[] = [];
+    for (const p of input.additionalProperties) {
+      const property = this.reference('DMAdditionalProperty', { name: p.name, id: p.id });
+      if (property === null) continue;
+      if (!('id' in property)) return property;
+      additionalProperties.push({ id: property.id, name: property.name, value: p.value, valueType: p.valueType });
+    }
     // The SOAP user creates the document: the first entry of its state history is theirs.
     const creator = this.store.catalogItem('DMUser', caller.name, caller.id || undefined);
     const common = {
@@ -121,7 +131,7 @@ export class DmOperations {
       state: 'Новый',
       states: [{ state: 'Новый', date: this.store.nowLocal(), author: creator, comment: '' }],
       modificationDateUniversal: this.store.nowUniversal(),
-      additionalProperties: input.additionalProperties.map((p) => ({ ...p })),
+      additionalProperties,
       responsible: null,
       answerDocument: null,
       relatedDocuments: [],

@@ -1,5 +1,5 @@
 import { decodeBase64, DM_NS, DmFault, stripWhitespace, XS_NS, type XmlElement } from './dm-xml.codec';
-import { DM_DATE_RE, isValidDmDate } from './dm-store.repository';
+import { DM_DATE_RE, DM_SIMPLE_VALUE_TYPES, isValidDmDate, type DmSimpleValueType } from './dm-store.repository';
 
 /** `objectID` as a client sends it. */
 export interface ObjectIdInput {
@@ -23,8 +23,12 @@ export interface RefInput {
 
 /** One `additionalProperties` entry as a client sends it. */
 export interface AdditionalPropertyInput {
+  /** Trimmed; empty when only an objectID was sent. */
   name: string;
+  /** The objectID's id; empty when no objectID was sent. */
+  id: string;
   value: string;
+  valueType: DmSimpleValueType;
 }
 
 /** What the `object` of a DMCreateRequest has for any document type the mock creates. */
@@ -268,23 +272,43 @@ function readRef(el: XmlElement, owner: string, prop: string, types: readonly st
   return ref.name === '' && ref.id === '' ? null : ref;
 }
 
-/** `<additionalProperties><property><name/></property><value xsi:type="xs:string"/></additionalProperties>` */
+/**
+ * `<additionalProperties><name/><objectID><id/><type>DMAdditionalProperty</type></objectID>
+ * <propertySimpleValue xsi:type="xs:string"/></additionalProperties>` (external-systems.md §1.3
+ * [CODE]): the element is itself a DMAdditionalProperty, `objectID` optional. An absent or nil
+ * `propertySimpleValue`, or one without `xsi:type`, is an empty / plain `xs:string`.
+ */
 function readAdditionalProperty(el: XmlElement): AdditionalPropertyInput {
-  const T = 'DMAdditionalPropertyValue';
-  checkChildren(el, T, ['property', 'value']);
-  const propEl = child(el, 'property');
-  if (!propEl || propEl.nil) throw xdtoError(T, 'property', 'не заполнено обязательное свойство');
-  const pt = dmType(propEl, T, 'property');
-  if (pt !== null && pt !== 'DMAdditionalProperty') throw xdtoError(T, 'property', `тип ${pt.slice(0, 60)} не соответствует DMAdditionalProperty`);
-  checkChildren(propEl, 'DMAdditionalProperty', ['name', 'objectID'], ['deletionMark']);
-  const name = text(child(propEl, 'name')).trim();
-  if (name === '') throw xdtoError('DMAdditionalProperty', 'name', 'не заполнено обязательное свойство');
-  const valueEl = child(el, 'value');
-  const vt = valueEl?.xsiType ?? null;
-  if (valueEl && vt !== null && !(vt.ns === XS_NS && vt.local === 'string')) {
-    throw xdtoError(T, 'value', `тип значения {${vt.ns ?? ''}}${vt.local.slice(0, 60)} не поддерживается (ожидается xs:string)`);
+  const T = 'DMAdditionalProperty';
+  const t = dmType(el, 'DMDocument', 'additionalProperties');
+  if (t !== null && t !== T) throw xdtoError('DMDocument', 'additionalProperties', `тип ${t.slice(0, 60)} не соответствует ${T}`);
+  checkChildren(el, T, ['name', 'objectID', 'propertySimpleValue'], ['deletionMark']);
+  const oid = child(el, 'objectID');
+  const objectId = oid && !oid.nil ? readObjectId(oid) : { id: '', type: '' };
+  if (objectId.type !== '' && objectId.type !== T) throw xdtoError(T, 'objectID', `тип объекта "${objectId.type.slice(0, 60)}" не соответствует ${T}`);
+  const name = text(child(el, 'name')).trim();
+  if (name === '' && objectId.id === '') throw xdtoError(T, 'name', 'не заполнено обязательное свойство');
+
+  const valueEl = child(el, 'propertySimpleValue');
+  const vt = valueEl && !valueEl.nil ? valueEl.xsiType : null;
+  let valueType: DmSimpleValueType = 'string';
+  if (vt !== null) {
+    const known = DM_SIMPLE_VALUE_TYPES.find((k) => k === vt.local);
+    if (vt.ns !== XS_NS || known === undefined) {
+      throw xdtoError(T, 'propertySimpleValue', `тип значения {${vt.ns ?? ''}}${vt.local.slice(0, 60)} не поддерживается (ожидается xs:string, xs:dateTime, xs:decimal или xs:boolean)`);
+    }
+    valueType = known;
   }
-  return { name, value: text(valueEl) };
+  if (valueEl && valueEl.children.length > 0) throw xdtoError(T, 'propertySimpleValue', 'простое значение не может содержать элементы');
+  const raw = text(valueEl);
+  return { name, id: objectId.id, value: valueType === 'string' ? raw : checkSimpleValue(raw.trim(), valueType), valueType };
+}
+
+/** The lexical forms XDTO accepts for the non-string simple values (dates as elsewhere: no zone, no fraction). */
+function checkSimpleValue(v: string, type: Exclude<DmSimpleValueType, 'string'>): string {
+  const ok = type === 'dateTime' ? DM_DATE_RE.test(v) && isValidDmDate(v) : type === 'decimal' ? /^[+-]?(\d{1,40}(\.\d{0,40})?|\.\d{1,40})$/.test(v) : /^(true|false|1|0)$/.test(v);
+  if (!ok) throw xdtoError('DMAdditionalProperty', 'propertySimpleValue', `неверное значение типа ${type} "${v.slice(0, 40)}"`);
+  return v;
 }
 
 /** Reads a DMAddFileRequest (size and content are checked against each other by the operation). */

@@ -47,14 +47,8 @@ const TYPES: TypeDef[] = [
   { name: 'DMUser', base: 'DMObject', fields: [] },
   { name: 'DMDocumentState', base: 'DMObject', fields: [] },
   { name: 'DMDocumentType', base: 'DMObject', fields: [] },
-  { name: 'DMAdditionalProperty', base: 'DMObject', fields: [] },
-  {
-    name: 'DMAdditionalPropertyValue',
-    fields: [
-      ['property', 'tns:DMAdditionalProperty'],
-      ['value', 'xs:anyType', '?'],
-    ],
-  },
+  // A document's additional property and its value in one element (external-systems.md §1.3 [CODE]).
+  { name: 'DMAdditionalProperty', base: 'DMObject', fields: [['propertySimpleValue', 'xs:anySimpleType', '?']] },
   {
     name: 'DMDocumentStateRecord',
     fields: [
@@ -77,7 +71,7 @@ const TYPES: TypeDef[] = [
       ['state', 'tns:DMDocumentState', '?'],
       ['states', 'tns:DMDocumentStateRecord', '*'],
       ['modificationDateUniversal', 'xs:dateTime', '?'],
-      ['additionalProperties', 'tns:DMAdditionalPropertyValue', '*'],
+      ['additionalProperties', 'tns:DMAdditionalProperty', '*'],
     ],
   },
   {

@@ -131,7 +131,7 @@ export function addFile(ownerId: string, fileId: string, content: Buffer, o: { n
 export function applicationProps(kind: string | null, props: [string, string][]): string {
   return (
     (kind === null ? '' : `<m:documentType xsi:type="m:DMDocumentType"><m:name>${kind}</m:name></m:documentType>`) +
-    props.map(([n, v]) => `<m:additionalProperties><m:property><m:name>${n}</m:name></m:property><m:value xsi:type="xs:string">${v}</m:value></m:additionalProperties>`).join('')
+    props.map(([n, v]) => `<m:additionalProperties><m:name>${n}</m:name><m:propertySimpleValue xsi:type="xs:string">${v}</m:propertySimpleValue></m:additionalProperties>`).join('')
   );
 }
 

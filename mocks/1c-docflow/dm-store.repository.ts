@@ -30,7 +30,7 @@ export const DOCUMENT_STATES: readonly { id: string; name: string }[] = [
 export type DmStoredType = 'DMIncomingDocument' | 'DMInternalDocument' | 'DMOutgoingDocument' | 'DMFile';
 
 /** Catalogue items the mock finds or creates by name. */
-export type DmCatalogType = 'DMCorrespondent' | 'DMUser' | 'DMDocumentType';
+export type DmCatalogType = 'DMCorrespondent' | 'DMUser' | 'DMDocumentType' | 'DMAdditionalProperty';
 
 /** A reference to another object: its id and its presentation. */
 export interface DmRef {
@@ -46,10 +46,25 @@ export interface DmExternalObject {
   name: string;
 }
 
-/** One additional property (ДополнительныеРеквизиты): its name and a string value. */
+/** The XML Schema types an additional property's `propertySimpleValue` may carry. */
+export const DM_SIMPLE_VALUE_TYPES = ['string', 'dateTime', 'decimal', 'boolean'] as const;
+
+/** One of {@link DM_SIMPLE_VALUE_TYPES} (the local name in the `xs` namespace). */
+export type DmSimpleValueType = (typeof DM_SIMPLE_VALUE_TYPES)[number];
+
+/**
+ * One additional property (ДополнительныеРеквизиты) of a document: the property (a
+ * `DMAdditionalProperty` catalogue item, found or created by name) and its simple value.
+ */
 export interface DmAdditionalProperty {
+  /** GUID of the DMAdditionalProperty catalogue item. */
+  id: string;
+  /** The catalogue item's name. */
   name: string;
+  /** The value as text, as sent (trimmed for the types other than `string`). */
   value: string;
+  /** The value's `xsi:type` (`xs:<valueType>`), returned as it was sent. */
+  valueType: DmSimpleValueType;
 }
 
 /** One change of a document's state (the register "Состояния документов", as this mock models it). */
@@ -264,8 +279,8 @@ export class DmStore {
   }
 
   /**
-   * A catalogue item (correspondent, user, document type) found by name, created on first use
-   * with a new GUID, as a clerk picks an existing item or adds one.
+   * A catalogue item (correspondent, user, document type, additional property) found by name,
+   * created on first use with a new GUID, as a clerk picks an existing item or adds one.
    */
   catalogItem(type: DmCatalogType, name: string, id?: string): DmRef {
     const key = `${type}\u0000${name.trim().toLowerCase()}`;

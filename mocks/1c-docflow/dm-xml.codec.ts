@@ -378,10 +378,10 @@ export class DmXmlWriter {
     return text === '' ? `<${this.prefix}:${name}/>` : `<${this.prefix}:${name}>${text}</${this.prefix}:${name}>`;
   }
 
-  /** `<p:name xsi:type="xs:string">escaped text</p:name>`: a value of an `xs:anyType` element. */
-  stringValue(name: string, value: string): string {
+  /** `<p:name xsi:type="xs:{type}">escaped text</p:name>`: a value of an `xs:anySimpleType` element. */
+  simpleValue(name: string, value: string, type: 'string' | 'dateTime' | 'decimal' | 'boolean' = 'string'): string {
     const text = escapeXml(value);
-    const open = `<${this.prefix}:${name} xsi:type="xs:string"`;
+    const open = `<${this.prefix}:${name} xsi:type="xs:${type}"`;
     return text === '' ? `${open}/>` : `${open}>${text}</${this.prefix}:${name}>`;
   }
 

@@ -12,7 +12,18 @@ import { DmStore } from './dm-store.repository';
 
 export { MockAdminError } from '../_kit';
 export { DmClerk } from './dm-clerk.admin';
-export type { AdminDocument, AdminFile, AdminSignature, AdminStateEntry, ClerkAnswerInput, ClerkFileInput, ClerkSendInput, ClerkSendKind, ClerkSignatureInput } from './dm-clerk.admin';
+export type {
+  AdminAdditionalProperty,
+  AdminDocument,
+  AdminFile,
+  AdminSignature,
+  AdminStateEntry,
+  ClerkAnswerInput,
+  ClerkFileInput,
+  ClerkSendInput,
+  ClerkSendKind,
+  ClerkSignatureInput,
+} from './dm-clerk.admin';
 export { CLERK_SEND_KINDS, DEFAULT_CLERK } from './dm-clerk.admin';
 export { DEFAULT_QUIRKS, DEFAULT_USERS } from './dm-mock.options';
 export type { DmQuirks, DmUserAccount, DocflowMockOptions } from './dm-mock.options';
