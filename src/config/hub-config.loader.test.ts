@@ -541,7 +541,7 @@ describe('hub-config.loader publishers', () => {
 describe('hub-config.loader: files', () => {
   const KEY = 'k'.repeat(32);
 
-  it('reads the store, limits, link settings and each tenant\'s allow-list', () => {
+  it("reads the store, limits, link settings and each tenant's allow-list", () => {
     const cfg = parseHubConfig(
       `
 hub:

@@ -81,7 +81,9 @@ export class DownloadLinks {
 
   private async sign(g: LinkGrant): Promise<string> {
     const canonical = JSON.stringify(['cabinet-hub/file-link/v1', g.sha256, g.tenant, g.name, g.mediaType, g.expires]);
-    return createHmac('sha256', await this.key()).update(canonical).digest('base64url');
+    return createHmac('sha256', await this.key())
+      .update(canonical)
+      .digest('base64url');
   }
 
   private key(): Promise<Buffer> {

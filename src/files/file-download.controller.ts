@@ -52,7 +52,7 @@ export class FileDownloadController {
       const verdict = await this.links.verify(sha256, req.query as Record<string, unknown>);
       if (!verdict.ok) return void res.status(403).json({ error: REFUSALS[verdict.reason] });
       stored = await this.store.stat(sha256);
-      if (!stored) return void res.status(404).json({ error: 'the file is not in the hub\'s store' });
+      if (!stored) return void res.status(404).json({ error: "the file is not in the hub's store" });
       const { grant } = verdict;
       const etag = `"${sha256}"`;
       res.setHeader('ETag', etag);

@@ -92,7 +92,8 @@ export class HubFiles implements AdapterFiles {
 
   private checkMeta(meta: KeptFileMeta): void {
     if (!Object.hasOwn(this.config.tenants, meta?.tenant)) throw new FileRefused('bad-meta', 'kept file: the tenant is not configured');
-    if (typeof meta.name !== 'string' || meta.name.length > 255 || !NAME.test(meta.name)) throw new FileRefused('bad-meta', 'kept file: the name must be 1-255 characters without path separators or control characters');
+    if (typeof meta.name !== 'string' || meta.name.length > 255 || !NAME.test(meta.name))
+      throw new FileRefused('bad-meta', 'kept file: the name must be 1-255 characters without path separators or control characters');
     if (typeof meta.mediaType !== 'string' || meta.mediaType.length > 255 || !MEDIA_TYPE.test(meta.mediaType))
       throw new FileRefused('bad-meta', 'kept file: the media type must be a type/subtype without parameters, e.g. application/pdf');
   }

@@ -50,7 +50,22 @@ describe('HostAllowList', () => {
   });
 
   it('tells public addresses from the rest', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:10.0.0.1', '::ffff:7f00:1', '224.0.0.1'])
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:10.0.0.1',
+      '::ffff:7f00:1',
+      '224.0.0.1',
+    ])
       expect([a, isNonPublicAddress(a)]).toEqual([a, true]);
     for (const a of ['93.184.216.34', '8.8.8.8', '2606:4700::1111', '::ffff:8.8.8.8', '::ffff:808:808']) expect([a, isNonPublicAddress(a)]).toEqual([a, false]);
   });
@@ -69,14 +84,18 @@ describe('UrlFetcher', () => {
   let fetcher: UrlFetcher;
   let resolved: string[];
 
-  const serve = (body: Buffer, headers: Record<string, string> = {}) => (_req: unknown, res: import('node:http').ServerResponse) => {
-    res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': String(body.length), ...headers });
-    res.end(body);
-  };
-  const redirect = (to: () => string, status = 302) => (_req: unknown, res: import('node:http').ServerResponse) => {
-    res.writeHead(status, { location: to() });
-    res.end();
-  };
+  const serve =
+    (body: Buffer, headers: Record<string, string> = {}) =>
+    (_req: unknown, res: import('node:http').ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': String(body.length), ...headers });
+      res.end(body);
+    };
+  const redirect =
+    (to: () => string, status = 302) =>
+    (_req: unknown, res: import('node:http').ServerResponse) => {
+      res.writeHead(status, { location: to() });
+      res.end();
+    };
 
   beforeAll(async () => {
     forbidden = await startFileServer({ '/file': serve(content) });
@@ -154,7 +173,7 @@ tenants:
     expect(await fetcher.fetchInto('demo', `${files.url}/chunked`, ref)).toEqual(ref);
   });
 
-  it('refuses hosts off the tenant\'s list without any network access, naming the host but not the path', async () => {
+  it("refuses hosts off the tenant's list without any network access, naming the host but not the path", async () => {
     const offList = await refusal(fetcher.fetchInto('demo', `http://localhost:${forbidden.port}/file?token=secret`, ref));
     expect(offList.reason).toBe('host-not-allowed');
     expect(offList.message).toBe(`http://localhost:${forbidden.port} is not allowed by tenants.demo.files.allowedHosts`);
