@@ -9,7 +9,7 @@ import { createDataSource, migrate, poolOf } from '../persistence/database.setup
 import type { DownloadLinks } from './download-link.signer';
 import { PostgresFileStore } from './file-blob.repository';
 import type { FileStore } from './file-store.port';
-import { FileIntake, HubFiles } from './hub-files.service';
+import { FileIntake, fileRefsOf, HubFiles } from './hub-files.service';
 import { UrlFetcher } from './url.fetcher';
 
 const b64 = (b: Buffer) => b.toString('base64');
@@ -114,6 +114,17 @@ tenants:
       await expect(intake.ensureStored('demo', { ...ref(small), url: `${server.url}/500` })).rejects.toBeInstanceOf(TransientError);
       await intake.ensureAllStored('demo', [{ ...ref(large), url: `${server.url}/large`, signatures: [{ ...ref(small), url: `${server.url}/small` }] }]);
       expect([store.blobs.has(sha256Of(large)), store.blobs.has(sha256Of(small))]).toEqual([true, true]);
+    });
+
+    it('ensureEventFiles fetches the files and signatures an event carries, in data.files and data.document', async () => {
+      const signature = { ...ref(small), url: `${server.url}/small` };
+      await intake.ensureEventFiles({ tenant: 'demo', data: { caseRef: 'X', files: [{ id: 'f1', ...ref(large), url: `${server.url}/large`, signatures: [signature] }] } });
+      expect(server.requests).toEqual(['/large', '/small']);
+      store.blobs.clear();
+      await intake.ensureEventFiles({ tenant: 'demo', data: { document: { ...ref(small), url: `${server.url}/small` } } });
+      await intake.ensureEventFiles({ tenant: 'demo', data: { text: 'no files' } });
+      expect(server.requests).toEqual(['/large', '/small', '/small']);
+      expect(fileRefsOf(undefined)).toEqual([]);
     });
   });
 

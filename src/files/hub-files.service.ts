@@ -138,4 +138,21 @@ export class FileIntake {
       for (const sig of ref.signatures ?? []) await this.ensureStored(tenant, sig, signal);
     }
   }
+
+  /**
+   * {@link ensureAllStored} for the files an event carries: `data.files` (appeals, applications,
+   * answers) and `data.document` (application.document-added), each with its signatures. What the
+   * adapter host calls before `handle`, so that `ctx.files.open(ref)` finds every file.
+   */
+  async ensureEventFiles(event: { tenant: string; data?: unknown }, signal?: AbortSignal): Promise<void> {
+    await this.ensureAllStored(event.tenant, fileRefsOf(event.data), signal);
+  }
+}
+
+/** The file references in an event's data: `files[]` and `document`, as the contracts place them. */
+export function fileRefsOf(data: unknown): (FileReference & { signatures?: FileReference[] })[] {
+  if (!data || typeof data !== 'object') return [];
+  const { files, document } = data as { files?: unknown; document?: unknown };
+  const refs = Array.isArray(files) ? files : [];
+  return [...refs, ...(document && typeof document === 'object' ? [document] : [])] as (FileReference & { signatures?: FileReference[] })[];
 }
