@@ -1,10 +1,18 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { LookupAddress } from 'node:dns';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { TransientError } from '../../contracts';
 import { MemoryFileStore, refusal, sha256Of, startFileServer, type TestFileServer } from '../../test/helpers/files.helper';
 import { parseHubConfig } from '../config/hub-config.loader';
 import { HostAllowList, isNonPublicAddress } from './host.allowlist';
 import { MAX_REDIRECTS, UrlFetcher } from './url.fetcher';
+
+const run = promisify(execFile);
 
 describe('HostAllowList', () => {
   const list = new HostAllowList('demo', ['files.portal.example', '*.cdn.example', 'http://intranet.local:8080', '10.0.0.5', 'https://[::1]:8443']);
@@ -244,5 +252,66 @@ tenants:
     const refusedConnection = new UrlFetcher(store, parseHubConfig(`tenants:\n  demo: { name: Demo, files: { allowedHosts: ['http://127.0.0.1:${closed.port}'] } }\n`, 't.yaml', {}));
     await expect(refusedConnection.fetchInto('demo', `${closed.url}/file`, ref)).rejects.toThrow(/failed \(ECONNREFUSED\)/);
     await expect(fetcher.fetchInto('demo', `${files.url}/hang`, ref, AbortSignal.abort())).rejects.toThrow('was cancelled');
+  });
+});
+
+/**
+ * https, the default scheme: a real TLS server with a throwaway certificate for
+ * `files.portal.example` (openssl), reached on the loopback through the test resolver. The
+ * certificate is checked against the URL's host name, not the address connected to.
+ */
+describe('UrlFetcher over https', () => {
+  const content = randomBytes(10_000);
+  const ref = { sha256: sha256Of(content), size: content.length };
+  let dir: string;
+  let server: import('node:https').Server;
+  let port: number;
+  let cert: Buffer;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fetch-tls-'));
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=files.portal.example',
+      '-addext',
+      'subjectAltName=DNS:files.portal.example',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ]);
+    cert = readFileSync(join(dir, 'cert.pem'));
+    server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (_req, res) => {
+      res.writeHead(200, { 'content-length': String(content.length) });
+      res.end(content);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as import('node:net').AddressInfo).port;
+  });
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise((r) => server?.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const fetcherFor = (entries: string[]) =>
+    new UrlFetcher(new MemoryFileStore(), parseHubConfig(`tenants:\n  demo: { name: Demo, files: { allowedHosts: ${JSON.stringify(entries)} } }\n`, 'tls.yaml', {}), {
+      ca: cert,
+      lookup: (_h, _o, cb) => cb(null, [{ address: '127.0.0.1', family: 4 }]),
+    });
+
+  it('fetches from a host listed without a scheme, checking its certificate', async () => {
+    expect(await fetcherFor([`files.portal.example:${port}`]).fetchInto('demo', `https://files.portal.example:${port}/f`, ref)).toEqual(ref);
+    // http to the same host and port is not what the entry allows.
+    expect((await refusal(fetcherFor([`files.portal.example:${port}`]).fetchInto('demo', `http://files.portal.example:${port}/f`, ref))).reason).toBe('host-not-allowed');
+    // A certificate for another name fails as a network error would (retried; the operator fixes the host or the list).
+    await expect(fetcherFor([`other.portal.example:${port}`]).fetchInto('demo', `https://other.portal.example:${port}/f`, ref)).rejects.toThrow(/failed \(ERR_TLS_CERT_ALTNAME_INVALID\)/);
   });
 });
