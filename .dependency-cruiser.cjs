@@ -10,11 +10,11 @@
 const SRC_LAYERS = [
   'logging',
   'templates',
-  'files',
   'config',
   'metrics',
   'messaging',
   'persistence',
+  'files',
   'routing',
   'outbox',
   'cases',

@@ -117,14 +117,16 @@ export class DocflowAdapter implements Adapter {
 
   private async appeal(event: CloudEvent, data: AppealSubmitted, signal: AbortSignal): Promise<HandleOutcome> {
     checkInline(data.files);
-    // With the hub's file store every file travels byte-exact; without it, URL files become links in the summary.
-    const files = (data.files ?? []).filter((f) => f.contentBase64 || this.ctx.files);
+    // Every file the hub holds travels byte-exact; a URL file it did not fetch (no store, or a tenant without an allow-list) becomes a link in the summary.
+    const files: FileRef[] = [];
+    for (const f of data.files ?? []) if (f.contentBase64 || (this.ctx.files && (await this.ctx.files.has(f)))) files.push(f);
+    const links = (data.files ?? []).filter((f) => !files.includes(f));
     const id = documentGuid(event);
     const owner = { '@_xsi:type': 'm:DMIncomingDocument', name: `Звернення ${data.caseRef}`, objectID: { id, type: 'DMIncomingDocument' } };
     const { existing, created } = await this.createOnce(
       id,
       'DMIncomingDocument',
-      () => incomingDocument(event, data, { externalType: this.externalType, correspondentName: this.config.correspondentName, timeZone: this.timeZone, linkUrls: !this.ctx.files }),
+      () => incomingDocument({ ...event }, { ...data, files: links }, { externalType: this.externalType, correspondentName: this.config.correspondentName, timeZone: this.timeZone }),
       signal,
     );
     let added = 0;

@@ -41,10 +41,10 @@ export function parseExternalId(id: string): { tenant: string; caseRef: string }
 }
 
 /** The DMIncomingDocument for an appeal. Personal data goes to the EDMS (that is its job), never to logs. */
-export function incomingDocument(event: CloudEvent, data: AppealSubmitted, opts: { externalType: string; correspondentName?: string; timeZone: string; linkUrls?: boolean }): Record<string, unknown> {
+export function incomingDocument(event: CloudEvent, data: AppealSubmitted, opts: { externalType: string; correspondentName?: string; timeZone: string }): Record<string, unknown> {
   const id = documentGuid(event);
-  // Without a file store, files given by URL reach the clerk as links in the summary.
-  const byUrl = opts.linkUrls === false ? [] : (data.files ?? []).filter((f) => 'url' in f && f.url);
+  // Files given by URL that the hub did not fetch reach the clerk as links in the summary.
+  const byUrl = (data.files ?? []).filter((f) => 'url' in f && f.url);
   const links = byUrl.length ? `\n\nФайли за посиланнями:\n${byUrl.map((f) => `${f.name}: ${(f as { url: string }).url}`).join('\n')}` : '';
   return {
     '@_xsi:type': 'm:DMIncomingDocument',

@@ -60,6 +60,11 @@ export interface AdapterFiles {
    */
   open(ref: FileDigest & { contentBase64?: string }): Promise<Readable>;
   /**
+   * Whether `open` would find the content: inline content always; a `url` file only when the hub
+   * fetched it (tenants without a file allow-list pass appeal links on unfetched).
+   */
+  has(ref: FileDigest & { contentBase64?: string }): Promise<boolean>;
+  /**
    * Keeps content read from the external system (consumed to its end; sha256 and size computed
    * while it streams) and returns how consumers reach it: `contentBase64` up to
    * MAX_INLINE_FILE_BYTES, else `url`, a download link that expires. Checks `expect` when given

@@ -70,6 +70,7 @@ export class AdapterRunner implements BeforeApplicationShutdown {
         now: () => new Date(),
         ...(webhookUrl ? { webhookUrl } : {}),
         results: { known: (keys) => this.committer.knownKeys(id, keys) },
+        files: this.intake.adapterFiles,
       });
       const instance: Instance = {
         id,

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
-import { CloudEvent, ContractError, failureClassOf, FileRef, MessageRejected, SignatureFileRef } from '../../contracts';
-import { HUB_CONFIG, LOGGER } from '../config/injection.tokens';
+import { AdapterFiles, CloudEvent, ContractError, failureClassOf, FileRef, MessageRejected, SignatureFileRef } from '../../contracts';
+import { ADAPTER_FILES, HUB_CONFIG, LOGGER } from '../config/injection.tokens';
 import type { HubConfig } from '../config/hub-config.schema';
 import { digestsOf, FileDigests, inspectDetachedSignatureOver, MAX_SIGNATURE_BYTES, SignatureEvidence, SignatureFormatError } from '../files/cms-signature.inspector';
 import { EventEmitter } from '../outbox/event.emitter';
@@ -56,6 +56,8 @@ const CMS_FORMATS = new Set(['cades', 'pkcs7']);
 export class FileIntakeService {
   constructor(
     @Inject(INTAKE_STORE) private readonly store: IntakeStore,
+    /** The file store as adapters see it (`ctx.files`), handed out by the host. */
+    @Inject(ADAPTER_FILES) readonly adapterFiles: AdapterFiles,
     private readonly journal: JournalRepository,
     private readonly transactions: TransactionRunner,
     private readonly emitter: EventEmitter,
@@ -65,8 +67,19 @@ export class FileIntakeService {
 
   /** Whether the event carries files the intake checks. */
   concerns(event: CloudEvent): boolean {
-    const files = FILES_OF[event.type]?.((event.data ?? {}) as Record<string, unknown>);
-    return !!files?.length;
+    return this.filesOf(event).length > 0;
+  }
+
+  /**
+   * The files the intake checks. An appeal's files given by URL, from a tenant with no allow-list,
+   * are left out: they reach the back office as links, as before the hub had a file store (an
+   * appeal's photo link is common and needs no signature check). Applications always need their
+   * content: without an allow-list their URL files are refused.
+   */
+  private filesOf(event: CloudEvent): { pointer: string; file: FileRef }[] {
+    const files = FILES_OF[event.type]?.((event.data ?? {}) as Record<string, unknown>) ?? [];
+    if (event.type !== 'appeal.submitted' || this.config.tenants[event.tenant]?.files.allowedHosts.length) return files;
+    return files.filter(({ file }) => !file.url && !(file.signatures ?? []).some((s) => s.url));
   }
 
   /**
@@ -75,7 +88,7 @@ export class FileIntakeService {
    * when a file cannot be fetched now.
    */
   async check(event: CloudEvent, journalId: string | undefined): Promise<'accepted' | 'rejected'> {
-    const files = FILES_OF[event.type]?.((event.data ?? {}) as Record<string, unknown>) ?? [];
+    const files = this.filesOf(event);
     const errors: ContractError[] = [];
     const evidence: FileEvidence[] = [];
     for (const { pointer, file } of files) {

@@ -22,6 +22,7 @@ import { createDataSource, migrate, untilDatabase } from '../persistence/databas
 import { StartupHealth } from '../ops/startup-health.service';
 import { DeliverySweeper } from '../notifications/delivery.sweeper';
 import { NotifyConsumer } from '../notifications/notify.consumer';
+import { DownloadLinks } from '../files/download-link.signer';
 import { HubModule } from './hub.module';
 
 /** Largest provider callback accepted; real ones are a few kilobytes. */
@@ -115,6 +116,8 @@ export async function startHub({ env, config, logger, adapters = ADAPTERS }: Sta
     await startup.close();
   }
   await app.listen(env.httpPort, env.httpHost);
+  // Download links name the port actually listened on (it differs from HTTP_PORT when that is 0), before any adapter keeps a file.
+  app.get(DownloadLinks).useListeningPort((app.getHttpServer().address() as { port: number }).port);
   await app.get(IngressConsumer).start();
   await app.get(AdapterRunner).start();
   await app.get(NotifyConsumer).start();

@@ -41,7 +41,16 @@ import { TemplateController } from '../notifications/template.controller';
 import { WebhookController } from '../notifications/webhook.controller';
 import { EventEmitter } from '../outbox/event.emitter';
 import { TransactionRunner } from '../persistence/transaction.runner';
-import { ADAPTER_DEFINITIONS, ENV_CONFIG, HUB_CONFIG, LOGGER } from '../config/injection.tokens';
+import { ADAPTER_DEFINITIONS, ADAPTER_FILES, ENV_CONFIG, FILE_STORE, HUB_CONFIG, LOGGER } from '../config/injection.tokens';
+import { DownloadLinks } from '../files/download-link.signer';
+import { FileDownloadController } from '../files/file-download.controller';
+import { FileLinkKeyRepository } from '../files/file-link-key.repository';
+import { createFileStore } from '../files/file-store.factory';
+import type { FileStore } from '../files/file-store.port';
+import { FileIntake, HubFiles } from '../files/hub-files.service';
+import { FileIntakeService, INTAKE_STORE, IntakeStore } from '../adapter-host/file-intake.service';
+import { UrlFetcher } from '../files/url.fetcher';
+import { poolOf } from '../persistence/database.setup';
 
 /** What the hub module is built from: validated configuration, the logger and a ready data source. */
 export interface HubModuleOptions {
@@ -61,7 +70,7 @@ export class HubModule {
   static forRoot(o: HubModuleOptions): DynamicModule {
     return {
       module: HubModule,
-      controllers: [HttpIngressController, OpsController, WebhookController, TemplateController, CaseController, OpenApiController],
+      controllers: [HttpIngressController, OpsController, WebhookController, TemplateController, CaseController, OpenApiController, FileDownloadController],
       providers: [
         { provide: ENV_CONFIG, useValue: o.env },
         { provide: HUB_CONFIG, useValue: o.config },
@@ -99,7 +108,23 @@ export class HubModule {
         NotifyConsumer,
         BotService,
         DeliverySweeper,
+        // Files: the store `hub.files.store` names, fetching by URL, download links; the adapter
+        // host gives adapters ADAPTER_FILES (HubFiles) and fetches referenced files with FileIntake.
+        { provide: FILE_STORE, useFactory: (db: DataSource, config: HubConfig) => createFileStore(config.hub.files.store, poolOf(db)), inject: [DataSource, HUB_CONFIG] },
+        FileLinkKeyRepository,
+        DownloadLinks,
+        { provide: UrlFetcher, useFactory: (store: FileStore, config: HubConfig) => new UrlFetcher(store, config), inject: [FILE_STORE, HUB_CONFIG] },
+        { provide: HubFiles, useFactory: (store: FileStore, links: DownloadLinks, config: HubConfig) => new HubFiles(store, links, config), inject: [FILE_STORE, DownloadLinks, HUB_CONFIG] },
+        { provide: ADAPTER_FILES, useExisting: HubFiles },
+        { provide: FileIntake, useFactory: (store: FileStore, fetcher: UrlFetcher) => new FileIntake(store, fetcher), inject: [FILE_STORE, UrlFetcher] },
+        {
+          provide: INTAKE_STORE,
+          useFactory: (intake: FileIntake, files: HubFiles): IntakeStore => ({ ensureStored: (tenant, ref) => intake.ensureStored(tenant, ref), open: (ref) => files.open(ref) }),
+          inject: [FileIntake, HubFiles],
+        },
+        FileIntakeService,
       ],
+      exports: [ADAPTER_FILES, FileIntake, FILE_STORE],
     };
   }
 }

@@ -29,12 +29,18 @@ describe('hub-config.loader', () => {
     it('applies defaults to a minimal configuration', () => {
       const cfg = parseHubConfig(MINIMAL, 'minimal.yaml', {});
 
-      expect(cfg.hub).toEqual({ source: 'urn:cabinet-hub', maxBodyBytes: 1024 * 1024, maxJsonDepth: 64, amqp: { allowAnonymousPublishers: false } });
+      expect(cfg.hub).toEqual({
+        source: 'urn:cabinet-hub',
+        maxBodyBytes: 1024 * 1024,
+        maxJsonDepth: 64,
+        amqp: { allowAnonymousPublishers: false },
+        files: { store: { kind: 'postgres' }, maxBytes: 50 * 1024 * 1024, fetch: { maxBytes: 50 * 1024 * 1024, timeoutMs: 30000 }, linkTtlSeconds: 7 * 86400 },
+      });
       expect(cfg.publishers).toEqual([]);
       expect(cfg.ingress).toEqual({ prefetch: 500, maxBatch: 250, maxConcurrentBatches: 2, deliveryLimit: 50 });
       expect(cfg.outbox).toEqual({ relayIntervalMs: 500, graceMs: 5000, batchSize: 500 });
       expect(cfg.retry).toEqual({ delaysMs: [1000, 5000, 30000, 120000, 600000], jitter: 0.2 });
-      expect(cfg.tenants).toEqual({ demo: { name: 'Demo', locale: 'uk', ingressTokens: [], httpOpen: false } });
+      expect(cfg.tenants).toEqual({ demo: { name: 'Demo', locale: 'uk', ingressTokens: [], httpOpen: false, files: { allowedHosts: [] } } });
       expect(cfg.adapters).toEqual({});
       expect(cfg.routes).toEqual([]);
     });
@@ -79,7 +85,7 @@ adapters:
         {},
       );
 
-      expect(cfg.hub).toEqual({ source: 'urn:test', maxBodyBytes: 2048, maxJsonDepth: 8, amqp: { allowAnonymousPublishers: false } });
+      expect(cfg.hub).toMatchObject({ source: 'urn:test', maxBodyBytes: 2048, maxJsonDepth: 8, amqp: { allowAnonymousPublishers: false } });
       expect(cfg.ingress).toEqual({ prefetch: 10, maxBatch: 5, maxConcurrentBatches: 1, deliveryLimit: 3 });
       expect(cfg.retry).toEqual({ delaysMs: [100], jitter: 0 });
       expect(cfg.tenants.demo.locale).toBe('en');
@@ -529,5 +535,70 @@ describe('hub-config.loader publishers', () => {
     }
 
     expect(issues.map((i) => i.path).sort()).toEqual(['/publishers/a/httpTokens/0', '/publishers/a/tenants/0', '/publishers/b/amqpUser', '/publishers/b/colour'].sort());
+  });
+});
+
+describe('hub-config.loader: files', () => {
+  const KEY = 'k'.repeat(32);
+
+  it("reads the store, limits, link settings and each tenant's allow-list", () => {
+    const cfg = parseHubConfig(
+      `
+hub:
+  files:
+    store: { kind: s3, endpoint: 'http://127.0.0.1:9000', bucket: hub-files, accessKeyId: { env: S3_ID }, secretAccessKey: { env: S3_SECRET } }
+    maxBytes: 1000
+    fetch: { maxBytes: 2000, timeoutMs: 5000 }
+    signingKey: { env: LINK_KEY }
+    linkTtlSeconds: 3600
+tenants:
+  demo:
+    name: Demo
+    files: { allowedHosts: [files.portal.example, '*.cdn.example', 'http://intranet.local:8080', '10.0.0.5', '[::1]:8443'] }
+`,
+      'files.yaml',
+      { S3_ID: 'AKID', S3_SECRET: 'shh', LINK_KEY: KEY },
+    );
+    expect(cfg.hub.files).toEqual({
+      store: { kind: 's3', endpoint: 'http://127.0.0.1:9000', bucket: 'hub-files', region: 'us-east-1', accessKeyId: 'AKID', secretAccessKey: 'shh', forcePathStyle: true },
+      maxBytes: 1000,
+      fetch: { maxBytes: 2000, timeoutMs: 5000 },
+      signingKey: KEY,
+      linkTtlSeconds: 3600,
+    });
+    expect(cfg.tenants.demo.files.allowedHosts).toEqual(['files.portal.example', '*.cdn.example', 'http://intranet.local:8080', '10.0.0.5', '[::1]:8443']);
+  });
+
+  it('refuses malformed allow-list entries, literal or short secrets and half a credential pair', () => {
+    const e = configError(
+      `
+hub:
+  files:
+    store: { kind: s3, bucket: b-1, secretAccessKey: { env: S3_SECRET } }
+    signingKey: { env: LINK_KEY }
+tenants:
+  demo:
+    name: Demo
+    files: { allowedHosts: ['https://files.example/path', 'user@files.example', '*.', 'Files.Example', 'files.example:70000', 'ftp://files.example'] }
+`,
+      { S3_SECRET: 'x', LINK_KEY: 'short' },
+    );
+    expect(paths(e)).toEqual(
+      expect.arrayContaining([
+        '/tenants/demo/files/allowedHosts/0',
+        '/tenants/demo/files/allowedHosts/1',
+        '/tenants/demo/files/allowedHosts/2',
+        '/tenants/demo/files/allowedHosts/3',
+        '/tenants/demo/files/allowedHosts/4',
+        '/tenants/demo/files/allowedHosts/5',
+        '/hub/files/store',
+        '/hub/files/signingKey',
+      ]),
+    );
+    expect(issueAt(e, '/hub/files/signingKey')?.message).toMatch(/at least 32 characters/);
+    const literal = configError(`${MINIMAL}\nhub:\n  files:\n    signingKey: plain-text-key-that-is-long-enough-000\n`);
+    expect(paths(literal)).toContain('/hub/files/signingKey');
+    const unset = configError(`${MINIMAL}\nhub:\n  files:\n    signingKey: { env: LINK_KEY }\n`);
+    expect(issueAt(unset, '/hub/files/signingKey')?.message).toBe('environment variable LINK_KEY is not set');
   });
 });

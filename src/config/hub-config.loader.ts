@@ -6,7 +6,7 @@ import { ConfigError, ConfigIssue } from './config.errors';
 import { DEFAULT_TEMPLATES } from '../templates/default.templates';
 import { BOT_VARIABLES, DEFAULT_RULES, RULE_EVENT_TYPES, RULE_VARIABLES, type RuleEventType } from '../templates/event.variables';
 import { TemplateCatalog, type TemplateSet } from '../templates/template.catalog';
-import { HubConfig, HubConfigFile, HubConfigSchema, NotificationSettings, PublisherSettings } from './hub-config.schema';
+import { FilesSettings, HubConfig, HubConfigFile, HubConfigSchema, NotificationSettings, PublisherSettings } from './hub-config.schema';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validateShape = ajv.compile<HubConfigFile>(HubConfigSchema);
@@ -120,8 +120,10 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
       locale: t?.locale ?? 'uk',
       ingressTokens: refs.map((ref, i) => (isObject(ref) && typeof ref.env === 'string' ? resolveSecret(ref, `/tenants/${id}/ingressTokens/${i}`) : '')),
       httpOpen: t?.http?.open === true,
+      files: { allowedHosts: allowedHostsOf(t?.files?.allowedHosts, `/tenants/${id}/files/allowedHosts`, issues) },
     };
   }
+  const files = resolveFiles(file, issues, resolveSecret);
   const publishers = resolvePublishers(file, tenantsIn, issues, resolveSecret);
   const resolvedAdapters: HubConfig['adapters'] = {};
   for (const [id, a] of Object.entries(adapters)) {
@@ -155,6 +157,7 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
       maxJsonDepth: file.hub?.maxJsonDepth ?? 64,
       ...(file.hub?.publicUrl ? { publicUrl: file.hub.publicUrl.replace(/\/+$/, '') } : {}),
       amqp: { allowAnonymousPublishers: file.hub?.amqp?.allowAnonymousPublishers === true },
+      files,
     },
     ingress: {
       prefetch: file.ingress?.prefetch ?? 500,
@@ -177,6 +180,56 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
     publishers,
     notifications,
   };
+}
+
+/** Shortest signing key accepted for download links: an HMAC-SHA256 key should carry 256 bits. */
+export const MIN_SIGNING_KEY_LENGTH = 32;
+
+/** `hub.files` with defaults; secrets resolved. */
+function resolveFiles(file: Partial<HubConfigFile>, issues: ConfigIssue[], resolveSecret: (ref: { env: string }, path: string) => string): FilesSettings {
+  const f = isObject(file.hub?.files) ? (file.hub.files as NonNullable<NonNullable<HubConfigFile['hub']>['files']>) : {};
+  const ref = (v: unknown, path: string): string | undefined => (isSecretRef(v) ? resolveSecret(v as { env: string }, path) : undefined);
+  let store: FilesSettings['store'] = { kind: 'postgres' };
+  if (isObject(f.store) && f.store.kind === 's3') {
+    const s = f.store;
+    const accessKeyId = typeof s.accessKeyId === 'string' ? s.accessKeyId : ref(s.accessKeyId, '/hub/files/store/accessKeyId');
+    const secretAccessKey = ref(s.secretAccessKey, '/hub/files/store/secretAccessKey');
+    if ((s.accessKeyId === undefined) !== (s.secretAccessKey === undefined))
+      issues.push({ path: '/hub/files/store', message: 'give accessKeyId and secretAccessKey together, or neither (the SDK then uses its default credentials)' });
+    store = {
+      kind: 's3',
+      ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+      bucket: s.bucket,
+      region: s.region ?? 'us-east-1',
+      ...(accessKeyId !== undefined ? { accessKeyId } : {}),
+      ...(secretAccessKey !== undefined ? { secretAccessKey } : {}),
+      forcePathStyle: s.forcePathStyle ?? Boolean(s.endpoint),
+    };
+  }
+  const signingKey = ref(f.signingKey, '/hub/files/signingKey');
+  if (signingKey && signingKey.length < MIN_SIGNING_KEY_LENGTH)
+    issues.push({ path: '/hub/files/signingKey', message: `the key must be at least ${MIN_SIGNING_KEY_LENGTH} characters long (e.g. \`openssl rand -base64 32\`)` });
+  return {
+    store,
+    maxBytes: f.maxBytes ?? 50 * 1024 * 1024,
+    fetch: { maxBytes: f.fetch?.maxBytes ?? 50 * 1024 * 1024, timeoutMs: f.fetch?.timeoutMs ?? 30_000 },
+    ...(signingKey ? { signingKey } : {}),
+    linkTtlSeconds: f.linkTtlSeconds ?? 7 * 86400,
+  };
+}
+
+/** A tenant's allow-list, lower-cased as written (the shape is the schema's); ports beyond 65535 are refused here. */
+function allowedHostsOf(list: unknown, path: string, issues: ConfigIssue[]): string[] {
+  if (!Array.isArray(list)) return [];
+  return list.filter((entry, i): entry is string => {
+    if (typeof entry !== 'string') return false;
+    const port = /:(\d+)$/.exec(entry)?.[1];
+    if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
+      issues.push({ path: `${path}/${i}`, message: 'port must be from 1 to 65535' });
+      return false;
+    }
+    return true;
+  });
 }
 
 /** Publishers with their secrets resolved; tenants must be declared and a broker user names one publisher only. */

@@ -9,6 +9,57 @@ const TypePattern = Type.String({ pattern: '^(\\*|[a-z]+(\\.[a-z-]+)*(\\.\\*)?)$
 export const SecretRef = Type.Object({ env: Type.String({ pattern: '^[A-Z_][A-Z0-9_]*$' }) }, { additionalProperties: false });
 export type SecretRef = Static<typeof SecretRef>;
 
+/**
+ * One entry of a tenant's file allow-list: an exact host (`files.portal.example`) or a leading
+ * wildcard for its subdomains (`*.cdn.example`, which does not match `cdn.example` itself), an
+ * IPv4 or bracketed IPv6 literal, optionally a scheme (`https://` is the default, `http://` must be
+ * written) and a port (default: the scheme's own). Lower case, no path. Parsed in src/files/host.allowlist.ts.
+ */
+export const ALLOWED_HOST_PATTERN = '^(https?://)?((\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\\[[0-9a-f:.]+\\])(:[0-9]{1,5})?$';
+const AllowedHost = Type.String({ pattern: ALLOWED_HOST_PATTERN, maxLength: 300 });
+
+/** Where the hub keeps file content: PostgreSQL (default) or an S3-compatible bucket. */
+const FileStoreSetting = Type.Union([
+  Type.Object({ kind: Type.Literal('postgres') }, { additionalProperties: false }),
+  Type.Object(
+    {
+      kind: Type.Literal('s3'),
+      /** Endpoint of an S3-compatible service (MinIO, Ceph, …); absent for AWS itself. */
+      endpoint: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$' })),
+      bucket: Type.String({ minLength: 3, maxLength: 63 }),
+      region: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      /** The access key id; a literal or an `{ env: NAME }` reference. */
+      accessKeyId: Type.Optional(Type.Union([Type.String({ minLength: 1 }), SecretRef])),
+      secretAccessKey: Type.Optional(SecretRef),
+      /** Path-style addressing (`<endpoint>/<bucket>/<key>`), which most S3-compatible services need. */
+      forcePathStyle: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false },
+  ),
+]);
+
+/** The hub's file machinery: store, fetching by URL, download links. */
+const FilesSetting = Type.Object(
+  {
+    store: Type.Optional(FileStoreSetting),
+    /** Largest file an adapter may keep (read from a back office). */
+    maxBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 4 * 1024 * 1024 * 1024 })),
+    fetch: Type.Optional(
+      Type.Object(
+        {
+          maxBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 4 * 1024 * 1024 * 1024 })),
+          timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3600000 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Key of the download links' HMAC; without it the hub generates one and keeps it in the database. */
+    signingKey: Type.Optional(SecretRef),
+    linkTtlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 366 * 86400 })),
+  },
+  { additionalProperties: false },
+);
+
 const Tenant = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
@@ -17,6 +68,8 @@ const Tenant = Type.Object(
     ingressTokens: Type.Optional(Type.Array(SecretRef)),
     /** `open: true` accepts this tenant's events on HTTP without a token (logged as a warning at startup). */
     http: Type.Optional(Type.Object({ open: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
+    /** Where the hub may fetch this tenant's files given by URL (see {@link AllowedHost}). */
+    files: Type.Optional(Type.Object({ allowedHosts: Type.Optional(Type.Array(AllowedHost, { maxItems: 256 })) }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );
@@ -155,6 +208,7 @@ export const HubConfigSchema = Type.Object(
           publicUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$' })),
           /** With publishers configured, `allowAnonymousPublishers: true` still accepts AMQP messages without a known user_id (logged as a warning). */
           amqp: Type.Optional(Type.Object({ allowAnonymousPublishers: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
+          files: Type.Optional(FilesSetting),
         },
         { additionalProperties: false },
       ),
@@ -201,16 +255,41 @@ export type HubConfigFile = Static<typeof HubConfigSchema>;
 
 /** Configuration after validation, defaults applied and secrets resolved. */
 export interface HubConfig {
-  hub: { source: string; maxBodyBytes: number; maxJsonDepth: number; publicUrl?: string; amqp: { allowAnonymousPublishers: boolean } };
+  hub: { source: string; maxBodyBytes: number; maxJsonDepth: number; publicUrl?: string; amqp: { allowAnonymousPublishers: boolean }; files: FilesSettings };
   ingress: { prefetch: number; maxBatch: number; maxConcurrentBatches: number; deliveryLimit: number };
   outbox: { relayIntervalMs: number; graceMs: number; batchSize: number };
   retry: { delaysMs: number[]; jitter: number };
-  tenants: Record<string, { name: string; locale: 'uk' | 'ru' | 'en'; ingressTokens: string[]; httpOpen: boolean }>;
+  tenants: Record<string, { name: string; locale: 'uk' | 'ru' | 'en'; ingressTokens: string[]; httpOpen: boolean; files: { allowedHosts: string[] } }>;
   /** Portals and their rights; the order is the file's. */
   publishers: PublisherSettings[];
   adapters: Record<string, { type: string; enabled: boolean; config: Record<string, unknown>; runner: RunnerSettings }>;
   routes: { name: string; tenants: string[]; types: string[]; to: string[] }[];
   notifications: NotificationSettings;
+}
+
+/** Resolved file settings (`hub.files`), defaults applied and secrets resolved. */
+export interface FilesSettings {
+  store: { kind: 'postgres' } | S3StoreSettings;
+  /** Largest file an adapter may keep; default 50 MiB. */
+  maxBytes: number;
+  /** Fetching files given by URL: largest body (default 50 MiB) and the whole fetch's time limit, redirects included (default 30 s). */
+  fetch: { maxBytes: number; timeoutMs: number };
+  /** The download links' HMAC key; absent: generated once and kept in the database. */
+  signingKey?: string;
+  /** How long a download link is valid; default 7 days. */
+  linkTtlSeconds: number;
+}
+
+/** An S3-compatible bucket as the file store. */
+export interface S3StoreSettings {
+  kind: 's3';
+  endpoint?: string;
+  bucket: string;
+  region: string;
+  /** Absent (with the secret): the SDK's default credential chain (instance role, AWS_* variables). */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  forcePathStyle: boolean;
 }
 
 /** A resolved publisher: its rights and how it is recognised. */

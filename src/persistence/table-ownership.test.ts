@@ -18,6 +18,9 @@ const OWNERS: Record<string, string> = {
   messenger_link: 'src/notifications/notification.repository.ts',
   link_token: 'src/notifications/notification.repository.ts',
   webhook_receipt: 'src/notifications/notification.repository.ts',
+  file_blob: 'src/files/file-blob.repository.ts',
+  file_chunk: 'src/files/file-blob.repository.ts',
+  file_link_key: 'src/files/file-link-key.repository.ts',
 };
 
 /**

@@ -19,6 +19,10 @@ export class MemoryFiles implements AdapterFiles {
     return { sha256, size: content.length };
   }
 
+  async has(ref: FileDigest & { contentBase64?: string }): Promise<boolean> {
+    return !!ref.contentBase64 || this.blobs.get(ref.sha256)?.length === ref.size;
+  }
+
   async open(ref: FileDigest & { contentBase64?: string }): Promise<Readable> {
     if (ref.contentBase64) return Readable.from([Buffer.from(ref.contentBase64, 'base64')]);
     const blob = this.blobs.get(ref.sha256);
