@@ -9,7 +9,6 @@ import { SHA256_HEX } from './file-store.port';
 import { FileRefused } from './files.errors';
 import type { UrlFetcher } from './url.fetcher';
 
-const NAME = new RegExp(FileRef.properties.name.pattern as string);
 const MEDIA_TYPE = new RegExp(FileRef.properties.mediaType.pattern as string);
 
 /** A file as an event references it: its digest, and inline content or a URL. */
@@ -29,6 +28,28 @@ export function decodeInline(ref: FileDigest & { contentBase64: string }): Buffe
   return bytes;
 }
 
+/** The content a reference names: inline decoded and checked, else from the store (FileRefused when absent or of another size). */
+async function openReferenced(store: FileStore, ref: FileDigest & { contentBase64?: string }): Promise<Readable> {
+  if (typeof ref.contentBase64 === 'string') return Readable.from([decodeInline({ ...ref, contentBase64: ref.contentBase64 })]);
+  checkDigest(ref);
+  const stored = await store.stat(ref.sha256);
+  if (!stored) throw new FileRefused('not-stored', `the hub's store holds no file with sha256 ${ref.sha256} (it was not fetched before the event was handled)`);
+  if (stored.size !== ref.size) throw new FileRefused('size-mismatch', `size mismatch: the reference says ${ref.size} bytes, the stored content with its sha256 has ${stored.size}`);
+  return store.open(ref.sha256);
+}
+
+/**
+ * A back office's file name as events may carry it (FileRef's pattern): path separators and
+ * control characters become `_`, at most 255 characters (the extension kept), never empty.
+ */
+export function fileNameOf(name: unknown): string {
+  const clean = (typeof name === 'string' ? name : '').replace(/[/\\\x00-\x1f\x7f]/g, '_').trim();
+  if (!clean) return 'file';
+  if (clean.length <= 255) return clean;
+  const ext = /\.[^.]{1,16}$/.exec(clean)?.[0] ?? '';
+  return clean.slice(0, 255 - ext.length) + ext;
+}
+
 function checkDigest(ref: FileDigest): void {
   if (typeof ref.sha256 !== 'string' || !SHA256_HEX.test(ref.sha256)) throw new FileRefused('bad-meta', 'the file reference has no valid sha256 (64 lowercase hex characters)');
   if (!Number.isSafeInteger(ref.size) || ref.size < 0) throw new FileRefused('bad-meta', 'the file reference has no valid size');
@@ -46,20 +67,16 @@ export class HubFiles implements AdapterFiles {
     private readonly config: HubConfig,
   ) {}
 
-  /** Inline content decoded and checked, else the stored content; PermanentError when the store lacks it or holds another size. */
+  /** Whether {@link open} finds the content: inline always, a URL file only when the hub fetched it. */
   async has(ref: FileDigest & { contentBase64?: string }): Promise<boolean> {
     if (typeof ref.contentBase64 === 'string') return true;
     const stored = await this.store.stat(ref.sha256);
     return stored?.size === ref.size;
   }
 
-  async open(ref: FileDigest & { contentBase64?: string }): Promise<Readable> {
-    if (typeof ref.contentBase64 === 'string') return Readable.from([decodeInline({ ...ref, contentBase64: ref.contentBase64 })]);
-    checkDigest(ref);
-    const stored = await this.store.stat(ref.sha256);
-    if (!stored) throw new FileRefused('not-stored', `the hub's store holds no file with sha256 ${ref.sha256} (it was not fetched before the event was handled)`);
-    if (stored.size !== ref.size) throw new FileRefused('size-mismatch', `size mismatch: the reference says ${ref.size} bytes, the stored content with its sha256 has ${stored.size}`);
-    return this.store.open(ref.sha256);
+  /** Inline content decoded and checked, else the stored content; PermanentError when the store lacks it or holds another size. */
+  open(ref: FileDigest & { contentBase64?: string }): Promise<Readable> {
+    return openReferenced(this.store, ref);
   }
 
   /**
@@ -68,7 +85,10 @@ export class HubFiles implements AdapterFiles {
    * read twice), else a signed download link.
    */
   async keep(content: Readable | Buffer, meta: KeptFileMeta, expect?: Partial<FileDigest>): Promise<KeptFile> {
-    this.checkMeta(meta);
+    if (!Object.hasOwn(this.config.tenants, meta?.tenant)) throw new FileRefused('bad-meta', 'kept file: the tenant is not configured');
+    // An oddly named file from a back office is still delivered: the name and type are made valid, not refused.
+    const name = fileNameOf(meta.name);
+    const mediaType = typeof meta.mediaType === 'string' && meta.mediaType.length <= 255 && MEDIA_TYPE.test(meta.mediaType) ? meta.mediaType : 'application/octet-stream';
     const head: Buffer[] = [];
     let headBytes = 0;
     const source = Buffer.isBuffer(content)
@@ -88,20 +108,12 @@ export class HubFiles implements AdapterFiles {
           })(),
         );
     const digest = await this.store.put(source, { maxBytes: this.config.hub.files.maxBytes, expect: expect as ExpectedDigest | undefined });
-    const described = { ...digest, name: meta.name, mediaType: meta.mediaType };
+    const described = { ...digest, name, mediaType };
     if (digest.size <= MAX_INLINE_FILE_BYTES) {
       const bytes = Buffer.isBuffer(content) ? content : Buffer.concat(head, headBytes);
       return { ...described, contentBase64: bytes.toString('base64') };
     }
-    return { ...described, url: await this.links.link({ sha256: digest.sha256, tenant: meta.tenant, name: meta.name, mediaType: meta.mediaType }) };
-  }
-
-  private checkMeta(meta: KeptFileMeta): void {
-    if (!Object.hasOwn(this.config.tenants, meta?.tenant)) throw new FileRefused('bad-meta', 'kept file: the tenant is not configured');
-    if (typeof meta.name !== 'string' || meta.name.length > 255 || !NAME.test(meta.name))
-      throw new FileRefused('bad-meta', 'kept file: the name must be 1-255 characters without path separators or control characters');
-    if (typeof meta.mediaType !== 'string' || meta.mediaType.length > 255 || !MEDIA_TYPE.test(meta.mediaType))
-      throw new FileRefused('bad-meta', 'kept file: the media type must be a type/subtype without parameters, e.g. application/pdf');
+    return { ...described, url: await this.links.link({ sha256: digest.sha256, tenant: meta.tenant, name, mediaType }) };
   }
 }
 
@@ -135,6 +147,11 @@ export class FileIntake {
       return { sha256: ref.sha256, size: ref.size };
     }
     return this.fetcher.fetchInto(tenant, ref.url, { sha256: ref.sha256, size: ref.size }, signal);
+  }
+
+  /** The content of a file the store holds, or inline content (what the intake reads signatures and files from). */
+  open(ref: FileDigest & { contentBase64?: string }): Promise<Readable> {
+    return openReferenced(this.store, ref);
   }
 
   /** {@link ensureStored} for every file of a list and their detached signatures, one after another. */

@@ -30,12 +30,16 @@ export function s3ClientFor(s: S3StoreSettings): S3Client {
 
 /**
  * The file store in an S3-compatible bucket (`hub.files.store.kind: s3`), keyed `sha256/<hex>`.
- * A put streams (multipart, one 5 MiB part at a time) to a temporary key under `uploads/`, since
- * the digest is known only at the end; then, when it matches, copies it to its content key unless
- * that exists already, and deletes the temporary object. A refused, mismatching or failed put aborts
- * its upload and deletes what it wrote; a crash can leave an object or parts under `uploads/`,
- * which a lifecycle rule on that prefix (and AbortIncompleteMultipartUpload) clears. Two puts of
- * the same content copy the same bytes to the same key: harmless.
+ * Puts stream (multipart through lib-storage, one 5 MiB part at a time):
+ * - with the sha256 expected (every fetched file): straight to `sha256/<hex>`; the digest and size
+ *   are checked as the source ends, before the last part, so a mismatch aborts the upload and the
+ *   key never holds other content;
+ * - without it (a back office's file): to a temporary key under `uploads/`, then copied
+ *   (CopyObject) to its content key unless that exists, and the temporary object deleted.
+ * A refused or failed put aborts its multipart upload and deletes what it wrote; a crash can leave
+ * parts, or an object under `uploads/`, which a lifecycle rule on that prefix (and
+ * AbortIncompleteMultipartUpload) clears. Two puts of the same content write the same bytes to the
+ * same key: harmless.
  */
 export class S3FileStore implements FileStore {
   readonly kind = 's3' as const;
@@ -48,13 +52,17 @@ export class S3FileStore implements FileStore {
   async put(content: Readable | Buffer, options: PutOptions): Promise<FileDigest> {
     checkExpectation(options);
     const meter = new DigestMeter(options);
-    if (options.expect?.sha256 && (await this.has(options.expect.sha256))) {
+    const expected = options.expect?.sha256;
+    if (expected && (await this.has(expected))) {
       for await (const piece of rechunk(content, FILE_CHUNK_BYTES)) meter.update(piece);
       return meter.finish();
     }
-    const temporary = `${S3_UPLOAD_PREFIX}${randomUUID()}`;
+    // With the digest known in advance the content goes straight to its key: the check runs when
+    // the source ends, before the last part is sent, so content that does not match never completes.
+    const key = expected ? s3KeyOf(expected) : `${S3_UPLOAD_PREFIX}${randomUUID()}`;
     // The upload sees a stream error as its own failure; the refusal or source error that caused it is what the caller must get.
     let cause: unknown;
+    let digest: FileDigest | undefined;
     const body = Readable.from(
       (async function* () {
         try {
@@ -62,6 +70,7 @@ export class S3FileStore implements FileStore {
             meter.update(piece);
             yield piece;
           }
+          digest = meter.finish();
         } catch (e) {
           cause = e;
           throw e;
@@ -71,7 +80,7 @@ export class S3FileStore implements FileStore {
     try {
       const upload = new Upload({
         client: this.client,
-        params: { Bucket: this.bucket, Key: temporary, Body: body, ContentType: 'application/octet-stream' },
+        params: { Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/octet-stream' },
         queueSize: 1,
         partSize: PART_BYTES,
         leavePartsOnError: false,
@@ -81,10 +90,10 @@ export class S3FileStore implements FileStore {
       } catch (e) {
         throw cause ?? s3Failure(e);
       }
-      const digest = meter.finish();
-      if (!(await this.has(digest.sha256))) {
+      if (!digest) throw new Error('file store (S3): the upload completed before its content ended');
+      if (!expected && !(await this.has(digest.sha256))) {
         await this.client
-          .send(new CopyObjectCommand({ Bucket: this.bucket, Key: s3KeyOf(digest.sha256), CopySource: `${this.bucket}/${temporary}`, ContentType: 'application/octet-stream' }))
+          .send(new CopyObjectCommand({ Bucket: this.bucket, Key: s3KeyOf(digest.sha256), CopySource: `${this.bucket}/${key}`, ContentType: 'application/octet-stream' }))
           .catch((e: unknown) => {
             throw s3Failure(e);
           });
@@ -92,7 +101,7 @@ export class S3FileStore implements FileStore {
       return digest;
     } finally {
       body.destroy();
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: temporary })).catch(() => undefined);
+      if (!expected) await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })).catch(() => undefined);
     }
   }
 
