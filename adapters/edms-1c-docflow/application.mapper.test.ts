@@ -1,20 +1,16 @@
 import { exampleEvent, type ApplicationSubmitted } from '../../contracts';
-import {
-  applicationDocument,
-  applicationGuid,
-  applicationKeysOf,
-  DEFAULT_APPLICATION_STATES,
-  registeredResult,
-  signatureDescription,
-  signedFileOf,
-  statusResults,
-} from './application.mapper';
+import { applicationDocument, applicationGuid, applicationKeysOf, DEFAULT_APPLICATION_STATES, registeredResult, signatureDescription, signedFileOf, statusResults } from './application.mapper';
 import type { DmNode } from './dm-soap.client';
 
 const ZONE = 'Etc/GMT-3';
 const link = { tenant: 'novgorod-energo', caseRef: 'TP-1', documentId: 'd-1', system: 'edms.1c-docflow' };
 const user = (name: string) => ({ '@_type': 'm:DMUser', name, objectID: { id: `u-${name.length}`, type: 'DMUser' } });
-const entry = (id: string, date: string, author?: string, comment = '') => ({ state: { name: id, objectID: { id, type: 'DMDocumentState' } }, date, ...(author ? { author: user(author) } : {}), comment });
+const entry = (id: string, date: string, author?: string, comment = '') => ({
+  state: { name: id, objectID: { id, type: 'DMDocumentState' } },
+  date,
+  ...(author ? { author: user(author) } : {}),
+  comment,
+});
 
 describe('applications in 1C', () => {
   it('one document per case, whatever event carries it', () => {
@@ -34,7 +30,13 @@ describe('applications in 1C', () => {
     expect(doc.summary).toContain('КПП: 532101001');
     expect(doc.summary).toContain(`Адрес объекта: ${data.objectAddress}`);
     const props = (doc.additionalProperties as { name: string; propertySimpleValue: { '#text': string } }[]).map((p) => [p.name, p.propertySimpleValue['#text']]);
-    expect(props).toEqual(expect.arrayContaining([['Вид ресурса', 'electricity'], ['КПП', '532101001'], ['Код организации', '5321000000']]));
+    expect(props).toEqual(
+      expect.arrayContaining([
+        ['Вид ресурса', 'electricity'],
+        ['КПП', '532101001'],
+        ['Код организации', '5321000000'],
+      ]),
+    );
     const internal = applicationDocument(ev, data, { kind: 'DMInternalDocument', externalType: 'x', documentType: 'y', timeZone: ZONE });
     expect(internal.sender).toBeUndefined();
     expect(internal.incomingNumber).toBeUndefined();

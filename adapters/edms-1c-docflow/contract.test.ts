@@ -79,7 +79,9 @@ const documentAdded: CloudEvent = (() => {
 /** The files of a mock document that are not signatures, with the signatures the mock lists under each. */
 function signedFilesOf(id: string): { fileName: string; sha256: string; signatures: { fileName: string; sha256: string }[] }[] {
   const doc = mock.clerk.document(id, { withContent: true }) as unknown as { files: { fileName: string; sha256: string; description: string; signatures?: { fileName: string; sha256: string }[] }[] };
-  return doc.files.filter((f) => !f.description.startsWith('Электронная подпись')).map((f) => ({ fileName: f.fileName, sha256: f.sha256, signatures: (f.signatures ?? []).map((x) => ({ fileName: x.fileName, sha256: x.sha256 })) }));
+  return doc.files
+    .filter((f) => !f.description.startsWith('Электронная подпись'))
+    .map((f) => ({ fileName: f.fileName, sha256: f.sha256, signatures: (f.signatures ?? []).map((x) => ({ fileName: x.fileName, sha256: x.sha256 })) }));
 }
 const config = (url: string, password = PASSWORD) => ({ endpoint: url, login: LOGIN, password, timeZone: ZONE });
 

@@ -75,7 +75,10 @@ describe('1C file content streaming', () => {
   });
 
   it('reports a DMError answer and finds no content', async () => {
-    const xml = answer('').replace('xsi:type="m:DMRetrieveResponse">', 'xsi:type="m:DMError"><m:subject>Объект не найден</m:subject><m:description>Объект DMFile с идентификатором "x" не найден.</m:description>');
+    const xml = answer('').replace(
+      'xsi:type="m:DMRetrieveResponse">',
+      'xsi:type="m:DMError"><m:subject>Объект не найден</m:subject><m:description>Объект DMFile с идентификатором "x" не найден.</m:description>',
+    );
     const sink = jest.fn();
     const { answer: info } = await extractContent(pieces(xml, 50), sink);
     expect(info).toEqual({ returnType: 'DMError', found: false, error: { subject: 'Объект не найден', description: 'Объект DMFile с идентификатором "x" не найден.' } });

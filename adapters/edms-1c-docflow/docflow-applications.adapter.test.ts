@@ -113,9 +113,18 @@ describe('edms.1c-docflow applications', () => {
     mock.clerk.register(id, { by: 'Петрова Анна Сергеевна' });
     mock.clerk.status(id, 'НаРассмотрении', { by: 'Петрова Анна Сергеевна' });
     const tu = Buffer.from('%PDF технические условия');
-    mock.clerk.send(id, { kind: 'technical-conditions', text: 'Технические условия', files: [{ name: 'ТУ.pdf', content: tu, signatures: [{ name: 'ТУ.pdf.p7s', content: Buffer.from('sig-tu') }] }], by: 'Иванов Пётр' });
+    mock.clerk.send(id, {
+      kind: 'technical-conditions',
+      text: 'Технические условия',
+      files: [{ name: 'ТУ.pdf', content: tu, signatures: [{ name: 'ТУ.pdf.p7s', content: Buffer.from('sig-tu') }] }],
+      by: 'Иванов Пётр',
+    });
     const contract = randomBytes(20 * 1024 * 1024);
-    mock.clerk.send(id, { kind: 'contract-signed', files: [{ name: 'Договор.pdf', content: contract, signatures: [{ name: 'Договор.pdf.p7s', content: Buffer.from('sig-contract') }] }], by: 'Иванов Пётр' });
+    mock.clerk.send(id, {
+      kind: 'contract-signed',
+      files: [{ name: 'Договор.pdf', content: contract, signatures: [{ name: 'Договор.pdf.p7s', content: Buffer.from('sig-contract') }] }],
+      by: 'Иванов Пётр',
+    });
     mock.clerk.status(id, 'ДоговорЗаключен', { by: 'Сидорова Мария' });
     mock.clerk.status(id, 'ТУВРаботе', { comment: 'Прокладка ввода, 60 %', by: 'Сидорова Мария' });
     mock.clerk.status(id, 'Подключен', { by: 'Сидорова Мария' });

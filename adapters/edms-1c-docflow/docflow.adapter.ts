@@ -380,7 +380,15 @@ export class DocflowAdapter implements Adapter {
   }
 
   /** Adds one file byte-exact (streamed) unless 1C has it already; 1 when added. */
-  private async addFile(owner: Record<string, unknown>, fid: string, fileName: string, size: number, description: string | undefined, open: () => Promise<Readable>, signal: AbortSignal): Promise<number> {
+  private async addFile(
+    owner: Record<string, unknown>,
+    fid: string,
+    fileName: string,
+    size: number,
+    description: string | undefined,
+    open: () => Promise<Readable>,
+    signal: AbortSignal,
+  ): Promise<number> {
     if (await this.retrieve(fid, 'DMFile', signal)) return 0;
     const { name, extension } = splitName(fileName);
     try {

@@ -82,7 +82,10 @@ export class CaseStateService {
 
   /** Which result keys of an instance are committed already (see ResultEvent.key). */
   async knownKeys(instance: string, keys: readonly string[]): Promise<Set<string>> {
-    const found = await this.journal.knownKeys(undefined, keys.map((k) => resultDedupeKey(instance, k)));
+    const found = await this.journal.knownKeys(
+      undefined,
+      keys.map((k) => resultDedupeKey(instance, k)),
+    );
     return new Set(keys.filter((k) => found.has(resultDedupeKey(instance, k))));
   }
 

@@ -282,7 +282,16 @@ function resolveNotifications(file: Partial<HubConfigFile>, adapters: Record<str
   }));
   if (n.defaultRules === true) {
     for (const d of DEFAULT_RULES)
-      rules.push({ on: d.on, template: d.template, tenants: ['*'], mandatory: d.mandatory ?? false, priority: 'normal', ...(d.statuses ? { statuses: [...d.statuses] } : {}), ...(d.exceptStatuses ? { exceptStatuses: [...d.exceptStatuses] } : {}), i: -1 });
+      rules.push({
+        on: d.on,
+        template: d.template,
+        tenants: ['*'],
+        mandatory: d.mandatory ?? false,
+        priority: 'normal',
+        ...(d.statuses ? { statuses: [...d.statuses] } : {}),
+        ...(d.exceptStatuses ? { exceptStatuses: [...d.exceptStatuses] } : {}),
+        i: -1,
+      });
   }
   const provided = new Map<string, { path: string; event: string; variables: readonly string[] }[]>();
   const use = (id: string, entry: { path: string; event: string; variables: readonly string[] }) => provided.set(id, [...(provided.get(id) ?? []), entry]);

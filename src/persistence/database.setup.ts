@@ -12,7 +12,15 @@ import { CaseHistory1732800000000 } from './migrations/1732800000000-case-histor
 import { FileIntake1732900000000 } from './migrations/1732900000000-file-intake.migration';
 
 /** Every migration, in order. */
-export const MIGRATIONS = [Initial1732320000000, CaseResults1732400000000, Notifications1732500000000, IngressCaseTaken1732600000000, Files1732700000000, CaseHistory1732800000000, FileIntake1732900000000];
+export const MIGRATIONS = [
+  Initial1732320000000,
+  CaseResults1732400000000,
+  Notifications1732500000000,
+  IngressCaseTaken1732600000000,
+  Files1732700000000,
+  CaseHistory1732800000000,
+  FileIntake1732900000000,
+];
 
 /** Key of the advisory lock that serialises migrations when several instances start at once. */
 const MIGRATION_LOCK = 7_141_001;

@@ -128,7 +128,10 @@ export const DEFAULT_TEMPLATES: TemplateSet = {
     email: {
       uk: { subject: 'Заявку {{caseRef}} відхилено', text: 'Доброго дня!\n\nВашу заявку {{caseRef}} відхилено {{changedAt}}.{{#comment}}\n\nПричина: {{comment}}{{/comment}}\n\n{{tenantName}}' },
       ru: { subject: 'Заявка {{caseRef}} отклонена', text: 'Здравствуйте!\n\nВаша заявка {{caseRef}} отклонена {{changedAt}}.{{#comment}}\n\nПричина: {{comment}}{{/comment}}\n\n{{tenantName}}' },
-      en: { subject: 'Application {{caseRef}} rejected', text: 'Hello,\n\nyour application {{caseRef}} was rejected on {{changedAt}}.{{#comment}}\n\nReason: {{comment}}{{/comment}}\n\n{{tenantName}}' },
+      en: {
+        subject: 'Application {{caseRef}} rejected',
+        text: 'Hello,\n\nyour application {{caseRef}} was rejected on {{changedAt}}.{{#comment}}\n\nReason: {{comment}}{{/comment}}\n\n{{tenantName}}',
+      },
     },
   },
   'application.document-added': {
@@ -143,9 +146,18 @@ export const DEFAULT_TEMPLATES: TemplateSet = {
       en: '📎 Application {{caseRef}}: {{documentKind}} "{{documentName}}" of {{addedAt}}. The document is in your cabinet.\n{{tenantName}}',
     },
     email: {
-      uk: { subject: 'Заявка {{caseRef}}: {{documentKind}}', text: 'Доброго дня!\n\nЗа вашою заявкою {{caseRef}} надіслано документ: {{documentKind}} «{{documentName}}» ({{addedAt}}). Документ доступний у вашому кабінеті.\n\n{{tenantName}}' },
-      ru: { subject: 'Заявка {{caseRef}}: {{documentKind}}', text: 'Здравствуйте!\n\nПо вашей заявке {{caseRef}} направлен документ: {{documentKind}} «{{documentName}}» ({{addedAt}}). Документ доступен в вашем кабинете.\n\n{{tenantName}}' },
-      en: { subject: 'Application {{caseRef}}: {{documentKind}}', text: 'Hello,\n\na document was sent for your application {{caseRef}}: {{documentKind}} "{{documentName}}" ({{addedAt}}). It is available in your cabinet.\n\n{{tenantName}}' },
+      uk: {
+        subject: 'Заявка {{caseRef}}: {{documentKind}}',
+        text: 'Доброго дня!\n\nЗа вашою заявкою {{caseRef}} надіслано документ: {{documentKind}} «{{documentName}}» ({{addedAt}}). Документ доступний у вашому кабінеті.\n\n{{tenantName}}',
+      },
+      ru: {
+        subject: 'Заявка {{caseRef}}: {{documentKind}}',
+        text: 'Здравствуйте!\n\nПо вашей заявке {{caseRef}} направлен документ: {{documentKind}} «{{documentName}}» ({{addedAt}}). Документ доступен в вашем кабинете.\n\n{{tenantName}}',
+      },
+      en: {
+        subject: 'Application {{caseRef}}: {{documentKind}}',
+        text: 'Hello,\n\na document was sent for your application {{caseRef}}: {{documentKind}} "{{documentName}}" ({{addedAt}}). It is available in your cabinet.\n\n{{tenantName}}',
+      },
     },
   },
   'bot.linked': {

@@ -138,7 +138,17 @@ notifications:
         size: pdf.length,
         sha256: sha256Hex(pdf),
         url: `${host.url}${path}`,
-        signatures: [{ id: 'z-1-sig', name: 'Заявка на подключение.pdf.p7s', mediaType: 'application/pkcs7-signature', size: sig.length, sha256: sha256Hex(sig), contentBase64: sig.toString('base64'), format: 'cades' }],
+        signatures: [
+          {
+            id: 'z-1-sig',
+            name: 'Заявка на подключение.pdf.p7s',
+            mediaType: 'application/pkcs7-signature',
+            size: sig.length,
+            sha256: sha256Hex(sig),
+            contentBase64: sig.toString('base64'),
+            format: 'cades',
+          },
+        ],
       },
     ];
     return ev;
@@ -165,7 +175,10 @@ notifications:
     // The evidence: both digests and the signer as read from the signature, once for the event.
     const [evidence] = await sql<any>(hub.space.schema, `SELECT status, convert_from(body, 'UTF8')::jsonb AS body FROM journal WHERE type = 'files.checked' AND event_id = $1`, [ev.id]);
     expect(evidence.status).toBe('accepted');
-    expect(evidence.body.files[0]).toMatchObject({ sha256: sha256Hex(pdf), signatures: [{ sha256: ev.data.files[0].signatures[0].sha256, signers: [{ verified: 'match', subject: { commonName: 'Смирнов Алексей Викторович' } }] }] });
+    expect(evidence.body.files[0]).toMatchObject({
+      sha256: sha256Hex(pdf),
+      signatures: [{ sha256: ev.data.files[0].signatures[0].sha256, signers: [{ verified: 'match', subject: { commonName: 'Смирнов Алексей Викторович' } }] }],
+    });
 
     dm.clerk.register(id, { by: 'Петрова Анна Сергеевна' });
     const registered = await eventually('application.registered', () => events(caseRef, 'application.registered')[0], 15000);
@@ -173,9 +186,22 @@ notifications:
 
     const tu = randomBytes(2 * 1024 * 1024);
     const contract = randomBytes(20 * 1024 * 1024);
-    dm.clerk.send(id, { kind: 'technical-conditions', text: 'Технические условия', files: [{ name: 'Технические условия.pdf', content: tu, signatures: [{ name: 'Технические условия.pdf.p7s', content: signer.sign(tu) }] }], by: 'Иванов Пётр' });
-    dm.clerk.send(id, { kind: 'contract-signed', files: [{ name: 'Договор о подключении.pdf', content: contract, signatures: [{ name: 'Договор о подключении.pdf.p7s', content: signer.sign(contract) }] }], by: 'Иванов Пётр' });
-    const docs = await eventually('both documents on cabinet.out', () => (events(caseRef, 'application.document-added').length === 2 ? events(caseRef, 'application.document-added') : undefined), 40000);
+    dm.clerk.send(id, {
+      kind: 'technical-conditions',
+      text: 'Технические условия',
+      files: [{ name: 'Технические условия.pdf', content: tu, signatures: [{ name: 'Технические условия.pdf.p7s', content: signer.sign(tu) }] }],
+      by: 'Иванов Пётр',
+    });
+    dm.clerk.send(id, {
+      kind: 'contract-signed',
+      files: [{ name: 'Договор о подключении.pdf', content: contract, signatures: [{ name: 'Договор о подключении.pdf.p7s', content: signer.sign(contract) }] }],
+      by: 'Иванов Пётр',
+    });
+    const docs = await eventually(
+      'both documents on cabinet.out',
+      () => (events(caseRef, 'application.document-added').length === 2 ? events(caseRef, 'application.document-added') : undefined),
+      40000,
+    );
     for (const [d, bytes, kind] of [
       [docs[0], tu, 'technical-conditions'],
       [docs[1], contract, 'contract-signed'],

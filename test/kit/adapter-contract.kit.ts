@@ -2,7 +2,20 @@ import { Socket } from 'node:net';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { Adapter, AdapterDefinition, AdapterFiles, AdapterLogger, CloudEvent, EVENT_TYPES, failureClassOf, HandleOutcome, PollOutcome, WebhookOutcome, WebhookRequest, SECRET_KEYWORD } from '../../contracts';
+import {
+  Adapter,
+  AdapterDefinition,
+  AdapterFiles,
+  AdapterLogger,
+  CloudEvent,
+  EVENT_TYPES,
+  failureClassOf,
+  HandleOutcome,
+  PollOutcome,
+  WebhookOutcome,
+  WebhookRequest,
+  SECRET_KEYWORD,
+} from '../../contracts';
 import { MemoryFiles } from './memory-files.kit';
 import type { FaultSpec, MockAdminApi, RecordedRequest } from '../../mocks/_kit';
 
