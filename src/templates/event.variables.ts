@@ -27,14 +27,14 @@ export const BOT_VARIABLES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * The built-in rules `notifications.defaultRules: true` adds: every case event to the applicant,
- * an application's rejection with its reason (mandatory: the applicant must learn of a refusal
+ * The built-in rules `notifications.defaultRules: true` adds: every case event to the applicant
+ * (an appeal's answer mandatory: it is a legal notice), an application's rejection with its reason (mandatory: the applicant must learn of a refusal
  * even with notifications muted), and each document the back office sends.
  */
 export const DEFAULT_RULES: readonly { on: RuleEventType; template: string; statuses?: readonly string[]; exceptStatuses?: readonly string[]; mandatory?: boolean }[] = [
   { on: 'appeal.registered', template: 'appeal.registered' },
   { on: 'appeal.status-changed', template: 'appeal.status-changed' },
-  { on: 'appeal.answered', template: 'appeal.answered' },
+  { on: 'appeal.answered', template: 'appeal.answered', mandatory: true },
   { on: 'application.registered', template: 'application.registered' },
   { on: 'application.status-changed', template: 'application.status-changed', exceptStatuses: ['rejected'] },
   { on: 'application.status-changed', template: 'application.rejected', statuses: ['rejected'], mandatory: true },

@@ -8,6 +8,7 @@ import { documentGuid } from '../../adapters/edms-1c-docflow/docflow.mapper';
 import { exampleEvent } from '../../contracts';
 import { start1cDocflowMock } from '../../mocks/1c-docflow';
 import { createVhost, databaseUrl, deleteVhost, dropSchema, rabbitUrl, uniqueName, withVhost } from '../helpers/infra.helper';
+import { applications } from './applications.bench';
 import { brokerSettled, collect, Figures, open, percentile, publishFlood, publishPaced, rssOf, waitFor } from './bench.kit';
 import { broadcast } from './broadcast.bench';
 import { printSummary, type SummaryRow } from './summary.bench';
@@ -18,14 +19,14 @@ import { printSummary, type SummaryRow } from './summary.bench';
  * percentiles at half of each system's maximum rate, the hub's memory, and the ratios; then the
  * 1C round trip and the notification broadcast; ends with a table of figure, target, result.
  * `--quick` (or BENCH_QUICK=1) runs every phase with small numbers in a few minutes. The variables
- * override either mode: BENCH_N, BENCH_LATENCY_SECONDS, BENCH_ROUNDTRIP_N, BENCH_BROADCAST_N,
- * BENCH_BROADCAST_RATE; BENCH_ONLY=broadcast (or ingress) runs only that phase.
+ * override either mode: BENCH_N, BENCH_LATENCY_SECONDS, BENCH_ROUNDTRIP_N, BENCH_APPLICATIONS_N,
+ * BENCH_BROADCAST_N, BENCH_BROADCAST_RATE; BENCH_ONLY=broadcast (or ingress, or applications) runs only that phase.
  */
 const QUICK = process.argv.includes('--quick') || ['1', 'true'].includes(process.env.BENCH_QUICK ?? '');
 /** Mode defaults, each overridden by its variable. */
 const DEFAULTS = QUICK
-  ? { BENCH_N: 10_000, BENCH_LATENCY_SECONDS: 5, BENCH_ROUNDTRIP_N: 200, BENCH_BROADCAST_N: 6_000, BENCH_BROADCAST_RATE: 150 }
-  : { BENCH_N: 100_000, BENCH_LATENCY_SECONDS: 10, BENCH_ROUNDTRIP_N: 2_000, BENCH_BROADCAST_N: 100_000, BENCH_BROADCAST_RATE: 150 };
+  ? { BENCH_N: 10_000, BENCH_LATENCY_SECONDS: 5, BENCH_ROUNDTRIP_N: 200, BENCH_APPLICATIONS_N: 16, BENCH_BROADCAST_N: 6_000, BENCH_BROADCAST_RATE: 150 }
+  : { BENCH_N: 100_000, BENCH_LATENCY_SECONDS: 10, BENCH_ROUNDTRIP_N: 2_000, BENCH_APPLICATIONS_N: 48, BENCH_BROADCAST_N: 100_000, BENCH_BROADCAST_RATE: 150 };
 /** A numeric setting: its variable, else the mode's default. */
 const setting = (name: keyof typeof DEFAULTS): number => Number(process.env[name] || DEFAULTS[name]);
 const N = setting('BENCH_N');
@@ -152,6 +153,11 @@ async function main(): Promise<void> {
       rows.push(...(await broadcast(url, schema, broadcastSettings(), { spawnNode, waitForHealth, freePort, stop })));
       return;
     }
+    // BENCH_ONLY=applications runs just the applications with signed files.
+    if (process.env.BENCH_ONLY === 'applications') {
+      rows.push(...(await applications(url, schema, setting('BENCH_APPLICATIONS_N'), { spawnNode, waitForHealth, freePort, stop })));
+      return;
+    }
     // Baseline: raw relay between two quorum queues.
     const { conn, pub } = await open(url);
     for (const q of ['bench.src', 'bench.dst']) await pub.assertQueue(q, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
@@ -206,6 +212,8 @@ async function main(): Promise<void> {
     if (process.env.BENCH_ONLY === 'ingress') return;
     rows.push(...(await roundTrip(url, schema)));
     await brokerSettled();
+    rows.push(...(await applications(url, schema, setting('BENCH_APPLICATIONS_N'), { spawnNode, waitForHealth, freePort, stop })));
+    await brokerSettled();
     rows.push(...(await broadcast(url, schema, broadcastSettings(), { spawnNode, waitForHealth, freePort, stop })));
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -240,6 +248,7 @@ function announce(only: boolean): void {
     : [
         [`ingress, raw relay then hub: flood of ${N}, latency ${FRACTIONS.length} x ${LATENCY_SECONDS} s each`, 2 * (N / 4000 + FRACTIONS.length * (LATENCY_SECONDS + 5) + 20)],
         [`1C round trip: ${rt} appeals to the 1C mock`, rt ? rt / 100 + 15 : 0],
+        [`applications: 2 x ${setting('BENCH_APPLICATIONS_N')} with signed files of 256 KiB and 2 MiB`, setting('BENCH_APPLICATIONS_N') ? setting('BENCH_APPLICATIONS_N') / 2 + 40 : 0],
         [`notification broadcast: ${bn} SMS at ${rate}/s`, bn ? bn / rate + 20 : 0],
       ];
   const total = phases.reduce((a, [, s]) => a + s, 0);

@@ -14,6 +14,9 @@ export function demoAppeal(tenant = 'demo'): CloudEvent {
   const data = ev.data as Record<string, any>;
   data.caseRef = `EP-DEMO-${Date.now().toString(36).toUpperCase()}`;
   data.submittedAt = ev.time;
+  // The sample's photo is a link to a host the demo tenant does not allow (its allow-list is a local file host): the hub would refuse it.
+  data.files = ((data.files ?? []) as { url?: string }[]).filter((f) => !f.url);
+  if (!data.files.length) delete data.files;
   data.applicant.contacts = { phone: '+380501234567', viberUserId: 'citizen-1=', email: 'citizen@demo.example', locale: 'uk', notificationChannels: ['viber', 'sms'] };
   return ev;
 }
