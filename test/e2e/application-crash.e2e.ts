@@ -62,7 +62,17 @@ routes:
         size: bytes.length,
         sha256: sha256Hex(bytes),
         contentBase64: bytes.toString('base64'),
-        signatures: [{ id: `z-${i}-s`, name: `Документ ${i}.pdf.p7s`, mediaType: 'application/pkcs7-signature', size: sig.length, sha256: sha256Hex(sig), contentBase64: sig.toString('base64'), format: 'cades' as const }],
+        signatures: [
+          {
+            id: `z-${i}-s`,
+            name: `Документ ${i}.pdf.p7s`,
+            mediaType: 'application/pkcs7-signature',
+            size: sig.length,
+            sha256: sha256Hex(sig),
+            contentBase64: sig.toString('base64'),
+            format: 'cades' as const,
+          },
+        ],
       };
     });
     const id = applicationGuid('utility', data.caseRef);
