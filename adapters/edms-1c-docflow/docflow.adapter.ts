@@ -126,7 +126,7 @@ export class DocflowAdapter implements Adapter {
     const { existing, created } = await this.createOnce(
       id,
       'DMIncomingDocument',
-      () => incomingDocument({ ...event }, { ...data, files: links }, { externalType: this.externalType, correspondentName: this.config.correspondentName, timeZone: this.timeZone }),
+      () => incomingDocument(event, { ...data, files: links }, { externalType: this.externalType, correspondentName: this.config.correspondentName, timeZone: this.timeZone }),
       signal,
     );
     let added = 0;

@@ -96,7 +96,8 @@ export class FileIntakeService {
       if (e) evidence.push(e);
     }
     const status = errors.length ? 'rejected' : 'accepted';
-    const via = journalId ? await this.journal.viaOf(journalId) : undefined;
+    // Only a rejection needs to say how the event came in: accepted events cost no extra read.
+    const via = errors.length && journalId ? await this.journal.viaOf(journalId) : undefined;
     const verdict = await this.transactions.run(async (tx) => {
       const written = await this.journal.insertFileEvidence(tx, {
         id: uuidv7(),

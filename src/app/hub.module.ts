@@ -48,7 +48,7 @@ import { FileLinkKeyRepository } from '../files/file-link-key.repository';
 import { createFileStore } from '../files/file-store.factory';
 import type { FileStore } from '../files/file-store.port';
 import { FileIntake, HubFiles } from '../files/hub-files.service';
-import { FileIntakeService, INTAKE_STORE, IntakeStore } from '../adapter-host/file-intake.service';
+import { FileIntakeService, INTAKE_STORE } from '../adapter-host/file-intake.service';
 import { UrlFetcher } from '../files/url.fetcher';
 import { poolOf } from '../persistence/database.setup';
 
@@ -117,11 +117,8 @@ export class HubModule {
         { provide: HubFiles, useFactory: (store: FileStore, links: DownloadLinks, config: HubConfig) => new HubFiles(store, links, config), inject: [FILE_STORE, DownloadLinks, HUB_CONFIG] },
         { provide: ADAPTER_FILES, useExisting: HubFiles },
         { provide: FileIntake, useFactory: (store: FileStore, fetcher: UrlFetcher) => new FileIntake(store, fetcher), inject: [FILE_STORE, UrlFetcher] },
-        {
-          provide: INTAKE_STORE,
-          useFactory: (intake: FileIntake, files: HubFiles): IntakeStore => ({ ensureStored: (tenant, ref) => intake.ensureStored(tenant, ref), open: (ref) => files.open(ref) }),
-          inject: [FileIntake, HubFiles],
-        },
+        // FileIntake fetches and opens what an event references: the intake's store as it is.
+        { provide: INTAKE_STORE, useExisting: FileIntake },
         FileIntakeService,
       ],
       exports: [ADAPTER_FILES, FileIntake, FILE_STORE],
