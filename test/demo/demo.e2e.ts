@@ -1,6 +1,9 @@
 import { AmqpProbe, type Received } from '../helpers/amqp-probe.client';
 import { createVhost, databaseUrl, deleteVhost, dropSchema, eventually, rabbitUrl, uniqueName, withVhost } from '../helpers/infra.helper';
+import { OpensslSigner, sha256Hex } from '../helpers/signed-file.fixture';
 import { demoAppeal } from './appeal.demo';
+import { demoApplication } from './application.demo';
+import { publishDemoEvent } from './publish.demo';
 import { demoIngressToken, startDemo, type RunningDemo } from './run.demo';
 
 /*
@@ -81,5 +84,49 @@ describe('npm run demo', () => {
       200,
     );
     expect(message.text).toContain(regNumber);
+  });
+
+  it('takes a signed application over AMQP as application.demo.js builds it, prints the utility’s lines, and the printed registration reaches the portal and the applicant', async () => {
+    const signer = new OpensslSigner();
+    const content = Buffer.from('%PDF-1.4 demo connection application\n');
+    let signature: Buffer;
+    try {
+      signature = signer.sign(content);
+    } finally {
+      signer.close();
+    }
+    const ev = demoApplication({ file: { name: 'app.pdf', content }, signature: { name: 'app.pdf.p7s', content: signature } });
+    const caseRef = (ev.data as { caseRef: string }).caseRef;
+    await publishDemoEvent(ev, amqpUrl);
+
+    const line = await eventually(
+      'the demo printing the utility’s lines',
+      () => {
+        const rejected = out.find((m) => m.routingKey === 'demo.message.rejected' && m.json().data.originalId === ev.id);
+        if (rejected) throw new Error(`rejected: ${JSON.stringify(rejected.json().data)}`);
+        return said.find((l) => l.includes('new application') && l.includes(caseRef));
+      },
+      20_000,
+    );
+    const register = /register: curl -s -X POST (\S+) -H 'content-type: application\/json' -d '([^']+)'/.exec(line);
+    expect(register).not.toBeNull();
+    const documentUrl = register![1].replace(/\/register$/, '');
+    const filed = (await (await fetch(documentUrl)).json()) as { files: unknown[] };
+    expect(filed.files).toEqual([
+      expect.objectContaining({ fileName: 'app.pdf', sha256: sha256Hex(content), signatures: [expect.objectContaining({ fileName: 'app.pdf.p7s', sha256: sha256Hex(signature) })] }),
+    ]);
+    const registered = await fetch(register![1], { method: 'POST', headers: { 'content-type': 'application/json' }, body: register![2] });
+    expect(registered.status).toBe(200);
+    const { regNumber } = (await registered.json()) as { regNumber: string };
+
+    const event = await eventually('application.registered on cabinet.out', () => out.find((m) => m.routingKey === 'demo.application.registered' && m.json().data.caseRef === caseRef), 20_000);
+    expect(event.json().data.registrationNumber).toBe(regNumber);
+    const inbox = printed(/curl -s (http:\S+\/__admin\/users\/citizen-1=\/messages)/);
+    await eventually(
+      'the registration in the applicant’s Viber',
+      async () => ((await (await fetch(inbox)).json()) as { messages: { text?: string }[] }).messages.find((m) => (m.text ?? '').includes(caseRef) && (m.text ?? '').includes(regNumber)),
+      20_000,
+      200,
+    );
   });
 });

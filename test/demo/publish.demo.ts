@@ -1,4 +1,5 @@
 import amqp from 'amqplib';
+import type { CloudEvent } from '../../contracts';
 import { demoAppeal } from './appeal.demo';
 
 /**
@@ -6,9 +7,7 @@ import { demoAppeal } from './appeal.demo';
  * key = event type, persistent, `user_id` = its broker user, with a publisher confirm. Prints the event id and case reference.
  *   node dist/test/demo/publish.demo.js [tenant]        (RABBITMQ_URL, default the local broker)
  */
-async function main(): Promise<void> {
-  const url = process.env.RABBITMQ_URL || 'amqp://guest:guest@127.0.0.1:5672';
-  const ev = demoAppeal(process.argv[2] || 'demo');
+export async function publishDemoEvent(ev: CloudEvent, url = process.env.RABBITMQ_URL || 'amqp://guest:guest@127.0.0.1:5672'): Promise<void> {
   const conn = await amqp.connect(url);
   try {
     const ch = await conn.createConfirmChannel();
@@ -22,7 +21,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
-  process.stderr.write(`publish failed: ${(e as Error).message}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  publishDemoEvent(demoAppeal(process.argv[2] || 'demo')).catch((e) => {
+    process.stderr.write(`publish failed: ${(e as Error).message}\n`);
+    process.exit(1);
+  });
+}

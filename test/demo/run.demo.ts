@@ -99,6 +99,15 @@ Mocks (their admin APIs):
      curl -s '${local(p.twilio)}/__admin/messages?to=%2B380501234567' | jq -c '.messages[] | {body, status}'
    Make Viber fail for this citizen before the answer, and the answer arrives by SMS instead:
      curl -s -X PATCH ${local(p.viber)}/__admin/users/citizen-1= -H 'content-type: application/json' -d '{"behaviour":"fails"}'
+
+5. A utility-connection application with a signed file the hub fetches and checks (README,
+   "A utility-connection application against the mock"); this window prints the utility's lines:
+     mkdir -p files && head -c 700000 /dev/urandom > files/app.pdf
+     openssl req -x509 -newkey rsa:2048 -nodes -utf8 -subj '/CN=Смирнов А.В./O=ТОВ Північний промінь' -keyout k.pem -out c.pem -days 2
+     openssl cms -sign -binary -in files/app.pdf -signer c.pem -inkey k.pem -outform DER -out app.pdf.p7s
+     (cd files && python3 -m http.server 8090 --bind 127.0.0.1 &)
+     ${amqp}node dist/test/demo/application.demo.js --publish --file files/app.pdf --signature app.pdf.p7s --url http://127.0.0.1:8090/app.pdf
+   Its history for the portal: curl -s ${local(p.hub)}/v1/cases/demo/<caseRef>/history -H 'authorization: Bearer ${token}' | jq
 `;
 }
 
@@ -109,16 +118,11 @@ function watchDocflow(base: string, say: (line: string) => void): () => void {
   const tick = async () => {
     try {
       const res = await fetch(`${base}/__admin/documents?type=DMIncomingDocument`);
-      const { documents } = (await res.json()) as { documents: { id: string; title: string }[] };
+      const { documents } = (await res.json()) as { documents: { id: string; title: string; externalObject?: { type?: string } }[] };
       for (const d of documents) {
         if (seen.has(d.id)) continue;
         seen.add(d.id);
-        const url = `${base}/__admin/documents/${d.id}`;
-        say(
-          `\n1C: new incoming document "${d.title}"\n` +
-            `  register: curl -s -X POST ${url}/register | jq '{regNumber, stateName}'\n` +
-            `  answer:   curl -s -X POST ${url}/answer -H 'content-type: application/json' -d '{"text":"Сміття вивезено."}' | jq -c '{answer: .answer.regNumber, state: .incoming.stateName}'\n`,
-        );
+        say(d.externalObject?.type === 'cabinet-hub.application' ? applicationLines(base, d) : appealLines(base, d));
       }
     } catch {
       // The mock is stopping or busy: the next tick tries again.
@@ -130,6 +134,30 @@ function watchDocflow(base: string, say: (line: string) => void): () => void {
     stopped = true;
     clearInterval(timer);
   };
+}
+
+function appealLines(base: string, d: { id: string; title: string }): string {
+  const url = `${base}/__admin/documents/${d.id}`;
+  return (
+    `\n1C: new incoming document "${d.title}"\n` +
+    `  register: curl -s -X POST ${url}/register | jq '{regNumber, stateName}'\n` +
+    `  answer:   curl -s -X POST ${url}/answer -H 'content-type: application/json' -d '{"text":"Сміття вивезено."}' | jq -c '{answer: .answer.regNumber, state: .incoming.stateName}'\n`
+  );
+}
+
+/** The utility's steps for an application: register, a progress note, the contract with a file, connected. */
+function applicationLines(base: string, d: { id: string; title: string }): string {
+  const url = `${base}/__admin/documents/${d.id}`;
+  const json = `-H 'content-type: application/json'`;
+  return (
+    `\n1C: new application "${d.title}"\n` +
+    `  files:    curl -s ${url} | jq -c '.files[] | {name, size, sha256, signatures}'\n` +
+    `  register: curl -s -X POST ${url}/register ${json} -d '{"by":"Петрова Анна"}' | jq -c '{regNumber, stateName}'\n` +
+    `  progress: curl -s -X POST ${url}/status ${json} -d '{"state":"ТУВРаботе","comment":"Розрахунок навантаження передано до ВТВ","by":"Петрова Анна"}' | jq -c .stateName\n` +
+    `  contract: curl -s -X POST ${url}/send ${json} -d "{\\"kind\\":\\"contract-signed\\",\\"by\\":\\"Іванов Петро\\",\\"files\\":[{\\"name\\":\\"Договір.pdf\\",\\"contentBase64\\":\\"$(base64 -w0 files/app.pdf)\\"}]}" | jq -c '{state: .application.stateName, outgoing: .outgoing.title}'\n` +
+    `  connect:  curl -s -X POST ${url}/status ${json} -d '{"state":"Подключен","by":"Сидорова Марія"}' | jq -c .stateName\n` +
+    `  reject:   curl -s -X POST ${url}/reject ${json} -d '{"reason":"Не додано план земельної ділянки"}' | jq -c .stateName\n`
+  );
 }
 
 /** Ports from HTTP_PORT and MOCK_*_PORT (defaults as in the examples); 0 becomes a free port. */
