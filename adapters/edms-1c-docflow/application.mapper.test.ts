@@ -83,4 +83,17 @@ describe('applications in 1C', () => {
     expect(registeredResult(base, link, ZONE)).toMatchObject({ type: 'application.registered', data: { registrationNumber: 'ВХ-1', registeredAt: '2026-03-10T08:00:00Z' } });
     expect(registeredResult({ regNumber: '', regDate: '0001-01-01T00:00:00' }, link, ZONE)).toBeUndefined();
   });
+
+  it('names the registrar from the history’s registration entry, and no one when 1C records none', () => {
+    const byClerk: DmNode = {
+      regNumber: 'ВХ-2',
+      regDate: '2026-03-10T11:00:00',
+      states: [entry('Новый', '2026-03-10T10:00:00', 'Портал Интеграция'), entry('Зарегистрирован', '2026-03-10T11:00:00', 'Петрова Анна')],
+    };
+    expect(registeredResult(byClerk, link, ZONE)?.data).toMatchObject({ registrationNumber: 'ВХ-2', author: { kind: 'employee', name: 'Петрова Анна' } });
+    const noEntry: DmNode = { regNumber: 'ВХ-3', regDate: '2026-03-10T11:00:00', states: [entry('НаРассмотрении', '2026-03-10T10:00:00', 'Петрова Анна')] };
+    expect(registeredResult(noEntry, link, ZONE)?.data).not.toHaveProperty('author');
+    // The key stays the number: a registrar seen later does not make a second registration.
+    expect(registeredResult(byClerk, link, ZONE)?.key).toBe(registeredResult({ ...byClerk, states: [] }, link, ZONE)?.key);
+  });
 });

@@ -184,18 +184,23 @@ export interface ApplicationLink {
   system: string;
 }
 
+/** The state id of 1C's registration entry in the history. */
+const REGISTERED_STATE = 'Зарегистрирован';
+
 /** `application.registered` once 1C gave the document a number and date. */
 export function registeredResult(doc: DmNode, link: ApplicationLink, timeZone: string): ResultEvent | undefined {
   const registeredAt = fromDmLocal(text1(doc.regDate), timeZone);
   const registrationNumber = text1(doc.regNumber);
   if (!registeredAt || !registrationNumber) return undefined;
+  // The employee behind the history's registration entry (1C adds one when a new document is registered).
+  const registrar = statesOf(doc, timeZone).find((s) => s.stateId === REGISTERED_STATE && s.author.kind === 'employee')?.author;
   return {
     type: 'application.registered',
     tenant: link.tenant,
     caseRef: link.caseRef,
     occurredAt: registeredAt,
     key: `${link.documentId}/registered/${registrationNumber}`,
-    data: { caseRef: link.caseRef, system: link.system, externalId: link.documentId, registrationNumber, registeredAt },
+    data: { caseRef: link.caseRef, system: link.system, externalId: link.documentId, registrationNumber, registeredAt, ...(registrar ? { author: registrar } : {}) },
   };
 }
 

@@ -74,8 +74,9 @@ export const AppealRegistered = Type.Object(
     registrationNumber: Line(64, { description: 'Registration number assigned by the back office.' }),
     registeredAt: Timestamp({ description: 'Registration time in the back office.' }),
     dueAt: Type.Optional(Timestamp({ description: 'Answer deadline set at registration, if the back office has one.' })),
+    author: Type.Optional(Author),
   },
-  { additionalProperties: false, description: 'The back office registered the appeal.' },
+  { additionalProperties: false, description: 'The back office registered the appeal; `author` is the employee who did, when the back office records one.' },
 );
 
 /** `data` of `appeal.status-changed`. */

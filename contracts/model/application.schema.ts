@@ -48,8 +48,9 @@ export const ApplicationRegistered = Type.Object(
     registrationNumber: Line(64, { description: 'Sequential registration number (присвоен №).' }),
     registeredAt: Timestamp({ description: 'Date of receipt and registration in the back office.' }),
     dueAt: Type.Optional(Timestamp({ description: 'Deadline set at registration, if the back office has one.' })),
+    author: Type.Optional(Author),
   },
-  { additionalProperties: false, description: 'The back office registered the application.' },
+  { additionalProperties: false, description: 'The back office registered the application; `author` is the employee who did, when the back office records one.' },
 );
 
 /** `data` of `application.status-changed`. */

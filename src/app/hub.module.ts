@@ -50,6 +50,7 @@ import type { FileStore } from '../files/file-store.port';
 import { FileIntake, HubFiles } from '../files/hub-files.service';
 import { FileIntakeService, INTAKE_STORE } from '../adapter-host/file-intake.service';
 import { UrlFetcher } from '../files/url.fetcher';
+import { FileTenantRepository } from '../files/file-tenant.repository';
 import { poolOf } from '../persistence/database.setup';
 
 /** What the hub module is built from: validated configuration, the logger and a ready data source. */
@@ -116,7 +117,12 @@ export class HubModule {
         { provide: UrlFetcher, useFactory: (store: FileStore, config: HubConfig) => new UrlFetcher(store, config), inject: [FILE_STORE, HUB_CONFIG] },
         { provide: HubFiles, useFactory: (store: FileStore, links: DownloadLinks, config: HubConfig) => new HubFiles(store, links, config), inject: [FILE_STORE, DownloadLinks, HUB_CONFIG] },
         { provide: ADAPTER_FILES, useExisting: HubFiles },
-        { provide: FileIntake, useFactory: (store: FileStore, fetcher: UrlFetcher) => new FileIntake(store, fetcher), inject: [FILE_STORE, UrlFetcher] },
+        FileTenantRepository,
+        {
+          provide: FileIntake,
+          useFactory: (store: FileStore, fetcher: UrlFetcher, tenants: FileTenantRepository) => new FileIntake(store, fetcher, tenants),
+          inject: [FILE_STORE, UrlFetcher, FileTenantRepository],
+        },
         // FileIntake fetches and opens what an event references: the intake's store as it is.
         { provide: INTAKE_STORE, useExisting: FileIntake },
         FileIntakeService,

@@ -41,6 +41,16 @@ describe('case history steps', () => {
     expect(validHistory(exampleCaseHistory()) || validHistory.errors).toBe(true);
   });
 
+  it('name the registrar as the author of a registration when the back office records one, else the back office', () => {
+    const ev = exampleEvent('application.registered', { id: 'ev-r' }) as any;
+    const system = historyStep(entry('0193a1b2-0000-7000-8000-000000000a01', '2026-12-01T10:00:00.000001Z', ev, { direction: 'in', status: 'accepted' }));
+    expect(system.author).toEqual({ kind: 'system', name: ev.data.system });
+    ev.data.author = { kind: 'employee', name: 'Петрова Анна' };
+    const named = historyStep(entry('0193a1b2-0000-7000-8000-000000000a02', '2026-12-01T10:00:00.000001Z', ev, { direction: 'in', status: 'accepted' }));
+    expect(named).toMatchObject({ step: 'registered', author: { kind: 'employee', name: 'Петрова Анна' }, registrationNumber: ev.data.registrationNumber });
+    expect(validStep(named) || validStep.errors).toBe(true);
+  });
+
   it('name the applicant as the author of the submission and carry nothing else of theirs, nor any inline content', () => {
     const ev = exampleEvent('appeal.submitted', { id: 'ev-1' }) as any;
     const bytes = Buffer.from('photo bytes');

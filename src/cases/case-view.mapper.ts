@@ -114,8 +114,8 @@ export function historyStep(entry: CaseEntry): HistoryStep {
         step: 'registered',
         ...base,
         origin: 'back-office',
-        // A registration names no employee: the back office registered it.
-        author: { kind: 'system', name: d.system },
+        // The registrar when the back office names one, else the back office itself.
+        author: d.author ?? { kind: 'system', name: d.system },
         status: 'registered',
         registrationNumber: d.registrationNumber,
         ...opt('dueAt', d.dueAt),

@@ -2,14 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { MAX_INLINE_FILE_BYTES, PermanentError, TransientError } from '../../contracts';
-import { digestOf, MemoryFileStore, refusal, sha256Of, startFileServer, type TestFileServer } from '../../test/helpers/files.helper';
+import { digestOf, MemoryFileStore, MemoryFileTenants, refusal, sha256Of, startFileServer, type TestFileServer } from '../../test/helpers/files.helper';
 import { databaseUrl, dropSchema, uniqueName } from '../../test/helpers/infra.helper';
 import { parseHubConfig } from '../config/hub-config.loader';
 import { createDataSource, migrate, poolOf } from '../persistence/database.setup';
 import type { DownloadLinks } from './download-link.signer';
+import { FileTenantRepository } from './file-tenant.repository';
 import { PostgresFileStore } from './file-blob.repository';
 import type { FileStore } from './file-store.port';
-import { FileIntake, fileNameOf, fileRefsOf, HubFiles } from './hub-files.service';
+import { FileIntake, fileNameOf, fileRefsOf, type FileTenants, HubFiles } from './hub-files.service';
 import { UrlFetcher } from './url.fetcher';
 
 const b64 = (b: Buffer) => b.toString('base64');
@@ -25,10 +26,12 @@ hub:
   files: { maxBytes: 4194304, fetch: { maxBytes: 4194304, timeoutMs: 5000 } }
 tenants:
   demo: { name: Demo, files: { allowedHosts: ['http://127.0.0.1:${port}'] } }
+  other: { name: Other, files: { allowedHosts: ['http://127.0.0.1:${port}'] } }
+  closed: { name: Closed }
 `;
-  const build = (store: FileStore) => {
+  const build = (store: FileStore, tenants: FileTenants = new MemoryFileTenants()) => {
     const config = parseHubConfig(yaml(server.port), 'files.yaml', {});
-    return { files: new HubFiles(store, links, config), intake: new FileIntake(store, new UrlFetcher(store, config)) };
+    return { files: new HubFiles(store, links, config), intake: new FileIntake(store, new UrlFetcher(store, config), tenants) };
   };
 
   beforeAll(async () => {
@@ -112,6 +115,19 @@ tenants:
       expect((await refusal(intake.ensureStored('demo', ref(small)))).reason).toBe('bad-meta');
     });
 
+    it('ensureStored never lets another tenant’s copy stand in for a fetch, and refuses a host off the list even for stored content', async () => {
+      const r = { ...ref(small), url: `${server.url}/small` };
+      await intake.ensureStored('demo', r);
+      await intake.ensureStored('other', r);
+      expect(server.requests).toEqual(['/small', '/small']);
+      await intake.ensureStored('other', r);
+      expect(server.requests).toHaveLength(2);
+      // A tenant with no list is refused the loopback address as an IP literal it never allowed.
+      expect((await refusal(intake.ensureStored('closed', r))).reason).toBe('ip-literal');
+      expect((await refusal(intake.ensureStored('demo', { ...r, url: 'https://elsewhere.example/small' }))).reason).toBe('host-not-allowed');
+      expect(server.requests).toHaveLength(2);
+    });
+
     it('ensureStored refuses hosts off the list and passes transient failures on', async () => {
       expect((await refusal(intake.ensureStored('demo', { ...ref(small), url: 'https://elsewhere.example/small' }))).reason).toBe('host-not-allowed');
       await expect(intake.ensureStored('demo', { ...ref(small), url: `${server.url}/500` })).rejects.toBeInstanceOf(TransientError);
@@ -143,11 +159,17 @@ tenants:
       await dropSchema(schema);
     });
 
-    it('fetches a URL into the database and opens it byte-identical', async () => {
-      const { files, intake } = build(new PostgresFileStore(poolOf(db)));
+    it('fetches a URL into the database and opens it byte-identical; what each tenant took is remembered there', async () => {
+      const { files, intake } = build(new PostgresFileStore(poolOf(db)), new FileTenantRepository(db));
       await intake.ensureStored('demo', { ...ref(large), url: `${server.url}/large` });
       expect(await digestOf(await files.open(ref(large)))).toEqual(ref(large));
       expect(server.requests).toEqual(['/large']);
+      // A new intake (a restarted hub) still knows what demo took, and still not what other did.
+      const again = build(new PostgresFileStore(poolOf(db)), new FileTenantRepository(db)).intake;
+      await again.ensureStored('demo', { ...ref(large), url: `${server.url}/large` });
+      expect(server.requests).toEqual(['/large']);
+      await again.ensureStored('other', { ...ref(large), url: `${server.url}/large` });
+      expect(server.requests).toEqual(['/large', '/large']);
     });
   });
 });

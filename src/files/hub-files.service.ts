@@ -117,6 +117,12 @@ export class HubFiles implements AdapterFiles {
   }
 }
 
+/** Which content each tenant's intake took (`file_tenant`): the store is shared by content, taking is per tenant. */
+export interface FileTenants {
+  holds(tenant: string, sha256: string): Promise<boolean>;
+  add(tenant: string, sha256: string): Promise<void>;
+}
+
 /**
  * The hub's side of files that arrive by reference (for the adapter host, not for adapters):
  * before an event is handled, every file it references by URL is fetched into the store, once.
@@ -125,12 +131,15 @@ export class FileIntake {
   constructor(
     private readonly store: FileStore,
     private readonly fetcher: UrlFetcher,
+    private readonly tenants: FileTenants,
   ) {}
 
   /**
-   * Makes sure the content of `ref` can be opened: a URL is fetched through the tenant's
-   * allow-list unless the store already holds that sha256; inline content is only decoded and
-   * checked (it travels with the event; nothing is stored). Resolves with the checked digest.
+   * Makes sure the content of `ref` can be opened: a URL must be on the tenant's allow-list, and is
+   * fetched unless this tenant's intake already took that sha256 (a retry, or the same file sent
+   * again); inline content is only decoded and checked (it travels with the event; nothing is
+   * stored). The store is shared by content, so another tenant's copy never stands in for a
+   * fetch: a tenant gets only content it could fetch itself. Resolves with the checked digest.
    * FileRefused (permanent) for refusals and mismatches, TransientError for network and database
    * trouble.
    */
@@ -141,12 +150,16 @@ export class FileIntake {
     }
     checkDigest(ref);
     if (typeof ref.url !== 'string') throw new FileRefused('bad-meta', 'the file reference has neither url nor contentBase64');
-    const stored = await this.store.stat(ref.sha256);
-    if (stored) {
-      if (stored.size !== ref.size) throw new FileRefused('size-mismatch', `size mismatch: the reference says ${ref.size} bytes, the stored content with its sha256 has ${stored.size}`);
-      return { sha256: ref.sha256, size: ref.size };
+    // Off the list is refused whether or not the content is already here: the answer never depends on what others sent.
+    this.fetcher.checkAllowed(tenant, ref.url);
+    if (await this.tenants.holds(tenant, ref.sha256)) {
+      const stored = await this.store.stat(ref.sha256);
+      if (stored && stored.size !== ref.size) throw new FileRefused('size-mismatch', `size mismatch: the reference says ${ref.size} bytes, the stored content with its sha256 has ${stored.size}`);
+      if (stored) return { sha256: ref.sha256, size: ref.size };
     }
-    return this.fetcher.fetchInto(tenant, ref.url, { sha256: ref.sha256, size: ref.size }, signal);
+    const digest = await this.fetcher.fetchInto(tenant, ref.url, { sha256: ref.sha256, size: ref.size }, signal);
+    await this.tenants.add(tenant, digest.sha256);
+    return digest;
   }
 
   /** The content of a file the store holds, or inline content (what the intake reads signatures and files from). */

@@ -53,10 +53,20 @@ export class UrlFetcher {
     this.lookup = options.lookup ?? ((hostname, opts, cb) => dnsLookup(hostname, opts, cb));
   }
 
-  /** Fetches `url` for `tenant` into the store; resolves with the digest, which equals `expect`. */
-  async fetchInto(tenant: string, url: string, expect: FileDigest, signal?: AbortSignal): Promise<FileDigest> {
+  /** Throws FileRefused (`host-not-allowed`, …) unless `url` is on the tenant's allow-list. */
+  checkAllowed(tenant: string, url: string): AllowedUrl {
+    return this.listOf(tenant).check(url);
+  }
+
+  private listOf(tenant: string): HostAllowList {
     const list = this.lists.get(tenant);
     if (!list) throw new FileRefused('host-not-allowed', `tenant ${tenant} is not configured, so no host is allowed for it`);
+    return list;
+  }
+
+  /** Fetches `url` for `tenant` into the store; resolves with the digest, which equals `expect`. */
+  async fetchInto(tenant: string, url: string, expect: FileDigest, signal?: AbortSignal): Promise<FileDigest> {
+    const list = this.listOf(tenant);
     let target = list.check(url);
     const { maxBytes, timeoutMs } = this.config.hub.files.fetch;
     if (expect.size > maxBytes) throw new FileRefused('too-large', `the file (${expect.size} bytes) is larger than the fetch limit of ${maxBytes} bytes`);

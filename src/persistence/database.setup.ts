@@ -10,6 +10,7 @@ import { IngressCaseTaken1732600000000 } from './migrations/1732600000000-ingres
 import { Files1732700000000 } from './migrations/1732700000000-files.migration';
 import { CaseHistory1732800000000 } from './migrations/1732800000000-case-history.migration';
 import { FileIntake1732900000000 } from './migrations/1732900000000-file-intake.migration';
+import { FileTenant1733000000000 } from './migrations/1733000000000-file-tenant.migration';
 
 /** Every migration, in order. */
 export const MIGRATIONS = [
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   Files1732700000000,
   CaseHistory1732800000000,
   FileIntake1732900000000,
+  FileTenant1733000000000,
 ];
 
 /** Key of the advisory lock that serialises migrations when several instances start at once. */

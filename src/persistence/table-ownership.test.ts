@@ -21,6 +21,7 @@ const OWNERS: Record<string, string> = {
   file_blob: 'src/files/file-blob.repository.ts',
   file_chunk: 'src/files/file-blob.repository.ts',
   file_link_key: 'src/files/file-link-key.repository.ts',
+  file_tenant: 'src/files/file-tenant.repository.ts',
 };
 
 /**

@@ -3,6 +3,7 @@ import { createVhost, databaseUrl, deleteVhost, dropSchema, eventually, rabbitUr
 import { OpensslSigner, sha256Hex } from '../helpers/signed-file.fixture';
 import { demoAppeal } from './appeal.demo';
 import { demoApplication } from './application.demo';
+import { MOCK_PORT_VARIABLES } from './demo.config';
 import { publishDemoEvent } from './publish.demo';
 import { demoIngressToken, startDemo, type RunningDemo } from './run.demo';
 
@@ -24,7 +25,8 @@ describe('npm run demo', () => {
   beforeAll(async () => {
     await createVhost(vhost);
     const ports = Object.fromEntries(
-      ['HTTP_PORT', 'MOCK_1C_PORT', 'MOCK_TWILIO_PORT', 'MOCK_TURBOSMS_PORT', 'MOCK_TELEGRAM_PORT', 'MOCK_VIBER_PORT', 'MOCK_SMTP_PORT', 'MOCK_SMTP_ADMIN_PORT'].map((v) => [v, '0']),
+      // Every port the demo and its mocks listen on (the S3 mock too, which the demo does not use): a running demo must not matter.
+      ['HTTP_PORT', ...Object.values(MOCK_PORT_VARIABLES), 'MOCK_S3_PORT'].map((v) => [v, '0']),
     );
     demo = await startDemo({ ...process.env, ...ports, RABBITMQ_URL: amqpUrl, DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: schema, LOG_LEVEL: 'error' }, (line) => said.push(line));
     probe = await AmqpProbe.connect(amqpUrl);

@@ -154,7 +154,8 @@ function applicationLines(base: string, d: { id: string; title: string }): strin
     `  files:    curl -s ${url} | jq -c '.files[] | {name, size, sha256, signatures}'\n` +
     `  register: curl -s -X POST ${url}/register ${json} -d '{"by":"Петрова Анна"}' | jq -c '{regNumber, stateName}'\n` +
     `  progress: curl -s -X POST ${url}/status ${json} -d '{"state":"ТУВРаботе","comment":"Розрахунок навантаження передано до ВТВ","by":"Петрова Анна"}' | jq -c .stateName\n` +
-    `  contract: curl -s -X POST ${url}/send ${json} -d "{\\"kind\\":\\"contract-signed\\",\\"by\\":\\"Іванов Петро\\",\\"files\\":[{\\"name\\":\\"Договір.pdf\\",\\"contentBase64\\":\\"$(base64 -w0 files/app.pdf)\\"}]}" | jq -c '{state: .application.stateName, outgoing: .outgoing.title}'\n` +
+    // The file goes through stdin: base64 of a large file is longer than one command-line argument may be.
+    `  contract: { printf '{"kind":"contract-signed","by":"Іванов Петро","files":[{"name":"Договір.pdf","contentBase64":"'; base64 -w0 files/app.pdf; printf '"}]}'; } | curl -s -X POST ${url}/send ${json} --data-binary @- | jq -c '{state: .application.stateName, outgoing: .outgoing.title}'\n` +
     `  connect:  curl -s -X POST ${url}/status ${json} -d '{"state":"Подключен","by":"Сидорова Марія"}' | jq -c .stateName\n` +
     `  reject:   curl -s -X POST ${url}/reject ${json} -d '{"reason":"Не додано план земельної ділянки"}' | jq -c .stateName\n`
   );

@@ -20,6 +20,13 @@ describe('watch.demo describeEvent', () => {
     expect(shown).not.toMatch(/\+380|@/);
   });
 
+  it('shows an added document with its kind, name, size and the link to download it', () => {
+    const { data } = exampleEvent('application.document-added') as { data: { caseRef: string; kind: string; document: { name: string; size: number; url: string } } };
+    expect(line('application.document-added')).toContain(
+      `application.document-added  caseRef=${data.caseRef} kind=${data.kind} name=${data.document.name} size=${data.document.size} signatures=1 url=${data.document.url}`,
+    );
+  });
+
   it('names a body that is not JSON instead of throwing', () => {
     expect(describeEvent('demo.x', Buffer.from('{nope'))).toBe('demo.x  (not JSON, 5 bytes)');
   });

@@ -33,6 +33,12 @@ export function describeEvent(routingKey: string, body: Buffer): string {
     case 'appeal.answered':
       Object.assign(fields, { answeredAt: d.answeredAt, registrationNumber: d.registrationNumber, text: typeof d.text === 'string' ? d.text.slice(0, 80) : undefined });
       break;
+    case 'application.document-added': {
+      // The link (a signed, expiring URL to the hub for large files) is what the portal downloads.
+      const doc = (d.document ?? {}) as { name?: string; size?: number; url?: string; contentBase64?: string; signatures?: unknown[] };
+      Object.assign(fields, { kind: d.kind, name: doc.name, size: doc.size, signatures: doc.signatures?.length, url: doc.url, inline: doc.contentBase64 ? 'yes' : undefined });
+      break;
+    }
     case 'notification.status-changed':
       Object.assign(fields, { template: d.template, channel: d.channel, status: d.status, failure: d.failure?.code });
       break;
@@ -50,17 +56,39 @@ export function describeEvent(routingKey: string, body: Buffer): string {
 async function main(): Promise<void> {
   const tenant = process.argv[2] || 'demo';
   const url = process.env.RABBITMQ_URL || 'amqp://guest:guest@127.0.0.1:5672';
+  let current: amqp.ChannelModel | undefined;
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+    void (current?.close() ?? Promise.resolve()).catch(() => undefined).finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  // The watcher's queue lives as long as its connection: when the broker restarts it says so,
+  // reconnects and watches again (what the hub published in between is not shown).
+  for (let attempt = 0; !stopping; attempt++) {
+    try {
+      current = await watchOnce(url, tenant, attempt > 0);
+      await new Promise<void>((resolve) => current!.once('close', () => resolve()));
+      if (!stopping) process.stdout.write('broker connection lost: reconnecting (events published meanwhile are not shown here)\n');
+    } catch (e) {
+      if (attempt === 0) throw e;
+    }
+    if (!stopping) await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+/** One connection: an exclusive queue bound to the tenant's events, printed as they come. */
+async function watchOnce(url: string, tenant: string, again: boolean): Promise<amqp.ChannelModel> {
   const conn = await amqp.connect(url);
-  conn.on('error', () => undefined); // a closed channel is handled below; close() ends the process
+  conn.on('error', () => undefined); // a lost connection also emits 'close', which main() waits for
   await waitForExchange(conn);
   const ch = await conn.createChannel();
   const { queue } = await ch.assertQueue('', { exclusive: true, autoDelete: true });
   await ch.bindQueue(queue, 'cabinet.out', `${tenant}.#`);
   await ch.consume(queue, (m) => m && process.stdout.write(`${describeEvent(m.fields.routingKey, m.content)}\n`), { noAck: true });
-  process.stdout.write(`watching cabinet.out "${tenant}.#" (Ctrl+C to stop)\n`);
-  const stop = () => void conn.close().finally(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.stdout.write(`${again ? 'watching again' : 'watching'} cabinet.out "${tenant}.#" (Ctrl+C to stop)\n`);
+  return conn;
 }
 
 /** The hub declares cabinet.out at startup: a watcher started first waits for it instead of failing. */

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import type { FileDigest } from '../../contracts';
 import { checkExpectation, DigestMeter, FILE_CHUNK_BYTES, type FileStore, type PutOptions, rechunk } from '../../src/files/file-store.port';
 import { FileRefused } from '../../src/files/files.errors';
+import type { FileTenants } from '../../src/files/hub-files.service';
 
 /** The FileRefused a promise rejects with; fails the test when it resolves or rejects with anything else. */
 export async function refusal(p: Promise<unknown>): Promise<FileRefused> {
@@ -29,6 +30,17 @@ export async function digestOf(stream: Readable): Promise<{ sha256: string; size
     size += (piece as Buffer).length;
   }
   return { sha256: hash.digest('hex'), size };
+}
+
+/** Which tenant took which content, in memory (the PostgreSQL table has its tests against the real database). */
+export class MemoryFileTenants implements FileTenants {
+  readonly taken = new Set<string>();
+  async holds(tenant: string, sha256: string): Promise<boolean> {
+    return this.taken.has(`${tenant}\n${sha256}`);
+  }
+  async add(tenant: string, sha256: string): Promise<void> {
+    this.taken.add(`${tenant}\n${sha256}`);
+  }
 }
 
 /**
