@@ -169,4 +169,36 @@ describe('edms.1c-docflow applications', () => {
       ['application.status-changed', 'rejected', 'Не представлены правоустанавливающие документы'],
     ]);
   }, 60_000);
+
+  it('reports what one poll finds in the order it happened in 1C: a document sent before a later state change comes first', async () => {
+    let now = Date.parse('2026-03-10T07:00:00Z');
+    const timed = await start1cDocflowMock({ users: [{ login: LOGIN, password: PASSWORD }], visibilityDelayMs: 0, clock: () => now });
+    try {
+      const a = new DocflowAdapter(
+        { endpoint: timed.url, login: LOGIN, password: PASSWORD, timeZone: 'Etc/GMT-3' },
+        { instanceId: 'edms-1c', logger: new CapturingLogger(), now: () => new Date(now), files, results: { known: async () => new Set<string>() } },
+      );
+      const ev = application(storedSigned('z-9', 'Заявка.pdf', randomBytes(100)));
+      const caseRef = (ev.data as ApplicationSubmitted).caseRef;
+      await a.handle(ev, AbortSignal.timeout(30_000));
+      const id = applicationGuid('utility', caseRef);
+      const cursor = (await a.poll(undefined, AbortSignal.timeout(30_000))).cursor;
+      timed.clerk.register(id, { by: 'Петрова Анна Сергеевна' });
+      now += 60_000;
+      timed.clerk.send(id, { kind: 'technical-conditions', files: [{ name: 'ТУ.pdf', content: Buffer.from('%PDF ТУ') }], by: 'Иванов Пётр' });
+      now += 60_000;
+      timed.clerk.reject(id, { reason: 'Не представлен план участка', by: 'Петрова Анна Сергеевна' });
+      now += 1_000;
+      const results = of(await a.poll(cursor, AbortSignal.timeout(30_000)), caseRef);
+      expect(results.map((r) => [r.type, (r.data as { status?: string }).status ?? (r.data as { kind?: string }).kind, r.occurredAt])).toEqual([
+        ['application.registered', undefined, '2026-03-10T07:00:00Z'],
+        ['application.status-changed', 'contract-sent', '2026-03-10T07:01:00Z'],
+        ['application.document-added', 'technical-conditions', '2026-03-10T07:01:00Z'],
+        ['application.status-changed', 'rejected', '2026-03-10T07:02:00Z'],
+      ]);
+      expect(results[0].data).toMatchObject({ author: { kind: 'employee', name: 'Петрова Анна Сергеевна' } });
+    } finally {
+      await timed.close();
+    }
+  });
 });

@@ -271,23 +271,26 @@ export class DocflowAdapter implements Adapter {
     const keys = applicationKeysOf(doc, this.timeZone);
     const fresh = new Set(freshKinds(state, id, keys));
     const reported: ResultKeys = {};
+    const found: ResultEvent[] = [];
     if (fresh.has('registered')) {
       const r = registeredResult(doc, link, this.timeZone);
-      if (r) results.push(r);
+      if (r) found.push(r);
       reported.registered = keys.registered;
     }
     if (fresh.has('status')) {
-      results.push(...statusResults(doc, link, this.apps.states, this.timeZone));
+      found.push(...statusResults(doc, link, this.apps.states, this.timeZone));
       reported.status = keys.status;
     }
     if (fresh.has('documents')) {
       const added = await this.relatedDocuments(doc, link, signal);
       // A related document not readable yet is not reported, so the list stays fresh for the next poll.
       if (added) {
-        results.push(...added);
+        found.push(...added);
         reported.documents = keys.documents;
       }
     }
+    // In the order things happened in 1C (the history the applicant sees); a tie keeps registration, states, documents.
+    results.push(...sortedByTime(found));
     return reported;
   }
 
@@ -515,4 +518,16 @@ function checkInline(files: readonly (FileRef | undefined)[] | undefined): void 
   } catch (e) {
     throw new PermanentError((e as Error).message);
   }
+}
+
+/** A stable sort by `occurredAt`; one that does not parse goes to the end. */
+function sortedByTime(results: ResultEvent[]): ResultEvent[] {
+  const at = (r: ResultEvent) => {
+    const t = Date.parse(r.occurredAt);
+    return Number.isFinite(t) ? t : Number.POSITIVE_INFINITY;
+  };
+  return results
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => at(a.r) - at(b.r) || a.i - b.i)
+    .map(({ r }) => r);
 }
