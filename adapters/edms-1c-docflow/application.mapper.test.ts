@@ -42,6 +42,17 @@ describe('applications in 1C', () => {
     expect(internal.incomingNumber).toBeUndefined();
   });
 
+  it('writes what the clerk reads in Ukrainian when the installation says so', () => {
+    const ev = exampleEvent('application.submitted');
+    const data = ev.data as ApplicationSubmitted;
+    const doc = applicationDocument(ev, data, { kind: 'DMIncomingDocument', externalType: 'x', documentType: 'y', timeZone: ZONE, language: 'uk' });
+    expect(doc.title).toBe(`Заява ${data.caseRef}: Видача технічних умов, електропостачання`);
+    expect(String(doc.summary)).toContain(`Заявник: ${data.applicant.name.full} (Юридична особа)`);
+    const names = (doc.additionalProperties as { name: string }[]).map((p) => p.name);
+    expect(names.slice(0, 5)).toEqual(['Номер заяви в кабінеті', 'Вид заяви', 'Вид ресурсу', 'Тип заявника', 'Адреса об’єкта']);
+    expect(JSON.stringify(doc)).not.toMatch(/Заявитель|Вид ресурса|Выдача/);
+  });
+
   it('a signature file names the file it signs, and only such a description is read as one', () => {
     const d = signatureDescription('Договір "№ 5".pdf', '6f2c1a44-1c1d-5d0c-9b0e-3c6a8f1e2d10');
     expect(signedFileOf(d)).toBe('6f2c1a44-1c1d-5d0c-9b0e-3c6a8f1e2d10');

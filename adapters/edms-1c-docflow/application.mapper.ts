@@ -42,12 +42,50 @@ export function signedFileOf(description: string): string | undefined {
   return m ? m[1].toLowerCase() : undefined;
 }
 
+/** Languages a clerk may read an application's title, summary and property names in. */
+export const APPLICATION_LANGUAGES = ['ru', 'uk'] as const;
+export type ApplicationLanguage = (typeof APPLICATION_LANGUAGES)[number];
+
+/** The words of the document a clerk reads, per language (1С:Документооборот is used in Russian and Ukrainian installations). */
 const LABELS = {
-  applicationType: { 'technical-conditions': 'Выдача технических условий', 'connection-contract': 'Заключение договора о подключении' },
-  supplyType: { heat: 'Теплоснабжение', 'cold-water': 'Холодное водоснабжение', wastewater: 'Водоотведение', electricity: 'Электроснабжение' },
-  applicantType: { individual: 'Физическое лицо', 'legal-entity': 'Юридическое лицо', 'sole-proprietor': 'Индивидуальный предприниматель' },
-  scheme: { edrpou: 'ЄДРПОУ', rnokpp: 'РНОКПП', inn: 'ИНН', kpp: 'КПП', ogrn: 'ОГРН', ogrnip: 'ОГРНИП' },
+  ru: {
+    application: 'Заявка',
+    applicationType: { 'technical-conditions': 'Выдача технических условий', 'connection-contract': 'Заключение договора о подключении' },
+    supplyType: { heat: 'Теплоснабжение', 'cold-water': 'Холодное водоснабжение', wastewater: 'Водоотведение', electricity: 'Электроснабжение' },
+    applicantType: { individual: 'Физическое лицо', 'legal-entity': 'Юридическое лицо', 'sole-proprietor': 'Индивидуальный предприниматель' },
+    field: {
+      applicant: 'Заявитель',
+      code: 'Код',
+      organisationCode: 'Код организации',
+      caseRef: 'Номер заявки в кабинете',
+      applicationType: 'Вид заявки',
+      supplyType: 'Вид ресурса',
+      applicantType: 'Тип заявителя',
+      objectAddress: 'Адрес объекта',
+      phone: 'Телефон',
+    },
+  },
+  uk: {
+    application: 'Заява',
+    applicationType: { 'technical-conditions': 'Видача технічних умов', 'connection-contract': 'Укладення договору про приєднання' },
+    supplyType: { heat: 'Теплопостачання', 'cold-water': 'Холодне водопостачання', wastewater: 'Водовідведення', electricity: 'Електропостачання' },
+    applicantType: { individual: 'Фізична особа', 'legal-entity': 'Юридична особа', 'sole-proprietor': 'Фізична особа — підприємець' },
+    field: {
+      applicant: 'Заявник',
+      code: 'Код',
+      organisationCode: 'Код організації',
+      caseRef: 'Номер заяви в кабінеті',
+      applicationType: 'Вид заяви',
+      supplyType: 'Вид ресурсу',
+      applicantType: 'Тип заявника',
+      objectAddress: 'Адреса об’єкта',
+      phone: 'Телефон',
+    },
+  },
 } as const;
+
+/** Registration code schemes as clerks write them (the same in both languages). */
+const SCHEMES = { edrpou: 'ЄДРПОУ', rnokpp: 'РНОКПП', inn: 'ИНН', kpp: 'КПП', ogrn: 'ОГРН', ogrnip: 'ОГРНИП' } as const;
 
 /** Options of {@link applicationDocument}. */
 export interface ApplicationDocumentOptions {
@@ -56,6 +94,8 @@ export interface ApplicationDocumentOptions {
   documentType: string;
   documentTypeId?: string;
   timeZone: string;
+  /** Language of the title, summary and property names; default `ru`. */
+  language?: ApplicationLanguage;
 }
 
 /**
@@ -68,27 +108,29 @@ export function applicationDocument(event: CloudEvent, data: ApplicationSubmitte
   const id = applicationGuid(event.tenant, data.caseRef);
   const a = data.applicant;
   const codes = [...(a.organisationCode ? [{ scheme: undefined, value: a.organisationCode }] : []), ...(a.registrationCodes ?? [])];
-  const codeLines = codes.map((c) => `${c.scheme ? LABELS.scheme[c.scheme] : 'Код'}: ${c.value}`);
-  const title = `Заявка ${data.caseRef}: ${LABELS.applicationType[data.applicationType]}, ${LABELS.supplyType[data.supplyType].toLowerCase()}`.slice(0, 250);
+  const L = LABELS[opts.language ?? 'ru'];
+  const f = L.field;
+  const codeLines = codes.map((c) => `${c.scheme ? SCHEMES[c.scheme] : f.code}: ${c.value}`);
+  const title = `${L.application} ${data.caseRef}: ${L.applicationType[data.applicationType]}, ${L.supplyType[data.supplyType].toLowerCase()}`.slice(0, 250);
   const summary = [
-    `Заявитель: ${a.name.full} (${LABELS.applicantType[a.type]})`,
+    `${f.applicant}: ${a.name.full} (${L.applicantType[a.type]})`,
     ...codeLines,
-    `Вид заявки: ${LABELS.applicationType[data.applicationType]}`,
-    `Вид ресурса: ${LABELS.supplyType[data.supplyType]}`,
-    `Адрес объекта: ${data.objectAddress}`,
-    `Телефон: ${a.contacts.phone}`,
+    `${f.applicationType}: ${L.applicationType[data.applicationType]}`,
+    `${f.supplyType}: ${L.supplyType[data.supplyType]}`,
+    `${f.objectAddress}: ${data.objectAddress}`,
+    `${f.phone}: ${a.contacts.phone}`,
     ...(a.contacts.email ? [`E-mail: ${a.contacts.email}`] : []),
     ...(data.comment ? ['', data.comment] : []),
   ].join('\n');
   // The shape real DMService clients send (external-systems.md §1.3); 1C finds the property by name when no objectID is given [ASSUMPTION].
   const property = (name: string, value: string) => ({ name, propertySimpleValue: { '@_xsi:type': 'xs:string', '#text': value } });
   const props = [
-    property('Номер заявки в кабинете', data.caseRef),
-    property('Вид заявки', data.applicationType),
-    property('Вид ресурса', data.supplyType),
-    property('Тип заявителя', a.type),
-    property('Адрес объекта', data.objectAddress),
-    ...codes.map((c) => property(c.scheme ? LABELS.scheme[c.scheme] : 'Код организации', c.value)),
+    property(f.caseRef, data.caseRef),
+    property(f.applicationType, data.applicationType),
+    property(f.supplyType, data.supplyType),
+    property(f.applicantType, a.type),
+    property(f.objectAddress, data.objectAddress),
+    ...codes.map((c) => property(c.scheme ? SCHEMES[c.scheme] : f.organisationCode, c.value)),
   ];
   return {
     '@_xsi:type': `m:${opts.kind}`,

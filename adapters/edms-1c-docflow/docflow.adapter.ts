@@ -30,6 +30,7 @@ import {
   DEFAULT_APPLICATION_TYPE,
   DEFAULT_DOCUMENT_KINDS,
   registeredResult,
+  type ApplicationLanguage,
   relatedIdsOf,
   signatureDescription,
   signatureGuid,
@@ -86,6 +87,7 @@ export class DocflowAdapter implements Adapter {
     externalType: string;
     documentType: string;
     documentTypeId?: string;
+    language: ApplicationLanguage;
     states: Readonly<Record<string, ApplicationStatus | 'none'>>;
     documentKinds: Readonly<Record<string, ApplicationDocumentKind>>;
   };
@@ -103,6 +105,7 @@ export class DocflowAdapter implements Adapter {
       externalType: a.externalType ?? DEFAULT_APPLICATION_TYPE,
       documentType: a.documentType ?? DEFAULT_APPLICATION_DOCUMENT_TYPE,
       ...(a.documentTypeId ? { documentTypeId: a.documentTypeId } : {}),
+      language: a.language ?? 'ru',
       states: { ...DEFAULT_APPLICATION_STATES, ...((a.states ?? {}) as Record<string, ApplicationStatus | 'none'>) },
       documentKinds: { ...DEFAULT_DOCUMENT_KINDS, ...((a.documentKinds ?? {}) as Record<string, ApplicationDocumentKind>) },
     };
@@ -147,7 +150,15 @@ export class DocflowAdapter implements Adapter {
     const { existing, created } = await this.createOnce(
       id,
       kind,
-      () => applicationDocument(event, data, { kind, externalType: this.apps.externalType, documentType: this.apps.documentType, documentTypeId: this.apps.documentTypeId, timeZone: this.timeZone }),
+      () =>
+        applicationDocument(event, data, {
+          kind,
+          externalType: this.apps.externalType,
+          documentType: this.apps.documentType,
+          documentTypeId: this.apps.documentTypeId,
+          timeZone: this.timeZone,
+          language: this.apps.language,
+        }),
       signal,
     );
     const owner = { '@_xsi:type': `m:${kind}`, name: `Заявка ${data.caseRef}`, objectID: { id, type: kind } };

@@ -20,6 +20,8 @@ function ApplicationsConfigSchema() {
       documentType: Type.Optional(Type.String({ minLength: 1, maxLength: 150 })),
       /** The document type's id in 1C, when the installation wants an exact reference. */
       documentTypeId: Type.Optional(Type.String({ minLength: 1 })),
+      /** Language of the title, summary and additional property names clerks read: `ru` (default) or `uk`. */
+      language: Type.Optional(Type.Union([Type.Literal('ru'), Type.Literal('uk')])),
       /** `externalObject.type` of application documents; default `cabinet-hub.application`. */
       externalType: Type.Optional(Type.String({ minLength: 1 })),
       /** 1C state id → application status (`none`: not reported), merged over the defaults. */
