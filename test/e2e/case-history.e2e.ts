@@ -139,6 +139,9 @@ describe('case state and history over HTTP', () => {
 
     const ownDocument = document({});
     expect((await post(ownDocument)).status).toBe(202);
+    // 202 means published; the step appears once the hub journals it from the broker, while a refusal
+    // is journaled at once: wait, so the order below is the order things were done.
+    await stepsUntil(caseRef, "the portal's document", (s) => s.some((x) => x.origin === 'portal' && x.step === 'document-added'));
     const broken = document({});
     broken.data.document.sha256 = 'not-a-digest';
     const refused = await post(broken);
