@@ -17,8 +17,19 @@
  * checked without recursion before asn1js (which recurses) sees the bytes.
  */
 import { createHash } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import type * as asn1js from 'asn1js';
+import type * as pkijs from 'pkijs';
+
+/** pkijs and asn1js (about 1 MB of code) load on the first signature read, not at hub startup. */
+let libraries: { asn1js: typeof asn1js; pkijs: typeof pkijs } | undefined;
+function cms(): { asn1js: typeof asn1js; pkijs: typeof pkijs } {
+  if (!libraries) {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    libraries = { asn1js: require('asn1js') as typeof asn1js, pkijs: require('pkijs') as typeof pkijs };
+    /* eslint-enable @typescript-eslint/no-require-imports */
+  }
+  return libraries;
+}
 
 /** Largest signature accepted: a CAdES-BES with a certificate chain is a few KiB; 1 MiB leaves room for CAdES-X/T timestamps. */
 export const MAX_SIGNATURE_BYTES = 1024 * 1024;
@@ -183,7 +194,7 @@ export function inspectDetachedSignatureOver(file: FileDigests, signature: Buffe
   if (signed.signerInfos.length === 0) throw new SignatureFormatError('no-signers');
   if (signed.signerInfos.length > MAX_SIGNERS) throw new SignatureFormatError('too-many-signers');
 
-  const certificates = (signed.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+  const certificates = (signed.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof cms().pkijs.Certificate);
   return {
     fileSha256: file.sha256,
     signatureSha256: sha256(signature),
@@ -203,7 +214,7 @@ function parseSignedData(der: Buffer): pkijs.SignedData {
   const bytes = new Uint8Array(der.buffer, der.byteOffset, der.byteLength);
   let parsed: ReturnType<typeof asn1js.fromBER>;
   try {
-    parsed = asn1js.fromBER(bytes);
+    parsed = cms().asn1js.fromBER(bytes);
   } catch {
     throw new SignatureFormatError('not-der');
   }
@@ -211,13 +222,13 @@ function parseSignedData(der: Buffer): pkijs.SignedData {
   if (parsed.offset !== der.byteLength) throw new SignatureFormatError('trailing-data');
   let info: pkijs.ContentInfo;
   try {
-    info = new pkijs.ContentInfo({ schema: parsed.result });
+    info = new (cms().pkijs.ContentInfo)({ schema: parsed.result });
   } catch {
     throw new SignatureFormatError('not-cms');
   }
   if (info.contentType !== OID_SIGNED_DATA) throw new SignatureFormatError('not-signed-data');
   try {
-    return new pkijs.SignedData({ schema: info.content });
+    return new (cms().pkijs.SignedData)({ schema: info.content });
   } catch {
     throw new SignatureFormatError('not-signed-data');
   }
@@ -228,8 +239,8 @@ function describeSigner(info: pkijs.SignerInfo, certificates: pkijs.Certificate[
   const digest = digestOf(oid);
   const sid: unknown = info.sid;
   const certificate = findCertificate(sid, certificates);
-  const serial = certificate?.serialNumber ?? (sid instanceof pkijs.IssuerAndSerialNumber ? sid.serialNumber : undefined);
-  const issuer = certificate?.issuer ?? (sid instanceof pkijs.IssuerAndSerialNumber ? sid.issuer : undefined);
+  const serial = certificate?.serialNumber ?? (sid instanceof cms().pkijs.IssuerAndSerialNumber ? sid.serialNumber : undefined);
+  const issuer = certificate?.issuer ?? (sid instanceof cms().pkijs.IssuerAndSerialNumber ? sid.issuer : undefined);
 
   const evidence: SignerEvidence = {
     subject: certificate ? subjectOf(certificate.subject) : { codes: [] },
@@ -245,7 +256,7 @@ function describeSigner(info: pkijs.SignerInfo, certificates: pkijs.Certificate[
   } else if (!info.signedAttrs) {
     // Without signed attributes the signature covers the file's digest directly: only checking the signature value would tell.
     evidence.reason = 'no signed attributes';
-  } else if (!(signedDigest instanceof asn1js.OctetString)) {
+  } else if (!(signedDigest instanceof cms().asn1js.OctetString)) {
     evidence.reason = 'no messageDigest attribute';
   } else {
     const computed = file.byAlgorithm[digest.node];
@@ -255,7 +266,7 @@ function describeSigner(info: pkijs.SignerInfo, certificates: pkijs.Certificate[
 }
 
 function findCertificate(sid: unknown, certificates: pkijs.Certificate[]): pkijs.Certificate | undefined {
-  if (sid instanceof pkijs.IssuerAndSerialNumber) {
+  if (sid instanceof cms().pkijs.IssuerAndSerialNumber) {
     return certificates.find((c) => c.serialNumber.isEqual(sid.serialNumber) && c.issuer.isEqual(sid.issuer));
   }
   // Otherwise sid is [0] SubjectKeyIdentifier: implicitly tagged (primitive) or, from some encoders, wrapping an OCTET STRING.
@@ -263,18 +274,18 @@ function findCertificate(sid: unknown, certificates: pkijs.Certificate[]): pkijs
   if (keyId) {
     return certificates.find((c) => {
       const value: unknown = c.extensions?.find((e) => e.extnID === OID_SUBJECT_KEY_ID)?.parsedValue;
-      return value instanceof asn1js.OctetString && Buffer.from(value.valueBlock.valueHexView).equals(keyId);
+      return value instanceof cms().asn1js.OctetString && Buffer.from(value.valueBlock.valueHexView).equals(keyId);
     });
   }
   return undefined;
 }
 
 function subjectKeyIdOf(sid: unknown): Buffer | undefined {
-  if (sid instanceof asn1js.Constructed) {
+  if (sid instanceof cms().asn1js.Constructed) {
     const inner: unknown = sid.valueBlock.value[0];
-    return inner instanceof asn1js.OctetString ? Buffer.from(inner.valueBlock.valueHexView) : undefined;
+    return inner instanceof cms().asn1js.OctetString ? Buffer.from(inner.valueBlock.valueHexView) : undefined;
   }
-  if (sid instanceof asn1js.Primitive) return Buffer.from(sid.valueBlock.valueHexView);
+  if (sid instanceof cms().asn1js.Primitive) return Buffer.from(sid.valueBlock.valueHexView);
   return undefined;
 }
 
@@ -305,7 +316,7 @@ function nameToString(name: pkijs.RelativeDistinguishedNames): string {
 
 /** The text of a DirectoryString (UTF8, Printable, BMP, Teletex, IA5...); undefined for anything else. */
 function stringValue(value: unknown): string | undefined {
-  if (value instanceof asn1js.BaseStringBlock) return value.getValue();
+  if (value instanceof cms().asn1js.BaseStringBlock) return value.getValue();
   return undefined;
 }
 
@@ -319,7 +330,7 @@ function serialHex(serial: asn1js.Integer): string {
 
 function signingTime(info: pkijs.SignerInfo): string | undefined {
   const value = attributeValue(info, OID_SIGNING_TIME);
-  if (value instanceof asn1js.UTCTime || value instanceof asn1js.GeneralizedTime) {
+  if (value instanceof cms().asn1js.UTCTime || value instanceof cms().asn1js.GeneralizedTime) {
     const date = value.toDate();
     return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
   }
