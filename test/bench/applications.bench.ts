@@ -8,11 +8,11 @@ import { applicationGuid } from '../../adapters/edms-1c-docflow/application.mapp
 import { DocflowAdapter } from '../../adapters/edms-1c-docflow/docflow.adapter';
 import { CloudEvent, exampleEvent } from '../../contracts';
 import { start1cDocflowMock } from '../../mocks/1c-docflow';
-import { databaseUrl, dropSchema } from '../helpers/infra.helper';
+import { dropSchema } from '../helpers/infra.helper';
 import { OpensslSigner, sha256Hex } from '../helpers/signed-file.fixture';
 import { CapturingLogger } from '../kit/adapter-contract.kit';
 import { MemoryFiles } from '../kit/memory-files.kit';
-import { open, rssOf } from './bench.kit';
+import { hubEnv, open, rssOf } from './bench.kit';
 import type { BroadcastDeps } from './broadcast.bench';
 import type { SummaryRow } from './summary.bench';
 
@@ -107,16 +107,7 @@ export async function applications(url: string, schema: string, n: number, deps:
           `hub: { source: urn:cabinet-hub:bench, amqp: { allowAnonymousPublishers: true } }\ntenants:\n  bench: { name: Bench, files: { allowedHosts: ["${host}"] } }\nadapters:\n  edms-1c:\n    type: edms.1c-docflow\n    config: { endpoint: "${mock.url}", login: bench, password: { env: BENCH_1C_PASSWORD }, timeZone: Etc/GMT-3 }\n    runner: { concurrency: ${CONCURRENCY}, pollIntervalMs: 3600000, timeoutMs: 120000 }\nroutes:\n  - { tenants: [bench], types: [application.submitted], to: [edms-1c] }\n`,
         );
         const port = await deps.freePort();
-        const hub = deps.spawnNode('src/main.js', {
-          RABBITMQ_URL: url,
-          DATABASE_URL: databaseUrl(),
-          DATABASE_SCHEMA: dbSchema,
-          CABINET_HUB_CONFIG: configFile,
-          HTTP_PORT: String(port),
-          HTTP_HOST: '127.0.0.1',
-          LOG_LEVEL: 'warn',
-          BENCH_1C_PASSWORD: 'bench-secret',
-        });
+        const hub = deps.spawnNode('src/main.js', hubEnv({ url, schema: dbSchema, configFile, port, extra: { BENCH_1C_PASSWORD: 'bench-secret' } }));
         hub.stdout?.resume();
         try {
           await deps.waitForHealth(port);

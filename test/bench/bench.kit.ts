@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import amqplib, { ChannelModel, ConfirmChannel, Channel } from 'amqplib';
+import { databaseUrl } from '../helpers/infra.helper';
 
 /** Throughput and latency figures of one system under test. */
 export interface Figures {
@@ -127,4 +128,18 @@ export async function brokerSettled(maxMs = 60_000): Promise<void> {
     if (now - before < 15) return;
     before = now;
   }
+}
+
+/** The environment a bench phase starts the hub with, as users run it: its broker, database schema, configuration and port. */
+export function hubEnv(o: { url: string; schema: string; configFile: string; port: number; logLevel?: 'info' | 'warn'; extra?: Record<string, string> }): Record<string, string> {
+  return {
+    RABBITMQ_URL: o.url,
+    DATABASE_URL: databaseUrl(),
+    DATABASE_SCHEMA: o.schema,
+    CABINET_HUB_CONFIG: o.configFile,
+    HTTP_PORT: String(o.port),
+    HTTP_HOST: '127.0.0.1',
+    LOG_LEVEL: o.logLevel ?? 'warn',
+    ...o.extra,
+  };
 }

@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
 import { startTurboSmsMock } from '../../mocks/turbosms';
 import { databaseUrl, dropSchema } from '../helpers/infra.helper';
-import { open } from './bench.kit';
+import { hubEnv, open } from './bench.kit';
 import type { SummaryRow } from './summary.bench';
 
 /** How the broadcast phase starts a hub process and waits for it (from run.bench.ts). */
@@ -56,16 +56,7 @@ export async function broadcast(url: string, schema: string, { n, rate }: { n: n
     ].join('\n'),
   );
   const port = await deps.freePort();
-  const hub = deps.spawnNode('src/main.js', {
-    RABBITMQ_URL: url,
-    DATABASE_URL: databaseUrl(),
-    DATABASE_SCHEMA: dbSchema,
-    CABINET_HUB_CONFIG: configFile,
-    HTTP_PORT: String(port),
-    HTTP_HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    BENCH_TURBOSMS_TOKEN: 'turbosms-demo-token',
-  });
+  const hub = deps.spawnNode('src/main.js', hubEnv({ url, schema: dbSchema, configFile, port, extra: { BENCH_TURBOSMS_TOKEN: 'turbosms-demo-token' } }));
   try {
     await deps.waitForHealth(port);
     const { conn, pub } = await open(url);

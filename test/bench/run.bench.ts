@@ -7,9 +7,9 @@ import { join, resolve } from 'node:path';
 import { documentGuid } from '../../adapters/edms-1c-docflow/docflow.mapper';
 import { exampleEvent } from '../../contracts';
 import { start1cDocflowMock } from '../../mocks/1c-docflow';
-import { createVhost, databaseUrl, deleteVhost, dropSchema, rabbitUrl, uniqueName, withVhost } from '../helpers/infra.helper';
+import { createVhost, deleteVhost, dropSchema, rabbitUrl, uniqueName, withVhost } from '../helpers/infra.helper';
 import { applications } from './applications.bench';
-import { brokerSettled, collect, Figures, open, percentile, publishFlood, publishPaced, rssOf, waitFor } from './bench.kit';
+import { brokerSettled, collect, Figures, hubEnv, open, percentile, publishFlood, publishPaced, rssOf, waitFor } from './bench.kit';
 import { broadcast } from './broadcast.bench';
 import { printSummary, type SummaryRow } from './summary.bench';
 
@@ -179,15 +179,7 @@ async function main(): Promise<void> {
       `hub: { source: urn:cabinet-hub:bench, amqp: { allowAnonymousPublishers: true } }\n${process.env.BENCH_HUB_YAML ?? ''}\ntenants:\n  bench: { name: Bench }\nadapters:\n  bench-sink: { type: bench.sink, enabled: false }\nroutes:\n  - { tenants: [bench], types: [appeal.submitted], to: [bench-sink] }\n`,
     );
     const port = await freePort();
-    const hub = spawnNode('src/main.js', {
-      RABBITMQ_URL: url,
-      DATABASE_URL: databaseUrl(),
-      DATABASE_SCHEMA: schema,
-      CABINET_HUB_CONFIG: configFile,
-      HTTP_PORT: String(port),
-      HTTP_HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-    });
+    const hub = spawnNode('src/main.js', hubEnv({ url, schema, configFile, port, logLevel: 'info' }));
     children.push(hub);
     // The start line comes once the topology is declared and the consumers run (/health answers earlier).
     await lineFrom(hub, /cabinet-hub started/, 60_000);
@@ -305,16 +297,7 @@ async function roundTrip(url: string, schema: string): Promise<SummaryRow[]> {
     `hub: { source: urn:cabinet-hub:bench, amqp: { allowAnonymousPublishers: true } }\ntenants:\n  bench: { name: Bench }\nadapters:\n  edms-1c:\n    type: edms.1c-docflow\n    config: { endpoint: "${mock.url}", login: bench, password: { env: BENCH_1C_PASSWORD }, timeZone: Etc/GMT-3 }\n    runner: { concurrency: 32, pollIntervalMs: 60000 }\nroutes:\n  - { tenants: [bench], types: [appeal.submitted], to: [edms-1c] }\n`,
   );
   const port = await freePort();
-  const hub = spawnNode('src/main.js', {
-    RABBITMQ_URL: url,
-    DATABASE_URL: databaseUrl(),
-    DATABASE_SCHEMA: `${schema}_rt`,
-    CABINET_HUB_CONFIG: configFile,
-    HTTP_PORT: String(port),
-    HTTP_HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    BENCH_1C_PASSWORD: 'bench-secret',
-  });
+  const hub = spawnNode('src/main.js', hubEnv({ url, schema: `${schema}_rt`, configFile, port, extra: { BENCH_1C_PASSWORD: 'bench-secret' } }));
   try {
     await new Promise((r) => setTimeout(r, 300));
     await waitForHealth(port);
