@@ -178,9 +178,17 @@ describe('adapter host: results to cases and cabinet.out, inbox, polling, breake
     await eventually('registered after retries', () => office.registered.get(ev.id) === 1, 20000);
     expect(hub.logs.some((l) => l.includes('"event":"adapter.breaker"') && l.includes('"state":"closed"'))).toBe(true);
     // While the circuit is open, messages wait in the delay queues without calling the back office (no attempt is recorded).
-    const attempts = await sql<any>(hub.space.schema, `SELECT outcome FROM delivery_attempt WHERE message_id = (SELECT id::text FROM journal WHERE event_id = $1) ORDER BY id`, [ev.id]);
-    expect(attempts.map((a) => a.outcome).filter((o) => o === 'transient').length).toBeGreaterThanOrEqual(1);
-    expect(attempts.map((a) => a.outcome).at(-1)).toBe('ok');
+    // The back office counts the registration before the hub records the attempt's outcome, so wait for that row.
+    const attempts = await eventually(
+      'successful attempt recorded',
+      async () => {
+        const rows = await sql<any>(hub.space.schema, `SELECT outcome FROM delivery_attempt WHERE message_id = (SELECT id::text FROM journal WHERE event_id = $1) ORDER BY id`, [ev.id]);
+        return rows.at(-1)?.outcome === 'ok' ? rows : undefined;
+      },
+      10000,
+    );
+    expect(attempts.map((a: any) => a.outcome).filter((o: string) => o === 'transient').length).toBeGreaterThanOrEqual(1);
+    expect(attempts.map((a: any) => a.outcome).at(-1)).toBe('ok');
   });
 
   it('an adapter that maps badly is caught by the hub and dead-lettered with the reason', async () => {
