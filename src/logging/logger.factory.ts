@@ -31,9 +31,9 @@ type LogObject = Record<string, unknown>;
 
 /**
  * A redactor for `REDACTED_PATHS` (the forms `key`, `parent.key` and `*.key`), compiled once.
- * pino's own `redact` option parses every path and clones the object on every line, which cost the
- * ingress more than building its lines (about 4 µs a line); this one reads a handful of keys and
- * copies an object only when something in it is censored, so the caller's object is never changed.
+ * pino's own `redact` option parses every path and clones the object on every line (125 MB of the
+ * 2.1 GB a 20 000-appeal ingress bench allocated); this one reads a handful of keys and copies an
+ * object only when something in it is censored, so the caller's object is never changed.
  */
 export function compileRedactor(paths: readonly string[], censor: string = CENSOR): (obj: LogObject) => LogObject {
   const top = new Set<string>();
