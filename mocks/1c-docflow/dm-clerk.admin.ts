@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MockAdminError, type AdminContext, type AdminRoute } from '../_kit';
 import {
   DOCUMENT_STATES,
+  EMPTY_DATE,
   isValidDmDate,
   parseSignatureDescription,
   sha256Hex,
@@ -10,8 +11,11 @@ import {
   type DmApplicationDocument,
   type DmDocument,
   type DmExternalObject,
+  type DmAdditionalProperty,
   type DmFile,
+  type DmIncomingDocument,
   type DmOutgoingDocument,
+  type DmSimpleValueType,
   type DmRef,
   type DmStore,
 } from './dm-store.repository';
@@ -34,6 +38,20 @@ export const CLERK_SEND_KINDS = {
 
 /** A `kind` of {@link DmClerk.send}. */
 export type ClerkSendKind = keyof typeof CLERK_SEND_KINDS;
+
+/**
+ * The additional properties of an appeal (a DMIncomingDocument) that carry its answer term. An
+ * assumption of this mock (no public source names a standard element for the term): see the
+ * README, "Answer term of an appeal".
+ */
+export const TERM_PROPERTIES = {
+  /** `xs:dateTime`, 1C local time, the end of the due day (`2026-06-30T23:59:59`); absent while there is no term. */
+  due: 'Срок исполнения',
+  /** `xs:string`: the head's resolution that set or changed the term; absent until one is given. */
+  reason: 'Основание изменения срока',
+  /** `xs:string` `Да` / `Нет`; absent until the term is first paused. */
+  paused: 'Срок приостановлен',
+} as const;
 
 /** The kind of the outgoing document `requestDocuments` creates. */
 const REQUEST_DOCUMENTS_KIND = 'Запрос документов';
@@ -179,7 +197,8 @@ interface CheckedFile {
  * documents and sends technical conditions, contracts and acts — the things people do in DO that
  * the hub must notice by polling. Every change is a new version with a new
  * `modificationDateUniversal`, subject to the visibility delay like any write; every change of
- * state appends an entry, with the acting clerk as its author, to the document's `states`.
+ * state, and every change of an appeal's answer term, appends an entry, with the acting clerk as
+ * its author, to the document's `states`.
  */
 export class DmClerk {
   /** @param store the mock's data */
@@ -310,6 +329,74 @@ export class DmClerk {
     return this.relate(doc, kind.documentType, text, files, input.state ?? kind.state, this.actor(doc, input.by));
   }
 
+  /**
+   * Sets the initial answer term of an appeal, as a registrar does at registration:
+   * `Срок исполнения` = `<until>T23:59:59` (and `Основание изменения срока` = `reason` when one is
+   * given). Appends a history entry (state unchanged) by the acting clerk.
+   * @throws MockAdminError 404, 409 when not a DMIncomingDocument, answered or the term is already set (use {@link extendTerm}), 400 for bad input
+   */
+  setTerm(id: string, input: { until: string; reason?: string; by?: string }): AdminDocument {
+    const doc = this.appeal(id);
+    const until = checkUntil(input?.until);
+    const reason = checkText(input?.reason, 'reason', false);
+    const current = dueTerm(doc);
+    if (current !== null) throw new MockAdminError(409, `document ${doc.id} already has the term ${current}; change it with extend-term`, { term: current });
+    const by = this.actor(doc, input.by);
+    let props = this.withProperty(doc.additionalProperties, TERM_PROPERTIES.due, until, 'dateTime');
+    if (reason.trim() !== '') props = this.withProperty(props, TERM_PROPERTIES.reason, reason, 'string');
+    const comment = `Срок исполнения установлен: ${until.slice(0, 10)}${reason.trim() === '' ? '' : `. Основание: ${reason}`}`;
+    return this.save(this.withState({ ...doc, additionalProperties: props }, doc.state, by, comment));
+  }
+
+  /**
+   * Extends the answer term of an appeal by the head's resolution: `Срок исполнения` =
+   * `<until>T23:59:59`, `Основание изменения срока` = `reason`. Appends a history entry (state
+   * unchanged) by the acting clerk. A paused term stays paused.
+   * @throws MockAdminError 404; 409 when not a DMIncomingDocument, answered, without a term or `until` not after it; 400 for bad input
+   */
+  extendTerm(id: string, input: { until: string; reason: string; by?: string }): AdminDocument {
+    const doc = this.appeal(id);
+    const until = checkUntil(input?.until);
+    const reason = checkText(input?.reason, 'reason', true);
+    const current = dueTerm(doc);
+    if (current === null) throw new MockAdminError(409, `document ${doc.id} has no term to extend; set it with set-term`);
+    if (until <= current) throw new MockAdminError(409, `until ${until.slice(0, 10)} is not after the current term ${current}`, { term: current });
+    const by = this.actor(doc, input.by);
+    const props = this.withProperty(this.withProperty(doc.additionalProperties, TERM_PROPERTIES.due, until, 'dateTime'), TERM_PROPERTIES.reason, reason, 'string');
+    const comment = `Срок исполнения продлен с ${current.slice(0, 10)} до ${until.slice(0, 10)}. Основание: ${reason}`;
+    return this.save(this.withState({ ...doc, additionalProperties: props }, doc.state, by, comment));
+  }
+
+  /**
+   * Pauses the answer term of an appeal while the applicant is asked for more information:
+   * `Срок приостановлен` = `Да`; the reason goes to the history entry (state unchanged). The due
+   * date is not touched.
+   * @throws MockAdminError 404; 409 when not a DMIncomingDocument, answered, without a term or already paused; 400 without a reason
+   */
+  pauseTerm(id: string, input: { reason: string; by?: string }): AdminDocument {
+    const doc = this.appeal(id);
+    const reason = checkText(input?.reason, 'reason', true);
+    if (dueTerm(doc) === null) throw new MockAdminError(409, `document ${doc.id} has no term to pause; set it with set-term`);
+    if (termPaused(doc)) throw new MockAdminError(409, `the term of document ${doc.id} is already paused`);
+    const by = this.actor(doc, input.by);
+    const props = this.withProperty(doc.additionalProperties, TERM_PROPERTIES.paused, 'Да', 'string');
+    return this.save(this.withState({ ...doc, additionalProperties: props }, doc.state, by, `Срок исполнения приостановлен. Основание: ${reason}`));
+  }
+
+  /**
+   * Resumes a paused answer term: `Срок приостановлен` = `Нет`, a history entry (state
+   * unchanged). The due date is not moved; if the pause lengthens the term, that is an
+   * {@link extendTerm}.
+   * @throws MockAdminError 404; 409 when not a DMIncomingDocument, answered or not paused; 400 for bad input
+   */
+  resumeTerm(id: string, input: { by?: string } = {}): AdminDocument {
+    const doc = this.appeal(id);
+    if (!termPaused(doc)) throw new MockAdminError(409, `the term of document ${doc.id} is not paused`);
+    const by = this.actor(doc, input?.by);
+    const props = this.withProperty(doc.additionalProperties, TERM_PROPERTIES.paused, 'Нет', 'string');
+    return this.save(this.withState({ ...doc, additionalProperties: props }, doc.state, by, 'Срок исполнения возобновлен'));
+  }
+
   /** The clerk's `/__admin/documents...` endpoints. */
   routes(): AdminRoute[] {
     const base = '/__admin/documents';
@@ -343,6 +430,10 @@ export class DmClerk {
       post('answer', ['text', 'files', 'number', 'by'], (id, b) => this.answer(id, b as unknown as ClerkAnswerInput), 201),
       post('request-documents', ['text', 'by'], (id, b) => this.requestDocuments(id, b as unknown as { text: string; by?: string }), 201),
       post('send', ['kind', 'text', 'files', 'state', 'by'], (id, b) => this.send(id, b as unknown as ClerkSendInput), 201),
+      post('set-term', ['until', 'reason', 'by'], (id, b) => this.setTerm(id, b as unknown as { until: string; reason?: string; by?: string })),
+      post('extend-term', ['until', 'reason', 'by'], (id, b) => this.extendTerm(id, b as unknown as { until: string; reason: string; by?: string })),
+      post('pause-term', ['reason', 'by'], (id, b) => this.pauseTerm(id, b as unknown as { reason: string; by?: string })),
+      post('resume-term', ['by'], (id, b) => this.resumeTerm(id, { by: str(b.by) })),
     ];
   }
 
@@ -357,6 +448,27 @@ export class DmClerk {
     const doc = this.find(id);
     if (doc.type === 'DMOutgoingDocument') throw new MockAdminError(409, `document ${doc.id} is a ${doc.type}, not a DMIncomingDocument or DMInternalDocument`);
     return doc;
+  }
+
+  /** An appeal whose answer term can change: an incoming document not yet answered. */
+  private appeal(id: string): DmIncomingDocument {
+    const doc = this.find(id);
+    if (doc.type !== 'DMIncomingDocument') throw new MockAdminError(409, `document ${doc.id} is a ${doc.type}, not a DMIncomingDocument: an answer term is kept on an incoming appeal`);
+    if (doc.answerDocument) throw new MockAdminError(409, `document ${doc.id} is already answered by ${doc.answerDocument.id}: its term can no longer change`);
+    return doc;
+  }
+
+  /**
+   * The properties with one set to a value: the property (a DMAdditionalProperty found or created
+   * by name) keeps its place when the document has it, later duplicates of it are dropped;
+   * otherwise it is appended.
+   */
+  private withProperty(props: readonly DmAdditionalProperty[], name: string, value: string, valueType: DmSimpleValueType): DmAdditionalProperty[] {
+    const item = this.store.catalogItem('DMAdditionalProperty', name);
+    const next: DmAdditionalProperty = { id: item.id, name: item.name, value, valueType };
+    const at = props.findIndex((p) => p.id === item.id);
+    if (at === -1) return [...props, next];
+    return props.flatMap((p, i) => (i === at ? [next] : p.id === item.id ? [] : [p]));
   }
 
   /**
@@ -524,6 +636,30 @@ function fileViews(files: DmFile[], withContent: boolean): AdminFile[] {
 
 function fullName(f: DmFile): string {
   return f.extension ? `${f.name}.${f.extension}` : f.name;
+}
+
+/** The value of a document's first property of this name (catalogue names match case-insensitively), or undefined. */
+function property(doc: DmDocument, name: string): DmAdditionalProperty | undefined {
+  const want = name.toLowerCase();
+  return doc.additionalProperties.find((p) => p.name.trim().toLowerCase() === want);
+}
+
+/** The appeal's due date-time (`Срок исполнения`), or null when it has none (or a value that is not a date). */
+function dueTerm(doc: DmDocument): string | null {
+  const p = property(doc, TERM_PROPERTIES.due);
+  return p !== undefined && p.valueType === 'dateTime' && isValidDmDate(p.value) && p.value !== EMPTY_DATE ? p.value : null;
+}
+
+/** True while `Срок приостановлен` is `Да`. */
+function termPaused(doc: DmDocument): boolean {
+  return property(doc, TERM_PROPERTIES.paused)?.value.trim() === 'Да';
+}
+
+/** `until` (`YYYY-MM-DD`, a real calendar day) as the end of that day in 1C's format. */
+function checkUntil(until: unknown): string {
+  const value = typeof until === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(until) ? `${until}T23:59:59` : null;
+  if (value === null || !isValidDmDate(value)) throw new MockAdminError(400, 'until must be a calendar date YYYY-MM-DD (the last day of the term)');
+  return value;
 }
 
 function checkState(state: unknown, field: string): void {

@@ -24,7 +24,7 @@ export type {
   ClerkSendKind,
   ClerkSignatureInput,
 } from './dm-clerk.admin';
-export { CLERK_SEND_KINDS, DEFAULT_CLERK } from './dm-clerk.admin';
+export { CLERK_SEND_KINDS, DEFAULT_CLERK, TERM_PROPERTIES } from './dm-clerk.admin';
 export { DEFAULT_QUIRKS, DEFAULT_USERS } from './dm-mock.options';
 export type { DmQuirks, DmUserAccount, DocflowMockOptions } from './dm-mock.options';
 export { DOCUMENT_STATES, EMPTY_DATE, parseSignatureDescription, signatureDescription } from './dm-store.repository';
