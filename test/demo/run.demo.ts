@@ -92,6 +92,10 @@ Mocks (their admin APIs):
 3. Act as the 1C clerk (this window prints the lines again with the id when a document arrives):
      curl -s ${dm} | jq '.documents[] | {id, title, stateName, regNumber}'
      curl -s -X POST ${dm}/<id>/register
+     curl -s -X POST ${dm}/<id>/set-term -H 'content-type: application/json' -d '{"until":"${dayFromNow(30)}"}'
+     curl -s -X POST ${dm}/<id>/extend-term -H 'content-type: application/json' -d '{"until":"${dayFromNow(45)}","reason":"Резолюція голови: продовжити, потрібна перевірка на місці"}'
+     curl -s -X POST ${dm}/<id>/pause-term -H 'content-type: application/json' -d '{"reason":"Запитано додаткові відомості у заявника"}'
+     curl -s -X POST ${dm}/<id>/resume-term
      curl -s -X POST ${dm}/<id>/answer -H 'content-type: application/json' -d '{"text":"Сміття вивезено."}'
 
 4. The citizen's messages:
@@ -136,13 +140,25 @@ function watchDocflow(base: string, say: (line: string) => void): () => void {
   };
 }
 
+/** The clerk's steps for an appeal: register, its answer term (set, extend, pause, resume), the answer. */
 function appealLines(base: string, d: { id: string; title: string }): string {
   const url = `${base}/__admin/documents/${d.id}`;
+  const json = `-H 'content-type: application/json'`;
+  const term = `jq -c '{term: [.additionalProperties[] | {(.name): .value}] | add, change: .states[-1].comment}'`;
   return (
     `\n1C: new incoming document "${d.title}"\n` +
     `  register: curl -s -X POST ${url}/register | jq '{regNumber, stateName}'\n` +
+    `  term:     curl -s -X POST ${url}/set-term ${json} -d '{"until":"${dayFromNow(30)}"}' | ${term}\n` +
+    `  extend:   curl -s -X POST ${url}/extend-term ${json} -d '{"until":"${dayFromNow(45)}","reason":"Резолюція голови: продовжити, потрібна перевірка на місці","by":"Коваленко Іван"}' | ${term}\n` +
+    `  pause:    curl -s -X POST ${url}/pause-term ${json} -d '{"reason":"Запитано додаткові відомості у заявника"}' | ${term}\n` +
+    `  resume:   curl -s -X POST ${url}/resume-term | ${term}\n` +
     `  answer:   curl -s -X POST ${url}/answer -H 'content-type: application/json' -d '{"text":"Сміття вивезено."}' | jq -c '{answer: .answer.regNumber, state: .incoming.stateName}'\n`
   );
+}
+
+/** `YYYY-MM-DD` of the day so many days from today (UTC): the `until` of the term lines. */
+function dayFromNow(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** The utility's steps for an application: register, a progress note, the contract with a file, connected. */
