@@ -1,12 +1,11 @@
-import { FactsBusinessCalendar } from './business-calendar.model';
-import { seedFor } from './calendar-seed.mapper';
+import { seededCalendar } from './calendar-seed.mapper';
 import { RU_PRODUCTION_CALENDAR, RU_WORKING_DAYS_BOUNDS, validateRuYear, workingDaysInYear } from './ru-calendar.mapper';
 import { UA_TRANSFERS, orthodoxEaster, uaDayFacts, uaHolidays } from './ua-calendar.mapper';
 
 /** Small tier: the vendored data and our own rules, checked against invariants and facts known by hand. */
 describe('RU production calendar (vendored from xmlcalendar/data)', () => {
   const years = Object.entries(RU_PRODUCTION_CALENDAR.years);
-  const ru = new FactsBusinessCalendar({ id: 'ru', country: 'RU', timeZone: 'Europe/Moscow', version: 1, ...seedFor('RU') });
+  const ru = seededCalendar('RU', 'Europe/Moscow');
 
   it('covers 2013–2027, each year pinned to a commit', () => {
     expect(years.map(([y]) => Number(y))).toEqual(Array.from({ length: 15 }, (_, i) => 2013 + i));
@@ -74,7 +73,7 @@ describe('UA calendar (own rules + pinned Cabinet transfers)', () => {
   });
 
   it('applies the Cabinet transfers before the war and martial law after 2022-03-15', () => {
-    const cal = new FactsBusinessCalendar({ id: 'ua', country: 'UA', timeZone: 'Europe/Kyiv', version: 1, ...seedFor('UA') });
+    const cal = seededCalendar('UA', 'Europe/Kyiv');
     expect(cal.day('2021-01-08')).toMatchObject({ working: false, reason: 'transferred day off (from 2021-01-16)' });
     expect(cal.day('2021-01-16')).toMatchObject({ working: true, reason: 'working Saturday (day off moved to 2021-01-08)' });
     expect(cal.day('2022-01-03')).toMatchObject({ working: false });

@@ -1,4 +1,4 @@
-import type { DayFact, Regime } from './business-calendar.model';
+import { FactsBusinessCalendar, type DayFact, type Regime } from './business-calendar.model';
 import { RU_PRODUCTION_CALENDAR, ruCoverage, ruDayFacts } from './ru-calendar.mapper';
 import { UA_MARTIAL_LAW, UA_SEED_YEARS, UA_TRANSFERS, uaDayFacts } from './ua-calendar.mapper';
 
@@ -44,4 +44,13 @@ export function seedFor(country: 'UA' | 'RU'): CalendarSeed {
       assumed: UA_ASSUMED,
     },
   };
+}
+
+/**
+ * A calendar straight from the vendored data, without the database: for tests, tools and a
+ * tenant that has no stored calendar yet (version 0 marks it as not stored).
+ */
+export function seededCalendar(country: 'UA' | 'RU', timeZone: string, id = `seed:${country}`, version = 0): FactsBusinessCalendar {
+  const seed = seedFor(country);
+  return new FactsBusinessCalendar({ id, country, timeZone, version, weekend: seed.weekend, days: seed.days, regimes: seed.regimes, coverage: seed.provenance.coverage });
 }

@@ -1,12 +1,11 @@
-import { FactsBusinessCalendar } from './business-calendar.model';
-import { seedFor } from './calendar-seed.mapper';
+import { seededCalendar } from './calendar-seed.mapper';
 import { computeDeadline } from './deadline.calculator';
 import type { ClockEvent } from './deadline.types';
 import { LEGAL_PROFILES, PROFILE_OVERLAYS, profileFor } from './legal-profile.config';
 
 /** Small tier: the calculator's rules on a simulated clock (`now` is always passed in). */
-const ua = new FactsBusinessCalendar({ id: 'ua', country: 'UA', timeZone: 'Europe/Kyiv', version: 3, ...seedFor('UA') });
-const ru = new FactsBusinessCalendar({ id: 'ru', country: 'RU', timeZone: 'Europe/Moscow', version: 1, ...seedFor('RU') });
+const ua = seededCalendar('UA', 'Europe/Kyiv', 'ua', 3);
+const ru = seededCalendar('RU', 'Europe/Moscow', 'ru', 1);
 const RU59 = LEGAL_PROFILES['ru.59-fz'];
 const UA_APPEALS = LEGAL_PROFILES['ua.appeals.art20'];
 const UA_INFO = LEGAL_PROFILES['ua.public-info.art20'];

@@ -1,5 +1,4 @@
-import { FactsBusinessCalendar } from './business-calendar.model';
-import { seedFor } from './calendar-seed.mapper';
+import { seededCalendar } from './calendar-seed.mapper';
 import { computeDeadline } from './deadline.calculator';
 import type { ClockEvent, TermVariant } from './deadline.types';
 import { LEGAL_PROFILES } from './legal-profile.config';
@@ -11,10 +10,7 @@ import { LEGAL_PROFILES } from './legal-profile.config';
  * output pasted back.
  */
 
-const calendars = {
-  UA: new FactsBusinessCalendar({ id: 'ua-test', country: 'UA', timeZone: 'Europe/Kyiv', version: 1, ...seedFor('UA'), coverage: seedFor('UA').provenance.coverage }),
-  RU: new FactsBusinessCalendar({ id: 'ru-test', country: 'RU', timeZone: 'Europe/Moscow', version: 1, ...seedFor('RU'), coverage: seedFor('RU').provenance.coverage }),
-};
+const calendars = { UA: seededCalendar('UA', 'Europe/Kyiv'), RU: seededCalendar('RU', 'Europe/Moscow') };
 
 interface Row {
   name: string;

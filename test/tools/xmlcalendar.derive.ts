@@ -151,17 +151,13 @@ for (const name of readdirSync(dir).filter((n) => /^\d{4}\.xml$/.test(n)).sort()
   const y = deriveYear(readFileSync(join(dir, name), 'utf8'));
   years[y.year] = { ...y.meta, days: y.days, ...(y.notes.length ? { notes: y.notes } : {}) };
 }
-process.stdout.write(
-  `${JSON.stringify(
-    {
-      description: "Russia's production calendar (days off, shortened days, working weekend days), derived from pinned copies of xmlcalendar/data by test/tools/xmlcalendar.derive.ts",
-      source: {
-        repo: 'xmlcalendar/data',
-        format: 't=1 day off, t=2 shortened working day, t=3 working weekend day; h = holiday id; f = the date a day off was moved from',
-      },
-      years,
-    },
-    null,
-    2,
-  )}\n`,
-);
+const doc = {
+  description: "Russia's production calendar (days off, shortened days, working weekend days), derived from pinned copies of xmlcalendar/data by test/tools/xmlcalendar.derive.ts",
+  source: {
+    repo: 'xmlcalendar/data',
+    format: 't=1 day off, t=2 shortened working day, t=3 working weekend day; h = holiday id; f = the date a day off was moved from',
+  },
+  years,
+};
+// One day per line, so a re-pinned year reads as a short diff.
+process.stdout.write(`${JSON.stringify(doc, null, 2).replace(/\{\n\s+"date": ([^\n]+)\n\s+"kind": ([^\n]+)\n\s+"reason": ([^\n]+)\n\s+"xml": ([^\n]+)\n\s+\}/g, '{ "date": $1 "kind": $2 "reason": $3 "xml": $4 }')}\n`);
