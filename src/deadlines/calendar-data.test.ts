@@ -51,7 +51,15 @@ describe('RU production calendar (vendored from xmlcalendar/data)', () => {
 
 describe('UA calendar (own rules + pinned Cabinet transfers)', () => {
   it('computes Orthodox Easter', () => {
-    expect(['2015', '2016', '2021', '2022', '2023', '2024', '2025'].map((y) => orthodoxEaster(Number(y)))).toEqual(['2015-04-12', '2016-05-01', '2021-05-02', '2022-04-24', '2023-04-16', '2024-05-05', '2025-04-20']);
+    expect(['2015', '2016', '2021', '2022', '2023', '2024', '2025'].map((y) => orthodoxEaster(Number(y)))).toEqual([
+      '2015-04-12',
+      '2016-05-01',
+      '2021-05-02',
+      '2022-04-24',
+      '2023-04-16',
+      '2024-05-05',
+      '2025-04-20',
+    ]);
   });
 
   it('follows Art. 73 as it changed: 2 May until 2017, 25 December from 2017, the 2023 changes', () => {
@@ -65,7 +73,11 @@ describe('UA calendar (own rules + pinned Cabinet transfers)', () => {
   });
 
   it('carries weekend holidays over exactly where the pinned data does (2015–2022), and adds what the data misses', () => {
-    const carried = new Set(uaDayFacts(2015, 2022).filter((d) => d.reason.startsWith('day off carried over')).map((d) => d.date));
+    const carried = new Set(
+      uaDayFacts(2015, 2022)
+        .filter((d) => d.reason.startsWith('day off carried over'))
+        .map((d) => d.date),
+    );
     const inData = Object.values(UA_TRANSFERS.years).flatMap((y) => y.carryOvers);
     expect(inData.filter((d) => !carried.has(d))).toEqual([]);
     // The 2022 file has no Easter or Trinity (its notes say so).

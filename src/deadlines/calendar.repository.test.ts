@@ -52,7 +52,13 @@ describe('CalendarService with CalendarRepository', () => {
     const now = new Date('2025-06-21T00:00:00Z');
     // Public information from Fri 06-20: 23 (1), 24 (2), 25 (3), 26 (4), 27 Fri (5).
     expect(computeDeadline(LEGAL_PROFILES['ua.public-info.art20'], 'standard', events, before, now).dueDate).toBe('2025-06-27');
-    const v = await service.changeDay('hromada-c', 'UA', { date: '2025-06-24', kind: 'off', reason: 'day off: city day', source: 'council decision No. 12' }, 'admin-7', 'city day moved by the council');
+    const v = await service.changeDay(
+      'hromada-c',
+      'UA',
+      { date: '2025-06-24', kind: 'off', reason: 'day off: city day', source: 'council decision No. 12' },
+      'admin-7',
+      'city day moved by the council',
+    );
     expect(v).toBe(2);
     const after = (await service.calendar('hromada-c', 'UA'))!;
     expect(after.version).toBe(2);

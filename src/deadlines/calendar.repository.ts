@@ -13,7 +13,7 @@ export interface CalendarRow {
   version: number;
 }
 
-/** One line of a calendar's audit: the version it produced, who, why, before and after. */
+/** One line of a calendar's audit: the version it produced, who, why, before and after (null: nothing there, e.g. a new day fact). */
 export interface CalendarChange {
   version: number;
   subject: 'seed' | 'day' | 'regime';
@@ -120,10 +120,15 @@ export class CalendarRepository {
 
   /** Appends an audit line (the table refuses UPDATE, DELETE and TRUNCATE). */
   async appendChange(tx: PoolClient, calendarId: string, c: CalendarChange): Promise<void> {
-    await tx.query(
-      `INSERT INTO calendar_change (calendar_id, version, subject, actor, reason, before, after) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)`,
-      [calendarId, c.version, c.subject, c.actor, c.reason, c.before === undefined ? null : JSON.stringify(c.before), c.after === undefined ? null : JSON.stringify(c.after)],
-    );
+    await tx.query(`INSERT INTO calendar_change (calendar_id, version, subject, actor, reason, before, after) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)`, [
+      calendarId,
+      c.version,
+      c.subject,
+      c.actor,
+      c.reason,
+      c.before === undefined ? null : JSON.stringify(c.before),
+      c.after === undefined ? null : JSON.stringify(c.after),
+    ]);
   }
 
   /** A calendar's audit, oldest first. */
@@ -132,6 +137,6 @@ export class CalendarRepository {
       'SELECT version, subject, actor, reason, before, after, changed_at FROM calendar_change WHERE calendar_id = $1 ORDER BY id',
       [calendarId],
     );
-    return r.rows.map((x) => ({ version: x.version, subject: x.subject, actor: x.actor, reason: x.reason, before: x.before ?? undefined, after: x.after ?? undefined, changedAt: x.changed_at }));
+    return r.rows.map((x) => ({ version: x.version, subject: x.subject, actor: x.actor, reason: x.reason, before: x.before, after: x.after, changedAt: x.changed_at }));
   }
 }

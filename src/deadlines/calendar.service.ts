@@ -64,7 +64,14 @@ export class CalendarService {
         if (await this.repo.create(tx, { id, tenant, country, timeZone, weekend: seed.weekend, provenance: seed.provenance })) {
           await this.repo.addDays(tx, id, seed.days);
           for (const r of seed.regimes) await this.repo.putRegime(tx, id, r);
-          await this.repo.appendChange(tx, id, { version: 1, subject: 'seed', actor: 'system', reason: 'created from the vendored calendar data on first use', before: undefined, after: { days: seed.days.length, regimes: seed.regimes, provenance: seed.provenance } });
+          await this.repo.appendChange(tx, id, {
+            version: 1,
+            subject: 'seed',
+            actor: 'system',
+            reason: 'created from the vendored calendar data on first use',
+            before: undefined,
+            after: { days: seed.days.length, regimes: seed.regimes, provenance: seed.provenance },
+          });
         }
         row = (await this.repo.find(tx, tenant, country))!;
       }

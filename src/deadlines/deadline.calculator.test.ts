@@ -80,7 +80,13 @@ describe('computeDeadline', () => {
     expect(onTime.answeredAt).toBe('2024-04-27T23:59:00+03:00');
     const late = computeDeadline(RU59, 'standard', [start, { kind: 'answered', at: '2024-04-28T00:00:01+03:00' }], ru, new Date('2024-06-01T00:00:00Z'));
     expect(late.overdue).toBe(true);
-    const after = computeDeadline(RU59, 'standard', [start, { kind: 'answered', at: '2024-04-20T10:00:00+03:00' }, { kind: 'extended', at: '2024-04-21T10:00:00+03:00', days: 30, reason: 'x' }], ru, new Date('2024-06-01T00:00:00Z'));
+    const after = computeDeadline(
+      RU59,
+      'standard',
+      [start, { kind: 'answered', at: '2024-04-20T10:00:00+03:00' }, { kind: 'extended', at: '2024-04-21T10:00:00+03:00', days: 30, reason: 'x' }],
+      ru,
+      new Date('2024-06-01T00:00:00Z'),
+    );
     expect(after.extensions).toBe(0);
     expect(after.notes.join('\n')).toMatch(/after the answer were ignored/);
   });
@@ -149,7 +155,16 @@ describe('computeDeadline', () => {
   });
 
   it('shortens on the applicant’s request', () => {
-    const r = computeDeadline(UA_APPEALS, 'standard', [{ kind: 'received', at: '2025-03-03T10:00:00+02:00' }, { kind: 'shortened', at: '2025-03-04T10:00:00+02:00', until: '2025-03-14', reason: 'urgent' }], ua, new Date('2025-03-05T00:00:00Z'));
+    const r = computeDeadline(
+      UA_APPEALS,
+      'standard',
+      [
+        { kind: 'received', at: '2025-03-03T10:00:00+02:00' },
+        { kind: 'shortened', at: '2025-03-04T10:00:00+02:00', until: '2025-03-14', reason: 'urgent' },
+      ],
+      ua,
+      new Date('2025-03-05T00:00:00Z'),
+    );
     expect(r.dueDate).toBe('2025-03-14');
     expect(r.originalDueDate).toBe('2025-04-03');
   });

@@ -150,7 +150,7 @@ class DayCounter {
     const days: ExplainedDay[] = [{ date: this.startDate, counted: false, reason: `day of the '${startEvent}' event: the term runs from the next day (Civil Code: UA Art. 253, RU Art. 191)` }];
     let d = this.startDate;
     let paused = 0;
-    for (let counted = 0; counted < n; ) {
+    for (let counted = 0; counted < n;) {
       d = addDays(d, 1);
       if (daysBetween(this.startDate, d) > 3660) throw new RangeError(`no ${n} countable days within ten years of ${this.startDate}: check the calendar`);
       const why = this.skip(d);
@@ -214,7 +214,11 @@ function rolled(w: { due: string; days: ExplainedDay[]; paused: number }, calend
     do {
       d = addDays(d, 1);
       const day = calendar.day(d);
-      days.push({ date: d, counted: false, reason: day.working ? `the term ends on this working day: its last day ${w.due} was not a working day (${law})` : `not counted: ${day.reason} (the term's end moves on)` });
+      days.push({
+        date: d,
+        counted: false,
+        reason: day.working ? `the term ends on this working day: its last day ${w.due} was not a working day (${law})` : `not counted: ${day.reason} (the term's end moves on)`,
+      });
     } while (!calendar.day(d).working);
     notes.push(`the term's last day ${w.due} is not a working day (${last.reason}); it ends on the next working day, ${d}`);
     return { due: d, days, paused: w.paused };
@@ -227,7 +231,14 @@ function rolled(w: { due: string; days: ExplainedDay[]; paused: number }, calend
 }
 
 /** Extensions and shortenings in event order, capped by the profile's rules. */
-function applyChanges(profile: LegalProfile, timeline: Timeline, counter: DayCounter, baseN: number, dueMsFor: (n: number) => number, notes: string[]): { n: number; count: number; firstExtension?: Extract<ClockEvent, { kind: 'extended' }> } {
+function applyChanges(
+  profile: LegalProfile,
+  timeline: Timeline,
+  counter: DayCounter,
+  baseN: number,
+  dueMsFor: (n: number) => number,
+  notes: string[],
+): { n: number; count: number; firstExtension?: Extract<ClockEvent, { kind: 'extended' }> } {
   let n = baseN;
   let count = 0;
   let firstExtension: Extract<ClockEvent, { kind: 'extended' }> | undefined;
@@ -297,14 +308,29 @@ function hourTerm(term: Term, timeline: Timeline, calendar: BusinessCalendar, no
   const startDate = localDateOf(new Date(startMs), tz);
   const dueDate = localDateOf(dueAt, tz);
   const days: ExplainedDay[] = [];
-  for (let d = startDate; d <= dueDate; d = addDays(d, 1)) days.push({ date: d, counted: true, reason: `within the ${term.amount} hours from ${timeline.start!.at} (clock hours; ${calendar.day(d).reason})` });
+  for (let d = startDate; d <= dueDate; d = addDays(d, 1))
+    days.push({ date: d, counted: true, reason: `within the ${term.amount} hours from ${timeline.start!.at} (clock hours; ${calendar.day(d).reason})` });
   notes.push(`${term.amount} clock hours from receipt, whatever the calendar says`);
   const pausedMs = timeline.pauses.reduce((s, p) => s + Math.max(0, p.to - Math.max(p.from, startMs)), 0);
-  return { dueAt: dueAt.toISOString(), dueDate, originalDueDate: localDateOf(new Date(startMs + term.amount * 3_600_000 - 1), tz), extended: false, extensions: 0, pausedDays: Math.floor(pausedMs / 86_400_000), days };
+  return {
+    dueAt: dueAt.toISOString(),
+    dueDate,
+    originalDueDate: localDateOf(new Date(startMs + term.amount * 3_600_000 - 1), tz),
+    extended: false,
+    extensions: 0,
+    pausedDays: Math.floor(pausedMs / 86_400_000),
+    days,
+  };
 }
 
 /** The profile's and the overlay's further terms, each from the first of its start events that happened. */
-function milestonesOf(profile: LegalProfile, overlay: ProfileOverlay | undefined, events: readonly ClockEvent[], calendar: BusinessCalendar, dueDate: string | undefined): DeadlineResult['milestones'] {
+function milestonesOf(
+  profile: LegalProfile,
+  overlay: ProfileOverlay | undefined,
+  events: readonly ClockEvent[],
+  calendar: BusinessCalendar,
+  dueDate: string | undefined,
+): DeadlineResult['milestones'] {
   const out: DeadlineResult['milestones'] = [];
   for (const rule of [...profile.milestones, ...(overlay?.milestones ?? [])]) {
     const m = milestone(rule, profile.rollover, events, calendar, dueDate);

@@ -37,24 +37,69 @@ const ROWS: Row[] = [
   // --- UA, appeals (Art. 20): calendar days / one month, rollover to the next working day ---
   // 2021-04-02 (Fri) + 1 month = 2021-05-02 (Sun, Easter). Rollover: 05-03 Mon is the carry-over of
   // Labour Day (Sat 05-01), 05-04 Tue the carry-over of Easter; 05-05 Wed is the first working day.
-  { name: 'UA 2021, a month ending on Easter with two carry-over days', country: 'UA', profile: 'ua.appeals.art20', events: [received(ua('2021-04-02'))], due: '2021-05-05', explains: 'day off carried over from 2021-05-02 (Easter on a Sunday)' },
+  {
+    name: 'UA 2021, a month ending on Easter with two carry-over days',
+    country: 'UA',
+    profile: 'ua.appeals.art20',
+    events: [received(ua('2021-04-02'))],
+    due: '2021-05-05',
+    explains: 'day off carried over from 2021-05-02 (Easter on a Sunday)',
+  },
   // 2021-08-13 (Fri) + 15 = 2021-08-28: a Saturday, but a working one (the day off moved to Mon 08-23). No rollover.
-  { name: 'UA 2021, 15 days ending on a working Saturday', country: 'UA', profile: 'ua.appeals.art20', variant: 'no-extra-study', events: [received(ua('2021-08-13'))], due: '2021-08-28', explains: 'working Saturday, shortened (day off moved to 2021-08-23)' },
+  {
+    name: 'UA 2021, 15 days ending on a working Saturday',
+    country: 'UA',
+    profile: 'ua.appeals.art20',
+    variant: 'no-extra-study',
+    events: [received(ua('2021-08-13'))],
+    due: '2021-08-28',
+    explains: 'working Saturday, shortened (day off moved to 2021-08-23)',
+  },
   // 2021-06-05 (Sat) + 15 = 06-20 (Sun, Trinity). 06-21 Mon is Trinity's carry-over; 06-22 Tue.
   { name: 'UA 2021, 15 days ending on Trinity', country: 'UA', profile: 'ua.appeals.art20', variant: 'no-extra-study', events: [received(ua('2021-06-05'))], due: '2021-06-22' },
   // 2021-08-08 (Sun) + 15 = 08-23 (Mon): the Cabinet's transferred day off (worked on Sat 08-28);
   // 08-24 Tue Independence Day; 08-25 Wed.
-  { name: 'UA 2021, 15 days ending on a transferred day off', country: 'UA', profile: 'ua.appeals.art20', variant: 'no-extra-study', events: [received(ua('2021-08-08'))], due: '2021-08-25', explains: 'transferred day off (from 2021-08-28)' },
+  {
+    name: 'UA 2021, 15 days ending on a transferred day off',
+    country: 'UA',
+    profile: 'ua.appeals.art20',
+    variant: 'no-extra-study',
+    events: [received(ua('2021-08-08'))],
+    due: '2021-08-25',
+    explains: 'transferred day off (from 2021-08-28)',
+  },
   // 2021-12-12 (Sun) + 15 = 12-27 (Mon): carry-over of Christmas (Sat 12-25); 12-28 Tue.
   { name: 'UA 2021, 15 days ending on the Christmas carry-over', country: 'UA', profile: 'ua.appeals.art20', variant: 'no-extra-study', events: [received(ua('2021-12-12'))], due: '2021-12-28' },
   // 2022-02-21 (Mon) + 15 = 03-08 (Tue, Women's Day, before martial law: a holiday); 03-09 Wed.
   { name: 'UA 2022 before 15 March: 8 March is still a holiday', country: 'UA', profile: 'ua.appeals.art20', variant: 'no-extra-study', events: [received(ua('2022-02-21'))], due: '2022-03-09' },
   // 2022-04-10 (Sun) + 15 = 04-25 (Mon): Easter's carry-over, a working day under martial law. Due that day.
-  { name: 'UA 2022 after 15 March: no carry-over of Easter', country: 'UA', profile: 'ua.appeals.art20', variant: 'no-extra-study', events: [received(ua('2022-04-10'))], due: '2022-04-25', explains: 'working day: martial law, Law 2136-IX Art. 6 (day off for Easter)' },
+  {
+    name: 'UA 2022 after 15 March: no carry-over of Easter',
+    country: 'UA',
+    profile: 'ua.appeals.art20',
+    variant: 'no-extra-study',
+    events: [received(ua('2022-04-10'))],
+    due: '2022-04-25',
+    explains: 'working day: martial law, Law 2136-IX Art. 6 (day off for Easter)',
+  },
   // 2022-04-09 (Sat) + 1 month = 05-09 (Mon, Victory Day): a working day under martial law.
-  { name: 'UA 2022, a month ending on Victory Day under martial law', country: 'UA', profile: 'ua.appeals.art20', events: [received(ua('2022-04-09'))], due: '2022-05-09', explains: 'working day: martial law, Law 2136-IX Art. 6 (Victory Day)' },
+  {
+    name: 'UA 2022, a month ending on Victory Day under martial law',
+    country: 'UA',
+    profile: 'ua.appeals.art20',
+    events: [received(ua('2022-04-09'))],
+    due: '2022-05-09',
+    explains: 'working day: martial law, Law 2136-IX Art. 6 (Victory Day)',
+  },
   // 2023-05-28 (Sun) + 1 month = 06-28 (Wed, Constitution Day): working under martial law.
-  { name: 'UA 2023, a month ending on Constitution Day', country: 'UA', profile: 'ua.appeals.art20', events: [received(ua('2023-05-28'))], due: '2023-06-28', explains: 'working day: martial law, Law 2136-IX Art. 6 (Constitution Day)' },
+  {
+    name: 'UA 2023, a month ending on Constitution Day',
+    country: 'UA',
+    profile: 'ua.appeals.art20',
+    events: [received(ua('2023-05-28'))],
+    due: '2023-06-28',
+    explains: 'working day: martial law, Law 2136-IX Art. 6 (Constitution Day)',
+  },
   // 2024-07-24 (Wed) + 1 month = 08-24 (Sat, Independence Day): a weekend stays a day off; 08-25
   // Sun; 08-26 Mon is a working day (no carry-over under martial law).
   { name: 'UA 2024, a month ending on Independence Day on a Saturday', country: 'UA', profile: 'ua.appeals.art20', events: [received(ua('2024-07-24'))], due: '2024-08-26' },
@@ -66,7 +111,14 @@ const ROWS: Row[] = [
   // --- UA, public information (Art. 20): working days ---
   // 2021-12-22 (Wed): 23 Thu (1), 24 Fri (2), 25 Sat Christmas, 26 Sun, 27 Mon carry-over: skipped;
   // 28 Tue (3), 29 Wed (4), 30 Thu (5).
-  { name: 'UA 2021 public information over Christmas', country: 'UA', profile: 'ua.public-info.art20', events: [received(ua('2021-12-22'))], due: '2021-12-30', explains: 'not counted: day off carried over from 2021-12-25 (Christmas on a Saturday)' },
+  {
+    name: 'UA 2021 public information over Christmas',
+    country: 'UA',
+    profile: 'ua.public-info.art20',
+    events: [received(ua('2021-12-22'))],
+    due: '2021-12-30',
+    explains: 'not counted: day off carried over from 2021-12-25 (Christmas on a Saturday)',
+  },
   // 2021-10-12 (Tue): 13 Wed (1); 14 Thu Defenders' Day and 15 Fri transferred day off skipped;
   // 16–17 weekend; 18 Mon (2), 19 (3), 20 (4), 21 Thu (5).
   { name: 'UA 2021 public information over a transferred day off', country: 'UA', profile: 'ua.public-info.art20', events: [received(ua('2021-10-12'))], due: '2021-10-21' },
@@ -97,9 +149,23 @@ const ROWS: Row[] = [
   // --- RU, 59-ФЗ: 30 calendar days from registration, rollover to the next working day ---
   // 2024-03-29 (Fri) + 30 = 04-28 (Sun). 04-29 Mon (moved from Sat 04-27), 04-30 Tue (moved from
   // Sat 11-02), 05-01 Wed holiday: skipped; 05-02 Thu.
-  { name: 'RU 2024, ending before the May holidays', country: 'RU', profile: 'ru.59-fz', events: [registered(ru('2024-03-29'))], due: '2024-05-02', explains: "not counted: transferred day off (from 2024-04-27) (the term's end moves on)" },
+  {
+    name: 'RU 2024, ending before the May holidays',
+    country: 'RU',
+    profile: 'ru.59-fz',
+    events: [registered(ru('2024-03-29'))],
+    due: '2024-05-02',
+    explains: "not counted: transferred day off (from 2024-04-27) (the term's end moves on)",
+  },
   // 2024-03-28 (Thu) + 30 = 04-27: a working Saturday (the day off moved to 04-29). No rollover.
-  { name: 'RU 2024, ending on the working Saturday 27 April', country: 'RU', profile: 'ru.59-fz', events: [registered(ru('2024-03-28'))], due: '2024-04-27', explains: 'working Saturday (day off moved to 2024-04-29)' },
+  {
+    name: 'RU 2024, ending on the working Saturday 27 April',
+    country: 'RU',
+    profile: 'ru.59-fz',
+    events: [registered(ru('2024-03-28'))],
+    due: '2024-04-27',
+    explains: 'working Saturday (day off moved to 2024-04-29)',
+  },
   // 2024-04-10 (Wed) + 30 = 05-10 (Fri, moved from 01-06); 11–12 weekend; 05-13 Mon.
   { name: 'RU 2024, ending on 10 May', country: 'RU', profile: 'ru.59-fz', events: [registered(ru('2024-04-10'))], due: '2024-05-13' },
   // 2024-11-28 (Thu) + 30 = 12-28: a working Saturday (the day off moved to 12-30).
@@ -110,7 +176,14 @@ const ROWS: Row[] = [
   // 2023-12-09 (Sat) + 30 = 2024-01-08 (Mon, New Year holidays); 01-09 Tue.
   { name: 'RU 2024, ending on 8 January', country: 'RU', profile: 'ru.59-fz', events: [registered(ru('2023-12-09'))], due: '2024-01-09' },
   // 2021-10-06 (Wed) + 30 = 11-05 (Fri, moved from 01-02); 6–7 weekend; 11-08 Mon.
-  { name: 'RU 2021, ending on 5 November (moved from 2 January)', country: 'RU', profile: 'ru.59-fz', events: [registered(ru('2021-10-06'))], due: '2021-11-08', explains: 'transferred day off (from 2021-01-02, New Year holidays)' },
+  {
+    name: 'RU 2021, ending on 5 November (moved from 2 January)',
+    country: 'RU',
+    profile: 'ru.59-fz',
+    events: [registered(ru('2021-10-06'))],
+    due: '2021-11-08',
+    explains: 'transferred day off (from 2021-01-02, New Year holidays)',
+  },
   // 2021-01-21 (Thu) + 30 = 02-20: a working Saturday (short; the day off moved to 02-22).
   { name: 'RU 2021, ending on the working Saturday 20 February', country: 'RU', profile: 'ru.59-fz', events: [registered(ru('2021-01-21'))], due: '2021-02-20' },
   // 2021-01-23 (Sat) + 30 = 02-22 (Mon, moved from 02-20); 02-23 holiday; 02-24 Wed.
@@ -123,9 +196,21 @@ const ROWS: Row[] = [
   { name: 'RU 2023, ending on 8 May', country: 'RU', profile: 'ru.59-fz', events: [registered(ru('2023-04-08'))], due: '2023-05-10' },
   // 2024-03-01 (Fri) + 30 = 03-31 (Sun) → original due 04-01 Mon; extended by 30: + 60 = 04-30
   // (Tue, moved from 11-02); 05-01 holiday; 05-02 Thu.
-  { name: 'RU 2024, extended by 30 days', country: 'RU', profile: 'ru.59-fz', events: [registered(ru('2024-03-01')), { kind: 'extended', at: ru('2024-03-25'), days: 30, reason: 'an inspection is needed' }], due: '2024-05-02' },
+  {
+    name: 'RU 2024, extended by 30 days',
+    country: 'RU',
+    profile: 'ru.59-fz',
+    events: [registered(ru('2024-03-01')), { kind: 'extended', at: ru('2024-03-25'), days: 30, reason: 'an inspection is needed' }],
+    due: '2024-05-02',
+  },
   // As above, asked for 45 more days: capped at 30 (Art. 12 Part 2), so again 05-02.
-  { name: 'RU 2024, an extension beyond 30 days is capped', country: 'RU', profile: 'ru.59-fz', events: [registered(ru('2024-03-01')), { kind: 'extended', at: ru('2024-03-25'), days: 45, reason: 'an inspection is needed' }], due: '2024-05-02' },
+  {
+    name: 'RU 2024, an extension beyond 30 days is capped',
+    country: 'RU',
+    profile: 'ru.59-fz',
+    events: [registered(ru('2024-03-01')), { kind: 'extended', at: ru('2024-03-25'), days: 45, reason: 'an inspection is needed' }],
+    due: '2024-05-02',
+  },
   // UA appeals, 2023-03-01 (Wed) + 1 month = 04-01 (Sat) → original due 04-03 Mon; extended until
   // 04-30 (60 days) → capped at 45 days: 04-15 (Sat); 04-16 Sun (Easter); 04-17 Mon, a working day
   // under martial law (no carry-over).

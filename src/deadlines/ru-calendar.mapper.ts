@@ -54,7 +54,8 @@ export function validateRuYear(year: number, y: RuYear): void {
     if (d.kind === 'working' && !weekend) throw new CalendarDataError(`RU ${year}: ${d.date} is a weekday marked as a working weekend day`);
   }
   const n = workingDaysInYear(year, y.days, true);
-  if (n < RU_WORKING_DAYS_BOUNDS.min || n > RU_WORKING_DAYS_BOUNDS.max) throw new CalendarDataError(`RU ${year}: ${n} working days, outside ${RU_WORKING_DAYS_BOUNDS.min}–${RU_WORKING_DAYS_BOUNDS.max}`);
+  if (n < RU_WORKING_DAYS_BOUNDS.min || n > RU_WORKING_DAYS_BOUNDS.max)
+    throw new CalendarDataError(`RU ${year}: ${n} working days, outside ${RU_WORKING_DAYS_BOUNDS.min}–${RU_WORKING_DAYS_BOUNDS.max}`);
 }
 
 /** The years the vendored data covers. */

@@ -29,7 +29,10 @@ interface HolidayRule {
   source: string;
 }
 
-const fixed = (md: string, fromYear = 0, toYear = 9999) => (year: number) => (year >= fromYear && year <= toYear ? `${year}-${md}` : undefined);
+const fixed =
+  (md: string, fromYear = 0, toYear = 9999) =>
+  (year: number) =>
+    year >= fromYear && year <= toYear ? `${year}-${md}` : undefined;
 const ART73 = 'Labour Code of Ukraine Art. 73';
 
 /**

@@ -147,7 +147,9 @@ function deriveYear(xml: string): { year: number; meta: Record<string, string>; 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: xmlcalendar.derive.ts DIR');
 const years: Record<string, unknown> = {};
-for (const name of readdirSync(dir).filter((n) => /^\d{4}\.xml$/.test(n)).sort()) {
+for (const name of readdirSync(dir)
+  .filter((n) => /^\d{4}\.xml$/.test(n))
+  .sort()) {
   const y = deriveYear(readFileSync(join(dir, name), 'utf8'));
   years[y.year] = { ...y.meta, days: y.days, ...(y.notes.length ? { notes: y.notes } : {}) };
 }
@@ -160,4 +162,6 @@ const doc = {
   years,
 };
 // One day per line, so a re-pinned year reads as a short diff.
-process.stdout.write(`${JSON.stringify(doc, null, 2).replace(/\{\n\s+"date": ([^\n]+)\n\s+"kind": ([^\n]+)\n\s+"reason": ([^\n]+)\n\s+"xml": ([^\n]+)\n\s+\}/g, '{ "date": $1 "kind": $2 "reason": $3 "xml": $4 }')}\n`);
+process.stdout.write(
+  `${JSON.stringify(doc, null, 2).replace(/\{\n\s+"date": ([^\n]+)\n\s+"kind": ([^\n]+)\n\s+"reason": ([^\n]+)\n\s+"xml": ([^\n]+)\n\s+\}/g, '{ "date": $1 "kind": $2 "reason": $3 "xml": $4 }')}\n`,
+);
