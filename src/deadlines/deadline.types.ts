@@ -45,7 +45,15 @@ export type ClockEvent =
   | { kind: 'paused'; at: string; reason: string }
   | { kind: 'resumed'; at: string }
   /** Extended to `until` (a local date), or by `days` in the profile's unit; `reason` as the head gave it. */
-  | { kind: 'extended'; at: string; until?: string; days?: number; reason: string }
+  | {
+      kind: 'extended';
+      at: string;
+      until?: string;
+      days?: number;
+      reason: string;
+      /** When the applicant was told of the extension (the notice duty's `metAt`); absent until they were. */
+      noticeAt?: string;
+    }
   /** Shortened on the applicant's justified request (UA Art. 20). */
   | { kind: 'shortened'; at: string; until: string; reason: string }
   | { kind: 'answered'; at: string };
@@ -84,9 +92,17 @@ export interface DeadlineResult {
   /** Answered after `dueAt`, or still open after it at `now`. */
   overdue: boolean;
   /** Further terms of the profile, each with its own due instant (RU: registration, forwarding; municipal: taken into work). */
-  milestones: { name: 'registration' | 'forwarding' | 'taken-into-work' | 'solve-by'; dueAt: string; metAt?: string }[];
+  milestones: { name: MilestoneName; dueAt: string; metAt?: string }[];
   /** Why the due date is what it is: every day from the start to the due date, counted or skipped. */
   days: ExplainedDay[];
   /** Human-readable notes: rollovers, refused extensions beyond the legal maximum, regime used. */
   notes: string[];
+  /** The calendar the result was computed with, so a cached result can be recomputed when the tenant changes a day. */
+  calendar?: { id: string; version: number; timeZone: string };
 }
+
+/**
+ * The further terms a result may carry. `extension-notice`: the applicant must be told of an
+ * extension by `dueAt` (UA public information: within 5 working days of receipt).
+ */
+export type MilestoneName = 'registration' | 'forwarding' | 'taken-into-work' | 'solve-by' | 'extension-notice';

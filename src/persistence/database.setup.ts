@@ -11,6 +11,7 @@ import { Files1732700000000 } from './migrations/1732700000000-files.migration';
 import { CaseHistory1732800000000 } from './migrations/1732800000000-case-history.migration';
 import { FileIntake1732900000000 } from './migrations/1732900000000-file-intake.migration';
 import { FileTenant1733000000000 } from './migrations/1733000000000-file-tenant.migration';
+import { Calendars1733100000000 } from './migrations/1733100000000-calendars.migration';
 
 /** Every migration, in order. */
 export const MIGRATIONS = [
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   CaseHistory1732800000000,
   FileIntake1732900000000,
   FileTenant1733000000000,
+  Calendars1733100000000,
 ];
 
 /** Key of the advisory lock that serialises migrations when several instances start at once. */

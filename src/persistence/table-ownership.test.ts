@@ -22,6 +22,10 @@ const OWNERS: Record<string, string> = {
   file_chunk: 'src/files/file-blob.repository.ts',
   file_link_key: 'src/files/file-link-key.repository.ts',
   file_tenant: 'src/files/file-tenant.repository.ts',
+  calendar: 'src/deadlines/calendar.repository.ts',
+  calendar_day: 'src/deadlines/calendar.repository.ts',
+  calendar_regime: 'src/deadlines/calendar.repository.ts',
+  calendar_change: 'src/deadlines/calendar.repository.ts',
 };
 
 /**
