@@ -182,6 +182,13 @@ describe('computeDeadline', () => {
     expect(r.dueDate).toBe('2024-04-27');
   });
 
+  it('warns when the term runs past the years the calendar has data for', () => {
+    const r = computeDeadline(RU59, 'standard', [{ kind: 'registered', at: '2027-12-20T10:00:00+03:00' }], ru, new Date('2027-12-21T00:00:00Z'));
+    // 2027-12-20 + 30 = 2028-01-19: RU data ends with 2027, so the 2028 New Year holidays are unknown here.
+    expect(r.dueDate).toBe('2028-01-19');
+    expect(r.notes.join('\n')).toMatch(/outside the calendar's data/);
+  });
+
   it('chooses profiles per country and appeal kind, a tenant’s own choice first', () => {
     expect(profileFor('UA', 'complaint').id).toBe('ua.appeals.art20');
     expect(profileFor('UA', 'public-information-request').id).toBe('ua.public-info.art20');
