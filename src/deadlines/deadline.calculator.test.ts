@@ -143,6 +143,31 @@ describe('computeDeadline', () => {
     expect(r.milestones).toEqual([{ name: 'extension-notice', dueAt: '2024-08-26T20:59:59.999Z', metAt: '2024-08-22T09:00:00+03:00' }]);
   });
 
+  it('refuses a public-information extension decided after the 5 working days (the notice is due by then too)', () => {
+    const received: ClockEvent = { kind: 'received', at: '2024-08-19T10:00:00+03:00' };
+    // The 5th working day is Mon 08-26: an extension at 22:00 that day is in time, one the next morning is not.
+    const inTime = computeDeadline(UA_INFO, 'standard', [received, { kind: 'extended', at: '2024-08-26T22:00:00+03:00', days: 15, reason: 'volume' }], ua, new Date('2024-08-27T12:00:00Z'));
+    expect(inTime.dueDate).toBe('2024-09-16');
+    const late = computeDeadline(UA_INFO, 'standard', [received, { kind: 'extended', at: '2024-08-27T09:00:00+03:00', days: 15, reason: 'volume' }], ua, new Date('2024-08-27T12:00:00Z'));
+    expect(late.dueDate).toBe('2024-08-26');
+    expect(late.overdue).toBe(true);
+    expect(late.notes.join('\n')).toMatch(/after the term had ended/);
+  });
+
+  it('keeps the credited pause when the variant changes (compute-on-read: GLPI #15605)', () => {
+    const events: ClockEvent[] = [
+      { kind: 'received', at: '2025-03-03T10:00:00+02:00' },
+      { kind: 'paused', at: '2025-03-05T14:00:00+02:00', reason: 'waiting' },
+      { kind: 'resumed', at: '2025-03-10T09:00:00+02:00' },
+    ];
+    const now = new Date('2025-03-11T00:00:00Z');
+    expect(computeDeadline(UA_APPEALS, 'no-extra-study', events, ua, now).pausedDays).toBe(4);
+    const month = computeDeadline(UA_APPEALS, 'standard', events, ua, now);
+    expect(month.pausedDays).toBe(4);
+    // 03-03 + 1 month = 04-03 (31 days), moved by the 4 paused days to 04-07 (Mon).
+    expect(month.dueDate).toBe('2025-04-07');
+  });
+
   it('counts 48 hours for an urgent request, moved by a pause to the millisecond', () => {
     const events: ClockEvent[] = [
       { kind: 'received', at: '2024-08-23T16:30:00+03:00' },
@@ -180,6 +205,13 @@ describe('computeDeadline', () => {
     const r = computeDeadline(profile, 'standard', [{ kind: 'registered', at: '2024-03-29T10:00:00+03:00' }], ru, new Date('2024-04-01T00:00:00Z'));
     // Day 30 is Sun 04-28; the previous working day is the working Saturday 04-27.
     expect(r.dueDate).toBe('2024-04-27');
+  });
+
+  it('warns when the term runs past the years the calendar has data for', () => {
+    const r = computeDeadline(RU59, 'standard', [{ kind: 'registered', at: '2027-12-20T10:00:00+03:00' }], ru, new Date('2027-12-21T00:00:00Z'));
+    // 2027-12-20 + 30 = 2028-01-19: RU data ends with 2027, so the 2028 New Year holidays are unknown here.
+    expect(r.dueDate).toBe('2028-01-19');
+    expect(r.notes.join('\n')).toMatch(/outside the calendar's data/);
   });
 
   it('chooses profiles per country and appeal kind, a tenant’s own choice first', () => {

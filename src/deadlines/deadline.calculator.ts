@@ -57,6 +57,8 @@ export function computeDeadline(profile: LegalProfile, variant: TermVariant, eve
   result.milestones = milestonesOf(profile, overlay, timeline.events, calendar, result.dueDate).concat(notice ? [notice] : []);
   const regimes = new Set(result.days.map((d) => d.reason).filter((r) => r.includes('martial law')));
   if (regimes.size) notes.push('martial law (Law 2136-IX Art. 6): holidays and their carry-over days are working days in this period');
+  const uncovered = result.days.filter((d) => d.reason.includes('no calendar data for'));
+  if (uncovered.length) notes.push(`${uncovered.length} day(s) lie outside the calendar's data (only weekends are known there): the due date may move when that year is added`);
   return result;
 }
 

@@ -69,7 +69,8 @@ function decreeText(title: string): string {
   return m ? `non-working day by Decree of the President of Russia of ${m[1]} No. ${m[2]}` : `non-working day (${title})`;
 }
 
-function deriveYear(xml: string): { year: number; meta: Record<string, string>; days: OutDay[]; notes: string[] } {
+/** One year's file → its days (off, short, working weekend days), each with a reason and the attributes it came from. */
+export function deriveYear(xml: string): { year: number; meta: Record<string, string>; days: OutDay[]; notes: string[] } {
   const root = /<calendar\b[^>]*>/.exec(xml)![0];
   const year = Number(attr(root, 'year'));
   const meta = { path: `ru/${year}/calendar.xml`, commit: attr(root, 'commit')!, dataDate: attr(root, 'date')! };
@@ -144,24 +145,30 @@ function deriveYear(xml: string): { year: number; meta: Record<string, string>; 
   return { year, meta, days: [...out.values()].sort((a, b) => a.date.localeCompare(b.date)), notes };
 }
 
-const dir = process.argv[2];
-if (!dir) throw new Error('usage: xmlcalendar.derive.ts DIR');
-const years: Record<string, unknown> = {};
-for (const name of readdirSync(dir)
-  .filter((n) => /^\d{4}\.xml$/.test(n))
-  .sort()) {
-  const y = deriveYear(readFileSync(join(dir, name), 'utf8'));
-  years[y.year] = { ...y.meta, days: y.days, ...(y.notes.length ? { notes: y.notes } : {}) };
+/** The whole vendored document from a folder of pinned `<year>.xml` copies. */
+export function deriveAll(dir: string): unknown {
+  const years: Record<string, unknown> = {};
+  for (const name of readdirSync(dir)
+    .filter((n) => /^\d{4}\.xml$/.test(n))
+    .sort()) {
+    const y = deriveYear(readFileSync(join(dir, name), 'utf8'));
+    years[y.year] = { ...y.meta, days: y.days, ...(y.notes.length ? { notes: y.notes } : {}) };
+  }
+  const doc = {
+    description: "Russia's production calendar (days off, shortened days, working weekend days), derived from pinned copies of xmlcalendar/data by test/tools/xmlcalendar.derive.ts",
+    source: {
+      repo: 'xmlcalendar/data',
+      format: 't=1 day off, t=2 shortened working day, t=3 working weekend day; h = holiday id; f = the date a day off was moved from',
+    },
+    years,
+  };
+  return doc;
 }
-const doc = {
-  description: "Russia's production calendar (days off, shortened days, working weekend days), derived from pinned copies of xmlcalendar/data by test/tools/xmlcalendar.derive.ts",
-  source: {
-    repo: 'xmlcalendar/data',
-    format: 't=1 day off, t=2 shortened working day, t=3 working weekend day; h = holiday id; f = the date a day off was moved from',
-  },
-  years,
-};
-// One day per line, so a re-pinned year reads as a short diff.
-process.stdout.write(
-  `${JSON.stringify(doc, null, 2).replace(/\{\n\s+"date": ([^\n]+)\n\s+"kind": ([^\n]+)\n\s+"reason": ([^\n]+)\n\s+"xml": ([^\n]+)\n\s+\}/g, '{ "date": $1 "kind": $2 "reason": $3 "xml": $4 }')}\n`,
-);
+
+if (require.main === module) {
+  if (!process.argv[2]) throw new Error('usage: xmlcalendar.derive.ts DIR');
+  // One day per line, so a re-pinned year reads as a short diff.
+  process.stdout.write(
+    `${JSON.stringify(deriveAll(process.argv[2]), null, 2).replace(/\{\n\s+"date": ([^\n]+)\n\s+"kind": ([^\n]+)\n\s+"reason": ([^\n]+)\n\s+"xml": ([^\n]+)\n\s+\}/g, '{ "date": $1 "kind": $2 "reason": $3 "xml": $4 }')}\n`,
+  );
+}
