@@ -130,7 +130,14 @@ describe('generated OpenAPI document', () => {
 
   it('is OpenAPI 3.1.0 with the ingress, the case reads, health and itself', () => {
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(['/v1/events', '/v1/cases/{tenant}/{caseRef}', '/v1/cases/{tenant}/{caseRef}/history', '/health', '/v1/openapi.json']);
+    expect(Object.keys(doc.paths)).toEqual([
+      '/v1/events',
+      '/v1/cases/{tenant}/{caseRef}',
+      '/v1/cases/{tenant}/{caseRef}/history',
+      '/v1/cases/{tenant}/{caseRef}/deadline',
+      '/health',
+      '/v1/openapi.json',
+    ]);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 

@@ -78,6 +78,21 @@ export {
   type ApplicationType,
   type SupplyType,
 } from './model/application.schema';
+export {
+  AppealDeadlineChanged,
+  AppealRepeatLinked,
+  CaseDeadlineView,
+  DEADLINE_ACTIONS,
+  DEADLINE_MILESTONES,
+  DEADLINE_CASE_KINDS,
+  DEADLINE_THRESHOLDS,
+  DeadlineExtended,
+  DeadlineNotTaken,
+  DeadlineOverdue,
+  DeadlineWarning,
+  REPEAT_MATCHES,
+  TERM_UNITS,
+} from './model/deadline.schema';
 export { ContractErrorSchema, INGRESS_TRANSPORTS, MAX_CONTRACT_ERRORS, MAX_POINTER_LENGTH, MessageRejected, type IngressTransport } from './model/rejection.schema';
 export {
   ContactLinkRequested,
@@ -117,7 +132,7 @@ export {
   type CaseKind,
 } from './model/case-view.schema';
 export { AdapterHealth, ErrorResponse, EventAccepted, HealthResponse, HttpError } from './model/http.schema';
-export { exampleCaseHistory, exampleCaseView } from './examples/case-view.examples';
+export { exampleCaseDeadline, exampleCaseHistory, exampleCaseView } from './examples/case-view.examples';
 export { OPENAPI_FILE, buildOpenApi } from './scripts/openapi.builder';
 export { escapePointerToken, type ContractError } from './validation/ajv-error.mapper';
 export { acceptedDataschemasFor, capContractErrors, createAjv, validateEvent, type ValidationResult } from './validation/event.validator';

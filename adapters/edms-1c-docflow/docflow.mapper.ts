@@ -4,6 +4,7 @@ import type { AppealSubmitted, CloudEvent, FileRef, ResultEvent } from '../../co
 import { fromDmLocal, fromDmUtc, toDmLocal } from './dm-date.codec';
 import { DmNode, text1, typeOf } from './dm-soap.client';
 import type { ResultKeys, ResultKind } from './poll-cursor.codec';
+import { termKeyOf, termResults } from './term.mapper';
 
 /** The system id results carry (`data.system`). */
 export const SYSTEM_ID = 'edms.1c-docflow';
@@ -106,6 +107,7 @@ export function resultsOf(doc: DmNode, answer: { doc: DmNode; files: CarriedFile
   if (status && changedAt && !(status === 'processed' && answer)) {
     results.push({ type: 'appeal.status-changed', tenant, caseRef, occurredAt: changedAt, data: { caseRef, status, changedAt, author, system: SYSTEM_ID, externalId: documentId } as never });
   }
+  results.push(...termResults(doc, { tenant, caseRef, documentId, system: SYSTEM_ID }, timeZone));
   if (answer) {
     const answeredAt = fromDmLocal(text1(answer.doc.regDate), timeZone) ?? changedAt ?? new Date().toISOString();
     const files = answer.files.map((f, i) => ({ id: `${documentId}-a${i + 1}`, ...f }));
@@ -145,11 +147,14 @@ export function resultKeysOf(doc: DmNode, timeZone: string): ResultKeys {
   // As in resultsOf: "processed" is not reported separately when there is an answer.
   if (status && fromDmUtc(text1(doc.modificationDateUniversal)) && !(status === 'processed' && answerId)) keys.status = status;
   if (answerId) keys.answered = answerId;
+  const term = termKeyOf(termResults(doc, { tenant: '', caseRef: '', documentId: '', system: SYSTEM_ID }, timeZone));
+  if (term) keys.term = term;
   return keys;
 }
 
 /** The cursor's kind of a result `resultsOf` made. */
 export function resultKindOf(result: ResultEvent): ResultKind {
+  if (result.type === 'appeal.deadline-changed') return 'term';
   return result.type === 'appeal.registered' ? 'registered' : result.type === 'appeal.answered' ? 'answered' : 'status';
 }
 

@@ -37,19 +37,20 @@ export const MAX_REMEMBERED = 1_000;
 export const FIRST_STAMP = '2000-01-01T00:00:00';
 
 /** The kinds of result a document reports, each remembered separately. */
-export type ResultKind = 'registered' | 'status' | 'answered' | 'documents';
+export type ResultKind = 'registered' | 'status' | 'answered' | 'documents' | 'term';
 /** What a document version reports, per kind: a value that changes when the result does. */
 export type ResultKeys = Partial<Record<ResultKind, string>>;
 
-const KINDS: readonly ResultKind[] = ['registered', 'status', 'answered', 'documents'];
+const KINDS: readonly ResultKind[] = ['registered', 'status', 'answered', 'documents', 'term'];
 const STAMP_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
-// The fifth part (documents related to an application) is written only when set, so appeal cursors keep their form.
-const ENTRY_RE = /^([A-Za-z0-9_-]{8})\.([A-Za-z0-9_-]{8})?\.([A-Za-z0-9_-]{8})?\.([A-Za-z0-9_-]{8})?(?:\.([A-Za-z0-9_-]{8}))?$/;
+// Trailing parts (documents related to an application; an appeal's term changes) are written only
+// when set, so cursors written before they existed read the same.
+const ENTRY_RE = /^([A-Za-z0-9_-]{8})\.([A-Za-z0-9_-]{8})?\.([A-Za-z0-9_-]{8})?\.([A-Za-z0-9_-]{8})?(?:\.([A-Za-z0-9_-]{8})?)?(?:\.([A-Za-z0-9_-]{8}))?$/;
 
 /** One remembered document: the stamp of its version last seen and a hash per kind ('' = never reported). */
 interface Remembered {
   stamp: string;
-  slots: readonly [string, string, string, string];
+  slots: readonly [string, string, string, string, string];
 }
 
 /** A decoded cursor. */
@@ -98,7 +99,7 @@ export function decodeCursor(text: string | undefined): PollCursor {
     for (const e of entries) {
       const m = typeof e === 'string' ? ENTRY_RE.exec(e) : null;
       if (!m) throw bad();
-      docs.set(m[1], { stamp, slots: [m[2] ?? '', m[3] ?? '', m[4] ?? '', m[5] ?? ''] });
+      docs.set(m[1], { stamp, slots: [m[2] ?? '', m[3] ?? '', m[4] ?? '', m[5] ?? '', m[6] ?? ''] });
     }
   }
   return { high: o.high, ...(o.from ? { from: o.from } : {}), docs };
@@ -109,7 +110,8 @@ export function encodeCursor(c: PollCursor): string {
   const groups = new Map<string, string[]>();
   for (const [doc, r] of c.docs) {
     const list = groups.get(r.stamp) ?? [];
-    list.push(`${doc}.${(r.slots[3] ? r.slots : r.slots.slice(0, 3)).join('.')}`);
+    const used = r.slots[4] ? 5 : r.slots[3] ? 4 : 3;
+    list.push(`${doc}.${r.slots.slice(0, used).join('.')}`);
     groups.set(r.stamp, list);
   }
   const seen: Record<string, string[]> = {};
@@ -143,7 +145,7 @@ export function advanceCursor(c: PollCursor, page: { documents: readonly PolledD
     if (d.stamp > high) high = d.stamp;
     const key = hash(d.id);
     const before = docs.get(key);
-    const slots = KINDS.map((kind, i) => (d.reported[kind] !== undefined ? slotHash(d.id, kind, d.reported[kind]!) : (before?.slots[i] ?? ''))) as [string, string, string, string];
+    const slots = KINDS.map((kind, i) => (d.reported[kind] !== undefined ? slotHash(d.id, kind, d.reported[kind]!) : (before?.slots[i] ?? ''))) as [string, string, string, string, string];
     // A document that never reported anything needs no memory: it has nothing to repeat.
     if (!before && slots.every((s) => s === '')) continue;
     docs.set(key, { stamp: before && before.stamp > d.stamp ? before.stamp : d.stamp, slots });

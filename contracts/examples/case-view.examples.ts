@@ -5,6 +5,7 @@
  * checks that the hub's mapper makes exactly these from those events.
  */
 import type { CaseHistory, CaseView } from '../model/case-view.schema';
+import type { CaseDeadlineView } from '../model/deadline.schema';
 
 const VIEW: CaseView = {
   tenant: 'novgorod-energo',
@@ -229,4 +230,38 @@ export function exampleCaseView(): CaseView {
  */
 export function exampleCaseHistory(): CaseHistory {
   return structuredClone(HISTORY);
+}
+
+/** The term of the example appeal (UA, received 14 May 2024, extended by the head to 28 June). */
+export function exampleCaseDeadline(): CaseDeadlineView {
+  const days: CaseDeadlineView['days'] = [];
+  for (let t = Date.UTC(2024, 4, 15); t <= Date.UTC(2024, 5, 28); t += 86_400_000) {
+    const date = new Date(t).toISOString().slice(0, 10);
+    days.push({ date, counted: true, reason: date === '2024-06-28' ? 'calendar day; due day (a working day)' : 'calendar day' });
+  }
+  return {
+    tenant: 'kyiv',
+    caseRef: 'EP-2024-000123',
+    caseKind: 'appeal',
+    profile: 'ua.appeals.art20',
+    variant: 'standard',
+    unit: 'months',
+    calendar: { country: 'UA', timeZone: 'Europe/Kyiv', version: 1 },
+    startedAt: '2024-05-14T09:12:30Z',
+    dueAt: '2024-06-28T23:59:59.999+03:00',
+    dueDate: '2024-06-28',
+    originalDueDate: '2024-06-14',
+    extended: true,
+    extensions: 1,
+    paused: false,
+    pausedDays: 0,
+    overdue: false,
+    milestones: [
+      { name: 'taken-into-work', dueAt: '2024-05-15T23:59:59.999+03:00', metAt: '2024-05-15T11:05:30+03:00' },
+      { name: 'solve-by', dueAt: '2024-06-25T23:59:59.999+03:00' },
+    ],
+    days,
+    notes: ['Extended on 2024-05-30 to 2024-06-28 (45 days in total at most, Art. 20).', 'Martial law (Law 2136-IX): public holidays are working days.'],
+    computedAt: '2024-06-01T08:00:00Z',
+  };
 }

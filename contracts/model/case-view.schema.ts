@@ -14,7 +14,8 @@ import { APPLICATION_DOCUMENT_KINDS, APPLICATION_STATUSES } from './application.
 import { EVENT_TYPES } from './event-type.constants';
 import { FileRef, SignatureFileRef } from './file.schema';
 import { Author } from './party.schema';
-import { CaseRef, ExternalId, Line, StringEnum, SystemId, Text, Timestamp } from './primitives.schema';
+import { DEADLINE_ACTIONS } from './deadline.schema';
+import { CaseRef, ExternalId, Line, LocalDate, StringEnum, SystemId, Text, Timestamp } from './primitives.schema';
 import { ContractErrorSchema } from './rejection.schema';
 import { TENANT_PATTERN } from './envelope.schema';
 
@@ -32,7 +33,7 @@ export const CASE_STATUSES = [...new Set(['submitted', 'registered', ...APPEAL_S
 export const FINAL_CASE_STATUSES = ['answered', 'fulfilled', 'rejected'] as const;
 
 /** What one step of the history is. */
-export const HISTORY_STEPS = ['submitted', 'registered', 'status-changed', 'answered', 'document-added', 'rejected'] as const;
+export const HISTORY_STEPS = ['submitted', 'registered', 'status-changed', 'answered', 'document-added', 'deadline-changed', 'rejected'] as const;
 
 /**
  * Where a step came from: the portal (a submission, a document the applicant added), a back
@@ -192,6 +193,10 @@ export const HistoryStep = Type.Object(
     title: Type.Optional(Line(300, { description: 'Title of the document added.' })),
     files: Type.Optional(Type.Array(HistoryFile, { description: 'Files of the step: attachments of the submission or the answer, the document added.' })),
     rejection: Type.Optional(StepRejection),
+    deadlineAction: Type.Optional(StringEnum(DEADLINE_ACTIONS, { description: 'What the back office did to the term (deadline-changed only).' })),
+    until: Type.Optional(LocalDate({ description: 'The new last day of the term (deadline-changed).' })),
+    days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, description: 'Extension by this many days (deadline-changed).' })),
+    reason: Type.Optional(Text(2_000, { description: 'Why the term changed (deadline-changed).' })),
   },
   { additionalProperties: false, description: 'One step of a case history.' },
 );

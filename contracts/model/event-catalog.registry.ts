@@ -6,6 +6,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { AppealAnswered, AppealRegistered, AppealStatusChanged, AppealSubmitted } from './appeal.schema';
 import { ApplicationDocumentAdded, ApplicationRegistered, ApplicationStatusChanged, ApplicationSubmitted } from './application.schema';
+import { AppealDeadlineChanged, AppealRepeatLinked, DeadlineExtended, DeadlineNotTaken, DeadlineOverdue, DeadlineWarning } from './deadline.schema';
 import type { CloudEvent } from './envelope.schema';
 import { EVENT_TYPES, type EventType } from './event-type.constants';
 import { ContactLinked, ContactLinkRequested, NotificationDispatch, NotificationRequested, NotificationStatusChanged } from './notification.schema';
@@ -58,6 +59,18 @@ export const EVENT_CATALOG: Readonly<Record<EventType, EventCatalogEntry>> = {
     data: AppealAnswered,
     summary: 'The back office answered the appeal.',
     producers: ['back-office'],
+    caseEvent: true,
+  },
+  'appeal.deadline-changed': {
+    data: AppealDeadlineChanged,
+    summary: 'The back office paused, resumed, extended or shortened the statutory term of the appeal.',
+    producers: ['back-office'],
+    caseEvent: true,
+  },
+  'appeal.repeat-linked': {
+    data: AppealRepeatLinked,
+    summary: 'The applicant wrote about the same problem before; the hub linked the appeal to those cases.',
+    producers: ['hub'],
     caseEvent: true,
   },
   'application.submitted': {
@@ -121,6 +134,30 @@ export const EVENT_CATALOG: Readonly<Record<EventType, EventCatalogEntry>> = {
     producers: ['hub'],
     caseEvent: false,
   },
+  'deadline.warning': {
+    data: DeadlineWarning,
+    summary: 'The answer term of an open case is running out (a share of it has passed, or three days are left).',
+    producers: ['hub'],
+    caseEvent: true,
+  },
+  'deadline.overdue': {
+    data: DeadlineOverdue,
+    summary: 'An open case passed its answer term.',
+    producers: ['hub'],
+    caseEvent: true,
+  },
+  'deadline.extended': {
+    data: DeadlineExtended,
+    summary: 'The answer term was extended; the applicant is told, as the law requires.',
+    producers: ['hub'],
+    caseEvent: true,
+  },
+  'deadline.not-taken': {
+    data: DeadlineNotTaken,
+    summary: 'Nobody took the case into work within the municipal term.',
+    producers: ['hub'],
+    caseEvent: true,
+  },
 };
 
 function typesWhere(test: (producers: readonly EventProducer[]) => boolean): readonly EventType[] {
@@ -149,6 +186,10 @@ export interface EventDataMap {
   'appeal.status-changed': AppealStatusChanged;
   /** `data` of appeal.answered. */
   'appeal.answered': AppealAnswered;
+  /** `data` of appeal.deadline-changed. */
+  'appeal.deadline-changed': AppealDeadlineChanged;
+  /** `data` of appeal.repeat-linked. */
+  'appeal.repeat-linked': AppealRepeatLinked;
   /** `data` of application.submitted. */
   'application.submitted': ApplicationSubmitted;
   /** `data` of application.registered. */
@@ -169,6 +210,14 @@ export interface EventDataMap {
   'contact.link-requested': ContactLinkRequested;
   /** `data` of contact.linked. */
   'contact.linked': ContactLinked;
+  /** `data` of deadline.warning. */
+  'deadline.warning': DeadlineWarning;
+  /** `data` of deadline.overdue. */
+  'deadline.overdue': DeadlineOverdue;
+  /** `data` of deadline.extended. */
+  'deadline.extended': DeadlineExtended;
+  /** `data` of deadline.not-taken. */
+  'deadline.not-taken': DeadlineNotTaken;
 }
 
 /**

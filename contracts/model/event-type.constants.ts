@@ -20,6 +20,8 @@ export const EVENT_TYPES = [
   'appeal.registered',
   'appeal.status-changed',
   'appeal.answered',
+  'appeal.deadline-changed',
+  'appeal.repeat-linked',
   'application.submitted',
   'application.registered',
   'application.status-changed',
@@ -30,6 +32,10 @@ export const EVENT_TYPES = [
   'notification.dispatch',
   'contact.link-requested',
   'contact.linked',
+  'deadline.warning',
+  'deadline.overdue',
+  'deadline.extended',
+  'deadline.not-taken',
 ] as const;
 
 /** An event type of the contract. */

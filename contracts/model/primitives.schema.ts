@@ -119,3 +119,17 @@ export const GeoPoint = Type.Object(
   },
   { additionalProperties: false, description: 'A point in WGS 84 coordinates.' },
 );
+
+/**
+ * A calendar date without a time, `YYYY-MM-DD` (ajv-formats' `date` also checks the day exists):
+ * statutory terms end on a date of the authority's calendar, not at an instant.
+ * @param options extra schema options
+ */
+export function LocalDate(options: SchemaOptions = {}): TString {
+  return Type.String({
+    format: 'date',
+    pattern: '^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$',
+    [PATTERN_HINT_KEYWORD]: 'a date as YYYY-MM-DD',
+    ...options,
+  });
+}

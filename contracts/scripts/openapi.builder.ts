@@ -5,7 +5,8 @@
  * and `contracts/openapi.json` is it on disk (a test keeps the two the same).
  */
 import type { TSchema } from '@sinclair/typebox';
-import { exampleCaseHistory, exampleCaseView } from '../examples/case-view.examples';
+import { exampleCaseDeadline, exampleCaseHistory, exampleCaseView } from '../examples/case-view.examples';
+import { CaseDeadlineView } from '../model/deadline.schema';
 import { exampleEvent } from '../examples/event.examples';
 import { CASE_KINDS, CaseHistory, CaseView, DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE } from '../model/case-view.schema';
 import { TENANT_PATTERN } from '../model/envelope.schema';
@@ -163,6 +164,21 @@ export function buildOpenApi(): Record<string, unknown> {
           },
         },
       },
+      '/v1/cases/{tenant}/{caseRef}/deadline': {
+        get: {
+          tags: ['cases'],
+          operationId: 'getCaseDeadline',
+          summary: 'The statutory term of an appeal, and why it ends when it does',
+          description:
+            "Computed on every read from the case's own events (receipt, registration, pauses, extensions, the answer) and the tenant's business calendar: the due date, the milestones, and every day from the start to the due date with the reason it counted or was skipped (weekend, public holiday, transferred day off, martial law). `404` also for a case of a tenant without deadlines.",
+          security: [{ bearer: [] }, {}],
+          parameters: caseParams.filter((p) => p.name !== 'kind'),
+          responses: {
+            '200': { description: 'The term.', content: { 'application/json': { schema: ref('CaseDeadlineView'), example: exampleCaseDeadline() } } },
+            ...readErrors,
+          },
+        },
+      },
       '/health': {
         get: {
           tags: ['operations'],
@@ -202,6 +218,7 @@ export function buildOpenApi(): Record<string, unknown> {
       schemas: {
         CaseView: plain(CaseView),
         CaseHistory: plain(CaseHistory),
+        CaseDeadlineView: plain(CaseDeadlineView),
         ErrorResponse: plain(ErrorResponse),
         EventAccepted: plain(EventAccepted),
         HealthResponse: plain(HealthResponse),

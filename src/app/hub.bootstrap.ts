@@ -14,12 +14,14 @@ import { ConfigError } from '../config/config.errors';
 import { EnvConfig } from '../config/env.config';
 import { DEMO_CONFIG_PATH, loadHubConfig } from '../config/hub-config.loader';
 import type { HubConfig } from '../config/hub-config.schema';
+import type { Clock } from '../config/injection.tokens';
 import { HttpIngressController } from '../ingress/http-ingress.controller';
 import { IngressConsumer } from '../ingress/ingress.consumer';
 import { createLogger } from '../logging/logger.factory';
 import { NestPinoLogger } from '../logging/nest-logger.adapter';
 import { createDataSource, migrate, untilDatabase } from '../persistence/database.setup';
 import { StartupHealth } from '../ops/startup-health.service';
+import { DeadlineScheduler } from '../deadlines/deadline.scheduler';
 import { DeliverySweeper } from '../notifications/delivery.sweeper';
 import { NotifyConsumer } from '../notifications/notify.consumer';
 import { DownloadLinks } from '../files/download-link.signer';
@@ -45,6 +47,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Installed adapters; defaults to adapters/index.ts (tests pass fakes). */
   adapters?: readonly AdapterDefinition[];
+  /** The clock deadlines are computed with; default the real one (tests pass a simulated one). */
+  clock?: Clock;
 }
 
 /** Reads a body as bytes; an oversized or unreadable one gets a JSON error, never a stack trace. */
@@ -59,8 +63,8 @@ function rawBody(limit: number): express.RequestHandler {
 }
 
 /** The Nest application with the raw-body readers the ingress and webhook routes need. */
-async function buildApp(env: EnvConfig, hubConfig: HubConfig, log: Logger, dataSource: DataSource, adapters: readonly AdapterDefinition[]): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(HubModule.forRoot({ env, config: hubConfig, logger: log, dataSource, adapters }), {
+async function buildApp(env: EnvConfig, hubConfig: HubConfig, log: Logger, dataSource: DataSource, adapters: readonly AdapterDefinition[], clock?: Clock): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(HubModule.forRoot({ env, config: hubConfig, logger: log, dataSource, adapters, ...(clock ? { clock } : {}) }), {
     bodyParser: false,
     logger: new NestPinoLogger(log),
   });
@@ -76,11 +80,12 @@ async function buildApp(env: EnvConfig, hubConfig: HubConfig, log: Logger, dataS
   // Callbacks are read raw: signatures cover the exact bytes (Viber) or the exact form (Twilio).
   app.use('/v1/webhooks', rawBody(WEBHOOK_MAX_BYTES));
   app.use('/v1/templates', rawBody(64 * 1024));
+  app.use('/v1/kpi', rawBody(16 * 1024));
   return app;
 }
 
 /** Validates configuration, migrates the database (waiting for it), starts HTTP and the consumers. */
-export async function startHub({ env, config, logger, adapters = ADAPTERS }: StartOptions): Promise<RunningHub> {
+export async function startHub({ env, config, logger, adapters = ADAPTERS, clock }: StartOptions): Promise<RunningHub> {
   const log = logger ?? createLogger(env.logLevel, env.instanceId);
   // The adapters' schemas are checked in the same pass, so a bad file lists every problem at once.
   const hubConfig = config ?? loadHubConfig(env.configFile ?? DEMO_CONFIG_PATH, process.env, { checkAdapters: (a) => checkAdapterInstances({ adapters: a }, adapters) });
@@ -111,7 +116,7 @@ export async function startHub({ env, config, logger, adapters = ADAPTERS }: Sta
     startup.ready('postgresql');
     const pool = (dataSource.driver as unknown as { master?: { on(e: 'connect', cb: (c: { connection?: { stream?: Socket } }) => void): void } }).master;
     pool?.on('connect', (client) => batchSocketWrites(client.connection?.stream));
-    app = await buildApp(env, hubConfig, log, dataSource, adapters);
+    app = await buildApp(env, hubConfig, log, dataSource, adapters, clock);
   } finally {
     await startup.close();
   }
@@ -122,6 +127,7 @@ export async function startHub({ env, config, logger, adapters = ADAPTERS }: Sta
   await app.get(AdapterRunner).start();
   await app.get(NotifyConsumer).start();
   app.get(DeliverySweeper).start();
+  app.get(DeadlineScheduler).start();
   await app.get(AdapterRunner).registerCallbacks();
 
   const address = app.getHttpServer().address() as { port: number };

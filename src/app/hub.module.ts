@@ -9,6 +9,7 @@ import { CaseViewService } from '../cases/case-view.service';
 import { CaseAccessService } from '../portal/case-access.service';
 import { CaseController } from '../portal/case.controller';
 import { OpenApiController } from '../portal/openapi.controller';
+import { KpiController } from '../portal/kpi.controller';
 import { AdapterCursorRepository } from '../adapter-host/adapter-cursor.repository';
 import { DELIVERY_REPORTS } from '../adapter-host/delivery-reports.port';
 import { ResultCommitService } from '../adapter-host/result-commit.service';
@@ -41,7 +42,7 @@ import { TemplateController } from '../notifications/template.controller';
 import { WebhookController } from '../notifications/webhook.controller';
 import { EventEmitter } from '../outbox/event.emitter';
 import { TransactionRunner } from '../persistence/transaction.runner';
-import { ADAPTER_DEFINITIONS, ADAPTER_FILES, ENV_CONFIG, FILE_STORE, HUB_CONFIG, LOGGER } from '../config/injection.tokens';
+import { ADAPTER_DEFINITIONS, ADAPTER_FILES, CLOCK, type Clock, ENV_CONFIG, FILE_STORE, HUB_CONFIG, LOGGER } from '../config/injection.tokens';
 import { DownloadLinks } from '../files/download-link.signer';
 import { FileDownloadController } from '../files/file-download.controller';
 import { FileLinkKeyRepository } from '../files/file-link-key.repository';
@@ -52,6 +53,13 @@ import { FileIntakeService, INTAKE_STORE } from '../adapter-host/file-intake.ser
 import { UrlFetcher } from '../files/url.fetcher';
 import { FileTenantRepository } from '../files/file-tenant.repository';
 import { poolOf } from '../persistence/database.setup';
+import { DeadlineRepository } from '../deadlines/deadline.repository';
+import { DeadlineScheduler } from '../deadlines/deadline.scheduler';
+import { DeadlineService } from '../deadlines/deadline.service';
+import { KpiService } from '../deadlines/kpi.service';
+import { TenantCalendars } from '../deadlines/tenant.calendars';
+import { CalendarRepository } from '../deadlines/calendar.repository';
+import { CalendarService } from '../deadlines/calendar.service';
 
 /** What the hub module is built from: validated configuration, the logger and a ready data source. */
 export interface HubModuleOptions {
@@ -60,6 +68,8 @@ export interface HubModuleOptions {
   config: HubConfig;
   logger: Logger;
   dataSource: DataSource;
+  /** The clock deadlines are computed with; default the real one (tests pass a simulated one). */
+  clock?: Clock;
 }
 
 /**
@@ -71,13 +81,14 @@ export class HubModule {
   static forRoot(o: HubModuleOptions): DynamicModule {
     return {
       module: HubModule,
-      controllers: [HttpIngressController, OpsController, WebhookController, TemplateController, CaseController, OpenApiController, FileDownloadController],
+      controllers: [HttpIngressController, OpsController, WebhookController, TemplateController, CaseController, KpiController, OpenApiController, FileDownloadController],
       providers: [
         { provide: ENV_CONFIG, useValue: o.env },
         { provide: HUB_CONFIG, useValue: o.config },
         { provide: LOGGER, useValue: o.logger },
         { provide: DataSource, useValue: o.dataSource },
         { provide: ADAPTER_DEFINITIONS, useValue: o.adapters },
+        { provide: CLOCK, useValue: o.clock ?? { now: () => new Date() } },
         CaseRepository,
         CaseStateService,
         CaseViewService,
@@ -126,6 +137,15 @@ export class HubModule {
         // FileIntake fetches and opens what an event references: the intake's store as it is.
         { provide: INTAKE_STORE, useExisting: FileIntake },
         FileIntakeService,
+        // Deadlines: calendars and legal profiles (data), the terms computed from each case's
+        // journaled events, and the one scheduler that raises warnings, overdue and extensions.
+        CalendarRepository,
+        CalendarService,
+        TenantCalendars,
+        DeadlineRepository,
+        DeadlineService,
+        DeadlineScheduler,
+        KpiService,
       ],
       exports: [ADAPTER_FILES, FileIntake, FILE_STORE],
     };

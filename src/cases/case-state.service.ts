@@ -131,5 +131,14 @@ function changes(kase: CaseRow, result: ResultEvent, newStatus: string | undefin
     externalIds = { ...kase.externalIds, [data.system]: entry };
   }
   if (newStatus !== undefined && newStatus !== kase.status) lines.push({ attribute: 'status', oldValue: kase.status, newValue: newStatus });
+  if (result.type === 'appeal.deadline-changed') {
+    // Who changed the term, how and why (seed 001: every change with its author); the journal entry holds the whole event.
+    const d = result.data as unknown as { action: string; until?: string; days?: number; reason: string };
+    lines.push({
+      attribute: 'deadline',
+      oldValue: null,
+      newValue: JSON.stringify({ action: d.action, ...(d.until ? { until: d.until } : {}), ...(d.days ? { days: d.days } : {}), reason: d.reason }),
+    });
+  }
   return { lines, externalIds };
 }

@@ -168,6 +168,21 @@ export function historyStep(entry: CaseEntry): HistoryStep {
         ...opt('externalId', d.externalId),
       };
     }
+    case 'appeal.deadline-changed': {
+      const d = ev.data;
+      return {
+        step: 'deadline-changed',
+        ...base,
+        origin: 'back-office',
+        author: d.author,
+        deadlineAction: d.action,
+        ...opt('until', d.until),
+        ...opt('days', d.days),
+        reason: d.reason,
+        system: d.system,
+        externalId: d.externalId,
+      };
+    }
     default:
       throw new Error(`journal entry ${entry.journalId} of type ${entry.type} is no step of a case`);
   }

@@ -51,6 +51,15 @@ export interface CaseRecord {
   createdAt: Date;
 }
 
+/** An appeal as the deadline scheduler sees it: which case, and at which version. */
+export interface ChangedCase {
+  id: string;
+  tenant: string;
+  caseRef: string;
+  version: number;
+  updatedAt: Date;
+}
+
 /**
  * Owner of the `cases` and `audit_log` tables; every method runs in the caller's transaction.
  * (Case openings by submissions are written inside the ingress batch statement, see
@@ -118,6 +127,47 @@ export class CaseRepository {
       [tenant, kinds, caseRef],
     );
     return r.rows.map((x) => ({ kind: x.kind, status: x.status, statusAt: x.status_at, version: x.version, externalIds: x.external_ids ?? {}, createdAt: x.created_at }));
+  }
+
+  /**
+   * Appeals changed (or opened) after a position in (updated_at, id) order, a page at a time:
+   * the deadline scheduler's way to notice new cases and changed ones.
+   */
+  async changedSince(tx: PoolClient, after: { at: Date; id: string } | undefined, limit: number): Promise<ChangedCase[]> {
+    const r = await tx.query<{ id: string; tenant: string; case_ref: string; version: number; updated_at: Date }>(
+      `SELECT id::text AS id, tenant, case_ref, version, updated_at FROM cases
+        WHERE kind = 'appeal' AND (updated_at, id) > ($1::timestamptz, $2::uuid)
+        ORDER BY updated_at, id LIMIT $3`,
+      [after?.at ?? new Date(0), after?.id ?? '00000000-0000-0000-0000-000000000000', limit],
+    );
+    return r.rows.map((x) => ({ id: x.id, tenant: x.tenant, caseRef: x.case_ref, version: x.version, updatedAt: x.updated_at }));
+  }
+
+  /**
+   * Earlier appeals of the same applicant (the same verified identity, `citizen_ref`) opened at
+   * most `windowDays` before this one, newest first: the candidates of repeat detection. An
+   * applicant without a verified identity has none: contacts alone do not say who wrote.
+   */
+  async earlierAppealsOfApplicant(tx: PoolClient, caseId: string, windowDays: number, limit: number): Promise<{ id: string; caseRef: string }[]> {
+    const r = await tx.query<{ id: string; case_ref: string }>(
+      `SELECT e.id::text AS id, e.case_ref FROM cases c
+         JOIN cases e ON e.tenant = c.tenant AND e.citizen_ref = c.citizen_ref AND e.kind = 'appeal' AND e.id <> c.id
+                     AND e.created_at < c.created_at AND e.created_at >= c.created_at - make_interval(days => $2)
+        WHERE c.id = $1 AND c.citizen_ref IS NOT NULL
+        ORDER BY e.created_at DESC LIMIT $3`,
+      [caseId, windowDays, limit],
+    );
+    return r.rows.map((x) => ({ id: x.id, caseRef: x.case_ref }));
+  }
+
+  /** An appeal by id, for the deadline scheduler (undefined when gone). */
+  async appealById(tx: PoolClient, id: string): Promise<ChangedCase | undefined> {
+    const r = await tx.query<{ id: string; tenant: string; case_ref: string; version: number; updated_at: Date }>(
+      `SELECT id::text AS id, tenant, case_ref, version, updated_at FROM cases WHERE id = $1 AND kind = 'appeal'`,
+      [id],
+    );
+    const x = r.rows[0];
+    return x ? { id: x.id, tenant: x.tenant, caseRef: x.case_ref, version: x.version, updatedAt: x.updated_at } : undefined;
   }
 
   /** The latest cases of these citizens (tenant + citizen reference pairs), newest first. */

@@ -12,14 +12,24 @@ import type { NotificationChannel } from '../../contracts';
 import type { Locale } from '../templates/status.labels';
 import { TemplateCatalog } from '../templates/template.catalog';
 import { previewTemplate } from '../templates/template.preview';
-import { migrate } from '../persistence/database.setup';
+import { createDataSource, migrate } from '../persistence/database.setup';
+import { TransactionRunner } from '../persistence/transaction.runner';
+import { CalendarChangeError, CalendarService } from '../deadlines/calendar.service';
+import { CalendarRepository } from '../deadlines/calendar.repository';
+import { userInfo } from 'node:os';
 
 const USAGE = `Usage:
   cabinet-hub start                      run the hub (configuration from CABINET_HUB_CONFIG, else the bundled demo)
   cabinet-hub config validate <file>     check a configuration file; lists every problem with its path
   cabinet-hub migrate                    apply pending database migrations and exit
   cabinet-hub templates preview <id> [--locale uk|ru|en] [--channel sms|email|telegram|viber] [--vars '{"name":"value"}']
-                                         render a notification template of the configuration as citizens get it`;
+                                         render a notification template of the configuration as citizens get it
+  cabinet-hub calendar show <tenant> [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+                                         the tenant's business calendar: each day and why, its version and its audit
+  cabinet-hub calendar day <tenant> <YYYY-MM-DD> off|working|short|clear --reason "…" [--note "…"] [--source "…"]
+                                         declare a day off (a city holiday), a working day or a shortened one; audited
+  cabinet-hub calendar regime <tenant> UA_MARTIAL_LAW --from YYYY-MM-DD [--to YYYY-MM-DD] --reason "…" [--source "…"]
+                                         set the martial-law regime's period (--to ends it); audited`;
 
 /** Runs one CLI command and returns the process exit code. */
 export async function runCli(args: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
@@ -58,6 +68,7 @@ export async function runCli(args: string[], out: (s: string) => void = (s) => p
       }
       return 0;
     }
+    if (cmd === 'calendar' && sub && file) return await calendarCommand(sub, file, args, out, err);
     if (cmd === 'migrate') {
       const applied = await migrate(loadEnvConfig());
       out(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
@@ -103,6 +114,97 @@ function valueAt(root: unknown, pointer: string): unknown {
   let v: unknown = root;
   for (const key of pointer.split('/').slice(1)) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
   return v;
+}
+
+/**
+ * `calendar show|day|regime`: read or change a tenant's business calendar through the same
+ * service the hub uses (every change in one transaction with its audit line: who, why, before,
+ * after). The actor is `cli:<OS user>`; the tenant's country and zone come from the configuration.
+ */
+async function calendarCommand(sub: string, tenant: string, args: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const opt = (name: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i > 0 ? args[i + 1] : undefined;
+  };
+  const cfg = loadHubConfig(process.env.CABINET_HUB_CONFIG || DEMO_CONFIG_PATH, process.env, { requireSecrets: false });
+  const settings = Object.hasOwn(cfg.tenants, tenant) ? cfg.tenants[tenant].deadlines : undefined;
+  if (!settings) {
+    err(`tenant ${tenant} ${Object.hasOwn(cfg.tenants, tenant) ? 'has no deadlines (tenants.<t>.deadlines.country is off)' : 'is not in the configuration'}\n`);
+    return 1;
+  }
+  const env = loadEnvConfig();
+  await migrate(env);
+  const db = createDataSource(env, 2);
+  await db.initialize();
+  try {
+    const service = new CalendarService(new TransactionRunner(db), new CalendarRepository());
+    const actor = `cli:${userInfo().username}`;
+    if (sub === 'show') {
+      const cal = await service.ensureCalendar(tenant, settings.country, settings.timeZone);
+      const from = opt('from') ?? new Date().toISOString().slice(0, 10);
+      const to = opt('to') ?? from.replace(/-\d\d$/, '-31');
+      out(`${tenant}: ${cal.country} calendar, zone ${cal.timeZone}, version ${cal.version}\n`);
+      for (let d = from, n = 0; d <= to && n < 400; d = nextDate(d), n++) {
+        const day = cal.day(d);
+        out(`${d} ${day.working ? (day.short ? 'short  ' : 'working') : 'off    '} ${day.reason}${day.source ? ` [${day.source}]` : ''}\n`);
+      }
+      for (const c of await service.history(tenant, settings.country)) out(`v${c.version} ${c.changedAt?.toISOString() ?? ''} ${c.actor}: ${c.subject} — ${c.reason}\n`);
+      return 0;
+    }
+    const reason = opt('reason');
+    if (!reason) {
+      err('a calendar change needs --reason "…" (it is audited)\n');
+      return 2;
+    }
+    await service.ensureCalendar(tenant, settings.country, settings.timeZone);
+    if (sub === 'day') {
+      const [date, kind] = [args[3], args[4]];
+      if (!date || !['off', 'working', 'short', 'clear'].includes(kind ?? '')) {
+        err(`${USAGE}\n`);
+        return 2;
+      }
+      const version = await service.changeDay(
+        tenant,
+        settings.country,
+        { date, kind: kind === 'clear' ? null : (kind as 'off' | 'working' | 'short'), reason: opt('note') ?? reason, ...(opt('source') ? { source: opt('source') } : {}) },
+        actor,
+        reason,
+      );
+      out(`${tenant}: ${date} is now ${kind === 'clear' ? 'as the weekday says' : kind}; calendar version ${version}\n`);
+      return 0;
+    }
+    if (sub === 'regime') {
+      const from = opt('from');
+      if (args[3] !== 'UA_MARTIAL_LAW' || !from) {
+        err(`${USAGE}\n`);
+        return 2;
+      }
+      const version = await service.setRegime(
+        tenant,
+        settings.country,
+        { rule: 'UA_MARTIAL_LAW', from, ...(opt('to') ? { to: opt('to') } : {}), ...(opt('source') ? { source: opt('source') } : {}) },
+        actor,
+        reason,
+      );
+      out(`${tenant}: UA_MARTIAL_LAW from ${from}${opt('to') ? ` to ${opt('to')}` : ', open-ended'}; calendar version ${version}\n`);
+      return 0;
+    }
+    err(`${USAGE}\n`);
+    return 2;
+  } catch (e) {
+    if (e instanceof CalendarChangeError) {
+      err(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** The day after a `YYYY-MM-DD` date. */
+function nextDate(d: string): string {
+  return new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 if (require.main === module) {

@@ -1,3 +1,5 @@
+import { LEGAL_PROFILES } from '../deadlines/legal-profile.config';
+import { LEGAL_PROFILE_IDS } from './hub-config.schema';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,9 +42,50 @@ describe('hub-config.loader', () => {
       expect(cfg.ingress).toEqual({ prefetch: 500, maxBatch: 250, maxConcurrentBatches: 2, deliveryLimit: 50 });
       expect(cfg.outbox).toEqual({ relayIntervalMs: 500, graceMs: 5000, batchSize: 500 });
       expect(cfg.retry).toEqual({ delaysMs: [1000, 5000, 30000, 120000, 600000], jitter: 0.2 });
-      expect(cfg.tenants).toEqual({ demo: { name: 'Demo', locale: 'uk', ingressTokens: [], httpOpen: false, files: { allowedHosts: [] } } });
+      expect(cfg.tenants).toEqual({
+        demo: {
+          name: 'Demo',
+          locale: 'uk',
+          ingressTokens: [],
+          httpOpen: false,
+          files: { allowedHosts: [] },
+          // A Ukrainian-speaking tenant gets Ukraine's statutory terms unless it says otherwise.
+          deadlines: {
+            country: 'UA',
+            timeZone: 'Europe/Kyiv',
+            profiles: { appeal: 'ua.appeals.art20', proposal: 'ua.appeals.art20', complaint: 'ua.appeals.art20', 'public-information-request': 'ua.public-info.art20' },
+            municipal: true,
+            warnAt: [0.5, 0.8],
+            repeat: { windowDays: 90, match: ['topic', 'location'], distanceMeters: 150 },
+          },
+        },
+      });
+      expect(cfg.deadlines).toEqual({ intervalMs: 30000 });
       expect(cfg.adapters).toEqual({});
       expect(cfg.routes).toEqual([]);
+    });
+
+    it('deadlines follow the locale by default, a country, or nothing', () => {
+      const cfg = parseHubConfig(
+        `
+tenants:
+  ru: { name: Ru, locale: ru }
+  en: { name: En, locale: en }
+  off: { name: Off, deadlines: { country: 'off' } }
+  pub: { name: Pub, deadlines: { country: UA, timeZone: Europe/Kyiv, profiles: { proposal: ua.public-info.art20 }, municipal: false, warnAt: [0.9, 0.25], repeat: { windowDays: 0 } } }
+`,
+        'deadlines.yaml',
+        {},
+      );
+      expect(cfg.tenants.ru.deadlines).toMatchObject({ country: 'RU', timeZone: 'Europe/Moscow', profiles: { appeal: 'ru.59-fz', 'public-information-request': 'ru.59-fz' } });
+      expect(cfg.tenants.en.deadlines).toBeUndefined();
+      expect(cfg.tenants.off.deadlines).toBeUndefined();
+      expect(cfg.tenants.pub.deadlines).toMatchObject({ profiles: { proposal: 'ua.public-info.art20', appeal: 'ua.appeals.art20' }, municipal: false, warnAt: [0.25, 0.9], repeat: { windowDays: 0 } });
+      expect(() => parseHubConfig('tenants:\n  x: { name: X, deadlines: { country: UA, profiles: { appeal: ua.unknown } } }\n', 'bad.yaml', {})).toThrow(/deadlines\/profiles\/appeal/);
+    });
+
+    it('names every legal profile the engine has, and no other', () => {
+      expect([...LEGAL_PROFILE_IDS].sort()).toEqual(Object.keys(LEGAL_PROFILES).sort());
     });
 
     it('applies defaults to adapter instances and unnamed routes', () => {

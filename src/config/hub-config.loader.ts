@@ -6,7 +6,7 @@ import { ConfigError, ConfigIssue } from './config.errors';
 import { DEFAULT_TEMPLATES } from '../templates/default.templates';
 import { BOT_VARIABLES, DEFAULT_RULES, RULE_EVENT_TYPES, RULE_VARIABLES, type RuleEventType } from '../templates/event.variables';
 import { TemplateCatalog, type TemplateSet } from '../templates/template.catalog';
-import { FilesSettings, HubConfig, HubConfigFile, HubConfigSchema, NotificationSettings, PublisherSettings } from './hub-config.schema';
+import { FilesSettings, HubConfig, HubConfigFile, HubConfigSchema, NotificationSettings, PublisherSettings, TenantDeadlineSettings } from './hub-config.schema';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validateShape = ajv.compile<HubConfigFile>(HubConfigSchema);
@@ -121,6 +121,7 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
       ingressTokens: refs.map((ref, i) => (isObject(ref) && typeof ref.env === 'string' ? resolveSecret(ref, `/tenants/${id}/ingressTokens/${i}`) : '')),
       httpOpen: t?.http?.open === true,
       files: { allowedHosts: allowedHostsOf(t?.files?.allowedHosts, `/tenants/${id}/files/allowedHosts`, issues) },
+      ...deadlinesOf(t),
     };
   }
   const files = resolveFiles(file, issues, resolveSecret);
@@ -179,6 +180,33 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
     routes: (file.routes ?? []).map((r, i) => ({ name: r.name ?? `route-${i}`, tenants: r.tenants, types: r.types, to: r.to })),
     publishers,
     notifications,
+    deadlines: { intervalMs: file.deadlines?.intervalMs ?? 30_000 },
+  };
+}
+
+/**
+ * A tenant's deadline settings with the defaults of its country: UA appeals, proposals and
+ * complaints follow the law on citizens' appeals (Art. 20), public-information requests their own
+ * law (Art. 20); RU everything 59-ФЗ. Without a `deadlines` section the country follows the
+ * tenant's locale (uk → UA, ru → RU); an English-speaking tenant has none until configured.
+ */
+function deadlinesOf(t: { locale?: string; deadlines?: NonNullable<HubConfigFile['tenants'][string]['deadlines']> } | undefined): { deadlines?: TenantDeadlineSettings } {
+  const country = t?.deadlines?.country ?? (t?.locale === 'ru' ? 'RU' : t?.locale === 'en' ? 'off' : 'UA');
+  if (country === 'off') return {};
+  const d = t?.deadlines;
+  const base: TenantDeadlineSettings['profiles'] =
+    country === 'UA'
+      ? { appeal: 'ua.appeals.art20', proposal: 'ua.appeals.art20', complaint: 'ua.appeals.art20', 'public-information-request': 'ua.public-info.art20' }
+      : { appeal: 'ru.59-fz', proposal: 'ru.59-fz', complaint: 'ru.59-fz', 'public-information-request': 'ru.59-fz' };
+  return {
+    deadlines: {
+      country,
+      timeZone: d?.timeZone ?? (country === 'UA' ? 'Europe/Kyiv' : 'Europe/Moscow'),
+      profiles: { ...base, ...(d?.profiles ?? {}) },
+      municipal: d?.municipal !== false,
+      warnAt: [...(d?.warnAt ?? [0.5, 0.8])].sort((a, b) => a - b),
+      repeat: { windowDays: d?.repeat?.windowDays ?? 90, match: d?.repeat?.match ?? ['topic', 'location'], distanceMeters: d?.repeat?.distanceMeters ?? 150 },
+    },
   };
 }
 

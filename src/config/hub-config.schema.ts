@@ -60,6 +60,46 @@ const FilesSetting = Type.Object(
   { additionalProperties: false },
 );
 
+/** Legal profiles the deadline engine knows (src/deadlines/legal-profile.data.ts; a test keeps the two lists equal). */
+export const LEGAL_PROFILE_IDS = ['ua.appeals.art20', 'ua.public-info.art20', 'ru.59-fz'] as const;
+const ProfileId = Type.Union(LEGAL_PROFILE_IDS.map((id) => Type.Literal(id)));
+
+/** A tenant's business calendar and which legal profile each kind of appeal follows. */
+const TenantDeadlines = Type.Object(
+  {
+    /** `off`: no deadlines for this tenant's cases. */
+    country: Type.Union([Type.Literal('UA'), Type.Literal('RU'), Type.Literal('off')]),
+    /** IANA zone of the authority's calendar; default Europe/Kyiv (UA) or Europe/Moscow (RU). */
+    timeZone: Type.Optional(Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$' })),
+    /** Profile per appeal kind; defaults per country (README). */
+    profiles: Type.Optional(
+      Type.Object(
+        { appeal: Type.Optional(ProfileId), proposal: Type.Optional(ProfileId), complaint: Type.Optional(ProfileId), 'public-information-request': Type.Optional(ProfileId) },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Seed 004's municipal rules on top: taken into work within 1 day, solved by T−3 days. Default true. */
+    municipal: Type.Optional(Type.Boolean()),
+    /** Repeat appeals (seed 004): the same applicant about the same problem within a window is linked to the earlier case(s). */
+    repeat: Type.Optional(
+      Type.Object(
+        {
+          /** Days back an earlier appeal counts (default 90); 0 turns linking off. */
+          windowDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3660 })),
+          /** What must be the same besides the applicant (default both): the topic code, the location. */
+          match: Type.Optional(Type.Array(Type.Union([Type.Literal('topic'), Type.Literal('location')]), { uniqueItems: true, maxItems: 2 })),
+          /** Two points this close are one location (default 150 m). */
+          distanceMeters: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Shares of the term at which `deadline.warning` is sent (T−3 days is always warned). Default [0.5, 0.8]. */
+    warnAt: Type.Optional(Type.Array(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }), { maxItems: 5, uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+
 const Tenant = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
@@ -70,6 +110,8 @@ const Tenant = Type.Object(
     http: Type.Optional(Type.Object({ open: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
     /** Where the hub may fetch this tenant's files given by URL (see {@link AllowedHost}). */
     files: Type.Optional(Type.Object({ allowedHosts: Type.Optional(Type.Array(AllowedHost, { maxItems: 256 })) }, { additionalProperties: false })),
+    /** Statutory deadlines of this tenant's appeals (README, "Deadlines"); absent: from the locale (uk → UA, ru → RU, en → none). */
+    deadlines: Type.Optional(TenantDeadlines),
   },
   { additionalProperties: false },
 );
@@ -248,6 +290,8 @@ export const HubConfigSchema = Type.Object(
     routes: Type.Optional(Type.Array(Route)),
     publishers: Type.Optional(Type.Record(Identifier, Publisher, { additionalProperties: false })),
     notifications: Type.Optional(Notifications),
+    /** The deadline scheduler: how often it looks for terms running out (default every 30 s). */
+    deadlines: Type.Optional(Type.Object({ intervalMs: Type.Optional(PositiveInt(100, 3600000)) }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );
@@ -259,12 +303,24 @@ export interface HubConfig {
   ingress: { prefetch: number; maxBatch: number; maxConcurrentBatches: number; deliveryLimit: number };
   outbox: { relayIntervalMs: number; graceMs: number; batchSize: number };
   retry: { delaysMs: number[]; jitter: number };
-  tenants: Record<string, { name: string; locale: 'uk' | 'ru' | 'en'; ingressTokens: string[]; httpOpen: boolean; files: { allowedHosts: string[] } }>;
+  tenants: Record<string, { name: string; locale: 'uk' | 'ru' | 'en'; ingressTokens: string[]; httpOpen: boolean; files: { allowedHosts: string[] }; deadlines?: TenantDeadlineSettings }>;
   /** Portals and their rights; the order is the file's. */
   publishers: PublisherSettings[];
   adapters: Record<string, { type: string; enabled: boolean; config: Record<string, unknown>; runner: RunnerSettings }>;
   routes: { name: string; tenants: string[]; types: string[]; to: string[] }[];
   notifications: NotificationSettings;
+  deadlines: { intervalMs: number };
+}
+
+/** A tenant's resolved deadline settings (absent: the tenant's cases have no deadlines). */
+export interface TenantDeadlineSettings {
+  country: 'UA' | 'RU';
+  timeZone: string;
+  /** Legal profile per appeal kind. */
+  profiles: Record<'appeal' | 'proposal' | 'complaint' | 'public-information-request', (typeof LEGAL_PROFILE_IDS)[number]>;
+  municipal: boolean;
+  warnAt: number[];
+  repeat: { windowDays: number; match: ('topic' | 'location')[]; distanceMeters: number };
 }
 
 /** Resolved file settings (`hub.files`), defaults applied and secrets resolved. */

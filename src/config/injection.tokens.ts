@@ -8,3 +8,11 @@ export const ADAPTER_DEFINITIONS = Symbol('ADAPTER_DEFINITIONS');
 export const FILE_STORE = Symbol('FILE_STORE');
 /** The hub's `AdapterFiles` (contracts) for the adapter host to put into each adapter's context as `ctx.files`. */
 export const ADAPTER_FILES = Symbol('ADAPTER_FILES');
+
+/** The hub's clock (`{ now(): Date }`): the real one in production, a simulated one in deadline tests. */
+export const CLOCK = Symbol('CLOCK');
+
+/** What the hub asks of a clock. */
+export interface Clock {
+  now(): Date;
+}

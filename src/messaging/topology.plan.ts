@@ -43,6 +43,7 @@ export class TopologyPlan {
         // The planner reads the hub's own case events off cabinet.out, like any portal would.
         { exchange: EXCHANGES.out, routingKey: '*.appeal.*' },
         { exchange: EXCHANGES.out, routingKey: '*.application.*' },
+        { exchange: EXCHANGES.out, routingKey: '*.deadline.*' },
       ],
       deliveryLimit: 20,
       retryDelaysMs: retry.delaysMs,

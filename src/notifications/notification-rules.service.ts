@@ -71,7 +71,9 @@ export class NotificationRules {
     );
     if (!rules.length) return [];
     const caseRef = (event.data as { caseRef?: string }).caseRef;
-    const kind = event.type.startsWith('appeal.') ? 'appeal' : 'application';
+    // Deadline events name their case's kind; case events carry it in their type.
+    const caseKind = (event.data as { caseKind?: unknown }).caseKind;
+    const kind = typeof caseKind === 'string' ? caseKind : event.type.startsWith('appeal.') ? 'appeal' : 'application';
     const kase = await this.cases.recipientOf(tx, event.tenant, kind, caseRef);
     if (!kase?.recipient && !kase?.citizenRef) {
       this.logger.info({ event: 'notification.no-recipient', type: event.type, tenant: event.tenant }, 'case has no applicant contacts; nobody to notify');

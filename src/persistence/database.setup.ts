@@ -12,6 +12,7 @@ import { CaseHistory1732800000000 } from './migrations/1732800000000-case-histor
 import { FileIntake1732900000000 } from './migrations/1732900000000-file-intake.migration';
 import { FileTenant1733000000000 } from './migrations/1733000000000-file-tenant.migration';
 import { Calendars1733100000000 } from './migrations/1733100000000-calendars.migration';
+import { CaseDeadlines1733200000000 } from './migrations/1733200000000-case-deadlines.migration';
 
 /** Every migration, in order. */
 export const MIGRATIONS = [
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   FileIntake1732900000000,
   FileTenant1733000000000,
   Calendars1733100000000,
+  CaseDeadlines1733200000000,
 ];
 
 /** Key of the advisory lock that serialises migrations when several instances start at once. */

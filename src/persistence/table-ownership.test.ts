@@ -26,6 +26,8 @@ const OWNERS: Record<string, string> = {
   calendar_day: 'src/deadlines/calendar.repository.ts',
   calendar_regime: 'src/deadlines/calendar.repository.ts',
   calendar_change: 'src/deadlines/calendar.repository.ts',
+  case_deadline: 'src/deadlines/deadline.repository.ts',
+  kpi_exclusion: 'src/deadlines/deadline.repository.ts',
 };
 
 /**

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { CASE_KINDS, CASE_REF_MAX_LENGTH, DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE, TransientError, type CaseKind, type ErrorResponse, type HttpError } from '../../contracts';
 import { CaseLookup, CaseViewService } from '../cases/case-view.service';
 import { LOGGER } from '../config/injection.tokens';
+import { DeadlineService } from '../deadlines/deadline.service';
 import { safeError } from '../logging/pii.mask';
 import { CaseAccessService } from './case-access.service';
 import { decodeCursor, encodeCursor } from './history-cursor.codec';
@@ -25,6 +26,7 @@ export class CaseController {
   constructor(
     private readonly access: CaseAccessService,
     private readonly views: CaseViewService,
+    private readonly deadlines: DeadlineService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -45,6 +47,14 @@ export class CaseController {
       const { next, ...page } = found.value;
       return { found: 'one', value: { ...page, ...(next ? { nextCursor: encodeCursor(next) } : {}) } };
     });
+  }
+
+  /** The statutory term of an appeal and the reason for every day (README, "Deadlines"). */
+  @Get(':tenant/:caseRef/deadline')
+  async deadline(@Param('tenant') tenant: string, @Param('caseRef') caseRef: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const q = readQuery(req, []);
+    if (!q.ok) return badRequest(res, q.errors);
+    await this.serve(req, res, tenant, caseRef, 'appeal', 'deadline', () => this.deadlines.view(tenant, caseRef));
   }
 
   private async serve<T>(req: Request, res: Response, tenant: string, caseRef: string, kind: CaseKind | undefined, what: string, lookup: (kinds: CaseKind[]) => Promise<CaseLookup<T>>): Promise<void> {
@@ -88,7 +98,12 @@ function readQuery(req: Request, allowed: readonly string[]): Query {
   const errs: HttpError[] = [];
   const raw = (req.query ?? {}) as Record<string, unknown>;
   for (const name of Object.keys(raw)) {
-    if (!allowed.includes(name)) errs.push({ pointer: '', parameter: short(name), reason: `unknown query parameter; this endpoint takes ${allowed.join(', ')}` });
+    if (!allowed.includes(name))
+      errs.push({
+        pointer: '',
+        parameter: short(name),
+        reason: allowed.length ? `unknown query parameter; this endpoint takes ${allowed.join(', ')}` : 'unknown query parameter; this endpoint takes none',
+      });
     else if (typeof raw[name] !== 'string') errs.push({ pointer: '', parameter: name, reason: 'give this parameter once, as plain text' });
   }
   const text = (name: string) => (typeof raw[name] === 'string' && allowed.includes(name) ? (raw[name] as string) : undefined);

@@ -195,4 +195,31 @@ export const DEFAULT_TEMPLATES: TemplateSet = {
       en: 'You have no appeals or applications yet.',
     },
   },
+  // The notice of an extension the law requires (UA «Про звернення громадян» Art. 20, RU 59-ФЗ Art. 12 Part 2).
+  'deadline.extended': {
+    sms: {
+      uk: 'Строк розгляду звернення {{caseRef}} продовжено до {{dueDate}}. Причина - в особистому кабінеті. {{tenantName}}',
+      ru: 'Срок рассмотрения обращения {{caseRef}} продлён до {{dueDate}}. Причина - в личном кабинете. {{tenantName}}',
+      en: 'The term for your appeal {{caseRef}} was extended to {{dueDate}}. The reason is in your cabinet. {{tenantName}}',
+    },
+    messenger: {
+      uk: '⏳ Строк розгляду звернення {{caseRef}} продовжено з {{previousDueDate}} до {{dueDate}}.\nПричина: {{reason}}\n{{tenantName}}',
+      ru: '⏳ Срок рассмотрения обращения {{caseRef}} продлён с {{previousDueDate}} до {{dueDate}}.\nПричина: {{reason}}\n{{tenantName}}',
+      en: '⏳ The term for your appeal {{caseRef}} was extended from {{previousDueDate}} to {{dueDate}}.\nReason: {{reason}}\n{{tenantName}}',
+    },
+    email: {
+      uk: {
+        subject: 'Строк розгляду звернення {{caseRef}} продовжено',
+        text: 'Доброго дня!\n\nСтрок розгляду Вашого звернення {{caseRef}} продовжено з {{previousDueDate}} до {{dueDate}}.\nПричина: {{reason}}\n\n{{tenantName}}',
+      },
+      ru: {
+        subject: 'Срок рассмотрения обращения {{caseRef}} продлён',
+        text: 'Здравствуйте!\n\nСрок рассмотрения Вашего обращения {{caseRef}} продлён с {{previousDueDate}} до {{dueDate}}.\nПричина: {{reason}}\n\n{{tenantName}}',
+      },
+      en: {
+        subject: 'The term for appeal {{caseRef}} was extended',
+        text: 'Hello,\n\nthe term for your appeal {{caseRef}} was extended from {{previousDueDate}} to {{dueDate}}.\nReason: {{reason}}\n\n{{tenantName}}',
+      },
+    },
+  },
 };

@@ -1,9 +1,18 @@
 import type { CloudEvent } from '../../contracts';
-import { documentKindLabel, localDateTime, statusLabel, type Locale } from './status.labels';
+import { documentKindLabel, localDate, localDateTime, statusLabel, type Locale } from './status.labels';
 import type { TemplateVariables } from './template.catalog';
 
 /** Case events a notification rule can be bound to. */
-export const RULE_EVENT_TYPES = ['appeal.registered', 'appeal.status-changed', 'appeal.answered', 'application.registered', 'application.status-changed', 'application.document-added'] as const;
+export const RULE_EVENT_TYPES = [
+  'appeal.registered',
+  'appeal.status-changed',
+  'appeal.answered',
+  'application.registered',
+  'application.status-changed',
+  'application.document-added',
+  'deadline.extended',
+  'deadline.overdue',
+] as const;
 /** A case event a rule can fire on. */
 export type RuleEventType = (typeof RULE_EVENT_TYPES)[number];
 
@@ -15,6 +24,8 @@ export const RULE_VARIABLES: Readonly<Record<RuleEventType, readonly string[]>> 
   'application.registered': ['tenantName', 'caseRef', 'registrationNumber', 'registeredAt'],
   'application.status-changed': ['tenantName', 'caseRef', 'status', 'comment', 'changedAt'],
   'application.document-added': ['tenantName', 'caseRef', 'documentKind', 'documentName', 'addedAt'],
+  'deadline.extended': ['tenantName', 'caseRef', 'dueDate', 'previousDueDate', 'reason'],
+  'deadline.overdue': ['tenantName', 'caseRef', 'dueDate'],
 };
 
 /** Variables of the bot's own templates. */
@@ -39,6 +50,8 @@ export const DEFAULT_RULES: readonly { on: RuleEventType; template: string; stat
   { on: 'application.status-changed', template: 'application.status-changed', exceptStatuses: ['rejected'] },
   { on: 'application.status-changed', template: 'application.rejected', statuses: ['rejected'], mandatory: true },
   { on: 'application.document-added', template: 'application.document-added' },
+  // The law requires the applicant be told of an extension (UA Art. 20, RU 59-ФЗ Art. 12 Part 2).
+  { on: 'deadline.extended', template: 'deadline.extended', mandatory: true },
 ];
 
 /**
@@ -64,6 +77,14 @@ export function variablesFromEvent(event: CloudEvent, locale: Locale, tenantName
       vars.documentKind = documentKindLabel(String(d.kind), locale);
       vars.documentName = String((d.document as { name?: string } | undefined)?.name ?? '');
       vars.addedAt = localDateTime(String(d.addedAt ?? event.time ?? ''), locale);
+      break;
+    case 'deadline.extended':
+      vars.dueDate = localDate(String(d.dueDate ?? ''), locale);
+      vars.previousDueDate = localDate(String(d.previousDueDate ?? ''), locale);
+      vars.reason = String(d.reason ?? '');
+      break;
+    case 'deadline.overdue':
+      vars.dueDate = localDate(String(d.dueDate ?? ''), locale);
       break;
     case 'appeal.answered':
       vars.answerText = String(d.text ?? '');

@@ -60,3 +60,10 @@ export function localDateTime(iso: string, locale: Locale, timeZone = 'Europe/Ky
   const tag = locale === 'en' ? 'en-GB' : locale === 'ru' ? 'ru-RU' : 'uk-UA';
   return new Intl.DateTimeFormat(tag, { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d).replace(',', '');
 }
+
+/** A calendar date (`YYYY-MM-DD`, already the authority's local date) as the citizen writes it: 28.06.2024. */
+export function localDate(date: string, locale: Locale): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return date;
+  return locale === 'en' ? `${m[3]}/${m[2]}/${m[1]}` : `${m[3]}.${m[2]}.${m[1]}`;
+}

@@ -97,6 +97,9 @@ Mocks (their admin APIs):
      curl -s -X POST ${dm}/<id>/pause-term -H 'content-type: application/json' -d '{"reason":"Запитано додаткові відомості у заявника"}'
      curl -s -X POST ${dm}/<id>/resume-term
      curl -s -X POST ${dm}/<id>/answer -H 'content-type: application/json' -d '{"text":"Сміття вивезено."}'
+   The statutory term, each day explained (an extension moves it and the citizen is told):
+     curl -s ${local(p.hub)}/v1/cases/demo/<caseRef>/deadline -H 'authorization: Bearer ${token}' | jq '{dueDate, extensions, notes}'
+   The managers' KPIs this month: curl -s '${local(p.hub)}/v1/kpi/demo?from=${monthStart()}&to=${dayFromNow(0)}' -H 'authorization: Bearer ${token}' | jq
 
 4. The citizen's messages:
      curl -s ${local(p.viber)}/__admin/users/citizen-1=/messages | jq '.messages[].text'
@@ -159,6 +162,11 @@ function appealLines(base: string, d: { id: string; title: string }): string {
 /** `YYYY-MM-DD` of the day so many days from today (UTC): the `until` of the term lines. */
 function dayFromNow(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The first day of this month, `YYYY-MM-DD`. */
+function monthStart(): string {
+  return `${new Date().toISOString().slice(0, 8)}01`;
 }
 
 /** The utility's steps for an application: register, a progress note, the contract with a file, connected. */

@@ -4,6 +4,7 @@ import { startHub, RunningHub } from '../../src/app/hub.bootstrap';
 import { EnvConfig } from '../../src/config/env.config';
 import { parseHubConfig } from '../../src/config/hub-config.loader';
 import type { HubConfig } from '../../src/config/hub-config.schema';
+import type { Clock } from '../../src/config/injection.tokens';
 import { createLogger } from '../../src/logging/logger.factory';
 import { AmqpProbe } from './amqp-probe.client';
 import { createVhost, databaseUrl, deleteVhost, dropSchema, rabbitUrl, uniqueName, withVhost } from './infra.helper';
@@ -70,7 +71,7 @@ export interface TestHub extends RunningHub {
 }
 
 /** Starts a hub in a fresh test space. */
-export async function startTestHub(opts: { yaml?: string; config?: HubConfig; space?: TestSpace; adapters?: readonly AdapterDefinition[] } = {}): Promise<TestHub> {
+export async function startTestHub(opts: { yaml?: string; config?: HubConfig; space?: TestSpace; adapters?: readonly AdapterDefinition[]; clock?: Clock } = {}): Promise<TestHub> {
   const space = opts.space ?? (await createTestSpace());
   const logs: string[] = [];
   const sink = new Writable({
@@ -80,7 +81,7 @@ export async function startTestHub(opts: { yaml?: string; config?: HubConfig; sp
     },
   });
   const config = opts.config ?? parseHubConfig(opts.yaml ?? TEST_CONFIG_YAML, 'test');
-  const hub = await startHub({ env: space.env, config, logger: createLogger('debug', space.env.instanceId, sink), adapters: opts.adapters });
+  const hub = await startHub({ env: space.env, config, logger: createLogger('debug', space.env.instanceId, sink), adapters: opts.adapters, ...(opts.clock ? { clock: opts.clock } : {}) });
   return { ...hub, space, logs };
 }
 

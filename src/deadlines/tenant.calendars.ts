@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import type { TenantDeadlineSettings } from '../config/hub-config.schema';
+import { CalendarService } from './calendar.service';
+import type { BusinessCalendar } from './deadline.types';
+
+/**
+ * A tenant's business calendar for its deadline settings: created from the vendored data the first
+ * time a case of the tenant needs it, then as the tenant changed it (CLI `calendar …`, audited).
+ * The martial-law regime is part of the stored calendar, switched off by an audited change, not
+ * by configuration: the evidence of why a day counted must not depend on a file that changes.
+ */
+@Injectable()
+export class TenantCalendars {
+  constructor(private readonly calendars: CalendarService) {}
+
+  forTenant(tenant: string, s: TenantDeadlineSettings): Promise<BusinessCalendar> {
+    return this.calendars.ensureCalendar(tenant, s.country, s.timeZone);
+  }
+}
