@@ -108,6 +108,21 @@ describe('case history steps', () => {
     expect(validStep(step) || validStep.errors).toBe(true);
   });
 
+  it('show a change of the term with its action, new date, reason and author', () => {
+    const ev = exampleEvent('appeal.deadline-changed') as any;
+    const step = historyStep(entry('0193a1b2-0000-7000-8000-000000000006', '2026-12-01T10:00:00.000006Z', ev));
+    expect(step).toMatchObject({
+      step: 'deadline-changed',
+      origin: 'back-office',
+      deadlineAction: 'extended',
+      until: ev.data.until,
+      reason: ev.data.reason,
+      author: ev.data.author,
+      occurredAt: ev.data.changedAt,
+    });
+    expect(validStep(step) || validStep.errors).toBe(true);
+  });
+
   it('refuse an entry that is no step of a case', () => {
     expect(() => historyStep(entry('0193a1b2-0000-7000-8000-000000000005', '2026-12-01T10:00:00.000005Z', exampleEvent('notification.status-changed')))).toThrow(/no step of a case/);
   });
@@ -121,6 +136,8 @@ describe('which journal entries make a case', () => {
       rejected: ['application.submitted', 'application.registered', 'application.status-changed', 'application.document-added'],
     });
     expect(caseEntryTypes('appeal').accepted).toEqual(['appeal.submitted']);
+    // A term change is a step; the hub's repeat link is not (it is on cabinet.out).
+    expect(caseEntryTypes('appeal').emitted).toEqual(['appeal.registered', 'appeal.status-changed', 'appeal.answered', 'appeal.deadline-changed']);
     expect(milestoneTypes('application')).not.toContain('application.document-added');
   });
 });

@@ -1,4 +1,5 @@
 import {
+  EVENT_CATALOG,
   EVENT_TYPES,
   FINAL_CASE_STATUSES,
   type Author,
@@ -6,6 +7,7 @@ import {
   type CaseMilestones,
   type CaseView,
   type ContractError,
+  type EventType,
   type FileRef,
   type HistoryFile,
   type HistoryStep,
@@ -31,7 +33,8 @@ export const HUB_AUTHOR: Author = { kind: 'system', name: 'cabinet-hub' };
  * case, so they are not steps of it (apart from documents, which change no state).
  */
 export function caseEntryTypes(kind: CaseKind): Pick<CaseEntryFilter, 'accepted' | 'emitted' | 'rejected'> {
-  const types = EVENT_TYPES.filter((t) => t.startsWith(`${kind}.`));
+  // The hub's own notes about a case (a repeat link) are on cabinet.out, not steps of its history.
+  const types = EVENT_TYPES.filter((t) => t.startsWith(`${kind}.`) && !isHubOnly(t));
   return {
     accepted: types.filter((t) => t.endsWith('.submitted') || t.endsWith('.document-added')),
     emitted: types.filter((t) => !t.endsWith('.submitted')),
@@ -41,7 +44,12 @@ export function caseEntryTypes(kind: CaseKind): Pick<CaseEntryFilter, 'accepted'
 
 /** Types whose bodies hold the dates of the case view's milestones. */
 export function milestoneTypes(kind: CaseKind): string[] {
-  return EVENT_TYPES.filter((t) => t.startsWith(`${kind}.`) && !t.endsWith('.document-added'));
+  return EVENT_TYPES.filter((t) => t.startsWith(`${kind}.`) && !t.endsWith('.document-added') && !isHubOnly(t));
+}
+
+/** A type only the hub produces (not a portal's or a back office's step). */
+function isHubOnly(t: EventType): boolean {
+  return EVENT_CATALOG[t].producers.every((p) => p === 'hub');
 }
 
 /** A file by its metadata: what the history shows instead of the content. */

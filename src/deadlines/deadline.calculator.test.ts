@@ -112,6 +112,26 @@ describe('computeDeadline', () => {
     expect(saturday.dueDate).toBe('2025-03-20');
   });
 
+  it('moves an extended date by a later pause, but not by one the extension already took into account', () => {
+    // Received Monday 12 Jan 2026; extended on 28 Jan to 26 Feb; paused 1 Feb 10:00 to 5 Feb 10:00: 2, 3, 4 Feb are whole paused days.
+    const base: ClockEvent[] = [
+      { kind: 'received', at: '2026-01-12T09:00:00+02:00' },
+      { kind: 'extended', at: '2026-01-28T13:00:00+02:00', until: '2026-02-26', reason: 'survey' },
+    ];
+    const pause: ClockEvent[] = [
+      { kind: 'paused', at: '2026-02-01T10:00:00+02:00', reason: 'asked the applicant' },
+      { kind: 'resumed', at: '2026-02-05T10:00:00+02:00' },
+    ];
+    const now = new Date('2026-02-06T12:00:00Z');
+    expect(computeDeadline(UA_APPEALS, 'standard', base, ua, now).dueDate).toBe('2026-02-26');
+    // 26 Feb + 3 days = Sunday 1 Mar, which rolls over to Monday 2 Mar.
+    const later = computeDeadline(UA_APPEALS, 'standard', [...base, ...pause], ua, now);
+    expect(later).toMatchObject({ pausedDays: 3, dueDate: '2026-03-02', extensions: 1 });
+    // The same pause before the extension: the head set 26 Feb knowing it, so 26 Feb stands.
+    const before = computeDeadline(UA_APPEALS, 'standard', [base[0], ...pause, { ...base[1], at: '2026-02-05T13:00:00+02:00' }], ua, now);
+    expect(before).toMatchObject({ pausedDays: 3, dueDate: '2026-02-26' });
+  });
+
   it('refuses a second 59-ФЗ extension and one decided after the term ended', () => {
     const events: ClockEvent[] = [
       { kind: 'registered', at: '2024-03-01T10:00:00+03:00' },

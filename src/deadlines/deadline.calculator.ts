@@ -173,6 +173,11 @@ class DayCounter {
     for (let d = addDays(this.startDate, 1); d <= until; d = addDays(d, 1)) if (!this.skip(d)) n++;
     return n;
   }
+
+  /** The same count with only these paused days: how long a term was when a decision set its end. */
+  withPaused(paused: ReadonlyMap<string, string>): DayCounter {
+    return new DayCounter(this.calendar, this.startDate, this.working, paused);
+  }
 }
 
 type TermPart = Pick<DeadlineResult, 'dueAt' | 'dueDate' | 'originalDueDate' | 'extended' | 'extensions' | 'pausedDays' | 'days'> & { noticeMilestone?: DeadlineResult['milestones'][number] };
@@ -190,7 +195,7 @@ function dayTerm(term: Term, profile: LegalProfile, timeline: Timeline, calendar
   const rollover: Rollover = working ? 'none' : profile.rollover;
   const finish = (n: number, quiet: boolean) => rolled(counter.walk(n, profile.start), calendar, rollover, quiet ? [] : notes);
   const original = finish(baseN, true);
-  const ext = applyChanges(profile, timeline, counter, baseN, (n) => endOfLocalDay(finish(n, true).due, tz).getTime(), notes);
+  const ext = applyChanges(profile, timeline, counter, baseN, (n) => endOfLocalDay(finish(n, true).due, tz).getTime(), notes, tz);
   const final = finish(ext.n, false);
   const notice = noticeMilestone(profile, ext.firstExtension, calendar, startDate, original.due);
   return {
@@ -240,6 +245,7 @@ function applyChanges(
   baseN: number,
   dueMsFor: (n: number) => number,
   notes: string[],
+  timeZone: string,
 ): { n: number; count: number; firstExtension?: Extract<ClockEvent, { kind: 'extended' }> } {
   let n = baseN;
   let count = 0;
@@ -267,7 +273,10 @@ function applyChanges(
       notes.push(`extension of ${e.at} refused: it was decided after the term had ended`);
       continue;
     }
-    let want = e.until !== undefined ? counter.countThrough(e.until) : e.days !== undefined ? n + e.days : n;
+    // An extension to a date sets the term's length as it stood that day: a pause that comes later
+    // still moves the date, as any pause does (only pauses begun by then are left out of the count).
+    const asOf = counter.withPaused(pausedDates({ ...timeline, pauses: timeline.pauses.filter((p) => p.from <= Date.parse(e.at)) }, timeZone));
+    let want = e.until !== undefined ? asOf.countThrough(e.until) : e.days !== undefined ? n + e.days : n;
     if (want <= n) {
       notes.push(`extension of ${e.at} would not move the due date; ignored`);
       continue;

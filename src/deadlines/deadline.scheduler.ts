@@ -1,7 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
-import type { EventType } from '../../contracts';
+import { TransientError, type EventType } from '../../contracts';
+import { safeError } from '../logging/pii.mask';
 import { CaseRepository, type ChangedCase } from '../cases/case.repository';
 import type { EnvConfig } from '../config/env.config';
 import type { HubConfig } from '../config/hub-config.schema';
@@ -17,8 +18,10 @@ import { type CaseFacts, DeadlineRepository, type StoredDeadline } from './deadl
 import { type RepeatMatch, repeatOf } from './repeat-appeal.mapper';
 import { type CaseDeadline, DeadlineService } from './deadline.service';
 
-/** Cases computed per round at most, in each of the two passes (changed cases, due checks). */
+/** Cases read per page, in each of the two passes (changed cases, due checks). */
 const ROUND_LIMIT = 200;
+/** How long one round works through a backlog before it yields to the next. */
+const ROUND_BUDGET_MS = 5_000;
 /** Changed cases read per page while looking for ones not computed at their version. */
 const PAGE = 500;
 /**
@@ -85,21 +88,50 @@ export class DeadlineScheduler implements BeforeApplicationShutdown {
    */
   async round(): Promise<number> {
     let done = 0;
-    const changed = await this.changedCases();
-    let pos = this.scanned;
-    for (const c of changed.cases) {
-      try {
-        done += await this.check(c.id);
-      } catch (e) {
-        this.scanned = pos;
-        throw e;
+    const until = Date.now() + ROUND_BUDGET_MS;
+    // A backlog (a flood of submissions, a first start on an old database) is worked off in
+    // pages for up to the round's budget, then the next round goes on from the scan position.
+    for (;;) {
+      const changed = await this.changedCases();
+      let pos = this.scanned;
+      for (const c of changed.cases) {
+        try {
+          done += await this.safeCheck(c.id);
+        } catch (e) {
+          this.scanned = pos;
+          throw e;
+        }
+        pos = { at: c.updatedAt, id: c.id };
       }
-      pos = { at: c.updatedAt, id: c.id };
+      this.scanned = changed.cases.length < ROUND_LIMIT ? (changed.end ?? pos) : pos;
+      if (changed.cases.length < ROUND_LIMIT || Date.now() > until) break;
     }
-    this.scanned = changed.cases.length < ROUND_LIMIT ? (changed.end ?? pos) : pos;
-    const due = await this.tx.run((tx) => this.repo.due(tx, this.clock.now(), ROUND_LIMIT));
-    for (const id of due) done += await this.check(id);
+    const failed = new Set<string>();
+    for (;;) {
+      const due = (await this.tx.run((tx) => this.repo.due(tx, this.clock.now(), ROUND_LIMIT + failed.size))).filter((id) => !failed.has(id));
+      for (const id of due) {
+        const n = await this.safeCheck(id);
+        if (!n) failed.add(id);
+        done += n;
+      }
+      if (due.length < ROUND_LIMIT || Date.now() > until) break;
+    }
     return done;
+  }
+
+  /**
+   * One case; an unreachable database ends the round (the next one retries from the same place),
+   * any other failure is logged with the case and passed over, so that one case that cannot be
+   * computed never holds up the others. Returns 1 when the case was computed.
+   */
+  private async safeCheck(caseId: string): Promise<number> {
+    try {
+      return await this.check(caseId);
+    } catch (e) {
+      if (e instanceof TransientError) throw e;
+      this.logger.error({ event: 'deadline.case-failed', caseId, err: safeError(e) }, 'deadline of a case could not be computed; passed over');
+      return 0;
+    }
   }
 
   /**

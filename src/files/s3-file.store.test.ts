@@ -189,12 +189,18 @@ describe('S3FileStore (on the wire, mocks/s3)', () => {
 
   wire('refuses mismatching or oversized content and leaves neither object nor upload behind', async () => {
     const content = randomBytes(12 * MiB);
+    // What earlier tests stored stays; nothing of this test's refused content may join it.
+    const before = mock.store.list({ bucket: mock.bucket }).map((o) => o.key);
     expect((await refusal(store.put(Readable.from([content]), { maxBytes: 50 * MiB, expect: { sha256: 'c'.repeat(64), size: content.length } }))).reason).toBe('sha256-mismatch');
     expect((await refusal(store.put(Readable.from([content]), { maxBytes: 50 * MiB, expect: { sha256: 'c'.repeat(64), size: content.length - 1 } }))).reason).toBe('size-mismatch');
     expect((await refusal(store.put(Buffer.from('small'), { maxBytes: 50 * MiB, expect: { sha256: 'c'.repeat(64) } }))).reason).toBe('sha256-mismatch');
     expect(await store.has('c'.repeat(64))).toBe(false);
     expect((await refusal(store.open('c'.repeat(64)))).reason).toBe('not-stored');
-    expect(mock.store.list({ bucket: mock.bucket, prefix: s3KeyOf('c') })).toEqual([]);
+    // Not under the claimed digest, not under the content's own (a prefix like 'sha256/c' would also
+    // match whatever an earlier test stored whose digest starts with c).
+    expect(mock.store.list({ bucket: mock.bucket }).map((o) => o.key)).toEqual(before);
+    expect(before).not.toContain(s3KeyOf('c'.repeat(64)));
+    expect(before).not.toContain(s3KeyOf(sha256Of(content)));
     expect(mock.store.uploads()).toEqual([]);
   });
 

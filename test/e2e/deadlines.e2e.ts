@@ -184,22 +184,55 @@ describe('statutory deadlines end to end', () => {
     expect(sent.filter((d) => d.text.includes(caseRef) && d.text.includes('продовжено'))).toHaveLength(1);
   });
 
-  it('raises overdue past the extended date, once, and an answer stops the clock', async () => {
-    clock.offsetMs = Date.parse('2026-02-27T08:00:00Z') - Date.now();
+  let pausedDue = '';
+  it('a pause while the applicant is asked for more moves the due date by the days it covered', async () => {
+    const change = (action: 'paused' | 'resumed', at: string, n: number): ResultEvent => ({
+      type: 'appeal.deadline-changed',
+      tenant: 'demo',
+      caseRef,
+      occurredAt: at,
+      key: `${caseRef}/term/${n}`,
+      data: { caseRef, action, changedAt: at, reason: action === 'paused' ? 'Запитано уточнення адреси у заявника' : 'Заявник відповів', author, system: 'edms.fake', externalId: `EXT-${caseRef}` },
+    });
+    pending.push(change('paused', '2026-02-01T10:00:00+02:00', 2), change('resumed', '2026-02-05T10:00:00+02:00', 3));
+    // Both reach the journal first; the clock then moves past them (it ignores what it has not reached).
+    await eventually('the term changes journaled', async () => {
+      const [r] = await sql<{ n: number }>(space.schema, "SELECT count(*)::int AS n FROM journal WHERE subject = $1 AND type = 'appeal.deadline-changed' AND status = 'emitted'", [caseRef]);
+      return r.n === 3;
+    });
+    clock.offsetMs = Date.parse('2026-02-05T12:00:00Z') - Date.now();
+    const d = await eventually('the paused term', async () => {
+      const r = (await deadline()).body;
+      return r.pausedDays > 0 ? r : undefined;
+    });
+    // 2, 3 and 4 February lie wholly inside the pause: three days credited, 26 Feb → 1 Mar (a Sunday) → Monday 2 Mar.
+    expect(d).toMatchObject({ pausedDays: 3, paused: false, extensions: 1 });
+    expect(d.dueDate > '2026-02-26').toBe(true);
+    pausedDue = d.dueDate;
+    expect(d.days.filter((x: { date: string; counted: boolean }) => ['2026-02-02', '2026-02-03', '2026-02-04'].includes(x.date) && !x.counted)).toHaveLength(3);
+    // A pause is no extension: nothing more is announced.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(of('deadline.extended')).toHaveLength(1);
+  });
+
+  it('raises overdue past the due date, once, and an answer stops the clock', async () => {
+    const after = new Date(Date.parse(`${pausedDue}T12:00:00Z`) + DAY);
+    clock.offsetMs = after.getTime() - Date.now();
     await eventually('deadline.overdue', () => of('deadline.overdue')[0]);
-    expect(of('deadline.overdue')[0].json().data).toMatchObject({ dueDate: '2026-02-26' });
-    // Noon: the back office answers (the clock drops events it has not reached yet).
-    clock.offsetMs = Date.parse('2026-02-27T10:30:00Z') - Date.now();
+    expect(of('deadline.overdue')[0].json().data).toMatchObject({ dueDate: pausedDue });
+    // Later that day the back office answers (the clock drops events it has not reached yet).
+    const answeredAt = new Date(after.getTime() + 3600_000);
+    clock.offsetMs = answeredAt.getTime() + 60_000 - Date.now();
     pending.push({
       type: 'appeal.answered',
       tenant: 'demo',
       caseRef,
-      occurredAt: '2026-02-27T12:00:00+02:00',
+      occurredAt: answeredAt.toISOString(),
       key: `${caseRef}/answer`,
-      data: { caseRef, text: 'Контейнери встановлено.', answeredAt: '2026-02-27T12:00:00+02:00', author, system: 'edms.fake', externalId: `EXT-${caseRef}` },
+      data: { caseRef, text: 'Контейнери встановлено.', answeredAt: answeredAt.toISOString(), author, system: 'edms.fake', externalId: `EXT-${caseRef}` },
     });
     await eventually('the answer in the term', async () => ((await deadline()).body.answeredAt ? true : undefined));
-    expect((await deadline()).body).toMatchObject({ overdue: true, answeredAt: '2026-02-27T12:00:00+02:00' });
+    expect((await deadline()).body).toMatchObject({ overdue: true, answeredAt: answeredAt.toISOString() });
     clock.offsetMs += 30 * DAY;
     await new Promise((r) => setTimeout(r, 1000));
     const alerts = await sql<{ type: string; n: number }>(space.schema, "SELECT type, count(*)::int AS n FROM journal WHERE subject = $1 AND type LIKE 'deadline.%' GROUP BY type ORDER BY type", [
@@ -212,6 +245,50 @@ describe('statutory deadlines end to end', () => {
       { type: 'deadline.overdue', n: 1 },
       { type: 'deadline.warning', n: 1 },
     ]);
+  });
+
+  it('links a second appeal of the same applicant about the same problem to the first, once', async () => {
+    const repeats = await probe.listen('cabinet.out', 'demo.appeal.repeat-linked');
+    const second = exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo', subject: undefined }) as any;
+    const ref2 = `${caseRef}-R`;
+    second.data.caseRef = ref2;
+    second.data.kind = 'appeal';
+    second.data.submittedAt = clock.now().toISOString();
+    // The same place written differently, a point a few metres away: the same problem.
+    second.data.location = { address: 'Вул. Липова 10', point: { lat: 50.44812, lon: 30.52225 } };
+    delete second.data.files;
+    // Another problem of the same applicant: no link.
+    const other = exampleEvent('appeal.submitted', { id: randomUUID(), tenant: 'demo', subject: undefined }) as any;
+    other.data = { ...second.data, caseRef: `${caseRef}-O`, topic: { code: 'ZHKG-09', title: 'Освітлення' } };
+    await probe.publishEvent(second);
+    await probe.publishEvent(other);
+    const link = await eventually('appeal.repeat-linked', () => repeats.find((m) => m.json().data.caseRef === ref2));
+    expect(link.json().data).toMatchObject({ caseRef: ref2, earlier: [{ caseRef, matchedOn: ['topic', 'nearby'] }], windowDays: 90 });
+    await eventually('the other appeal has its term', async () => {
+      const r = await fetch(`${hub.url}/v1/cases/demo/${encodeURIComponent(`${caseRef}-O`)}/deadline`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      return r.status === 200;
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(repeats.map((m) => m.json().data.caseRef)).toEqual([ref2]);
+  });
+
+  it('counts the KPIs of the month over HTTP, as JSON and CSV, and records an exclusion with its reason', async () => {
+    const get = (q: string) => fetch(`${hub.url}/v1/kpi/demo?${q}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    // The first appeal: due 2 Mar (extended, then paused), answered a day late; repeated by the second.
+    const feb = (await (await get('from=2026-03-01&to=2026-03-31')).json()) as any;
+    expect(feb.groups[0].kpis).toMatchObject({ late: { numerator: 1, denominator: 1, share: 1 }, repeat: { numerator: 1, denominator: 1 }, solvedByT3: { numerator: 0, denominator: 1 } });
+    const csv = await (await get('from=2026-03-01&to=2026-03-31&format=csv')).text();
+    expect(csv.split('\r\n')).toContain('demo,2026-03-01,2026-03-31,,late,1,1,1');
+    const post = (body: unknown) =>
+      fetch(`${hub.url}/v1/kpi/demo/exclusions`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post({ caseRef, kpi: 'late', reason: 'x' })).status).toBe(400);
+    expect((await post({ caseRef: 'EP-NOPE', kpi: 'late', reason: 'the applicant asked to wait' })).status).toBe(404);
+    expect((await post({ caseRef, kpi: 'late', reason: 'the applicant asked to wait for the court' })).status).toBe(201);
+    expect((await post({ caseRef, kpi: 'late', reason: 'again' })).status).toBe(200);
+    const after = (await (await get('from=2026-03-01&to=2026-03-31')).json()) as any;
+    expect(after.groups[0].kpis.late).toEqual({ numerator: 0, denominator: 0, share: null });
+    expect((await get('from=2026-03-31&to=2026-03-01')).status).toBe(400);
+    expect((await fetch(`${hub.url}/v1/kpi/demo?from=2026-03-01&to=2026-03-31`)).status).toBe(401);
   });
 
   it('answers 404 for a case it does not have, 401 without a token', async () => {

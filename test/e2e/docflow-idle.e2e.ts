@@ -31,6 +31,8 @@ describe('1С:Документооборот poller when nothing changes', () =>
     data.caseRef = `EP-${randomUUID().slice(0, 8)}`;
     delete ev.subject;
     delete data.files;
+    // Written just now: a fresh appeal has no deadline alert due (the example's 2024 date would be overdue at once).
+    data.submittedAt = new Date().toISOString();
     await probe.publishEvent(ev);
     const id = documentGuid(ev);
     await eventually('document in 1C', () => mock.clerk.documents({ type: 'DMIncomingDocument' }).find((d) => d.id === id), 15_000);

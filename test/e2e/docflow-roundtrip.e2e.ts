@@ -33,6 +33,8 @@ describe('1С:Документооборот round trip through the hub', () => 
     const data = ev.data as AppealSubmitted;
     data.caseRef = `EP-${randomUUID().slice(0, 8)}`;
     delete ev.subject;
+    // Written just now: a fresh appeal has no deadline alert due (the example's 2024 date would be overdue at once).
+    data.submittedAt = new Date().toISOString();
     const photo = Buffer.from(Array.from({ length: 3000 }, (_, i) => i % 251));
     data.files = [{ id: 'p1', name: 'фото.jpg', mediaType: 'image/jpeg', size: photo.length, sha256: createHash('sha256').update(photo).digest('hex'), contentBase64: photo.toString('base64') }];
     await probe.publishEvent(ev);
