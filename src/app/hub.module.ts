@@ -9,6 +9,8 @@ import { CaseViewService } from '../cases/case-view.service';
 import { CaseAccessService } from '../portal/case-access.service';
 import { CaseController } from '../portal/case.controller';
 import { OpenApiController } from '../portal/openapi.controller';
+import { EvidenceController } from '../portal/evidence.controller';
+import { ChainService } from '../evidence/chain.service';
 import { AdapterCursorRepository } from '../adapter-host/adapter-cursor.repository';
 import { DELIVERY_REPORTS } from '../adapter-host/delivery-reports.port';
 import { ResultCommitService } from '../adapter-host/result-commit.service';
@@ -71,7 +73,7 @@ export class HubModule {
   static forRoot(o: HubModuleOptions): DynamicModule {
     return {
       module: HubModule,
-      controllers: [HttpIngressController, OpsController, WebhookController, TemplateController, CaseController, OpenApiController, FileDownloadController],
+      controllers: [HttpIngressController, OpsController, WebhookController, TemplateController, CaseController, OpenApiController, FileDownloadController, EvidenceController],
       providers: [
         { provide: ENV_CONFIG, useValue: o.env },
         { provide: HUB_CONFIG, useValue: o.config },
@@ -126,6 +128,8 @@ export class HubModule {
         // FileIntake fetches and opens what an event references: the intake's store as it is.
         { provide: INTAKE_STORE, useExisting: FileIntake },
         FileIntakeService,
+        // The tamper-evident journal: chainer and RFC 3161 checkpoints, a leader job (evidence.chain).
+        ChainService,
       ],
       exports: [ADAPTER_FILES, FileIntake, FILE_STORE],
     };

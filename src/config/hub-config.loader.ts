@@ -179,6 +179,21 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
     routes: (file.routes ?? []).map((r, i) => ({ name: r.name ?? `route-${i}`, tenants: r.tenants, types: r.types, to: r.to })),
     publishers,
     notifications,
+    evidence: {
+      chain: file.evidence?.chain ?? true,
+      chainIntervalMs: file.evidence?.chainIntervalMs ?? 1000,
+      ...(file.evidence?.timestamping
+        ? {
+            timestamping: {
+              url: file.evidence.timestamping.url,
+              intervalSeconds: file.evidence.timestamping.intervalSeconds ?? 60,
+              maxEntries: file.evidence.timestamping.maxEntries ?? 1000,
+              timeoutMs: file.evidence.timestamping.timeoutMs ?? 10000,
+            },
+          }
+        : {}),
+      ...(file.evidence?.witnessDir ? { witnessDir: file.evidence.witnessDir } : {}),
+    },
   };
 }
 

@@ -194,6 +194,33 @@ const Notifications = Type.Object(
   { additionalProperties: false },
 );
 
+/** The tamper-evident journal: the chainer, RFC 3161 checkpoints and their witness copies (README, "Tamper-evident journal and evidence packs"). */
+const Evidence = Type.Object(
+  {
+    /** Chain journal and audit rows (default true). */
+    chain: Type.Optional(Type.Boolean()),
+    /** Pause between chainer rounds. */
+    chainIntervalMs: Type.Optional(PositiveInt(100, 600000)),
+    timestamping: Type.Optional(
+      Type.Object(
+        {
+          /** The RFC 3161 time-stamping authority (HTTP POST of application/timestamp-query). */
+          url: Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$' }),
+          /** A checkpoint at least this often while heads move… */
+          intervalSeconds: Type.Optional(PositiveInt(1, 86400)),
+          /** …or as soon as this many entries were chained since the last one. */
+          maxEntries: Type.Optional(PositiveInt(1, 10000000)),
+          timeoutMs: Type.Optional(PositiveInt(100, 120000)),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Directory outside the database where every checkpoint is also written (the witness copy). */
+    witnessDir: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+  },
+  { additionalProperties: false },
+);
+
 /** The YAML configuration file: tenants, adapter instances, routes and tuning. */
 export const HubConfigSchema = Type.Object(
   {
@@ -248,6 +275,7 @@ export const HubConfigSchema = Type.Object(
     routes: Type.Optional(Type.Array(Route)),
     publishers: Type.Optional(Type.Record(Identifier, Publisher, { additionalProperties: false })),
     notifications: Type.Optional(Notifications),
+    evidence: Type.Optional(Evidence),
   },
   { additionalProperties: false },
 );
@@ -265,6 +293,15 @@ export interface HubConfig {
   adapters: Record<string, { type: string; enabled: boolean; config: Record<string, unknown>; runner: RunnerSettings }>;
   routes: { name: string; tenants: string[]; types: string[]; to: string[] }[];
   notifications: NotificationSettings;
+  evidence: EvidenceSettings;
+}
+
+/** Resolved `evidence` settings. */
+export interface EvidenceSettings {
+  chain: boolean;
+  chainIntervalMs: number;
+  timestamping?: { url: string; intervalSeconds: number; maxEntries: number; timeoutMs: number };
+  witnessDir?: string;
 }
 
 /** Resolved file settings (`hub.files`), defaults applied and secrets resolved. */
