@@ -1,13 +1,14 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { documentGuid } from '../../adapters/edms-1c-docflow/docflow.mapper';
 import { exampleEvent } from '../../contracts';
 import { start1cDocflowMock } from '../../mocks/1c-docflow';
-import { createVhost, deleteVhost, dropSchema, rabbitUrl, uniqueName, withVhost } from '../helpers/infra.helper';
+import { createVhost, databaseUrl, deleteVhost, dropSchema, rabbitUrl, sql, uniqueName, withVhost } from '../helpers/infra.helper';
+import { migrate } from '../../src/persistence/database.setup';
 import { applications } from './applications.bench';
 import { brokerSettled, collect, Figures, hubEnv, open, percentile, publishFlood, publishPaced, rssOf, waitFor } from './bench.kit';
 import { broadcast } from './broadcast.bench';
@@ -21,6 +22,9 @@ import { printSummary, type SummaryRow } from './summary.bench';
  * `--quick` (or BENCH_QUICK=1) runs every phase with small numbers in a few minutes. The variables
  * override either mode: BENCH_N, BENCH_LATENCY_SECONDS, BENCH_ROUNDTRIP_N, BENCH_APPLICATIONS_N,
  * BENCH_BROADCAST_N, BENCH_BROADCAST_RATE; BENCH_ONLY=broadcast (or ingress, or applications) runs only that phase.
+ * The ingress phase also floods a second hub without the hash chain (no chainer, no tx column
+ * default or index: the journal as it was before the chain) and prints the throughput ratio with /
+ * without; BENCH_CHAIN_COMPARE=0 skips that flood.
  */
 const QUICK = process.argv.includes('--quick') || ['1', 'true'].includes(process.env.BENCH_QUICK ?? '');
 /** Mode defaults, each overridden by its variable. */
@@ -59,6 +63,7 @@ async function measure(
   outQueue: string,
   body: (i: number, sentAt?: string) => Buffer,
   pid: () => number | undefined,
+  fractions: readonly number[] = FRACTIONS,
 ): Promise<Figures> {
   const { conn, pub, sub } = await open(url);
   let received = 0;
@@ -81,7 +86,7 @@ async function measure(
 
   const latency: Figures['latency'] = [];
   let offset = 2000 + N;
-  for (const fraction of FRACTIONS) {
+  for (const fraction of fractions) {
     received = 0;
     latencies.length = 0;
     await brokerSettled();
@@ -198,8 +203,10 @@ async function main(): Promise<void> {
       );
     }
     await stop(hub);
+    const chained = await chainProgress(schema);
 
     rows.push(...report(raw, figures));
+    if (process.env.BENCH_CHAIN_COMPARE !== '0') rows.push(...(await chainCost(url, `${schema}_nochain`, configFile, body, figures, chained)));
     // BENCH_ONLY=ingress stops here (for tuning the ingress).
     if (process.env.BENCH_ONLY === 'ingress') return;
     rows.push(...(await roundTrip(url, schema)));
@@ -279,6 +286,51 @@ function report(raw: Figures, hub: Figures): SummaryRow[] {
     { figure: 'hub p99 latency at half its max rate', target: '<= 25 ms', result: `${f(half?.p99, 2)} ms`, pass: half !== undefined && half.p99 <= 25 },
     { figure: 'hub RSS peak', target: '<= 250 MB', result: `${f(hub.rssMb?.peak, 0)} MB`, pass: hub.rssMb !== undefined && hub.rssMb.peak <= 250 },
   ];
+}
+
+/** How far the chainer got: journal rows and their links when the hub stopped. */
+async function chainProgress(schema: string): Promise<{ journal: number; chained: number }> {
+  const [r] = await sql<{ journal: number; chained: number }>(
+    schema,
+    `SELECT (SELECT count(*)::int FROM journal) AS journal, (SELECT count(*)::int FROM chain_entry WHERE kind = 'journal') AS chained`,
+  );
+  return r;
+}
+
+/**
+ * The cost of the tamper-evident journal on ingress, same run, same broker: the flood again
+ * (throughput only) through a hub with `evidence.chain: false` on a schema whose journal and
+ * audit_log have the tx default and index removed, i.e. the ingress as it was before the chain.
+ */
+async function chainCost(url: string, schema: string, chainedConfig: string, body: (i: number, sentAt?: string) => Buffer, withChain: Figures, chained: { journal: number; chained: number }): Promise<SummaryRow[]> {
+  await brokerSettled();
+  await migrate({ databaseUrl: databaseUrl(), databaseSchema: schema });
+  for (const t of ['journal', 'audit_log']) {
+    await sql(schema, `ALTER TABLE ${t} ALTER COLUMN tx DROP DEFAULT`);
+    await sql(schema, `DROP INDEX ${t}_tx_idx`);
+  }
+  const configFile = chainedConfig.replace(/\.yaml$/, '-nochain.yaml');
+  writeFileSync(configFile, `${readFileSync(chainedConfig, 'utf8')}\nevidence: { chain: false }\n`);
+  const port = await freePort();
+  const hub = spawnNode('src/main.js', hubEnv({ url, schema, configFile, port, logLevel: 'info' }));
+  try {
+    await lineFrom(hub, /cabinet-hub started/, 60_000);
+    const without = await measure('cabinet-hub ingress without chain', url, 'cabinet.in', 'appeal.submitted', 'hub.work.bench-sink', body, () => hub.pid, []);
+    const ratio = withChain.throughput / without.throughput;
+    process.stdout.write(
+      [
+        `hash chain cost on ingress (same run; flood of ${N}):`,
+        `  ${'hub with chain'.padEnd(34)} ${withChain.throughput.toFixed(0).padStart(7)} msg/s   (chained ${chained.chained} of ${chained.journal} journal rows when it stopped)`,
+        `  ${'hub without chain'.padEnd(34)} ${without.throughput.toFixed(0).padStart(7)} msg/s   RSS peak ${without.rssMb?.peak.toFixed(0) ?? '-'} MB`,
+        `ratio with/without chain: ${ratio.toFixed(2)} (target >= 0.90)`,
+        '',
+      ].join('\n'),
+    );
+    return [{ figure: 'ingress throughput with/without chain', target: '>= 0.90', result: ratio.toFixed(2), pass: ratio >= 0.9 }];
+  } finally {
+    await stop(hub);
+    await dropSchema(schema);
+  }
 }
 
 /**

@@ -1,0 +1,203 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { DataSource } from 'typeorm';
+import * as yauzl from 'yauzl';
+import { ZipFile } from 'yazl';
+import { databaseUrl, dropSchema, uniqueName } from '../../test/helpers/infra.helper';
+import { startTestTsa, type TestTsa } from '../../test/helpers/tsa.helper';
+import { runCli } from '../cli/main';
+import type { EnvConfig } from '../config/env.config';
+import type { HubConfig } from '../config/hub-config.schema';
+import { createFileStore } from '../files/file-store.factory';
+import type { FileStore } from '../files/file-store.port';
+import { MetricsService } from '../metrics/metrics.service';
+import { createDataSource, migrate, poolOf } from '../persistence/database.setup';
+import { type JournalEntry, JournalRepository } from '../persistence/journal.repository';
+import { stableUuid } from '../persistence/stable.uuid';
+import { ChainService } from './chain.service';
+import { exportEvidencePack } from './evidence-pack.service';
+import { verifyEvidencePack } from './evidence-verify.service';
+
+/** Every entry of a ZIP, in order. */
+async function entriesOf(path: string): Promise<{ name: string; bytes: Buffer }[]> {
+  const zip = await yauzl.openPromise(path, { lazyEntries: true });
+  const out: { name: string; bytes: Buffer }[] = [];
+  for await (const e of zip.eachEntry()) {
+    const chunks: Buffer[] = [];
+    for await (const c of await zip.openReadStreamPromise(e)) chunks.push(c as Buffer);
+    out.push({ name: e.fileName, bytes: Buffer.concat(chunks) });
+  }
+  zip.close();
+  return out;
+}
+
+/** Writes a ZIP with these entries (as an attacker who rebuilt the pack would). */
+async function writeZip(path: string, entries: { name: string; bytes: Buffer }[]): Promise<void> {
+  const zip = new ZipFile();
+  for (const e of entries) zip.addBuffer(e.bytes, e.name);
+  zip.end();
+  await new Promise<void>((resolve, reject) => zip.outputStream.pipe(createWriteStream(path)).on('finish', resolve).on('error', reject));
+}
+
+/**
+ * Medium tier: a case's evidence pack from the real PostgreSQL, time-stamped by a real RFC 3161
+ * authority (openssl ts), checked offline; then every file of the pack changed by one byte.
+ */
+describe('evidence pack', () => {
+  const schema = uniqueName('evidencetest');
+  let db: DataSource;
+  let tsa: TestTsa;
+  let files: FileStore;
+  let dir: string;
+  let pack: string;
+  const caseRef = `EP-${randomUUID()}`;
+  const fileContent = Buffer.from(`scan of a letter ${randomUUID()}`);
+  const fileSha = createHash('sha256').update(fileContent).digest('hex');
+
+  function entry(tenant: string, ref: string, extra: Record<string, unknown> = {}): JournalEntry {
+    const eventId = randomUUID();
+    return {
+      id: randomUUID(),
+      direction: 'in',
+      via: 'amqp',
+      status: 'accepted',
+      tenant,
+      source: 'urn:test',
+      eventId,
+      type: 'appeal.submitted',
+      subject: ref,
+      dedupeKey: `urn:test\n${eventId}`,
+      routes: [],
+      opensCase: { caseId: stableUuid(`${tenant}\nappeal\n${ref}`), caseTakenErrors: () => [] },
+      body: Buffer.from(JSON.stringify({ id: eventId, tenant, subject: ref, data: { caseRef: ref, text: `private text of ${ref}`, ...extra } })),
+      bodySize: 1,
+      bodyTruncated: false,
+    };
+  }
+
+  beforeAll(async () => {
+    await migrate({ databaseUrl: databaseUrl(), databaseSchema: schema });
+    db = createDataSource({ databaseUrl: databaseUrl(), databaseSchema: schema, instanceId: uniqueName('pack') }, 4);
+    await db.initialize();
+    tsa = await startTestTsa();
+    dir = await mkdtemp(join(tmpdir(), 'hub-pack-'));
+    files = createFileStore({ kind: 'postgres' }, poolOf(db));
+    await files.put(fileContent, { maxBytes: 1024 * 1024 });
+    const journal = new JournalRepository(db);
+    const other = `EP-OTHER-${randomUUID()}`;
+    const mine = entry('kyiv', caseRef, { files: [{ name: 'letter.pdf', sha256: fileSha, size: fileContent.length }] });
+    const opening = (e: JournalEntry, ref: string) => ({
+      journalId: e.id,
+      caseId: e.opensCase?.caseId as string,
+      tenant: 'kyiv',
+      kind: 'appeal' as const,
+      caseRef: ref,
+      status: 'submitted',
+      statusAt: new Date().toISOString(),
+      actor: 'portal:urn:test',
+    });
+    const before = entry('kyiv', other);
+    await journal.store([before], [], [opening(before, other)]);
+    await journal.store([mine], [], [opening(mine, caseRef)]);
+    // Another case's entry after ours: in the segment as hashes only.
+    const after = { ...entry('kyiv', other), opensCase: undefined };
+    await journal.store([after], [], []);
+    const chainer = new ChainService(
+      db,
+      new MetricsService(),
+      { evidence: { chain: true, chainIntervalMs: 1000, timestamping: { url: tsa.url, intervalSeconds: 60, maxEntries: 1000, timeoutMs: 10000 } } } as HubConfig,
+      { databaseUrl: databaseUrl(), databaseSchema: schema } as EnvConfig,
+      pino({ level: 'silent' }),
+    );
+    expect((await chainer.round()).checkpoint).toBeDefined();
+    pack = join(dir, 'pack.zip');
+    const summary = await exportEvidencePack(poolOf(db), files, 'kyiv', caseRef, () => createWriteStream(pack));
+    expect(summary).toMatchObject({ entries: 2, unchained: 0, files: 1 });
+    expect(summary?.checkpoint).toBeDefined();
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await tsa?.close();
+    await dropSchema(schema);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('holds the case, its file, the segment, the token and the manifest, and nothing of the other case', async () => {
+    const names = (await entriesOf(pack)).map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining(['README-verify.txt', 'case.json', 'chain-segment.json', 'manifest.json', `files/${fileSha}`]));
+    expect(names.some((n) => /^checkpoints\/[0-9]+\.tsr$/.test(n))).toBe(true);
+    const all = Buffer.concat((await entriesOf(pack)).map((e) => e.bytes)).toString('utf8');
+    expect(all).toContain(`private text of ${caseRef}`);
+    expect(all).not.toContain('private text of EP-OTHER');
+  });
+
+  it('an intact pack verifies offline, without any database setting', async () => {
+    const saved = { ...process.env };
+    try {
+      delete process.env.DATABASE_URL;
+      process.env.PGHOST = '192.0.2.1'; // TEST-NET: any connection attempt would hang and fail
+      const out: string[] = [];
+      expect(await runCli(['evidence', 'verify', pack, '--trust', await caFile()], (s) => out.push(s), (s) => out.push(s))).toBe(0);
+      expect(out.join('')).toMatch(/OK/);
+      expect(out.join('')).toMatch(/time-stamped/);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  async function caFile(): Promise<string> {
+    const p = join(dir, 'ca.pem');
+    await writeFile(p, tsa.caPem);
+    return p;
+  }
+
+  it.each(['README-verify.txt', 'case.json', 'chain-segment.json', 'manifest.json', 'checkpoint.json', 'checkpoint.tsr', 'file'])('one byte changed in %s is named', async (which) => {
+    const entries = await entriesOf(pack);
+    const target = entries.find((e) =>
+      which === 'file' ? e.name.startsWith('files/') : which.startsWith('checkpoint.') ? e.name.startsWith('checkpoints/') && e.name.endsWith(which.slice('checkpoint'.length)) : e.name === which,
+    ) as { name: string; bytes: Buffer };
+    const bytes = Buffer.from(target.bytes);
+    // A digit or letter inside the content (not JSON punctuation), so the file still parses where it is JSON.
+    let at = Math.floor(bytes.length / 2);
+    while (which.endsWith('.json') && !/[0-9a-f]/.test(String.fromCharCode(bytes[at]))) at++;
+    bytes[at] = bytes[at] === 0x30 ? 0x31 : /[0-9a-f]/.test(String.fromCharCode(bytes[at])) ? 0x30 : bytes[at] ^ 1;
+    const tampered = join(dir, `tampered-${which}.zip`);
+    await writeZip(
+      tampered,
+      entries.map((e) => (e === target ? { name: e.name, bytes } : e)),
+    );
+    const r = await verifyEvidencePack(tampered);
+    expect(r.ok).toBe(false);
+    expect(r.broken).toContain(target.name);
+  });
+
+  it('refuses hostile ZIPs: path traversal, unknown names, duplicates, garbage', async () => {
+    const entries = await entriesOf(pack);
+    // yazl refuses to write "../" names, so the name is patched into the bytes afterwards.
+    const evil = join(dir, 'evil.zip');
+    await writeZip(evil, [...entries, { name: 'files/XXXXXXXXXXXXXXXX', bytes: Buffer.from('x') }]);
+    const raw = await readFile(evil);
+    for (let i = raw.indexOf('files/XXXXXXXXXXXXXXXX'); i >= 0; i = raw.indexOf('files/XXXXXXXXXXXXXXXX', i + 1)) raw.write('../../../../etc/pwnd', i, 'latin1');
+    await writeFile(evil, raw);
+    expect((await verifyEvidencePack(evil)).ok).toBe(false);
+    const extra = join(dir, 'extra.zip');
+    await writeZip(extra, [...entries, { name: 'run-me.sh', bytes: Buffer.from('rm -rf /') }]);
+    expect((await verifyEvidencePack(extra)).broken).toMatch(/unexpected file/);
+    const garbage = join(dir, 'garbage.zip');
+    await writeFile(garbage, Buffer.from('PK\u0003\u0004 not really a zip'));
+    expect((await verifyEvidencePack(garbage)).ok).toBe(false);
+    const whole = await readFile(pack);
+    const cut = join(dir, 'cut.zip');
+    await writeFile(cut, whole.subarray(0, whole.length - 30));
+    expect((await verifyEvidencePack(cut)).ok).toBe(false);
+  });
+
+  it('answers 404-like undefined for a case the tenant does not have', async () => {
+    expect(await exportEvidencePack(poolOf(db), files, 'kyiv', 'EP-NOPE', () => createWriteStream(join(dir, 'nope.zip')))).toBeUndefined();
+    expect(await exportEvidencePack(poolOf(db), files, 'lviv', caseRef, () => createWriteStream(join(dir, 'nope.zip')))).toBeUndefined();
+  });
+});
