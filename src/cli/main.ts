@@ -112,7 +112,7 @@ export async function runCli(args: string[], out: (s: string) => void = (s) => p
         const cfg = loadHubConfig(process.env.CABINET_HUB_CONFIG || DEMO_CONFIG_PATH, process.env, { requireSecrets: false });
         const target = opt('out') ?? `evidence-${file}-${caseRef.replace(/[^A-Za-z0-9._-]/g, '_')}.zip`;
         const summary = await exportEvidencePack(poolOf(ds), createFileStore(cfg.hub.files.store, poolOf(ds)), file, caseRef, () => createWriteStream(target, { flags: 'wx' }));
-        if (!summary) {
+        if (!summary || 'forbidden' in summary) {
           err(`tenant ${file} has no case ${caseRef}\n`);
           return 1;
         }

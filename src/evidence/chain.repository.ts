@@ -257,7 +257,13 @@ export class ChainRepository {
     return r.rows.map((x) => ({ kind: x.kind, rowId: x.row_id }));
   }
 
-  /** Heads of this tenant that are not time-stamped yet, for every tenant. */
+  /** The kinds of the cases with this caseRef in the tenant (an appeal and an application may share one). */
+  async caseKinds(tenant: string, caseRef: string): Promise<string[]> {
+    const r = await this.pool.query<{ kind: string }>('SELECT kind FROM cases WHERE tenant = $1 AND case_ref = $2 ORDER BY kind', [tenant, caseRef]);
+    return r.rows.map((x) => x.kind);
+  }
+
+  /** Heads that are not time-stamped yet, of every tenant. */
   async pendingHeads(): Promise<{ tenant: string; seq: number; entryHash: Buffer }[]> {
     return (await this.heads()).filter((h) => h.seq > h.checkpointedSeq);
   }

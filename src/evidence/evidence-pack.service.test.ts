@@ -117,7 +117,7 @@ describe('evidence pack', () => {
     pack = join(dir, 'pack.zip');
     const summary = await exportEvidencePack(poolOf(db), files, 'kyiv', caseRef, () => createWriteStream(pack));
     expect(summary).toMatchObject({ entries: 2, unchained: 0, files: 1 });
-    expect(summary?.checkpoint).toBeDefined();
+    expect((summary as { checkpoint?: string }).checkpoint).toBeDefined();
   });
   afterAll(async () => {
     await db?.destroy();

@@ -78,10 +78,22 @@ export interface PackSummary {
  * stream from the store one at a time; the chain segment is held in memory (a linear chain makes
  * it long for old cases on busy tenants: Merkle inclusion proofs would be the next step).
  */
-export async function exportEvidencePack(pool: Pool, store: FileStore, tenant: string, caseRef: string, open: () => Writable, now = new Date()): Promise<PackSummary | undefined> {
+export async function exportEvidencePack(
+  pool: Pool,
+  store: FileStore,
+  tenant: string,
+  caseRef: string,
+  open: () => Writable,
+  opts: { now?: Date; kinds?: readonly string[] } = {},
+): Promise<PackSummary | undefined | { forbidden: string }> {
+  const now = opts.now ?? new Date();
   const repo = new ChainRepository(pool);
   const ids = await repo.caseRowIds(tenant, caseRef);
   if (!ids.length) return undefined;
+  // The pack holds every entry with this caseRef: a reader limited to one kind of case gets none
+  // when the tenant also has a case of the other kind under the same reference.
+  const other = opts.kinds ? (await repo.caseKinds(tenant, caseRef)).find((k) => !opts.kinds?.includes(k)) : undefined;
+  if (other) return { forbidden: other };
   const byKind = (k: 'journal' | 'audit') => ids.filter((i) => i.kind === k).map((i) => i.rowId);
   const rows = [...(await repo.currentRows('journal', byKind('journal'), true)), ...(await repo.currentRows('audit', byKind('audit')))];
   const links = new Map<string, ChainLink>();

@@ -41,12 +41,20 @@ export class EvidenceController {
     const caseRef = file.endsWith('.zip') ? file.slice(0, -4) : '';
     if (!caseRef || caseRef.length > CASE_REF_MAX_LENGTH || CONTROL.test(caseRef)) return void res.status(404).json({ errors: [{ pointer: '', reason: 'ask for <caseRef>.zip of a case of this tenant' }] });
     try {
-      const summary = await exportEvidencePack(poolOf(this.db), this.store, tenant, caseRef, () => {
-        res.status(200).setHeader('Content-Type', 'application/zip');
-        res.setHeader('Content-Disposition', contentDisposition(`evidence-${tenant}-${caseRef}.zip`));
-        return res;
-      });
+      const summary = await exportEvidencePack(
+        poolOf(this.db),
+        this.store,
+        tenant,
+        caseRef,
+        () => {
+          res.status(200).setHeader('Content-Type', 'application/zip');
+          res.setHeader('Content-Disposition', contentDisposition(`evidence-${tenant}-${caseRef}.zip`));
+          return res;
+        },
+        { kinds: access.kinds },
+      );
       if (!summary) return void res.status(404).json({ errors: [{ pointer: '', reason: 'this tenant has no case with this caseRef' }] });
+      if ('forbidden' in summary) return void res.status(403).json({ errors: [{ pointer: '', reason: `this caseRef is also a ${summary.forbidden} case, which this token may not read` }] });
       // Who took which case's evidence, never its content.
       this.logger.info({ event: 'evidence.exported', reader: access.reader, tenant, entries: summary.entries, files: summary.files, checkpoint: summary.checkpoint }, 'evidence pack exported');
     } catch (e) {
