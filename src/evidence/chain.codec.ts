@@ -110,16 +110,18 @@ export function headLeaf(tenant: string, seq: number, headHash: Buffer): Buffer 
 }
 
 /**
- * The digest a checkpoint's RFC 3161 token covers: SHA-256(F(checkpoint tag) ‖ F(leaf 1) ‖ … ‖ F(leaf n))
- * with the leaves sorted bytewise. One token per round covers every tenant whose head moved, and an
- * evidence pack ships only the leaves (hashes) of the other tenants, never their names.
+ * The message a checkpoint's RFC 3161 token covers: F(checkpoint tag) ‖ F(leaf 1) ‖ … ‖ F(leaf n)
+ * with the leaves sorted bytewise; the token's imprint is its SHA-256 ({@link checkpointDigest}).
+ * One token per round covers every tenant whose head moved, and an evidence pack ships only the
+ * leaves (hashes) of the other tenants, never their names.
  */
-export function checkpointDigest(leaves: readonly Buffer[]): Buffer {
-  const h = createHash('sha256');
-  for (const b of field(CHECKPOINT_TAG)) h.update(b);
-  for (const leaf of [...leaves].sort(Buffer.compare)) for (const b of field(leaf)) h.update(b);
-  return h.digest();
+export function checkpointMessage(leaves: readonly Buffer[]): Buffer {
+  const parts: Buffer[] = field(CHECKPOINT_TAG);
+  for (const leaf of [...leaves].sort(Buffer.compare)) parts.push(...field(leaf));
+  return Buffer.concat(parts);
 }
+
+export const checkpointDigest = (leaves: readonly Buffer[]): Buffer => sha256(checkpointMessage(leaves));
 
 /** Where a link differs from what its inputs give, or undefined when it is intact. */
 export function checkLink(link: ChainLink, doc: RowDoc | undefined, prev: { seq: number; entryHash: Buffer } | undefined): string | undefined {

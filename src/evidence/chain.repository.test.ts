@@ -73,7 +73,7 @@ describe('evidence chain', () => {
       [],
       subs.map((s) => s.opening),
     );
-  const links = async (tenant: string) => sql<{ seq: string; kind: string; row_id: string }>(schema, 'SELECT seq::text, kind, row_id FROM chain_entry WHERE tenant = $1 ORDER BY seq', [tenant]);
+  const links = async (tenant: string) => sql<{ seq: string; kind: string; row_id: string }>(schema, 'SELECT seq::text, kind, row_id FROM chain_entry WHERE tenant = $1 ORDER BY chain_entry.seq', [tenant]);
   const asSuperuser = async (text: string, params: unknown[] = []) => {
     const c = new Client({ connectionString: databaseUrl(), options: `-c search_path=${schema}` });
     await c.connect();

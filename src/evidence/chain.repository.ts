@@ -187,7 +187,7 @@ export class ChainRepository {
 
   /** Links of one chain from `fromSeq` on, in order. */
   async links(tenant: string, fromSeq: number, limit: number, toSeq = Number.MAX_SAFE_INTEGER): Promise<ChainLink[]> {
-    const r = await this.pool.query(`SELECT ${LINK_COLUMNS} FROM chain_entry WHERE tenant = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT $4`, [tenant, fromSeq, toSeq, limit]);
+    const r = await this.pool.query(`SELECT ${LINK_COLUMNS} FROM chain_entry WHERE tenant = $1 AND seq >= $2 AND seq <= $3 ORDER BY chain_entry.seq LIMIT $4`, [tenant, fromSeq, toSeq, limit]);
     return r.rows.map(toLink);
   }
 

@@ -10,7 +10,7 @@ import { safeError } from '../logging/pii.mask';
 import { MetricsService } from '../metrics/metrics.service';
 import { poolOf } from '../persistence/database.setup';
 import { LeaderJob } from '../persistence/leader.job';
-import { checkpointDigest, HASH_V, headLeaf } from './chain.codec';
+import { checkpointMessage, HASH_V, headLeaf, sha256 } from './chain.codec';
 import { type CheckpointRow, ChainRepository } from './chain.repository';
 import { requestToken } from './tsa.client';
 
@@ -104,8 +104,9 @@ export class ChainService implements OnApplicationBootstrap, BeforeApplicationSh
   /** Time-stamps these heads now (one token over all of them) and writes the witness copy. */
   async checkpoint(url: string, timeoutMs: number, heads: { tenant: string; seq: number; entryHash: Buffer }[]): Promise<CheckpointRow> {
     const leaves = heads.map((h) => headLeaf(h.tenant, h.seq, h.entryHash));
-    const digest = checkpointDigest(leaves);
-    const { tsr, info } = await requestToken(url, digest, timeoutMs);
+    const message = checkpointMessage(leaves);
+    const digest = sha256(message);
+    const { tsr, info } = await requestToken(url, message, timeoutMs);
     const saved = await this.repo.saveCheckpoint({ hashV: HASH_V, digest, leaves, tsaUrl: url, tsr, genTime: info.genTime }, heads);
     if (this.settings.witnessDir) await writeWitness(this.settings.witnessDir, saved, heads);
     this.logger.info({ event: 'evidence.checkpoint', id: saved.id, heads: heads.length, genTime: info.genTime.toISOString() }, 'chain heads time-stamped');

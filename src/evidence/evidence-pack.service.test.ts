@@ -1,3 +1,6 @@
+import 'reflect-metadata';
+import { Module, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +15,10 @@ import { startTestTsa, type TestTsa } from '../../test/helpers/tsa.helper';
 import { runCli } from '../cli/main';
 import type { EnvConfig } from '../config/env.config';
 import type { HubConfig } from '../config/hub-config.schema';
+import { parseHubConfig } from '../config/hub-config.loader';
+import { FILE_STORE, HUB_CONFIG, LOGGER } from '../config/injection.tokens';
+import { CaseAccessService } from '../portal/case-access.service';
+import { EvidenceController } from '../portal/evidence.controller';
 import { createFileStore } from '../files/file-store.factory';
 import type { FileStore } from '../files/file-store.port';
 import { MetricsService } from '../metrics/metrics.service';
@@ -194,6 +201,44 @@ describe('evidence pack', () => {
     const cut = join(dir, 'cut.zip');
     await writeFile(cut, whole.subarray(0, whole.length - 30));
     expect((await verifyEvidencePack(cut)).ok).toBe(false);
+  });
+
+  it('GET /v1/evidence/{tenant}/{caseRef}.zip: the pack for a reader of the tenant, 401/403/404 otherwise', async () => {
+    const config = parseHubConfig(
+      `tenants:\n  kyiv: { name: Kyiv, ingressTokens: [{ env: KYIV_T }] }\n  lviv: { name: Lviv, ingressTokens: [{ env: LVIV_T }] }\n`,
+      'evidence.yaml',
+      { KYIV_T: 'kyiv-token-0123456789', LVIV_T: 'lviv-token-0123456789' },
+    );
+    @Module({
+      controllers: [EvidenceController],
+      providers: [
+        { provide: HUB_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: pino({ level: 'silent' }) },
+        { provide: DataSource, useValue: db },
+        { provide: FILE_STORE, useValue: files },
+        CaseAccessService,
+      ],
+    })
+    class EvidenceTestModule {}
+    const app: INestApplication = await NestFactory.create(EvidenceTestModule, { logger: false });
+    await app.listen(0, '127.0.0.1');
+    try {
+      const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/v1/evidence`;
+      const get = (path: string, token?: string) => fetch(`${base}/${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      const ok = await get(`kyiv/${encodeURIComponent(caseRef)}.zip`, 'kyiv-token-0123456789');
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('content-type')).toBe('application/zip');
+      expect(ok.headers.get('cache-control')).toBe('no-store');
+      const viaHttp = join(dir, 'http.zip');
+      await writeFile(viaHttp, Buffer.from(await ok.arrayBuffer()));
+      expect(await verifyEvidencePack(viaHttp)).toMatchObject({ ok: true });
+      expect((await get(`kyiv/${caseRef}.zip`)).status).toBe(401);
+      expect((await get(`kyiv/${caseRef}.zip`, 'lviv-token-0123456789')).status).toBe(403);
+      expect((await get(`kyiv/EP-NOPE.zip`, 'kyiv-token-0123456789')).status).toBe(404);
+      expect((await get(`kyiv/${caseRef}`, 'kyiv-token-0123456789')).status).toBe(404);
+    } finally {
+      await app.close();
+    }
   });
 
   it('answers 404-like undefined for a case the tenant does not have', async () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import * as yauzl from 'yauzl';
-import { checkpointDigest, entryHash, headLeaf, rowDigest, type RowDoc, sha256 } from './chain.codec';
+import { checkpointDigest, checkpointMessage, entryHash, headLeaf, rowDigest, type RowDoc, sha256 } from './chain.codec';
 import { type CaseEntryJson, PACK_FORMAT, referencedFiles, type SegmentLink } from './evidence-pack.service';
 import { verifyToken } from './tsa.client';
 
@@ -190,7 +190,7 @@ async function checkToken(content: Map<string, { bytes?: Buffer }>, name: string
   const tsr = content.get(tsrName)?.bytes;
   if (!tsr) fail(`${tsrName} is missing`);
   try {
-    const info = await verifyToken(tsr as Buffer, digest, { trusted: opts.trusted });
+    const info = await verifyToken(tsr as Buffer, checkpointMessage(leaves), { trusted: opts.trusted });
     notes.push(`checkpoint ${cp.id}: time-stamped ${info.genTime.toISOString()} by ${info.signer ?? 'the TSA'} (token serial ${info.serial}); compare digest ${cp.digest} with the witness copy`);
   } catch (e) {
     fail(`${tsrName}: ${(e as Error).message}`);

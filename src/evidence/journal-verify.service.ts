@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { type ChainKind, type ChainLink, checkLink, checkpointDigest, headLeaf, type RowDoc } from './chain.codec';
+import { type ChainKind, type ChainLink, checkLink, checkpointDigest, checkpointMessage, headLeaf, type RowDoc } from './chain.codec';
 import { ChainRepository, type CurrentRow } from './chain.repository';
 import { verifyToken } from './tsa.client';
 
@@ -108,7 +108,7 @@ async function checkCheckpoints(
     if (!c.leaves.some((l) => l.equals(leaf))) return { tenant, seq: c.seq, problem: `${at}: this head is not among the checkpoint's leaves` };
     if (!checkpointDigest(c.leaves).equals(c.digest)) return { tenant, seq: c.seq, problem: `${at}: the digest does not match the leaves` };
     try {
-      await verifyToken(c.tsr, c.digest);
+      await verifyToken(c.tsr, checkpointMessage(c.leaves));
     } catch (e) {
       return { tenant, seq: c.seq, problem: `${at}: ${(e as Error).message}` };
     }

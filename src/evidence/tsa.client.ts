@@ -8,7 +8,7 @@
  * The response is hostile input like any other: size bounded, parsed by asn1js, every failure a
  * {@link TimestampError} with a fixed message that never quotes the bytes.
  */
-import { randomBytes, webcrypto } from 'node:crypto';
+import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import type * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
 
@@ -24,7 +24,7 @@ function lib(): { asn1js: typeof asn1js; pkijs: typeof pkijs } {
     const p = require('pkijs') as typeof pkijs;
     libraries = { asn1js: require('asn1js') as typeof asn1js, pkijs: p };
     /* eslint-enable @typescript-eslint/no-require-imports */
-    p.setEngine('node', new p.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto }));
+    p.setEngine('node', new p.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as ConstructorParameters<typeof p.CryptoEngine>[0]['crypto'] }));
   }
   return libraries;
 }
@@ -69,11 +69,13 @@ export function timestampRequest(digest: Buffer): { der: Buffer; nonce: bigint }
 }
 
 /**
- * Checks a TimeStampResp (the whole `.tsr`) against the digest it must cover. `nonce`: the one
- * sent (online); offline there is none to compare. Throws {@link TimestampError} naming what failed.
+ * Checks a TimeStampResp (the whole `.tsr`) against the message it must cover (its imprint is the
+ * message's SHA-256; pkijs checks the imprint against the message itself). `nonce`: the one sent
+ * (online); offline there is none to compare. Throws {@link TimestampError} naming what failed.
  */
-export async function verifyToken(tsr: Buffer, digest: Buffer, opts: { nonce?: bigint; trusted?: Buffer[] } = {}): Promise<TokenInfo> {
+export async function verifyToken(tsr: Buffer, message: Buffer, opts: { nonce?: bigint; trusted?: Buffer[] } = {}): Promise<TokenInfo> {
   const { asn1js: a, pkijs: p } = lib();
+  const digest = createHash('sha256').update(message).digest();
   if (!tsr.length || tsr.length > MAX_TSR_BYTES) throw new TimestampError('time-stamp response is empty or too large');
   const parse = (bytes: ArrayBuffer, what: string) => {
     const r = a.fromBER(bytes);
@@ -106,7 +108,7 @@ export async function verifyToken(tsr: Buffer, digest: Buffer, opts: { nonce?: b
   let ok = false;
   try {
     const trustedCerts = (opts.trusted ?? []).map((der) => new p.Certificate({ schema: parse(ab(der), 'trusted certificate') }));
-    const r = await signed.verify({ signer: 0, checkChain: trustedCerts.length > 0, trustedCerts, extendedMode: true });
+    const r = await signed.verify({ signer: 0, data: ab(message), checkChain: trustedCerts.length > 0, trustedCerts, extendedMode: true });
     ok = (r as { signatureVerified?: boolean | null }).signatureVerified === true;
   } catch {
     ok = false;
@@ -117,9 +119,9 @@ export async function verifyToken(tsr: Buffer, digest: Buffer, opts: { nonce?: b
   return { genTime: tst.genTime, serial: big(tst.serialNumber.valueBlock.valueHexView).toString(16), policy: tst.policy, ...(typeof cn === 'string' ? { signer: `CN=${cn}` } : {}) };
 }
 
-/** Asks the authority for a token over `digest` and verifies it before returning it. */
-export async function requestToken(url: string, digest: Buffer, timeoutMs: number): Promise<{ tsr: Buffer; info: TokenInfo }> {
-  const { der, nonce } = timestampRequest(digest);
+/** Asks the authority for a token over SHA-256(`message`) and verifies it before returning it. */
+export async function requestToken(url: string, message: Buffer, timeoutMs: number): Promise<{ tsr: Buffer; info: TokenInfo }> {
+  const { der, nonce } = timestampRequest(createHash('sha256').update(message).digest());
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/timestamp-query', accept: 'application/timestamp-reply' },
@@ -131,5 +133,5 @@ export async function requestToken(url: string, digest: Buffer, timeoutMs: numbe
   const len = Number(res.headers.get('content-length') ?? 0);
   if (len > MAX_TSR_BYTES) throw new TimestampError('time-stamp response is too large');
   const tsr = Buffer.from(await res.arrayBuffer());
-  return { tsr, info: await verifyToken(tsr, digest, { nonce }) };
+  return { tsr, info: await verifyToken(tsr, message, { nonce }) };
 }
