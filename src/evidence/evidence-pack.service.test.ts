@@ -137,9 +137,12 @@ describe('evidence pack', () => {
     const names = (await entriesOf(pack)).map((e) => e.name);
     expect(names).toEqual(expect.arrayContaining(['README-verify.txt', 'case.json', 'chain-segment.json', 'manifest.json', `files/${fileSha}`]));
     expect(names.some((n) => /^checkpoints\/[0-9]+\.tsr$/.test(n))).toBe(true);
-    const all = Buffer.concat((await entriesOf(pack)).map((e) => e.bytes)).toString('utf8');
-    expect(all).toContain(`private text of ${caseRef}`);
-    expect(all).not.toContain('private text of EP-OTHER');
+    const entries = await entriesOf(pack);
+    const kase = JSON.parse((entries.find((e) => e.name === 'case.json') as { bytes: Buffer }).bytes.toString('utf8')) as { entries: { body?: string | null }[] };
+    const bodies = kase.entries.map((e) => (e.body ? Buffer.from(e.body, 'base64').toString('utf8') : '')).join('\n');
+    expect(bodies).toContain(`private text of ${caseRef}`);
+    const all = `${Buffer.concat(entries.map((e) => e.bytes)).toString('utf8')}\n${bodies}`;
+    expect(all).not.toContain('EP-OTHER');
   });
 
   it('an intact pack verifies offline, without any database setting', async () => {
