@@ -132,7 +132,8 @@ export function checkLink(link: ChainLink, doc: RowDoc | undefined, prev: { seq:
   if (doc) {
     if (doc.id !== link.rowId) return `the row is ${doc.id}, the link names ${link.rowId}`;
     const payload = doc.table === 'journal' ? doc.payload_digest : null;
-    if ((payload ?? null) !== (link.payloadDigest ? link.payloadDigest.toString('hex') : null)) return payload === null ? 'the body is missing (deleted without an erasure record)' : 'the body differs from the one chained (payload_digest)';
+    if ((payload ?? null) !== (link.payloadDigest ? link.payloadDigest.toString('hex') : null))
+      return payload === null ? 'the body is missing (deleted without an erasure record)' : 'the body differs from the one chained (payload_digest)';
     if (!rowDigest(doc).equals(link.rowDigest)) return `row_digest differs: a column of the ${doc.table} row other than the body was changed (${changedHint(doc)})`;
   }
   if (!entryHash(link).equals(link.entryHash)) return 'entry_hash does not match its inputs';

@@ -73,7 +73,8 @@ describe('evidence chain', () => {
       [],
       subs.map((s) => s.opening),
     );
-  const links = async (tenant: string) => sql<{ seq: string; kind: string; row_id: string }>(schema, 'SELECT seq::text, kind, row_id FROM chain_entry WHERE tenant = $1 ORDER BY chain_entry.seq', [tenant]);
+  const links = async (tenant: string) =>
+    sql<{ seq: string; kind: string; row_id: string }>(schema, 'SELECT seq::text, kind, row_id FROM chain_entry WHERE tenant = $1 ORDER BY chain_entry.seq', [tenant]);
   const asSuperuser = async (text: string, params: unknown[] = []) => {
     const c = new Client({ connectionString: databaseUrl(), options: `-c search_path=${schema}` });
     await c.connect();
@@ -93,7 +94,12 @@ describe('evidence chain', () => {
     expect(r.chained).toBeGreaterThanOrEqual(6);
     const kyiv = await links('kyiv');
     expect(kyiv.map((l) => Number(l.seq))).toEqual([1, 2, 3, 4]);
-    expect(kyiv.filter((l) => l.kind === 'journal').map((l) => l.row_id).sort()).toEqual(a.map((s) => s.entry.id).sort());
+    expect(
+      kyiv
+        .filter((l) => l.kind === 'journal')
+        .map((l) => l.row_id)
+        .sort(),
+    ).toEqual(a.map((s) => s.entry.id).sort());
     expect(kyiv.filter((l) => l.kind === 'audit')).toHaveLength(2);
     expect((await links('lviv')).map((l) => l.kind).sort()).toEqual(['audit', 'journal']);
     // Nothing new: a round chains nothing, and the chains verify.
@@ -227,10 +233,18 @@ describe('evidence chain', () => {
       const [l] = await sql<Record<string, unknown>>(schema, `SELECT * FROM chain_entry WHERE tenant = 'kyiv' AND seq = 2`);
       await asSuperuser(`DELETE FROM chain_entry WHERE tenant = 'kyiv' AND seq = 2`);
       expect((await verifyJournal(poolOf(db))).broken[0]).toMatchObject({ tenant: 'kyiv', seq: 3, problem: expect.stringMatching(/follows seq 1/) });
-      await asSuperuser(
-        `INSERT INTO chain_entry (tenant, seq, kind, row_id, row_digest, payload_digest, prev_hash, entry_hash, hash_v, chained_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [l.tenant, l.seq, l.kind, l.row_id, l.row_digest, l.payload_digest, l.prev_hash, l.entry_hash, l.hash_v, l.chained_at],
-      );
+      await asSuperuser(`INSERT INTO chain_entry (tenant, seq, kind, row_id, row_digest, payload_digest, prev_hash, entry_hash, hash_v, chained_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+        l.tenant,
+        l.seq,
+        l.kind,
+        l.row_id,
+        l.row_digest,
+        l.payload_digest,
+        l.prev_hash,
+        l.entry_hash,
+        l.hash_v,
+        l.chained_at,
+      ]);
     });
   });
 

@@ -101,15 +101,19 @@ export class ChainRepository {
     try {
       await tx.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
       const [cur] = (
-        await tx.query<{ prev: string; next: string; backfilled: boolean }>(
-          'SELECT snapshot::text AS prev, pg_current_snapshot()::text AS next, backfilled FROM chain_cursor WHERE id = 1 FOR UPDATE',
-        )
+        await tx.query<{ prev: string; next: string; backfilled: boolean }>('SELECT snapshot::text AS prev, pg_current_snapshot()::text AS next, backfilled FROM chain_cursor WHERE id = 1 FOR UPDATE')
       ).rows;
       if (!cur || !SNAPSHOT.test(cur.prev) || !SNAPSHOT.test(cur.next)) throw new Error('chain_cursor is missing or unreadable');
       const heads = new Map<string, { seq: number; hash: Buffer }>();
       let chained = 0;
       // Rows written before the chain existed (tx is NULL): once, in time order.
-      if (!cur.backfilled) chained += await this.chainCursor(tx, rowsSql((t) => `${t}.tx IS NULL`, 't, ko, sk'), heads, fetchSize);
+      if (!cur.backfilled)
+        chained += await this.chainCursor(
+          tx,
+          rowsSql((t) => `${t}.tx IS NULL`, 't, ko, sk'),
+          heads,
+          fetchSize,
+        );
       chained += await this.chainCursor(
         tx,
         rowsSql((t) => newRows(t, cur.prev, cur.next), 'tx, ko, sk'),
@@ -143,7 +147,8 @@ export class ChainRepository {
       if (!rows.length) break;
       const unknown = [...new Set(rows.map((r) => r.chain_tenant))].filter((t) => !heads.has(t));
       if (unknown.length) {
-        const known = (await tx.query<{ tenant: string; seq: string; entry_hash: Buffer }>('SELECT tenant, seq::text AS seq, entry_hash FROM chain_head WHERE tenant = ANY($1::text[])', [unknown])).rows;
+        const known = (await tx.query<{ tenant: string; seq: string; entry_hash: Buffer }>('SELECT tenant, seq::text AS seq, entry_hash FROM chain_head WHERE tenant = ANY($1::text[])', [unknown]))
+          .rows;
         for (const t of unknown) {
           const h = known.find((k) => k.tenant === t);
           heads.set(t, h ? { seq: Number(h.seq), hash: h.entry_hash } : { seq: 0, hash: GENESIS });
@@ -151,7 +156,8 @@ export class ChainRepository {
       }
       const links: ChainLink[] = rows.map((r) => {
         const head = heads.get(r.chain_tenant) as { seq: number; hash: Buffer };
-        const doc: RowDoc = r.kind === 'journal' ? { ...(r.doc as Omit<JournalDoc, 'payload_digest'>), payload_digest: r.payload_digest ? r.payload_digest.toString('hex') : null } : (r.doc as AuditDoc);
+        const doc: RowDoc =
+          r.kind === 'journal' ? { ...(r.doc as Omit<JournalDoc, 'payload_digest'>), payload_digest: r.payload_digest ? r.payload_digest.toString('hex') : null } : (r.doc as AuditDoc);
         const base = { tenant: r.chain_tenant, seq: head.seq + 1, kind: r.kind, rowId: r.row_id, rowDigest: rowDigest(doc), payloadDigest: r.payload_digest, prevHash: head.hash };
         const link = { ...base, entryHash: entryHash(base) };
         heads.set(r.chain_tenant, { seq: link.seq, hash: link.entryHash });
@@ -279,14 +285,16 @@ export class ChainRepository {
           [c.hashV, c.digest, c.leaves, c.tsaUrl, c.tsr, c.genTime],
         )
       ).rows;
-      await tx.query(
-        `INSERT INTO chain_checkpoint_head (checkpoint_id, tenant, seq, head_hash) SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bytea[])`,
-        [row.id, heads.map((h) => h.tenant), heads.map((h) => h.seq), heads.map((h) => h.entryHash)],
-      );
-      await tx.query(
-        `UPDATE chain_head h SET checkpointed_seq = GREATEST(h.checkpointed_seq, x.seq) FROM unnest($1::text[], $2::bigint[]) AS x(tenant, seq) WHERE h.tenant = x.tenant`,
-        [heads.map((h) => h.tenant), heads.map((h) => h.seq)],
-      );
+      await tx.query(`INSERT INTO chain_checkpoint_head (checkpoint_id, tenant, seq, head_hash) SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bytea[])`, [
+        row.id,
+        heads.map((h) => h.tenant),
+        heads.map((h) => h.seq),
+        heads.map((h) => h.entryHash),
+      ]);
+      await tx.query(`UPDATE chain_head h SET checkpointed_seq = GREATEST(h.checkpointed_seq, x.seq) FROM unnest($1::text[], $2::bigint[]) AS x(tenant, seq) WHERE h.tenant = x.tenant`, [
+        heads.map((h) => h.tenant),
+        heads.map((h) => h.seq),
+      ]);
       await tx.query('COMMIT');
       return { ...c, id: row.id, createdAt: row.created_at };
     } catch (e) {

@@ -151,7 +151,13 @@ describe('evidence pack', () => {
       delete process.env.DATABASE_URL;
       process.env.PGHOST = '192.0.2.1'; // TEST-NET: any connection attempt would hang and fail
       const out: string[] = [];
-      expect(await runCli(['evidence', 'verify', pack, '--trust', await caFile()], (s) => out.push(s), (s) => out.push(s))).toBe(0);
+      expect(
+        await runCli(
+          ['evidence', 'verify', pack, '--trust', await caFile()],
+          (s) => out.push(s),
+          (s) => out.push(s),
+        ),
+      ).toBe(0);
       expect(out.join('')).toMatch(/OK/);
       expect(out.join('')).toMatch(/time-stamped/);
     } finally {
@@ -207,11 +213,10 @@ describe('evidence pack', () => {
   });
 
   it('GET /v1/evidence/{tenant}/{caseRef}.zip: the pack for a reader of the tenant, 401/403/404 otherwise', async () => {
-    const config = parseHubConfig(
-      `tenants:\n  kyiv: { name: Kyiv, ingressTokens: [{ env: KYIV_T }] }\n  lviv: { name: Lviv, ingressTokens: [{ env: LVIV_T }] }\n`,
-      'evidence.yaml',
-      { KYIV_T: 'kyiv-token-0123456789', LVIV_T: 'lviv-token-0123456789' },
-    );
+    const config = parseHubConfig(`tenants:\n  kyiv: { name: Kyiv, ingressTokens: [{ env: KYIV_T }] }\n  lviv: { name: Lviv, ingressTokens: [{ env: LVIV_T }] }\n`, 'evidence.yaml', {
+      KYIV_T: 'kyiv-token-0123456789',
+      LVIV_T: 'lviv-token-0123456789',
+    });
     @Module({
       controllers: [EvidenceController],
       providers: [

@@ -107,7 +107,7 @@ export async function exportEvidencePack(
   const head = (await repo.heads()).find((h) => h.tenant === tenant);
   const toSeq = covering?.head.seq ?? head?.seq ?? lastSeq;
   const segment: SegmentLink[] = [];
-  for (let from = fromSeq; seqs.length && from <= toSeq; ) {
+  for (let from = fromSeq; seqs.length && from <= toSeq;) {
     const page = await repo.links(tenant, from, 5000, toSeq);
     if (!page.length) break;
     for (const l of page) segment.push(segmentLink(l));

@@ -209,4 +209,3 @@ function checkManifest(content: Map<string, { sha256: string; size: number }>): 
   }
   for (const name of content.keys()) if (name !== 'manifest.json' && !listed.has(name)) fail(`${name} is not listed in manifest.json`);
 }
-

@@ -41,7 +41,7 @@ export async function verifyJournal(pool: Pool, opts: { tenant?: string } = {}):
     const hashAt = new Map<number, Buffer>();
     const checkpoints = await repo.checkpointHeads(head.tenant);
     const wanted = new Set(checkpoints.map((c) => c.seq));
-    for (let from = 1; !problem; ) {
+    for (let from = 1; !problem;) {
       const links = await repo.links(head.tenant, from, PAGE);
       if (!links.length) break;
       const rows = await rowsOf(repo, links);
@@ -51,7 +51,11 @@ export async function verifyJournal(pool: Pool, opts: { tenant?: string } = {}):
           break;
         }
         const row = rows.get(`${link.kind}:${link.rowId}`);
-        const why = !row ? `the ${link.kind === 'journal' ? 'journal' : 'audit_log'} row is missing (deleted)` : row.chainTenant !== link.tenant ? `the row now belongs to chain ${row.chainTenant}` : checkLink(link, docFor(row, link), prev);
+        const why = !row
+          ? `the ${link.kind === 'journal' ? 'journal' : 'audit_log'} row is missing (deleted)`
+          : row.chainTenant !== link.tenant
+            ? `the row now belongs to chain ${row.chainTenant}`
+            : checkLink(link, docFor(row, link), prev);
         if (why) {
           problem = { tenant: head.tenant, seq: link.seq, kind: link.kind, rowId: link.rowId, problem: why };
           break;
@@ -70,7 +74,8 @@ export async function verifyJournal(pool: Pool, opts: { tenant?: string } = {}):
     result.chains.push({ tenant: head.tenant, entries, checkpoints: checkpoints.length });
   }
   if (!opts.tenant) {
-    for (const r of await repo.unchained(10)) result.broken.push({ tenant: '?', kind: r.kind, rowId: r.rowId, problem: 'committed row that no chain holds (written with the triggers off, or its link deleted)' });
+    for (const r of await repo.unchained(10))
+      result.broken.push({ tenant: '?', kind: r.kind, rowId: r.rowId, problem: 'committed row that no chain holds (written with the triggers off, or its link deleted)' });
   }
   result.ok = result.broken.length === 0;
   return result;

@@ -39,7 +39,8 @@ export class EvidenceController {
       return void res.status(access.status).json({ errors: [{ pointer: '', reason: access.reason }] });
     }
     const caseRef = file.endsWith('.zip') ? file.slice(0, -4) : '';
-    if (!caseRef || caseRef.length > CASE_REF_MAX_LENGTH || CONTROL.test(caseRef)) return void res.status(404).json({ errors: [{ pointer: '', reason: 'ask for <caseRef>.zip of a case of this tenant' }] });
+    if (!caseRef || caseRef.length > CASE_REF_MAX_LENGTH || CONTROL.test(caseRef))
+      return void res.status(404).json({ errors: [{ pointer: '', reason: 'ask for <caseRef>.zip of a case of this tenant' }] });
     try {
       const summary = await exportEvidencePack(
         poolOf(this.db),

@@ -302,7 +302,14 @@ async function chainProgress(schema: string): Promise<{ journal: number; chained
  * (throughput only) through a hub with `evidence.chain: false` on a schema whose journal and
  * audit_log have the tx default and index removed, i.e. the ingress as it was before the chain.
  */
-async function chainCost(url: string, schema: string, chainedConfig: string, body: (i: number, sentAt?: string) => Buffer, withChain: Figures, chained: { journal: number; chained: number }): Promise<SummaryRow[]> {
+async function chainCost(
+  url: string,
+  schema: string,
+  chainedConfig: string,
+  body: (i: number, sentAt?: string) => Buffer,
+  withChain: Figures,
+  chained: { journal: number; chained: number },
+): Promise<SummaryRow[]> {
   await brokerSettled();
   await migrate({ databaseUrl: databaseUrl(), databaseSchema: schema });
   for (const t of ['journal', 'audit_log']) {
