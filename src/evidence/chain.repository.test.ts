@@ -17,6 +17,7 @@ import { stableUuid } from '../persistence/stable.uuid';
 import { ChainRepository } from './chain.repository';
 import { ChainService } from './chain.service';
 import { verifyJournal } from './journal-verify.service';
+import { runCli } from '../cli/main';
 
 /**
  * Medium tier: the hash chain against the real PostgreSQL. Each describe its own schema. Tamper
@@ -161,6 +162,32 @@ describe('evidence chain', () => {
     const unchained = await chain.unchained(5);
     expect(unchained).toEqual([]);
     expect(await verifyJournal(poolOf(db))).toMatchObject({ ok: true });
+  });
+
+  it('cabinet-hub journal verify prints each chain and exits 0, then 1 naming the broken link', async () => {
+    const saved = { ...process.env };
+    const cli = async (args: string[]) => {
+      let out = '';
+      const code = await runCli(
+        args,
+        (x) => (out += x),
+        (x) => (out += x),
+      );
+      return { code, out };
+    };
+    try {
+      Object.assign(process.env, { DATABASE_URL: databaseUrl(), DATABASE_SCHEMA: schema });
+      const ok = await cli(['journal', 'verify']);
+      expect(ok).toMatchObject({ code: 0, out: expect.stringMatching(/chain kyiv: \d+ entries[\s\S]*journal: OK/) });
+      const [row] = await sql<{ id: string; source: string }>(schema, `SELECT id::text, source FROM journal WHERE tenant = 'lviv' LIMIT 1`);
+      await asSuperuser(`UPDATE journal SET source = 'urn:forged' WHERE id = $1`, [row.id]);
+      const broken = await cli(['journal', 'verify', '--tenant', 'lviv']);
+      expect(broken.code).toBe(1);
+      expect(broken.out).toMatch(new RegExp(`BROKEN: chain lviv seq \\d+ journal ${row.id}: row_digest differs`));
+      await asSuperuser(`UPDATE journal SET source = $2 WHERE id = $1`, [row.id, row.source]);
+    } finally {
+      process.env = saved;
+    }
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE on the journal, the audit trail and the chain', async () => {
