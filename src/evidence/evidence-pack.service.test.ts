@@ -61,6 +61,8 @@ describe('evidence pack', () => {
   let files: FileStore;
   let dir: string;
   let pack: string;
+  let mineId: string;
+  let chainer: ChainService;
   const caseRef = `EP-${randomUUID()}`;
   const fileContent = Buffer.from(`scan of a letter ${randomUUID()}`);
   const fileSha = createHash('sha256').update(fileContent).digest('hex');
@@ -97,6 +99,7 @@ describe('evidence pack', () => {
     const journal = new JournalRepository(db);
     const other = `EP-OTHER-${randomUUID()}`;
     const mine = entry('kyiv', caseRef, { files: [{ name: 'letter.pdf', sha256: fileSha, size: fileContent.length }] });
+    mineId = mine.id;
     const opening = (e: JournalEntry, ref: string) => ({
       journalId: e.id,
       caseId: e.opensCase?.caseId as string,
@@ -113,7 +116,7 @@ describe('evidence pack', () => {
     // Another case's entry after ours: in the segment as hashes only.
     const after = { ...entry('kyiv', other), opensCase: undefined };
     await journal.store([after], [], []);
-    const chainer = new ChainService(
+    chainer = new ChainService(
       db,
       new MetricsService(),
       { evidence: { chain: true, chainIntervalMs: 1000, timestamping: { url: tsa.url, intervalSeconds: 60, maxEntries: 1000, timeoutMs: 10000 } } } as HubConfig,
@@ -247,6 +250,21 @@ describe('evidence pack', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('a pack whose body was erased (with its audit line) still verifies; the erased body is not in it', async () => {
+    await new JournalRepository(db).eraseBody(mineId, 'data protection request 7', 'dpo:test');
+    await chainer.round();
+    const erased = join(dir, 'erased.zip');
+    expect(await exportEvidencePack(poolOf(db), files, 'kyiv', caseRef, () => createWriteStream(erased))).toMatchObject({ entries: 3, unchained: 0 });
+    const kase = JSON.parse(((await entriesOf(erased)).find((e) => e.name === 'case.json') as { bytes: Buffer }).bytes.toString('utf8')) as { entries: { rowId: string; body?: string | null }[] };
+    expect(kase.entries.find((e) => e.rowId === mineId)?.body).toBeNull();
+    // The case's file is referenced only by the erased body: it is no longer shipped.
+    expect((await entriesOf(erased)).some((e) => e.name.startsWith('files/'))).toBe(false);
+    const r = await verifyEvidencePack(erased);
+    expect(r).toMatchObject({ ok: true });
+    // The erasure line came after the last checkpoint.
+    expect(r.notes.join('\n')).toMatch(/no checkpoint covers/);
   });
 
   it('answers 404-like undefined for a case the tenant does not have', async () => {
