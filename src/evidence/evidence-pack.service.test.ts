@@ -10,7 +10,8 @@ import pino from 'pino';
 import { DataSource } from 'typeorm';
 import * as yauzl from 'yauzl';
 import { ZipFile } from 'yazl';
-import { databaseUrl, dropSchema, uniqueName } from '../../test/helpers/infra.helper';
+import { databaseUrl, dropSchema, sql, uniqueName } from '../../test/helpers/infra.helper';
+import { Client } from 'pg';
 import { startTestTsa, type TestTsa } from '../../test/helpers/tsa.helper';
 import { runCli } from '../cli/main';
 import type { EnvConfig } from '../config/env.config';
@@ -249,6 +250,31 @@ describe('evidence pack', () => {
       expect((await get(`kyiv/${caseRef}`, 'kyiv-token-0123456789')).status).toBe(404);
     } finally {
       await app.close();
+    }
+  });
+
+  it('a row changed in the database (one byte, triggers off) makes the exported pack fail verify, naming the entry', async () => {
+    const [row] = await sql<{ id: string; event_id: string }>(schema, 'SELECT id::text, event_id FROM journal WHERE id = $1', [mineId]);
+    const superuser = async (text: string, params: unknown[]) => {
+      const c = new Client({ connectionString: databaseUrl(), options: `-c search_path=${schema}` });
+      await c.connect();
+      try {
+        await c.query('SET session_replication_role = replica');
+        await c.query(text, params);
+      } finally {
+        await c.end();
+      }
+    };
+    const forged = row.event_id.slice(0, -1) + (row.event_id.endsWith('0') ? '1' : '0');
+    await superuser('UPDATE journal SET event_id = $2 WHERE id = $1', [mineId, forged]);
+    try {
+      const p = join(dir, 'from-tampered-db.zip');
+      await exportEvidencePack(poolOf(db), files, 'kyiv', caseRef, () => createWriteStream(p));
+      const r = await verifyEvidencePack(p);
+      expect(r.ok).toBe(false);
+      expect(r.broken).toMatch(new RegExp(`case.json: journal ${mineId} \\(seq \\d+\\): row_digest differs`));
+    } finally {
+      await superuser('UPDATE journal SET event_id = $2 WHERE id = $1', [mineId, row.event_id]);
     }
   });
 
