@@ -293,6 +293,15 @@ describe('evidence pack', () => {
     expect(r.notes.join('\n')).toMatch(/no checkpoint covers/);
   });
 
+  it('leaves out an entry the chainer has not reached yet, and says so', async () => {
+    await new JournalRepository(db).store([{ ...entry('kyiv', caseRef), opensCase: undefined, type: 'appeal.document-added' } as JournalEntry], [], []);
+    const p = join(dir, 'newer.zip');
+    expect(await exportEvidencePack(poolOf(db), files, 'kyiv', caseRef, () => createWriteStream(p))).toMatchObject({ unchained: 1 });
+    const r = await verifyEvidencePack(p);
+    expect(r.ok).toBe(true);
+    expect(r.notes.join('\n')).toMatch(/1 newer entry was not chained yet/);
+  });
+
   it('answers 404-like undefined for a case the tenant does not have', async () => {
     expect(await exportEvidencePack(poolOf(db), files, 'kyiv', 'EP-NOPE', () => createWriteStream(join(dir, 'nope.zip')))).toBeUndefined();
     expect(await exportEvidencePack(poolOf(db), files, 'lviv', caseRef, () => createWriteStream(join(dir, 'nope.zip')))).toBeUndefined();

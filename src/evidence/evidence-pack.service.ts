@@ -27,8 +27,8 @@ export interface SegmentLink {
 export interface CaseEntryJson {
   kind: 'journal' | 'audit';
   rowId: string;
-  /** Its place in the tenant's chain; null: written after the last chainer round (not verifiable in this pack). */
-  seq: number | null;
+  /** Its place in the tenant's chain. */
+  seq: number;
   doc: CurrentRow['doc'];
   /** base64 of the journal body as received; null when erased (an audit line says why) or absent. */
   body?: string | null;
@@ -99,8 +99,9 @@ export async function exportEvidencePack(
   const links = new Map<string, ChainLink>();
   for (const k of ['journal', 'audit'] as const) for (const l of await repo.linksOf(k, byKind(k))) links.set(`${k}:${l.rowId}`, l);
 
-  const own = [...links.values()].filter((l) => l.tenant === tenant);
-  const seqs = own.map((l) => l.seq);
+  // Every row of a tenant's case is on that tenant's chain (journal rows by their tenant, audit
+  // lines by their case's); a link elsewhere would mean the rows changed, and verify says so.
+  const seqs = [...links.values()].filter((l) => l.tenant === tenant).map((l) => l.seq);
   const fromSeq = seqs.length ? Math.min(...seqs) : 0;
   const lastSeq = seqs.length ? Math.max(...seqs) : 0;
   const covering = seqs.length ? await repo.coveringCheckpoint(tenant, lastSeq) : undefined;
@@ -114,21 +115,25 @@ export async function exportEvidencePack(
     from = page[page.length - 1].seq + 1;
   }
 
+  // Entries written after the last chainer round are left out (and counted): a pack holds only
+  // what it can prove. Exporting again a few seconds later includes them.
+  const unchained = rows.filter((r) => !links.has(`${r.kind}:${r.rowId}`)).length;
   const entries: CaseEntryJson[] = rows
+    .filter((r) => links.has(`${r.kind}:${r.rowId}`))
     .map((r) => {
-      const link = links.get(`${r.kind}:${r.rowId}`);
+      const link = links.get(`${r.kind}:${r.rowId}`) as ChainLink;
       return {
         kind: r.kind,
         rowId: r.rowId,
-        seq: link && link.tenant === tenant ? link.seq : null,
-        doc: link ? docFor(r, link) : r.doc,
+        seq: link.seq,
+        doc: docFor(r, link),
         ...(r.kind === 'journal' ? { body: r.body ? r.body.toString('base64') : null } : {}),
       };
     })
-    .sort((a, b) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER) || a.rowId.localeCompare(b.rowId));
+    .sort((a, b) => a.seq - b.seq);
 
   const shas = new Set<string>();
-  for (const r of rows) if (r.body) referencedFiles(r.body, shas);
+  for (const r of rows) if (r.body && links.has(`journal:${r.rowId}`)) referencedFiles(r.body, shas);
   const files: { sha256: string; size: number }[] = [];
   for (const sha of [...shas].sort()) {
     const st = await store.stat(sha);
@@ -143,7 +148,7 @@ export async function exportEvidencePack(
     zip.addBuffer(buf, path, { mtime: ZIP_TIME });
   };
   add('README-verify.txt', README_VERIFY);
-  add('case.json', json({ format: PACK_FORMAT, tenant, caseRef, exportedAt: now.toISOString(), hashV: HASH_V, entries, files }));
+  add('case.json', json({ format: PACK_FORMAT, tenant, caseRef, exportedAt: now.toISOString(), hashV: HASH_V, entries, notYetChained: unchained, files }));
   add('chain-segment.json', json({ format: PACK_FORMAT, tenant, hashV: HASH_V, fromSeq, toSeq, links: segment }));
   if (covering) {
     const c = covering.checkpoint;
@@ -178,7 +183,7 @@ export async function exportEvidencePack(
   await pipeline(zip.outputStream, open());
   return {
     entries: entries.length,
-    unchained: entries.filter((e) => e.seq === null).length,
+    unchained,
     files: files.length,
     segment: { fromSeq, toSeq },
     ...(covering ? { checkpoint: covering.checkpoint.id } : {}),

@@ -46,9 +46,11 @@ export async function verifyEvidencePack(path: string, opts: { trusted?: Buffer[
   }
   try {
     checkPack(content, notes);
-    const checkpoint = [...content.keys()].find((n) => n.endsWith('.json') && n.startsWith('checkpoints/'));
-    if (checkpoint) await checkToken(content, checkpoint, notes, opts);
-    else notes.push('no checkpoint covers these entries yet: the links are consistent, but nothing outside the database vouches for them (export again after the next checkpoint)');
+    // Every checkpoint the pack holds must verify (the export ships one: the covering checkpoint).
+    const checkpoints = [...content.keys()].filter((n) => n.endsWith('.json') && n.startsWith('checkpoints/'));
+    for (const checkpoint of checkpoints) await checkToken(content, checkpoint, notes, opts);
+    for (const n of content.keys()) if (n.startsWith('checkpoints/') && n.endsWith('.tsr') && !content.has(n.replace(/\.tsr$/, '.json'))) fail(`${n} has no checkpoint file next to it`);
+    if (!checkpoints.length) notes.push('no checkpoint covers these entries yet: the links are consistent, but nothing outside the database vouches for them (export again after the next checkpoint)');
     checkManifest(content);
     return { ok: true, notes };
   } catch (e) {
@@ -141,13 +143,9 @@ function checkPack(content: Map<string, { bytes?: Buffer; sha256: string }>, not
     kase.entries.filter((e) => e.kind === 'audit' && e.doc?.table === 'audit_log' && e.doc.entity === 'journal' && e.doc.attribute === 'body').map((e) => (e.doc as { entity_id: string }).entity_id),
   );
   const shas = new Set<string>();
-  let unchained = 0;
   for (const e of kase.entries) {
     const at = `case.json: ${e?.kind} ${e?.rowId}`;
-    if (e.seq === null) {
-      unchained++;
-      continue;
-    }
+    if (!Number.isSafeInteger(e.seq)) fail(`${at}: has no place in the chain`);
     const link = bySeq.get(e.seq);
     if (!link) fail(`${at}: its seq ${e.seq} is not in chain-segment.json`);
     const l = link as SegmentLink;
@@ -164,7 +162,8 @@ function checkPack(content: Map<string, { bytes?: Buffer; sha256: string }>, not
     }
     if (rowDigest(doc).toString('hex') !== l.rowDigest) fail(`${at} (seq ${e.seq}): row_digest differs: the entry was changed`);
   }
-  if (unchained) notes.push(`${unchained} entr${unchained === 1 ? 'y was' : 'ies were'} written after the last chain round: in the pack but not verifiable`);
+  const later = (kase as { notYetChained?: unknown }).notYetChained;
+  if (typeof later === 'number' && later > 0) notes.push(`${later} newer entr${later === 1 ? 'y was' : 'ies were'} not chained yet when the pack was made and are not in it`);
 
   // Files: the name is the content's SHA-256, and a chained body names it.
   for (const [name, c] of content) {
@@ -174,7 +173,7 @@ function checkPack(content: Map<string, { bytes?: Buffer; sha256: string }>, not
     if (!shas.has(sha)) fail(`${name}: no chained journal body of the case references this file`);
   }
   for (const f of Array.isArray(kase.files) ? kase.files : []) if (!content.has(`files/${f.sha256}`)) fail(`case.json lists files/${f.sha256}, which the pack does not hold`);
-  notes.push(`${kase.entries.length - unchained} entries of case ${kase.caseRef} match chain ${tenant} seq ${seg.fromSeq}..${seg.toSeq} (${seg.links.length} links)`);
+  notes.push(`${kase.entries.length} entries of case ${kase.caseRef} match chain ${tenant} seq ${seg.fromSeq}..${seg.toSeq} (${seg.links.length} links)`);
 }
 
 async function checkToken(content: Map<string, { bytes?: Buffer }>, name: string, notes: string[], opts: { trusted?: Buffer[] }): Promise<void> {

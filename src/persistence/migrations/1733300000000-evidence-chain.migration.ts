@@ -126,6 +126,8 @@ export class EvidenceChain1733300000000 implements MigrationInterface {
         UPDATE journal SET body = NULL WHERE id = p_id;
         PERFORM set_config('cabinet_hub.erase', '', true);
       END $$`);
+    // Functions are executable by PUBLIC by default; the erasure only by the owner and the roles it grants.
+    await q.query(`REVOKE EXECUTE ON FUNCTION hub_erase_journal_body(uuid, text, text) FROM PUBLIC`);
   }
 
   async down(q: QueryRunner): Promise<void> {
