@@ -10,6 +10,8 @@ export const PACK_LIMITS = {
   maxEntries: 100_000,
   /** case.json, chain-segment.json, manifest.json, checkpoints: read into memory. */
   maxDocumentBytes: 512 * 1024 * 1024,
+  /** All of those together: what verify holds in memory. */
+  maxDocumentsTotalBytes: 1024 * 1024 * 1024,
   maxFileBytes: 8 * 1024 * 1024 * 1024,
   maxTotalBytes: 64 * 1024 * 1024 * 1024,
 };
@@ -65,6 +67,7 @@ async function readPack(path: string): Promise<Map<string, { bytes?: Buffer; sha
   try {
     if (zip.entryCount > PACK_LIMITS.maxEntries) fail(`the ZIP claims ${zip.entryCount} entries (limit ${PACK_LIMITS.maxEntries})`);
     let total = 0;
+    let held = 0;
     for await (const entry of zip.eachEntry()) {
       const name = entry.fileName;
       if (!NAMES.test(name)) fail(`unexpected file in the pack: ${JSON.stringify(name.slice(0, 120))}`);
@@ -74,6 +77,7 @@ async function readPack(path: string): Promise<Map<string, { bytes?: Buffer; sha
       if (entry.uncompressedSize > limit) fail(`${name} claims ${entry.uncompressedSize} bytes (limit ${limit})`);
       total += entry.uncompressedSize;
       if (total > PACK_LIMITS.maxTotalBytes) fail(`the pack is larger than ${PACK_LIMITS.maxTotalBytes} bytes uncompressed`);
+      if (!isFile && (held += entry.uncompressedSize) > PACK_LIMITS.maxDocumentsTotalBytes) fail(`the pack's documents are larger than ${PACK_LIMITS.maxDocumentsTotalBytes} bytes together`);
       let stream: Readable;
       try {
         stream = await zip.openReadStreamPromise(entry);
