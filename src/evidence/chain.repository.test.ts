@@ -256,6 +256,13 @@ describe('evidence chain', () => {
       await asSuperuser(`DELETE FROM journal WHERE id = $1`, [ghost]);
     });
 
+    it('a chain head removed', async () => {
+      const [h] = await sql<{ tenant: string; seq: string; entry_hash: Buffer; checkpointed_seq: string }>(schema, `SELECT * FROM chain_head WHERE tenant = 'lviv'`);
+      await sql(schema, `DELETE FROM chain_head WHERE tenant = 'lviv'`);
+      expect((await verifyJournal(poolOf(db))).broken).toContainEqual({ tenant: 'lviv', problem: expect.stringMatching(/no chain_head/) });
+      await sql(schema, 'INSERT INTO chain_head VALUES ($1, $2, $3, $4)', [h.tenant, h.seq, h.entry_hash, h.checkpointed_seq]);
+    });
+
     it('a chain link removed', async () => {
       const [l] = await sql<Record<string, unknown>>(schema, `SELECT * FROM chain_entry WHERE tenant = 'kyiv' AND seq = 2`);
       await asSuperuser(`DELETE FROM chain_entry WHERE tenant = 'kyiv' AND seq = 2`);

@@ -193,6 +193,19 @@ export class ChainRepository {
     return r.rows.map((x) => ({ tenant: x.tenant, seq: Number(x.seq), entryHash: x.entry_hash, checkpointedSeq: Number(x.checkpointed_seq) }));
   }
 
+  /** Every tenant that has links (verify compares them with chain_head, which is not append-only). */
+  async chainTenants(): Promise<string[]> {
+    // A loose index scan over the primary key: one probe per tenant instead of reading every link.
+    const r = await this.pool.query<{ tenant: string }>(
+      `WITH RECURSIVE t AS (
+         (SELECT tenant FROM chain_entry ORDER BY tenant LIMIT 1)
+         UNION ALL
+         SELECT (SELECT e.tenant FROM chain_entry e WHERE e.tenant > t.tenant ORDER BY e.tenant LIMIT 1) FROM t WHERE t.tenant IS NOT NULL
+       ) SELECT tenant FROM t WHERE tenant IS NOT NULL`,
+    );
+    return r.rows.map((x) => x.tenant);
+  }
+
   /** Links of one chain from `fromSeq` on, in order. */
   async links(tenant: string, fromSeq: number, limit: number, toSeq = Number.MAX_SAFE_INTEGER): Promise<ChainLink[]> {
     const r = await this.pool.query(`SELECT ${LINK_COLUMNS} FROM chain_entry WHERE tenant = $1 AND seq >= $2 AND seq <= $3 ORDER BY chain_entry.seq LIMIT $4`, [tenant, fromSeq, toSeq, limit]);

@@ -31,6 +31,9 @@ export async function verifyJournal(pool: Pool, opts: { tenant?: string } = {}):
   const repo = new ChainRepository(pool);
   const heads = (await repo.heads()).filter((h) => !opts.tenant || h.tenant === opts.tenant);
   const result: JournalVerification = { ok: true, chains: [], broken: [] };
+  for (const t of await repo.chainTenants()) {
+    if ((!opts.tenant || t === opts.tenant) && !heads.some((h) => h.tenant === t)) result.broken.push({ tenant: t, problem: 'the chain has links but no chain_head row (removed)' });
+  }
   if (opts.tenant && !heads.length) {
     result.broken.push({ tenant: opts.tenant, problem: 'no chain for this tenant (nothing chained yet, or chain_head was removed)' });
   }
