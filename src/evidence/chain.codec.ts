@@ -22,6 +22,8 @@ export const HEAD_TAG = 'cabinet-hub/head/v1';
 /** The chain of rows that belong to no tenant: rejections of unreadable messages, provider callbacks. */
 export const HUB_CHAIN = '_hub';
 export const GENESIS = Buffer.alloc(32);
+/** A row's chain is its tenant when it has this shape (a configured tenant's), else {@link HUB_CHAIN}. */
+export const TENANT_SHAPE = '^[a-z0-9][a-z0-9-]{0,62}$';
 
 export type ChainKind = 'journal' | 'audit';
 

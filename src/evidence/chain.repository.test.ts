@@ -120,6 +120,14 @@ describe('evidence chain', () => {
     expect((await links('_hub')).map((l) => l.row_id)).toContain(id);
   });
 
+  it('chains a rejection naming a malformed tenant on the hub chain', async () => {
+    const bad = { ...submission('kyiv').entry, tenant: 'Kyiv\u001b[2J; DROP TABLE', status: 'rejected' as const, dedupeKey: undefined, opensCase: undefined, routes: [] };
+    await journal.store([bad], [], []);
+    await chain.chainRound();
+    expect((await links('_hub')).map((l) => l.row_id)).toContain(bad.id);
+    expect(await verifyJournal(poolOf(db))).toMatchObject({ ok: true });
+  });
+
   it('does not skip a transaction that commits after a later one', async () => {
     const early = new Client({ connectionString: databaseUrl(), options: `-c search_path=${schema}` });
     await early.connect();

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { type AuditDoc, type ChainKind, type ChainLink, entryHash, GENESIS, HASH_V, HUB_CHAIN, type JournalDoc, rowDigest, type RowDoc } from './chain.codec';
+import { type AuditDoc, type ChainKind, type ChainLink, entryHash, GENESIS, HASH_V, HUB_CHAIN, type JournalDoc, rowDigest, type RowDoc, TENANT_SHAPE } from './chain.codec';
 
 /** A committed row to chain, as read in the chainer's snapshot. */
 interface SourceRow {
@@ -46,7 +46,15 @@ const AUDIT_DOC = `jsonb_build_object('v', 1, 'table', 'audit_log', 'id', a.id::
   'attribute', a.attribute, 'old_value', a.old_value, 'new_value', a.new_value, 'actor', a.actor, 'journal_id', a.journal_id::text)`;
 /** The chain of an audit row: its case's tenant (a journal body's erasure: the journal row's), else the hub's. */
 const AUDIT_FROM = `audit_log a LEFT JOIN cases c ON a.entity = 'case' AND c.id = a.entity_id LEFT JOIN journal jj ON a.entity = 'journal' AND jj.id = a.entity_id`;
-const AUDIT_TENANT = `coalesce(c.tenant, jj.tenant, '${HUB_CHAIN}')`;
+/**
+ * The chain of a journal row: its tenant when that is a tenant identifier (the shape the
+ * configuration allows), else the hub's. A rejected message's tenant is whatever the sender
+ * wrote; it must not name chains with control characters or kilobytes of text (they are printed
+ * by `journal verify`).
+ */
+const chainOf = (tenant: string) => `CASE WHEN ${tenant} ~ '${TENANT_SHAPE}' THEN ${tenant} ELSE '${HUB_CHAIN}' END`;
+const JOURNAL_TENANT = chainOf('j.tenant');
+const AUDIT_TENANT = chainOf('coalesce(c.tenant, jj.tenant)');
 
 /** Text of a pg_snapshot (`xmin:xmax:xip,…`): inlined into a cursor declaration, so it is checked first. */
 const SNAPSHOT = /^[0-9]+:[0-9]+:[0-9,]*$/;
@@ -58,7 +66,7 @@ function newRows(t: string, prev: string, next: string): string {
 
 function rowsSql(where: (t: string) => string, order: string): string {
   return `SELECT kind, row_id, chain_tenant, doc, payload_digest FROM (
-    SELECT 'journal'::text AS kind, j.id::text AS row_id, coalesce(j.tenant, '${HUB_CHAIN}') AS chain_tenant, j.tx, j.received_at AS t, 0 AS ko, j.id::text AS sk,
+    SELECT 'journal'::text AS kind, j.id::text AS row_id, ${JOURNAL_TENANT} AS chain_tenant, j.tx, j.received_at AS t, 0 AS ko, j.id::text AS sk,
            ${JOURNAL_DOC} AS doc, sha256(j.body) AS payload_digest
       FROM journal j WHERE ${where('j')}
     UNION ALL
@@ -224,7 +232,7 @@ export class ChainRepository {
     if (!rowIds.length) return [];
     if (kind === 'journal') {
       const r = await this.pool.query<{ row_id: string; chain_tenant: string; doc: Omit<JournalDoc, 'payload_digest'>; payload_digest: Buffer | null; erased: boolean; body: Buffer | null }>(
-        `SELECT j.id::text AS row_id, coalesce(j.tenant, '${HUB_CHAIN}') AS chain_tenant, ${JOURNAL_DOC} AS doc, sha256(j.body) AS payload_digest,
+        `SELECT j.id::text AS row_id, ${JOURNAL_TENANT} AS chain_tenant, ${JOURNAL_DOC} AS doc, sha256(j.body) AS payload_digest,
                 (j.body IS NULL AND EXISTS (SELECT 1 FROM audit_log e WHERE e.entity = 'journal' AND e.entity_id = j.id AND e.attribute = 'body')) AS erased,
                 ${withBodies ? 'j.body' : 'NULL::bytea'} AS body
            FROM journal j WHERE j.id = ANY($1::uuid[])`,
