@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -342,6 +342,7 @@ describe('evidence chain', () => {
     });
     afterAll(async () => {
       await tsa?.close();
+      await rm(witnessDir, { recursive: true, force: true });
     });
 
     it('time-stamps every moved head with one token, stores it, writes the witness copy, and verify checks it', async () => {
