@@ -128,13 +128,14 @@ describe('generated OpenAPI document', () => {
   // A schema of a path points into the components; point its references at them.
   const validatorFor = (schema: any) => ajv2020.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"https://cabinet-hub.invalid/openapi#/$defs/')));
 
-  it('is OpenAPI 3.1.0 with the ingress, the case reads, health and itself', () => {
+  it('is OpenAPI 3.1.0 with the ingress, the case reads, the evidence pack, health and itself', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual([
       '/v1/events',
       '/v1/cases/{tenant}/{caseRef}',
       '/v1/cases/{tenant}/{caseRef}/history',
       '/v1/cases/{tenant}/{caseRef}/deadline',
+      '/v1/evidence/{tenant}/{caseRef}.zip',
       '/health',
       '/v1/openapi.json',
     ]);

@@ -91,6 +91,7 @@ export function buildOpenApi(): Record<string, unknown> {
     tags: [
       { name: 'events', description: 'Publishing events over HTTP (CloudEvents HTTP binding, structured mode).' },
       { name: 'cases', description: 'The state and history of a case, for portals.' },
+      { name: 'evidence', description: 'Evidence packs of cases from the tamper-evident journal, for the console.' },
       { name: 'operations', description: 'Health and this document.' },
     ],
     paths: {
@@ -176,6 +177,23 @@ export function buildOpenApi(): Record<string, unknown> {
           responses: {
             '200': { description: 'The term.', content: { 'application/json': { schema: ref('CaseDeadlineView'), example: exampleCaseDeadline() } } },
             ...readErrors,
+          },
+        },
+      },
+      '/v1/evidence/{tenant}/{caseRef}.zip': {
+        get: {
+          tags: ['evidence'],
+          operationId: 'getEvidencePack',
+          summary: 'The evidence pack of a case (ZIP)',
+          description:
+            "Every chained journal entry (bodies included) and audit line of the case, its files, the tenant's hash-chain segment up to the covering checkpoint (other cases' entries as hashes only), the RFC 3161 time-stamp token and a manifest. Check it offline with `cabinet-hub evidence verify <file>`. Guarded like the case API; the admin console with its own roles comes later.",
+          security: [{ bearer: [] }, {}],
+          parameters: caseParams.slice(0, 2),
+          responses: {
+            '200': { description: 'The pack.', content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } } },
+            '401': readErrors['401'],
+            '403': errorAnswer('The token does not cover this tenant, or the caseRef is also a case of a kind the token may not read.', 'this token may not read cases of this tenant'),
+            '404': readErrors['404'],
           },
         },
       },

@@ -10,6 +10,8 @@ import { CaseAccessService } from '../portal/case-access.service';
 import { CaseController } from '../portal/case.controller';
 import { OpenApiController } from '../portal/openapi.controller';
 import { KpiController } from '../portal/kpi.controller';
+import { EvidenceController } from '../portal/evidence.controller';
+import { ChainService } from '../evidence/chain.service';
 import { AdapterCursorRepository } from '../adapter-host/adapter-cursor.repository';
 import { DELIVERY_REPORTS } from '../adapter-host/delivery-reports.port';
 import { ResultCommitService } from '../adapter-host/result-commit.service';
@@ -81,7 +83,7 @@ export class HubModule {
   static forRoot(o: HubModuleOptions): DynamicModule {
     return {
       module: HubModule,
-      controllers: [HttpIngressController, OpsController, WebhookController, TemplateController, CaseController, KpiController, OpenApiController, FileDownloadController],
+      controllers: [HttpIngressController, OpsController, WebhookController, TemplateController, CaseController, KpiController, OpenApiController, FileDownloadController, EvidenceController],
       providers: [
         { provide: ENV_CONFIG, useValue: o.env },
         { provide: HUB_CONFIG, useValue: o.config },
@@ -146,6 +148,8 @@ export class HubModule {
         DeadlineService,
         DeadlineScheduler,
         KpiService,
+        // The tamper-evident journal: chainer and RFC 3161 checkpoints, a leader job (evidence.chain).
+        ChainService,
       ],
       exports: [ADAPTER_FILES, FileIntake, FILE_STORE],
     };

@@ -12,11 +12,18 @@ import type { NotificationChannel } from '../../contracts';
 import type { Locale } from '../templates/status.labels';
 import { TemplateCatalog } from '../templates/template.catalog';
 import { previewTemplate } from '../templates/template.preview';
-import { createDataSource, migrate } from '../persistence/database.setup';
 import { TransactionRunner } from '../persistence/transaction.runner';
 import { CalendarChangeError, CalendarService } from '../deadlines/calendar.service';
 import { CalendarRepository } from '../deadlines/calendar.repository';
 import { userInfo } from 'node:os';
+import { createDataSource, migrate, poolOf } from '../persistence/database.setup';
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { verifyJournal } from '../evidence/journal-verify.service';
+import { exportEvidencePack } from '../evidence/evidence-pack.service';
+import { verifyEvidencePack } from '../evidence/evidence-verify.service';
+import { createFileStore } from '../files/file-store.factory';
+import { JournalRepository } from '../persistence/journal.repository';
 
 const USAGE = `Usage:
   cabinet-hub start                      run the hub (configuration from CABINET_HUB_CONFIG, else the bundled demo)
@@ -29,11 +36,22 @@ const USAGE = `Usage:
   cabinet-hub calendar day <tenant> <YYYY-MM-DD> off|working|short|clear --reason "…" [--note "…"] [--source "…"]
                                          declare a day off (a city holiday), a working day or a shortened one; audited
   cabinet-hub calendar regime <tenant> UA_MARTIAL_LAW --from YYYY-MM-DD [--to YYYY-MM-DD] --reason "…" [--source "…"]
-                                         set the martial-law regime's period (--to ends it); audited`;
+                                         set the martial-law regime's period (--to ends it); audited
+  cabinet-hub journal verify [--tenant T]  walk the hash chains in the database; names the first broken link (exit 1)
+  cabinet-hub journal erase <journalId> --reason <text> [--actor <who>]
+                                         erase one journal body (data protection); the chain keeps its digest
+  cabinet-hub evidence export <tenant> <caseRef> [--out <file.zip>]
+                                         write the evidence pack of a case
+  cabinet-hub evidence verify <file.zip> [--trust <tsa-ca.pem>]
+                                         check an evidence pack offline (no database); names the first broken link`;
 
 /** Runs one CLI command and returns the process exit code. */
 export async function runCli(args: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   const [cmd, sub, file] = args;
+  const opt = (name: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i > 0 ? args[i + 1] : undefined;
+  };
   try {
     if (cmd === 'config' && sub === 'validate') {
       const path = file ?? DEMO_CONFIG_PATH;
@@ -44,10 +62,6 @@ export async function runCli(args: string[], out: (s: string) => void = (s) => p
     if (cmd === 'templates' && sub === 'preview' && file) {
       // Rendering a template talks to no external system: no secret is needed for it.
       const cfg = loadHubConfig(process.env.CABINET_HUB_CONFIG || DEMO_CONFIG_PATH, process.env, { requireSecrets: false });
-      const opt = (name: string) => {
-        const i = args.indexOf(`--${name}`);
-        return i > 0 ? args[i + 1] : undefined;
-      };
       let vars: Record<string, string | number | boolean> = {};
       try {
         vars = opt('vars') ? sjson.parse(opt('vars') as string, undefined, { protoAction: 'error', constructorAction: 'error' }) : {};
@@ -69,6 +83,58 @@ export async function runCli(args: string[], out: (s: string) => void = (s) => p
       return 0;
     }
     if (cmd === 'calendar' && sub && file) return await calendarCommand(sub, file, args, out, err);
+    if (cmd === 'evidence' && sub === 'verify' && file) {
+      // Offline by design: reads no environment, opens no connection.
+      const trust = opt('trust');
+      const trusted = trust ? pemCertificates(await readFile(trust, 'utf8')) : undefined;
+      const r = await verifyEvidencePack(file, { trusted });
+      for (const n of r.notes) out(`  ${n}\n`);
+      if (r.ok) out(`${file}: OK\n`);
+      else err(`${file}: BROKEN: ${r.broken}\n`);
+      return r.ok ? 0 : 1;
+    }
+    if ((cmd === 'journal' && (sub === 'verify' || sub === 'erase')) || (cmd === 'evidence' && sub === 'export')) {
+      const env = loadEnvConfig();
+      const ds = createDataSource(env, 2);
+      await ds.initialize();
+      try {
+        if (cmd === 'journal' && sub === 'verify') {
+          const r = await verifyJournal(poolOf(ds), { tenant: opt('tenant') });
+          for (const c of r.chains) out(`chain ${c.tenant}: ${c.entries} entries, ${c.checkpoints} checkpoint(s)\n`);
+          for (const b of r.broken) err(`BROKEN: chain ${b.tenant}${b.seq !== undefined ? ` seq ${b.seq}` : ''}${b.kind ? ` ${b.kind} ${b.rowId}` : ''}: ${b.problem}\n`);
+          if (r.ok) out('journal: OK\n');
+          return r.ok ? 0 : 1;
+        }
+        if (cmd === 'journal' && sub === 'erase') {
+          const reason = opt('reason');
+          if (!file || !reason) {
+            err('journal erase needs a journal id and --reason\n');
+            return 2;
+          }
+          await new JournalRepository(ds).eraseBody(file, reason, opt('actor') ?? `cli:${process.env.USER ?? 'operator'}`);
+          out(`journal ${file}: body erased\n`);
+          return 0;
+        }
+        const caseRef = args[3];
+        if (!file || !caseRef) {
+          err(`${USAGE}\n`);
+          return 2;
+        }
+        const cfg = loadHubConfig(process.env.CABINET_HUB_CONFIG || DEMO_CONFIG_PATH, process.env, { requireSecrets: false });
+        const target = opt('out') ?? `evidence-${file}-${caseRef.replace(/[^A-Za-z0-9._-]/g, '_')}.zip`;
+        const summary = await exportEvidencePack(poolOf(ds), createFileStore(cfg.hub.files.store, poolOf(ds)), file, caseRef, () => createWriteStream(target, { flags: 'wx' }));
+        if (!summary || 'forbidden' in summary) {
+          err(`tenant ${file} has no case ${caseRef}\n`);
+          return 1;
+        }
+        out(
+          `${target}: ${summary.entries} entries (${summary.unchained} not chained yet), ${summary.files} file(s), chain seq ${summary.segment.fromSeq}..${summary.segment.toSeq}, ${summary.checkpoint ? `checkpoint ${summary.checkpoint}` : 'no covering checkpoint yet'}\n`,
+        );
+        return 0;
+      } finally {
+        await ds.destroy().catch(() => undefined);
+      }
+    }
     if (cmd === 'migrate') {
       const applied = await migrate(loadEnvConfig());
       out(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
@@ -107,6 +173,11 @@ function adapterIssues(adapters: HubConfig['adapters']): ConfigIssue[] {
     .filter((i) => valueAt({ adapters }, i.path) !== '')
     .map((i) => ({ ...i, message: `${i.message} (the instance is disabled)` }));
   return [...checkAdapterInstances({ adapters }, ADAPTERS), ...later];
+}
+
+/** The DER certificates of a PEM file (a TSA's CA chain). */
+function pemCertificates(pem: string): Buffer[] {
+  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----([^-]+)-----END CERTIFICATE-----/g)].map((m) => Buffer.from(m[1].replace(/\s+/g, ''), 'base64'));
 }
 
 /** The value at a JSON pointer, undefined when absent. */

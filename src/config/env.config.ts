@@ -13,6 +13,11 @@ export interface EnvConfig {
   instanceId: string;
   /** PostgreSQL connections of this instance (default 20). */
   databasePoolSize?: number;
+  /**
+   * The owner role's URL for migrations (two-role setup: the runtime role of DATABASE_URL then
+   * gets INSERT and SELECT only on the chained tables and cannot drop anything). Absent: DATABASE_URL does both.
+   */
+  databaseMigrationUrl?: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -29,6 +34,8 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
 
   if (!/^amqps?:\/\//.test(rabbitmqUrl)) issues.push({ path: 'RABBITMQ_URL', message: 'must start with amqp:// or amqps://' });
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) issues.push({ path: 'DATABASE_URL', message: 'must start with postgres:// or postgresql://' });
+  const databaseMigrationUrl = env.DATABASE_MIGRATION_URL || undefined;
+  if (databaseMigrationUrl && !/^postgres(ql)?:\/\//.test(databaseMigrationUrl)) issues.push({ path: 'DATABASE_MIGRATION_URL', message: 'must start with postgres:// or postgresql://' });
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) issues.push({ path: 'DATABASE_SCHEMA', message: 'must be a lower-case SQL identifier' });
   if (!Number.isInteger(httpPort) || httpPort < 0 || httpPort > 65535) issues.push({ path: 'HTTP_PORT', message: 'must be an integer port (0-65535)' });
   if (!Number.isInteger(databasePoolSize) || databasePoolSize < 2 || databasePoolSize > 200) issues.push({ path: 'DATABASE_POOL_SIZE', message: 'must be an integer from 2 to 200' });
@@ -45,5 +52,6 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     logLevel,
     instanceId: env.HUB_INSTANCE_ID || `${hostname()}-${process.pid}`,
     databasePoolSize,
+    ...(databaseMigrationUrl ? { databaseMigrationUrl } : {}),
   };
 }

@@ -181,6 +181,21 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
     publishers,
     notifications,
     deadlines: { intervalMs: file.deadlines?.intervalMs ?? 30_000 },
+    evidence: {
+      chain: file.evidence?.chain ?? true,
+      chainIntervalMs: file.evidence?.chainIntervalMs ?? 1000,
+      ...(file.evidence?.timestamping
+        ? {
+            timestamping: {
+              url: file.evidence.timestamping.url,
+              intervalSeconds: file.evidence.timestamping.intervalSeconds ?? 60,
+              maxEntries: file.evidence.timestamping.maxEntries ?? 1000,
+              timeoutMs: file.evidence.timestamping.timeoutMs ?? 10000,
+            },
+          }
+        : {}),
+      ...(file.evidence?.witnessDir ? { witnessDir: file.evidence.witnessDir } : {}),
+    },
   };
 }
 

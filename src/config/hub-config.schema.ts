@@ -236,6 +236,33 @@ const Notifications = Type.Object(
   { additionalProperties: false },
 );
 
+/** The tamper-evident journal: the chainer, RFC 3161 checkpoints and their witness copies (README, "Tamper-evident journal and evidence packs"). */
+const Evidence = Type.Object(
+  {
+    /** Chain journal and audit rows (default true). */
+    chain: Type.Optional(Type.Boolean()),
+    /** Pause between chainer rounds. */
+    chainIntervalMs: Type.Optional(PositiveInt(100, 600000)),
+    timestamping: Type.Optional(
+      Type.Object(
+        {
+          /** The RFC 3161 time-stamping authority (HTTP POST of application/timestamp-query). */
+          url: Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$' }),
+          /** A checkpoint at least this often while heads move… */
+          intervalSeconds: Type.Optional(PositiveInt(1, 86400)),
+          /** …or as soon as this many entries were chained since the last one. */
+          maxEntries: Type.Optional(PositiveInt(1, 10000000)),
+          timeoutMs: Type.Optional(PositiveInt(100, 120000)),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Directory outside the database where every checkpoint is also written (the witness copy). */
+    witnessDir: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+  },
+  { additionalProperties: false },
+);
+
 /** The YAML configuration file: tenants, adapter instances, routes and tuning. */
 export const HubConfigSchema = Type.Object(
   {
@@ -292,6 +319,7 @@ export const HubConfigSchema = Type.Object(
     notifications: Type.Optional(Notifications),
     /** The deadline scheduler: how often it looks for terms running out (default every 30 s). */
     deadlines: Type.Optional(Type.Object({ intervalMs: Type.Optional(PositiveInt(100, 3600000)) }, { additionalProperties: false })),
+    evidence: Type.Optional(Evidence),
   },
   { additionalProperties: false },
 );
@@ -310,6 +338,7 @@ export interface HubConfig {
   routes: { name: string; tenants: string[]; types: string[]; to: string[] }[];
   notifications: NotificationSettings;
   deadlines: { intervalMs: number };
+  evidence: EvidenceSettings;
 }
 
 /** A tenant's resolved deadline settings (absent: the tenant's cases have no deadlines). */
@@ -321,6 +350,14 @@ export interface TenantDeadlineSettings {
   municipal: boolean;
   warnAt: number[];
   repeat: { windowDays: number; match: ('topic' | 'location')[]; distanceMeters: number };
+}
+
+/** Resolved `evidence` settings. */
+export interface EvidenceSettings {
+  chain: boolean;
+  chainIntervalMs: number;
+  timestamping?: { url: string; intervalSeconds: number; maxEntries: number; timeoutMs: number };
+  witnessDir?: string;
 }
 
 /** Resolved file settings (`hub.files`), defaults applied and secrets resolved. */

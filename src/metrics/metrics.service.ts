@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of one hub instance (own registry, so several hubs can live in one test process). */
 @Injectable()
@@ -55,6 +55,19 @@ export class MetricsService {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5],
     registers: [this.registry],
   });
+  readonly evidenceChained = new Counter({ name: 'hub_evidence_chained_total', help: 'Journal and audit rows appended to the hash chains', registers: [this.registry] });
+  readonly evidenceRound = new Histogram({
+    name: 'hub_evidence_chain_round_seconds',
+    help: 'Duration of one chainer round',
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+    registers: [this.registry],
+  });
+  readonly evidenceCheckpointAge = new Gauge({
+    name: 'hub_evidence_checkpoint_age_seconds',
+    help: 'Seconds since the chain heads were last time-stamped (grows while the TSA fails)',
+    registers: [this.registry],
+  });
+  readonly evidenceCheckpointFailures = new Counter({ name: 'hub_evidence_checkpoint_failures_total', help: 'Failed attempts to time-stamp the chain heads', registers: [this.registry] });
   readonly batchSize = new Histogram({ name: 'hub_ingress_batch_size', help: 'Messages per journal write', buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000], registers: [this.registry] });
   readonly storeLatency = new Histogram({
     name: 'hub_journal_write_seconds',

@@ -13,6 +13,7 @@ import { FileIntake1732900000000 } from './migrations/1732900000000-file-intake.
 import { FileTenant1733000000000 } from './migrations/1733000000000-file-tenant.migration';
 import { Calendars1733100000000 } from './migrations/1733100000000-calendars.migration';
 import { CaseDeadlines1733200000000 } from './migrations/1733200000000-case-deadlines.migration';
+import { EvidenceChain1733300000000 } from './migrations/1733300000000-evidence-chain.migration';
 
 /** Every migration, in order. */
 export const MIGRATIONS = [
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   FileTenant1733000000000,
   Calendars1733100000000,
   CaseDeadlines1733200000000,
+  EvidenceChain1733300000000,
 ];
 
 /** Key of the advisory lock that serialises migrations when several instances start at once. */
@@ -87,16 +89,21 @@ export function createDataSource(env: Pick<EnvConfig, 'databaseUrl' | 'databaseS
  * database that goes away halfway leaves whole migrations applied or not: calling this again
  * (see {@link untilDatabase}) carries on where it stopped.
  */
-export async function migrate(env: Pick<EnvConfig, 'databaseUrl' | 'databaseSchema'>, log?: DbLog): Promise<string[]> {
-  const lock = guardClient(new Client({ connectionString: env.databaseUrl, application_name: 'cabinet-hub migrate' }), log, 'migration-lock');
+export async function migrate(env: Pick<EnvConfig, 'databaseUrl' | 'databaseSchema' | 'databaseMigrationUrl'>, log?: DbLog): Promise<string[]> {
+  const ownerUrl = env.databaseMigrationUrl ?? env.databaseUrl;
+  const lock = guardClient(new Client({ connectionString: ownerUrl, application_name: 'cabinet-hub migrate' }), log, 'migration-lock');
   try {
     await lock.connect();
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await lock.query(`CREATE SCHEMA IF NOT EXISTS "${env.databaseSchema}"`);
-    const ds = createDataSource(env, 1, log);
+    // Looked up first: a runtime role without CREATE on the database may start a migrated hub.
+    const exists = (await lock.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [env.databaseSchema])).rows.length > 0;
+    if (!exists) await lock.query(`CREATE SCHEMA IF NOT EXISTS "${env.databaseSchema}"`);
+    const ds = createDataSource({ ...env, databaseUrl: ownerUrl }, 1, log);
     await ds.initialize();
     try {
       const done = await ds.runMigrations({ transaction: 'each' });
+      const runtime = env.databaseMigrationUrl ? decodeURIComponent(new URL(env.databaseUrl).username) : '';
+      if (runtime) await grantRuntime(lock, env.databaseSchema, runtime);
       return done.map((m) => m.name);
     } finally {
       // After an outage destroy() can fail too; the error worth reporting is the first one.
@@ -107,6 +114,26 @@ export async function migrate(env: Pick<EnvConfig, 'databaseUrl' | 'databaseSche
     await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await lock.end().catch(() => undefined);
   }
+}
+
+/** Tables the runtime role may only INSERT into and SELECT from (README, "Tamper-evident journal"). */
+export const APPEND_ONLY_TABLES = ['journal', 'audit_log', 'chain_entry', 'chain_checkpoint', 'chain_checkpoint_head'];
+
+/**
+ * The two-role setup: the owner (DATABASE_MIGRATION_URL) owns every table, so the runtime role
+ * (DATABASE_URL) can never DROP or ALTER them or switch their triggers off; it gets DML on the
+ * working tables, only INSERT and SELECT on the append-only ones, and EXECUTE on the functions
+ * (hub_erase_journal_body is its one way to erase a body). Run after every migration: idempotent.
+ */
+async function grantRuntime(c: Client, schema: string, role: string): Promise<void> {
+  const r = (await c.query<{ r: string; s: string; same: boolean }>('SELECT quote_ident($1) AS r, quote_ident($2) AS s, $1 = current_user AS same', [role, schema])).rows[0];
+  // One role for both URLs: nothing to grant, and a REVOKE would take the owner's own rights away.
+  if (r.same) return;
+  await c.query(`GRANT USAGE ON SCHEMA ${r.s} TO ${r.r}`);
+  await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${r.s} TO ${r.r}`);
+  await c.query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${APPEND_ONLY_TABLES.map((t) => `${r.s}.${t}`).join(', ')} FROM ${r.r}`);
+  await c.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${r.s} TO ${r.r}`);
+  await c.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${r.s} TO ${r.r}`);
 }
 
 /** First wait before retrying an unreachable database, and the longest one (as the broker's reconnect, capped). */

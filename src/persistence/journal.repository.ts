@@ -394,6 +394,16 @@ export class JournalRepository {
     ]);
   }
 
+  /**
+   * Erases the body of one journal entry (data protection) through hub_erase_journal_body: the
+   * only change the append-only journal permits. The entry must be chained already, so its
+   * payload digest stays in the chain; the erasure is written as an audit line with the reason
+   * and the actor, itself chained. Throws with SQLSTATE HC004 when the entry is not chained yet.
+   */
+  async eraseBody(id: string, reason: string, actor: string): Promise<void> {
+    await this.db.query('SELECT hub_erase_journal_body($1::uuid, $2, $3)', [id, reason, actor]);
+  }
+
   /** Removes outbox rows whose messages the broker confirmed. */
   async markPublished(outboxIds: string[]): Promise<void> {
     if (outboxIds.length) await this.db.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [outboxIds]);

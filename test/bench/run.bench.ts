@@ -1,13 +1,14 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { documentGuid } from '../../adapters/edms-1c-docflow/docflow.mapper';
 import { exampleEvent } from '../../contracts';
 import { start1cDocflowMock } from '../../mocks/1c-docflow';
-import { createVhost, deleteVhost, dropSchema, rabbitUrl, uniqueName, withVhost } from '../helpers/infra.helper';
+import { createVhost, databaseUrl, deleteVhost, dropSchema, rabbitUrl, sql, uniqueName, withVhost } from '../helpers/infra.helper';
+import { migrate } from '../../src/persistence/database.setup';
 import { applications } from './applications.bench';
 import { brokerSettled, collect, Figures, hubEnv, open, percentile, publishFlood, publishPaced, rssOf, waitFor } from './bench.kit';
 import { broadcast } from './broadcast.bench';
@@ -21,6 +22,9 @@ import { printSummary, type SummaryRow } from './summary.bench';
  * `--quick` (or BENCH_QUICK=1) runs every phase with small numbers in a few minutes. The variables
  * override either mode: BENCH_N, BENCH_LATENCY_SECONDS, BENCH_ROUNDTRIP_N, BENCH_APPLICATIONS_N,
  * BENCH_BROADCAST_N, BENCH_BROADCAST_RATE; BENCH_ONLY=broadcast (or ingress, or applications) runs only that phase.
+ * The ingress phase then runs two more hubs, without and with the hash chain (see chainCost), and
+ * prints the throughput ratio with / without and p99 at the same rates; BENCH_CHAIN_PAIRS=n repeats
+ * the pair n times (order alternating, median ratio); BENCH_CHAIN_COMPARE=0 skips them.
  */
 const QUICK = process.argv.includes('--quick') || ['1', 'true'].includes(process.env.BENCH_QUICK ?? '');
 /** Mode defaults, each overridden by its variable. */
@@ -59,6 +63,8 @@ async function measure(
   outQueue: string,
   body: (i: number, sentAt?: string) => Buffer,
   pid: () => number | undefined,
+  /** Offered rates of the latency phases; default the FRACTIONS of this system's own maximum. */
+  rates?: readonly { fraction: number; rate: number }[],
 ): Promise<Figures> {
   const { conn, pub, sub } = await open(url);
   let received = 0;
@@ -81,11 +87,10 @@ async function measure(
 
   const latency: Figures['latency'] = [];
   let offset = 2000 + N;
-  for (const fraction of FRACTIONS) {
+  for (const { fraction, rate } of rates ?? FRACTIONS.map((x) => ({ fraction: x, rate: Math.max(1, Math.floor(throughput * x)) }))) {
     received = 0;
     latencies.length = 0;
     await brokerSettled();
-    const rate = Math.max(1, Math.floor(throughput * fraction));
     const base = offset;
     const sent = await publishPaced(pub, exchange, routingKey, rate, LATENCY_SECONDS, (i, at) => body(base + i, at), CT);
     offset += sent;
@@ -200,6 +205,7 @@ async function main(): Promise<void> {
     await stop(hub);
 
     rows.push(...report(raw, figures));
+    if (process.env.BENCH_CHAIN_COMPARE !== '0') rows.push(...(await chainCost(url, schema, configFile, body)));
     // BENCH_ONLY=ingress stops here (for tuning the ingress).
     if (process.env.BENCH_ONLY === 'ingress') return;
     rows.push(...(await roundTrip(url, schema)));
@@ -279,6 +285,81 @@ function report(raw: Figures, hub: Figures): SummaryRow[] {
     { figure: 'hub p99 latency at half its max rate', target: '<= 25 ms', result: `${f(half?.p99, 2)} ms`, pass: half !== undefined && half.p99 <= 25 },
     { figure: 'hub RSS peak', target: '<= 250 MB', result: `${f(hub.rssMb?.peak, 0)} MB`, pass: hub.rssMb !== undefined && hub.rssMb.peak <= 250 },
   ];
+}
+
+/** How far the chainer got: journal rows and their links when the hub stopped. */
+async function chainProgress(schema: string): Promise<{ journal: number; chained: number }> {
+  const [r] = await sql<{ journal: number; chained: number }>(
+    schema,
+    `SELECT (SELECT count(*)::int FROM journal) AS journal, (SELECT count(*)::int FROM chain_entry WHERE kind = 'journal') AS chained`,
+  );
+  return r;
+}
+
+/**
+ * The cost of the tamper-evident journal on ingress, same run, same broker, in identical
+ * conditions: two more hubs on fresh schemas, first WITHOUT the chain (`evidence.chain: false`,
+ * and the tx default and index removed: the ingress as it was before the chain), then WITH it
+ * (default settings: the chainer runs every second in the same process). Each gets the flood, then
+ * the latency phases at the SAME offered rates (fractions of the hub without the chain's maximum),
+ * so p99 compares too. The chained hub goes second, on a broker that just did more work: if
+ * anything, the order counts against it.
+ */
+async function chainCost(url: string, schema: string, baseConfig: string, body: (i: number, sentAt?: string) => Buffer): Promise<SummaryRow[]> {
+  const run = async (withChain: boolean, rates?: { fraction: number; rate: number }[]) => {
+    const space = `${schema}_${withChain ? 'chain' : 'nochain'}`;
+    await brokerSettled();
+    await migrate({ databaseUrl: databaseUrl(), databaseSchema: space });
+    if (!withChain) {
+      for (const t of ['journal', 'audit_log']) {
+        await sql(space, `ALTER TABLE ${t} ALTER COLUMN tx DROP DEFAULT`);
+        await sql(space, `DROP INDEX ${t}_tx_idx`);
+      }
+    }
+    const configFile = baseConfig.replace(/\.yaml$/, `-${withChain ? 'chain' : 'nochain'}.yaml`);
+    writeFileSync(configFile, `${readFileSync(baseConfig, 'utf8')}\nevidence: { chain: ${withChain} }\n`);
+    const port = await freePort();
+    const hub = spawnNode('src/main.js', hubEnv({ url, schema: space, configFile, port, logLevel: 'info' }));
+    try {
+      await lineFrom(hub, /cabinet-hub started/, 60_000);
+      const figures = await measure(`hub ${withChain ? 'with' : 'without'} chain`, url, 'cabinet.in', 'appeal.submitted', 'hub.work.bench-sink', body, () => hub.pid, rates);
+      await stop(hub);
+      return { figures, progress: withChain ? await chainProgress(space) : undefined };
+    } finally {
+      await stop(hub);
+      await dropSchema(space);
+    }
+  };
+  // BENCH_CHAIN_PAIRS pairs, the order alternating (without-with, with-without, …): on a shared
+  // machine one pair is noise; the median of the ratios is the figure.
+  const pairs = Math.max(1, Number(process.env.BENCH_CHAIN_PAIRS || 1));
+  const f = (x: number | undefined, d = 1) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
+  const lines = [`hash chain cost on ingress (same run, fresh schemas, flood of ${N}, then latency at the same offered rates; ${pairs} pair(s), order alternating):`];
+  const ratios: number[] = [];
+  let rates: { fraction: number; rate: number }[] | undefined;
+  for (let i = 0; i < pairs; i++) {
+    const order = i % 2 === 0 ? [false, true] : [true, false];
+    const got: Record<string, { figures: Figures; progress?: { journal: number; chained: number } }> = {};
+    for (const withChain of order) {
+      const r = await run(withChain, rates);
+      rates ??= r.figures.latency.map((l) => ({ fraction: l.fraction, rate: l.rate }));
+      got[String(withChain)] = r;
+    }
+    const without = got.false.figures;
+    const withChain = got.true.figures;
+    ratios.push(withChain.throughput / without.throughput);
+    for (const x of order.map((w) => got[String(w)].figures)) {
+      lines.push(
+        `  ${x.name.padEnd(20)} ${f(x.throughput, 0).padStart(7)} msg/s   RSS peak ${f(x.rssMb?.peak, 0)} MB   ` + x.latency.map((l) => `p99 at ${l.rate} msg/s ${f(l.p99, 2)} ms`).join(', '),
+      );
+    }
+    lines.push(`  pair ${i + 1}: ratio ${ratios[i].toFixed(2)}; chainer: ${got.true.progress?.chained ?? '-'} of ${got.true.progress?.journal ?? '-'} journal rows chained when the hub stopped`);
+  }
+  const sorted = [...ratios].sort((x, y) => x - y);
+  const ratio = sorted[Math.floor((sorted.length - 1) / 2)];
+  lines.push(`ratio with/without chain: ${ratio.toFixed(2)}${pairs > 1 ? ` (median of ${ratios.map((r) => r.toFixed(2)).join(', ')})` : ''} (target >= 0.90)`, '');
+  process.stdout.write(lines.join('\n'));
+  return [{ figure: 'ingress throughput with/without chain', target: '>= 0.90', result: ratio.toFixed(2), pass: ratio >= 0.9 }];
 }
 
 /**

@@ -58,8 +58,8 @@ describe('hub instances, shutdown and the outbox relay', () => {
     const stopping = hubs.pop()!;
     await stopping.close();
     const afterStop = await count(space.schema);
-    // The startup notice that this test configuration accepts anonymous AMQP publishers is not about shutdown.
-    const warnings = stopping.logs.filter((l) => /"level":"(warn|error)"/.test(l) && !/"event":"ingress.publishers-unbound"/.test(l));
+    // The startup notices that this test configuration accepts anonymous AMQP publishers and names no time-stamping authority are not about shutdown.
+    const warnings = stopping.logs.filter((l) => /"level":"(warn|error)"/.test(l) && !/"event":"(ingress.publishers-unbound|evidence.no-tsa)"/.test(l));
     expect(warnings).toEqual([]);
     expect(afterStop).toBeLessThan(5000);
     // Everything acked is journaled and its copies published: nothing is left half-done.

@@ -41,6 +41,12 @@ describe('ingress (real RabbitMQ + PostgreSQL)', () => {
     const audit = await sql<any>(hub.space.schema, `SELECT * FROM audit_log WHERE entity_id = $1`, [kase.id]);
     expect(audit).toEqual([expect.objectContaining({ attribute: 'status', old_value: null, new_value: 'submitted', actor: `portal:${ev.source}`, journal_id: row.id })]);
     await eventually('outbox emptied', async () => (await sql<any>(hub.space.schema, 'SELECT count(*)::int AS n FROM outbox'))[0].n === 0);
+    // The hub's chainer (on by default) links the entry and its audit line into the tenant's chain.
+    const links = await eventually('chained', async () => {
+      const l = await sql<any>(hub.space.schema, `SELECT kind, row_id FROM chain_entry WHERE tenant = 'demo' AND row_id = ANY($1)`, [[row.id, String(audit[0].id)]]);
+      return l.length === 2 && l;
+    });
+    expect(links.map((l: any) => l.kind).sort()).toEqual(['audit', 'journal']);
   });
 
   it('answers an invalid appeal with message.rejected listing every error, and keeps the raw message', async () => {
