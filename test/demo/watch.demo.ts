@@ -45,6 +45,20 @@ export function describeEvent(routingKey: string, body: Buffer): string {
     case 'contact.linked':
       Object.assign(fields, { channel: d.channel, active: d.active });
       break;
+    case 'appeal.deadline-changed':
+      Object.assign(fields, { action: d.action, until: d.until, days: d.days });
+      break;
+    case 'appeal.repeat-linked':
+      Object.assign(fields, { earlier: (d.earlier ?? []).map((e: { caseRef: string }) => e.caseRef).join(',') });
+      break;
+    case 'deadline.warning':
+    case 'deadline.overdue':
+    case 'deadline.extended':
+      Object.assign(fields, { dueDate: d.dueDate, previousDueDate: d.previousDueDate, threshold: d.threshold, share: d.share });
+      break;
+    case 'deadline.not-taken':
+      Object.assign(fields, { takeBy: d.takeBy });
+      break;
   }
   const shown = Object.entries(fields)
     .filter(([, v]) => v !== undefined && v !== '')
