@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { databaseUrl, dropSchema, sql, uniqueName } from '../../test/helpers/infra.helper';
-import { runCli } from './main';
+import { runCliCaptured } from '../../test/helpers/cli.helper';
 
 /**
  * Medium tier: `cabinet-hub calendar …` against the real PostgreSQL in its own schema: a city
@@ -25,16 +25,7 @@ describe('cabinet-hub calendar', () => {
     await dropSchema(schema);
   });
 
-  async function run(args: string[]) {
-    let out = '';
-    let err = '';
-    const code = await runCli(
-      args,
-      (s) => (out += s),
-      (s) => (err += s),
-    );
-    return { code, out, err };
-  }
+  const run = runCliCaptured;
 
   it('shows the days of a month with their reasons (martial law makes Constitution Day a working day)', async () => {
     const r = await run(['calendar', 'show', 'kyiv', '--from', '2025-06-27', '--to', '2025-06-30']);

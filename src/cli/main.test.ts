@@ -2,19 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_CONFIG_PATH } from '../config/hub-config.loader';
-import { runCli } from './main';
+import { runCliCaptured } from '../../test/helpers/cli.helper';
 
-/** Runs the CLI with captured stdout/stderr. */
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(
-    args,
-    (s) => (out += s),
-    (s) => (err += s),
-  );
-  return { code, out, err };
-}
+const run = runCliCaptured;
 
 const GOOD = `
 tenants:
