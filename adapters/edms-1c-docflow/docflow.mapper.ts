@@ -147,7 +147,7 @@ export function resultKeysOf(doc: DmNode, timeZone: string): ResultKeys {
   // As in resultsOf: "processed" is not reported separately when there is an answer.
   if (status && fromDmUtc(text1(doc.modificationDateUniversal)) && !(status === 'processed' && answerId)) keys.status = status;
   if (answerId) keys.answered = answerId;
-  const term = termKeyOf(termResults(doc, { tenant: '', caseRef: '', documentId: '', system: SYSTEM_ID }, timeZone));
+  const term = termKeyOf(doc, timeZone);
   if (term) keys.term = term;
   return keys;
 }

@@ -22,11 +22,11 @@ describe('an appeal term from the 1C state history', () => {
       ['extended', '2026-07-15', 'Резолюция главы № 12', '2026-06-20T09:00:00Z', 'Петренко Іван', 'doc-1/term/4/2026-06-20T09:00:00Z'],
     ]);
     expect(r[2].data).toMatchObject({ caseRef: 'EP-1', system: 'edms.1c-docflow', externalId: 'doc-1', changedAt: '2026-06-20T09:00:00Z' });
-    expect(termKeyOf(r)).toBe('3\n2026-06-20T09:00:00Z');
+    expect(termKeyOf(doc, 'Europe/Kyiv')).toBe('3\n2026-06-20T09:00:00Z');
   });
 
   it('a document without term changes reports none', () => {
     expect(termResults({ states: [entry('Зарегистрирован', '2026-06-01T10:00:00')] }, link, 'Europe/Kyiv')).toEqual([]);
-    expect(termKeyOf([])).toBeUndefined();
+    expect(termKeyOf({ states: [entry('Зарегистрирован', '2026-06-01T10:00:00')] }, 'Europe/Kyiv')).toBeUndefined();
   });
 });

@@ -14,31 +14,37 @@ const EXTENDED = /^Срок исполнения продлен с (\d{4}-\d{2}-
 const PAUSED = /^Срок исполнения приостановлен\. Основание: ([\s\S]+)$/;
 const RESUMED = /^Срок исполнения возобновлен/;
 
-/** The term changes in an appeal document's history, oldest first; each keyed by its history entry. */
-export function termResults(doc: DmNode, link: { tenant: string; caseRef: string; documentId: string; system: string }, timeZone: string): ResultEvent<'appeal.deadline-changed'>[] {
-  const out: ResultEvent<'appeal.deadline-changed'>[] = [];
+type TermChange = { index: number; at: string; author: AppealDeadlineChanged['author'] } & Pick<AppealDeadlineChanged, 'action' | 'until' | 'reason'>;
+
+/** The term changes in an appeal document's state history, oldest first. */
+function termChanges(doc: DmNode, timeZone: string): TermChange[] {
+  const out: TermChange[] = [];
   for (const entry of statesOf(doc, timeZone)) {
     if (!entry.at || !entry.comment) continue;
     const ext = EXTENDED.exec(entry.comment);
     const paused = PAUSED.exec(entry.comment);
-    let change: Pick<AppealDeadlineChanged, 'action' | 'until' | 'reason'> | undefined;
-    if (ext) change = { action: 'extended', until: ext[2], reason: ext[3].trim().slice(0, 2000) };
-    else if (paused) change = { action: 'paused', reason: paused[1].trim().slice(0, 2000) };
-    else if (RESUMED.test(entry.comment)) change = { action: 'resumed', reason: 'Срок исполнения возобновлен' };
-    if (!change) continue;
-    out.push({
-      type: 'appeal.deadline-changed',
-      tenant: link.tenant,
-      caseRef: link.caseRef,
-      occurredAt: entry.at,
-      key: `${link.documentId}/term/${entry.index}/${entry.at}`,
-      data: { caseRef: link.caseRef, ...change, changedAt: entry.at, author: entry.author, system: link.system, externalId: link.documentId },
-    });
+    const base = { index: entry.index, at: entry.at, author: entry.author };
+    if (ext) out.push({ ...base, action: 'extended', until: ext[2], reason: ext[3].trim().slice(0, 2000) });
+    else if (paused) out.push({ ...base, action: 'paused', reason: paused[1].trim().slice(0, 2000) });
+    else if (RESUMED.test(entry.comment)) out.push({ ...base, action: 'resumed', reason: 'Срок исполнения возобновлен' });
   }
   return out;
 }
 
+/** The term changes as results, each keyed by its history entry (a history read again is applied once). */
+export function termResults(doc: DmNode, link: { tenant: string; caseRef: string; documentId: string; system: string }, timeZone: string): ResultEvent<'appeal.deadline-changed'>[] {
+  return termChanges(doc, timeZone).map(({ index, at, author, ...change }) => ({
+    type: 'appeal.deadline-changed',
+    tenant: link.tenant,
+    caseRef: link.caseRef,
+    occurredAt: at,
+    key: `${link.documentId}/term/${index}/${at}`,
+    data: { caseRef: link.caseRef, ...change, changedAt: at, author, system: link.system, externalId: link.documentId },
+  }));
+}
+
 /** What the poll cursor remembers of an appeal's term: how many changes, and the last one's time. */
-export function termKeyOf(results: readonly ResultEvent[]): string | undefined {
-  return results.length ? `${results.length}\n${results[results.length - 1].occurredAt}` : undefined;
+export function termKeyOf(doc: DmNode, timeZone: string): string | undefined {
+  const changes = termChanges(doc, timeZone);
+  return changes.length ? `${changes.length}\n${changes[changes.length - 1].at}` : undefined;
 }

@@ -15,6 +15,7 @@ import { previewTemplate } from '../templates/template.preview';
 import { TransactionRunner } from '../persistence/transaction.runner';
 import { CalendarChangeError, CalendarService } from '../deadlines/calendar.service';
 import { CalendarRepository } from '../deadlines/calendar.repository';
+import { addDays } from '../deadlines/local-date.codec';
 import { userInfo } from 'node:os';
 import { createDataSource, migrate, poolOf } from '../persistence/database.setup';
 import { createWriteStream } from 'node:fs';
@@ -215,7 +216,7 @@ async function calendarCommand(sub: string, tenant: string, args: string[], out:
       const from = opt('from') ?? new Date().toISOString().slice(0, 10);
       const to = opt('to') ?? from.replace(/-\d\d$/, '-31');
       out(`${tenant}: ${cal.country} calendar, zone ${cal.timeZone}, version ${cal.version}\n`);
-      for (let d = from, n = 0; d <= to && n < 400; d = nextDate(d), n++) {
+      for (let d = from, n = 0; d <= to && n < 400; d = addDays(d, 1), n++) {
         const day = cal.day(d);
         out(`${d} ${day.working ? (day.short ? 'short  ' : 'working') : 'off    '} ${day.reason}${day.source ? ` [${day.source}]` : ''}\n`);
       }
@@ -271,11 +272,6 @@ async function calendarCommand(sub: string, tenant: string, args: string[], out:
   } finally {
     await db.destroy();
   }
-}
-
-/** The day after a `YYYY-MM-DD` date. */
-function nextDate(d: string): string {
-  return new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 if (require.main === module) {

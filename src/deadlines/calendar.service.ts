@@ -79,6 +79,16 @@ export class CalendarService {
     });
   }
 
+  /**
+   * The tenant's calendar read in the caller's transaction (read-only is fine), or undefined when
+   * it has none yet: the deadline engine reads it this way, so computing a case never takes a
+   * second connection while it holds one.
+   */
+  async calendarIn(tx: PoolClient, tenant: string, country: 'UA' | 'RU'): Promise<FactsBusinessCalendar | undefined> {
+    const row = await this.repo.find(tx, tenant, country);
+    return row ? this.loaded(tx, row) : undefined;
+  }
+
   /** The tenant's calendar, or undefined when it has none yet. */
   async calendar(tenant: string, country: 'UA' | 'RU'): Promise<FactsBusinessCalendar | undefined> {
     return this.tx.snapshot(async (tx) => {

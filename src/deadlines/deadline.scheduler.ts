@@ -175,15 +175,12 @@ export class DeadlineScheduler implements BeforeApplicationShutdown {
         return [];
       }
       const plan = planAlerts(caseId, computed.result, { now, warnAt: computed.settings.warnAt, announcedExtensions: stored?.extensions ?? 0 });
-      const known = await this.journal.knownKeys(
-        tx,
-        plan.alerts.map((a) => a.key),
-      );
-      const emissions = plan.alerts.filter((a) => !known.has(a.key)).map((a) => this.emission(kase, computed, a, stored, now));
       // Repeat detection, once per case: the first time it has a term.
       const firstLook = !stored || stored.profile === '';
+      const known = await this.journal.knownKeys(tx, [...plan.alerts.map((a) => a.key), ...(firstLook ? [repeatKey(caseId)] : [])]);
+      const emissions = plan.alerts.filter((a) => !known.has(a.key)).map((a) => this.emission(kase, computed, a, stored, now));
       const repeats = firstLook ? await this.repeats(tx, kase, computed) : [];
-      if (repeats.length && !(await this.journal.knownKeys(tx, [repeatKey(caseId)])).size) {
+      if (repeats.length && !known.has(repeatKey(caseId))) {
         emissions.push({
           type: 'appeal.repeat-linked',
           id: stableUuid(repeatKey(caseId)),
@@ -222,9 +219,14 @@ export class DeadlineScheduler implements BeforeApplicationShutdown {
     const s = c.settings.repeat;
     if (!s.windowDays || !c.clock.subject) return [];
     const earlier = await this.cases.earlierAppealsOfApplicant(tx, kase.id, s.windowDays, MAX_REPEAT_CANDIDATES);
+    const subjects = await this.deadlines.subjectsOf(
+      tx,
+      kase.tenant,
+      earlier.map((e) => e.caseRef),
+    );
     const found: RepeatMatch[] = [];
     for (const e of earlier) {
-      const subject = await this.deadlines.subjectOf(tx, kase.tenant, e.caseRef);
+      const subject = subjects.get(e.caseRef);
       const m = subject ? repeatOf(c.clock.subject, subject, s) : undefined;
       if (m) found.push(m);
     }

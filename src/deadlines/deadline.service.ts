@@ -7,7 +7,7 @@ import { JournalRepository } from '../persistence/journal.repository';
 import { TransactionRunner } from '../persistence/transaction.runner';
 import { CLOCK_BODY_TYPES, CLOCK_ENTRY_TYPES, type CaseClock, clockOf } from './clock-events.mapper';
 import type { BusinessCalendar, DeadlineResult } from './deadline.types';
-import type { AppealSubject } from './repeat-appeal.mapper';
+import { type AppealSubject, subjectOf } from './repeat-appeal.mapper';
 import { TenantCalendars } from './tenant.calendars';
 import { deadlineFor } from './term.resolver';
 
@@ -75,10 +75,18 @@ export class DeadlineService {
     });
   }
 
-  /** The topic and place of an appeal's submission (repeat detection); undefined without one. */
-  async subjectOf(tx: PoolClient, tenant: string, caseRef: string): Promise<AppealSubject | undefined> {
-    const entries = await this.journal.caseEntries(tx, { tenant, subject: caseRef, accepted: ['appeal.submitted'], emitted: [], rejected: [] }, ['appeal.submitted']);
-    return clockOf(entries).subject;
+  /** The topic and place of these appeals' submissions (repeat detection), by caseRef, in one read. */
+  async subjectsOf(tx: PoolClient, tenant: string, caseRefs: readonly string[]): Promise<Map<string, AppealSubject>> {
+    const bodies = await this.journal.firstAcceptedOf(tx, tenant, caseRefs, 'appeal.submitted');
+    const out = new Map<string, AppealSubject>();
+    for (const [caseRef, body] of bodies) {
+      try {
+        out.set(caseRef, subjectOf(caseRef, (JSON.parse(body.toString('utf8')) as { data?: Record<string, unknown> }).data ?? {}));
+      } catch {
+        // A body that cannot be read (none should: the journal holds what the contract accepted) is no candidate.
+      }
+    }
+    return out;
   }
 
   /** Tenants whose cases have statutory terms. */
@@ -101,7 +109,7 @@ export class DeadlineService {
     const entries = await this.journal.caseEntries(tx, { tenant, subject: caseRef, ...CLOCK_ENTRY_TYPES }, CLOCK_BODY_TYPES);
     const clock = clockOf(entries);
     if (!clock.appealKind) return undefined;
-    const calendar = await this.calendars.forTenant(tenant, settings);
+    const calendar = await this.calendars.forTenant(tx, tenant, settings);
     const result = deadlineFor(settings.profiles[clock.appealKind], clock.events, calendar, now, settings.municipal);
     return { settings, calendar, appealKind: clock.appealKind, clock, result };
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import type { TenantDeadlineSettings } from '../config/hub-config.schema';
 import { CalendarService } from './calendar.service';
 import type { BusinessCalendar } from './deadline.types';
@@ -13,7 +14,11 @@ import type { BusinessCalendar } from './deadline.types';
 export class TenantCalendars {
   constructor(private readonly calendars: CalendarService) {}
 
-  forTenant(tenant: string, s: TenantDeadlineSettings): Promise<BusinessCalendar> {
-    return this.calendars.ensureCalendar(tenant, s.country, s.timeZone);
+  /**
+   * Read in the caller's transaction; only the very first use of a tenant's calendar (nothing
+   * stored yet) creates it, in a transaction of its own.
+   */
+  async forTenant(tx: PoolClient, tenant: string, s: TenantDeadlineSettings): Promise<BusinessCalendar> {
+    return (await this.calendars.calendarIn(tx, tenant, s.country)) ?? this.calendars.ensureCalendar(tenant, s.country, s.timeZone);
   }
 }

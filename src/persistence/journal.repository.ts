@@ -381,6 +381,21 @@ export class JournalRepository {
     return r.rows.map(caseEntry);
   }
 
+  /**
+   * The first accepted event of `type` of each of these cases (tenant, subject), with its body:
+   * one ordered range of journal_case_idx per case, in one statement.
+   */
+  async firstAcceptedOf(tx: PoolClient, tenant: string, subjects: readonly string[], type: string): Promise<Map<string, Buffer>> {
+    if (!subjects.length) return new Map();
+    const r = await tx.query<{ subject: string; body: Buffer }>(
+      `SELECT DISTINCT ON (subject) subject, body FROM journal
+        WHERE tenant = $1 AND subject = ANY($2::text[]) AND direction = 'in' AND status = 'accepted' AND type = $3 AND body IS NOT NULL
+        ORDER BY subject, received_at, id`,
+      [tenant, subjects, type],
+    );
+    return new Map(r.rows.map((x) => [x.subject, x.body]));
+  }
+
   /** Journals a provider callback as evidence (cut by the caller), accepted or rejected. */
   async insertCallback(tx: PoolClient, c: { id: string; via: string; status: 'accepted' | 'rejected'; errors?: unknown; body: Buffer; bodySize: number }): Promise<void> {
     await tx.query(`INSERT INTO journal (id, direction, via, status, type, errors, body, body_size, body_truncated) VALUES ($1, 'in', $2, $3, 'webhook', $4, $5, $6, $7)`, [

@@ -6,10 +6,10 @@ import { TransientError } from '../../contracts';
 import { LOGGER } from '../config/injection.tokens';
 import { KPI_NAMES, kpiCsv, type KpiName } from '../deadlines/kpi-report.mapper';
 import { KpiService } from '../deadlines/kpi.service';
+import { isLocalDate } from '../deadlines/local-date.codec';
 import { safeError } from '../logging/pii.mask';
 import { CaseAccessService } from './case-access.service';
 
-const DATE = /^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
 /** Longest period one report covers: a year and a day (a leap year). */
 const MAX_DAYS = 366;
 
@@ -34,8 +34,8 @@ export class KpiController {
     const errors: { parameter: string; reason: string }[] = [];
     for (const k of Object.keys(q))
       if (!['from', 'to', 'by', 'format'].includes(k)) errors.push({ parameter: k.slice(0, 64), reason: 'unknown query parameter; this endpoint takes from, to, by, format' });
-    const from = typeof q.from === 'string' && DATE.test(q.from) ? q.from : undefined;
-    const to = typeof q.to === 'string' && DATE.test(q.to) ? q.to : undefined;
+    const from = isLocalDate(q.from) ? q.from : undefined;
+    const to = isLocalDate(q.to) ? q.to : undefined;
     if (!from) errors.push({ parameter: 'from', reason: 'give the first day of the period as YYYY-MM-DD' });
     if (!to) errors.push({ parameter: 'to', reason: 'give the last day of the period as YYYY-MM-DD' });
     if (from && to && (to < from || (Date.parse(to) - Date.parse(from)) / 86_400_000 >= MAX_DAYS)) errors.push({ parameter: 'to', reason: `must be on or after from, at most ${MAX_DAYS} days later` });
