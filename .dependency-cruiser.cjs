@@ -25,6 +25,7 @@ const SRC_LAYERS = [
   'adapter-host',
   'notifications',
   'ops',
+  'admin',
   'app',
   'cli',
 ];

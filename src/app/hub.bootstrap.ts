@@ -26,6 +26,8 @@ import { DeliverySweeper } from '../notifications/delivery.sweeper';
 import { NotifyConsumer } from '../notifications/notify.consumer';
 import { DownloadLinks } from '../files/download-link.signer';
 import { HubModule } from './hub.module';
+import { adminBody } from '../admin/auth/admin-body.reader';
+import { consoleHeaders } from '../admin/console/console.headers';
 
 /** Largest provider callback accepted; real ones are a few kilobytes. */
 const WEBHOOK_MAX_BYTES = 1024 * 1024;
@@ -81,6 +83,9 @@ async function buildApp(env: EnvConfig, hubConfig: HubConfig, log: Logger, dataS
   app.use('/v1/webhooks', rawBody(WEBHOOK_MAX_BYTES));
   app.use('/v1/templates', rawBody(64 * 1024));
   app.use('/v1/kpi', rawBody(16 * 1024));
+  // The admin API and console read JSON or forms (edit-and-replay carries a whole message).
+  app.use('/v1/admin', adminBody(Math.max(1024 * 1024, 2 * hubConfig.hub.maxBodyBytes)));
+  app.use('/console', consoleHeaders, adminBody(Math.max(1024 * 1024, 2 * hubConfig.hub.maxBodyBytes)));
   return app;
 }
 

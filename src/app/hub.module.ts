@@ -62,6 +62,14 @@ import { KpiService } from '../deadlines/kpi.service';
 import { TenantCalendars } from '../deadlines/tenant.calendars';
 import { CalendarRepository } from '../deadlines/calendar.repository';
 import { CalendarService } from '../deadlines/calendar.service';
+import { AdminSessionRepository } from '../admin/auth/admin-session.repository';
+import { AdminAuthService } from '../admin/auth/admin-auth.service';
+import { AdminGuard } from '../admin/auth/admin.guard';
+import { OidcLogin } from '../admin/auth/oidc-login.service';
+import { AdminAudit } from '../admin/audit/admin-audit.service';
+import { ConsoleController } from '../admin/console/console.controller';
+import { AuditController } from '../admin/audit/audit.controller';
+import { TokenController } from '../admin/auth/token.controller';
 
 /** What the hub module is built from: validated configuration, the logger and a ready data source. */
 export interface HubModuleOptions {
@@ -83,7 +91,20 @@ export class HubModule {
   static forRoot(o: HubModuleOptions): DynamicModule {
     return {
       module: HubModule,
-      controllers: [HttpIngressController, OpsController, WebhookController, TemplateController, CaseController, KpiController, OpenApiController, FileDownloadController, EvidenceController],
+      controllers: [
+        HttpIngressController,
+        OpsController,
+        WebhookController,
+        TemplateController,
+        CaseController,
+        KpiController,
+        OpenApiController,
+        FileDownloadController,
+        EvidenceController,
+        ConsoleController,
+        AuditController,
+        TokenController,
+      ],
       providers: [
         { provide: ENV_CONFIG, useValue: o.env },
         { provide: HUB_CONFIG, useValue: o.config },
@@ -150,6 +171,13 @@ export class HubModule {
         KpiService,
         // The tamper-evident journal: chainer and RFC 3161 checkpoints, a leader job (evidence.chain).
         ChainService,
+        // The admin API and console: sessions and API tokens, the guard that checks every route,
+        // OIDC sign-in, and the audit of admin actions (chained with the journal).
+        AdminSessionRepository,
+        AdminAuthService,
+        AdminGuard,
+        OidcLogin,
+        AdminAudit,
       ],
       exports: [ADAPTER_FILES, FileIntake, FILE_STORE],
     };

@@ -52,6 +52,23 @@ export interface CaseRecord {
 }
 
 /** An appeal as the deadline scheduler sees it: which case, and at which version. */
+/** One admin action as the audit keeps it: who, what, on what, why, before and after. */
+export interface AdminAuditLine {
+  /** The action's id (the audit line's entity_id). */
+  id: string;
+  at: Date;
+  /** Whose chain it joins: the tenant it acted in, `*` for hub-wide actions. */
+  tenant: string;
+  actor: string;
+  /** e.g. `dead-letter.redrive`, `breaker.open`, `pii.reveal`, `login`. */
+  action: string;
+  /** What it acted on: a queue, a case, an adapter instance, a token. */
+  target: string;
+  reason?: string;
+  before?: unknown;
+  after?: unknown;
+}
+
 export interface ChangedCase {
   id: string;
   tenant: string;
@@ -180,5 +197,66 @@ export class CaseRepository {
       [citizens.map((c) => c.tenant), citizens.map((c) => c.citizenRef), limit],
     );
     return r.rows.map((x) => ({ tenant: x.tenant, kind: x.kind, caseRef: x.case_ref, status: x.status, externalIds: x.external_ids ?? {} }));
+  }
+
+  /**
+   * Appends an admin action's audit line. The line is chained like every audit line (the
+   * tenant picks the chain); `new_value` holds the target, reason and after-state as one JSON
+   * document, `old_value` the before-state, so all of it is covered by the hash.
+   */
+  async appendAdminAudit(tx: PoolClient, line: Omit<AdminAuditLine, 'id' | 'at'>): Promise<AdminAuditLine> {
+    const id = uuidv7();
+    const after = JSON.stringify({ target: line.target, ...(line.reason !== undefined ? { reason: line.reason } : {}), ...(line.after !== undefined ? { after: line.after } : {}) });
+    const r = await tx.query<{ at: Date }>(`INSERT INTO audit_log (entity, entity_id, attribute, old_value, new_value, actor, tenant) VALUES ('admin', $1, $2, $3, $4, $5, $6) RETURNING at`, [
+      id,
+      line.action,
+      line.before === undefined ? null : JSON.stringify(line.before),
+      after,
+      line.actor,
+      line.tenant,
+    ]);
+    return { ...line, id, at: r.rows[0].at };
+  }
+
+  /** Admin actions of a tenant (`*`: the hub-wide ones), newest first, with optional filters. */
+  async adminAudit(
+    tx: PoolClient,
+    q: { tenants: readonly string[]; from?: Date; to?: Date; actor?: string; action?: string; target?: string; limit: number; before?: { at: Date; id: string } },
+  ): Promise<AdminAuditLine[]> {
+    const r = await tx.query<{ id: string; at: Date; tenant: string; actor: string; attribute: string; old_value: string | null; new_value: string | null }>(
+      `SELECT entity_id::text AS id, at, tenant, actor, attribute, old_value, new_value FROM audit_log
+        WHERE entity = 'admin' AND tenant = ANY($1::text[])
+          AND ($2::timestamptz IS NULL OR at >= $2) AND ($3::timestamptz IS NULL OR at < $3)
+          AND ($4::text IS NULL OR actor = $4) AND ($5::text IS NULL OR attribute = $5)
+          AND ($6::text IS NULL OR (CASE WHEN entity = 'admin' THEN new_value::jsonb->>'target' END) = $6)
+          AND ($7::timestamptz IS NULL OR (at, entity_id) < ($7, $8::uuid))
+        ORDER BY at DESC, entity_id DESC LIMIT $9`,
+      [q.tenants, q.from ?? null, q.to ?? null, q.actor ?? null, q.action ?? null, q.target ?? null, q.before?.at ?? null, q.before?.id ?? null, q.limit],
+    );
+    return r.rows.map((x) => {
+      const n = parseJson(x.new_value) as { target?: string; reason?: string; after?: unknown } | undefined;
+      const before = parseJson(x.old_value);
+      return {
+        id: x.id,
+        at: x.at,
+        tenant: x.tenant,
+        actor: x.actor,
+        action: x.attribute,
+        target: n?.target ?? '',
+        ...(n?.reason !== undefined ? { reason: n.reason } : {}),
+        ...(before !== undefined ? { before } : {}),
+        ...(n?.after !== undefined ? { after: n.after } : {}),
+      };
+    });
+  }
+}
+
+/** A stored JSON text (written by this repository) back to a value; undefined for null. */
+function parseJson(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
   }
 }

@@ -25,6 +25,12 @@ import { exportEvidencePack } from '../evidence/evidence-pack.service';
 import { verifyEvidencePack } from '../evidence/evidence-verify.service';
 import { createFileStore } from '../files/file-store.factory';
 import { JournalRepository } from '../persistence/journal.repository';
+import { AdminAuthService } from '../admin/auth/admin-auth.service';
+import { AdminSessionRepository } from '../admin/auth/admin-session.repository';
+import { AdminAudit, reasonOf } from '../admin/audit/admin-audit.service';
+import { tokenRequestOf } from '../admin/auth/token.controller';
+import { parseGrants } from '../admin/auth/admin.roles';
+import { CaseRepository } from '../cases/case.repository';
 
 const USAGE = `Usage:
   cabinet-hub start                      run the hub (configuration from CABINET_HUB_CONFIG, else the bundled demo)
@@ -44,7 +50,12 @@ const USAGE = `Usage:
   cabinet-hub evidence export <tenant> <caseRef> [--out <file.zip>]
                                          write the evidence pack of a case
   cabinet-hub evidence verify <file.zip> [--trust <tsa-ca.pem>]
-                                         check an evidence pack offline (no database); names the first broken link`;
+                                         check an evidence pack offline (no database); names the first broken link
+  cabinet-hub token create --name <name> --grant <tenant>:<role> [--grant …] [--days 90] --reason "…"
+                                         create an API token for the admin API (shown once; roles viewer, operator, admin, auditor, pii-reader; * for every tenant)
+  cabinet-hub token list                 the API tokens (never their values)
+  cabinet-hub token revoke <id> --reason "…"
+                                         revoke an API token; audited`;
 
 /** Runs one CLI command and returns the process exit code. */
 export async function runCli(args: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
@@ -84,6 +95,7 @@ export async function runCli(args: string[], out: (s: string) => void = (s) => p
       return 0;
     }
     if (cmd === 'calendar' && sub && file) return await calendarCommand(sub, file, args, out, err);
+    if (cmd === 'token' && (sub === 'create' || sub === 'list' || sub === 'revoke')) return await tokenCommand(sub, args, out, err);
     if (cmd === 'evidence' && sub === 'verify' && file) {
       // Offline by design: reads no environment, opens no connection.
       const trust = opt('trust');
@@ -269,6 +281,72 @@ async function calendarCommand(sub: string, tenant: string, args: string[], out:
       return 1;
     }
     throw e;
+  } finally {
+    await db.destroy();
+  }
+}
+
+/**
+ * `token create|list|revoke`: API tokens for the admin API, through the same service and audit as
+ * the console (actor `cli:<OS user>`). The first admin token of an installation is made here.
+ */
+async function tokenCommand(sub: 'create' | 'list' | 'revoke', args: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const opt = (name: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i > 0 ? args[i + 1] : undefined;
+  };
+  const grants = args.flatMap((a, i) => (a === '--grant' && args[i + 1] ? [args[i + 1]] : []));
+  const cfg = loadHubConfig(process.env.CABINET_HUB_CONFIG || DEMO_CONFIG_PATH, process.env, { requireSecrets: false });
+  const env = loadEnvConfig();
+  await migrate(env);
+  const db = createDataSource(env, 2);
+  await db.initialize();
+  try {
+    const tx = new TransactionRunner(db);
+    const auth = new AdminAuthService(tx, new AdminSessionRepository(), cfg);
+    const audit = new AdminAudit(tx, new CaseRepository());
+    const actor = { actor: `cli:${userInfo().username}` };
+    if (sub === 'list') {
+      for (const x of await auth.listTokens())
+        out(
+          `${x.id}  ${x.name}  ${x.grants.join(',')}  expires ${x.expiresAt.toISOString()}${x.revokedAt ? `  REVOKED ${x.revokedAt.toISOString()}` : ''}${x.lastUsedAt ? `  last used ${x.lastUsedAt.toISOString()}` : ''}\n`,
+        );
+      return 0;
+    }
+    if (sub === 'revoke') {
+      const id = args[2];
+      const r = reasonOf(opt('reason'));
+      if (!id || !r.ok) {
+        err(`token revoke <id> --reason "…"${r.ok ? '' : `: ${r.error}`}\n`);
+        return 2;
+      }
+      const row = /^[0-9a-f-]{36}$/.test(id) ? await auth.revokeToken(id) : undefined;
+      if (!row) {
+        err(`no live token ${id}\n`);
+        return 1;
+      }
+      await audit.record(actor, { tenant: '*', action: 'token.revoke', target: id, reason: r.reason, before: { name: row.name, grants: row.grants } });
+      out(`revoked ${id} (${row.name})\n`);
+      return 0;
+    }
+    let req;
+    try {
+      req = tokenRequestOf({ name: opt('name'), grants, expiresInDays: opt('days'), reason: opt('reason') });
+    } catch (e) {
+      err(`${(e as Error).message}\n`);
+      return 2;
+    }
+    const unknown = req.grants.map((g) => g.split(':')[0]).filter((t) => t !== '*' && !Object.hasOwn(cfg.tenants, t));
+    if (unknown.length) {
+      err(`tenant(s) not in the configuration: ${[...new Set(unknown)].join(', ')}\n`);
+      return 1;
+    }
+    const expiresAt = new Date(Date.now() + req.days * 86_400_000);
+    const { id, token } = await auth.createToken(req.name, parseGrants(req.grants), actor.actor, expiresAt);
+    await audit.record(actor, { tenant: '*', action: 'token.create', target: id, reason: req.reason, after: { name: req.name, grants: req.grants, expiresAt: expiresAt.toISOString() } });
+    err(`token ${id} (${req.name}, ${req.grants.join(', ')}), expires ${expiresAt.toISOString()}; it is shown once:\n`);
+    out(`${token}\n`);
+    return 0;
   } finally {
     await db.destroy();
   }

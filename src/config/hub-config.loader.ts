@@ -196,6 +196,24 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
         : {}),
       ...(file.evidence?.witnessDir ? { witnessDir: file.evidence.witnessDir } : {}),
     },
+    console: {
+      enabled: file.console?.enabled ?? true,
+      ...(file.console?.oidc
+        ? {
+            oidc: {
+              issuer: file.console.oidc.issuer,
+              clientId: file.console.oidc.clientId,
+              ...(file.console.oidc.clientSecret ? { clientSecret: resolveSecret(file.console.oidc.clientSecret, '/console/oidc/clientSecret') } : {}),
+              scopes: file.console.oidc.scopes ?? ['openid', 'profile', 'email'],
+              rolesClaim: file.console.oidc.rolesClaim ?? 'cabinet_hub_roles',
+              allowInsecure: file.console.oidc.allowInsecure ?? false,
+            },
+          }
+        : {}),
+      users: (file.console?.users ?? []).map((u) => ({ ...(u.subject ? { subject: u.subject } : {}), ...(u.email ? { email: u.email.toLowerCase() } : {}), grants: u.grants })),
+      sessionMinutes: file.console?.sessionMinutes ?? 480,
+      idleMinutes: file.console?.idleMinutes ?? 60,
+    },
   };
 }
 

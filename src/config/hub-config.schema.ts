@@ -264,6 +264,51 @@ const Evidence = Type.Object(
 );
 
 /** The YAML configuration file: tenants, adapter instances, routes and tuning. */
+/** A grant `<tenant>:<role>`, `*:<role>` for every tenant (roles: admin/auth/admin.roles.ts). */
+const GrantPattern = Type.String({ pattern: '^([a-z0-9][a-z0-9_-]{0,62}|\\*):(viewer|operator|admin|auditor|pii-reader)$' });
+
+/** The admin API and web console: sign-in through OpenID Connect, sessions, static grants. */
+const ConsoleSetting = Type.Object(
+  {
+    /** Default true: the pages under /console and the API under /v1/admin (API tokens work without OIDC). */
+    enabled: Type.Optional(Type.Boolean()),
+    oidc: Type.Optional(
+      Type.Object(
+        {
+          /** The provider's issuer URL (its /.well-known/openid-configuration is read at the first login). */
+          issuer: Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$' }),
+          clientId: Type.String({ minLength: 1, maxLength: 255 }),
+          clientSecret: Type.Optional(SecretRef),
+          scopes: Type.Optional(Type.Array(Type.String({ pattern: '^[\\x21-\\x7e]{1,64}$' }), { maxItems: 20 })),
+          /** A claim (dot path, e.g. `realm_access.roles`) whose values are grants `<tenant>:<role>`; default `cabinet_hub_roles`. */
+          rolesClaim: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*$', maxLength: 200 })),
+          /** Plain HTTP issuers are refused unless this is true (a provider on localhost in tests). */
+          allowInsecure: Type.Optional(Type.Boolean()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Grants by the provider's subject or verified e-mail, added to those of the roles claim. */
+    users: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            subject: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+            email: Type.Optional(Type.String({ minLength: 3, maxLength: 254 })),
+            grants: Type.Array(GrantPattern, { minItems: 1, maxItems: 100 }),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 1000 },
+      ),
+    ),
+    /** A session ends this long after sign-in (default 8 h) or after an hour without a request. */
+    sessionMinutes: Type.Optional(PositiveInt(5, 7 * 24 * 60)),
+    idleMinutes: Type.Optional(PositiveInt(1, 24 * 60)),
+  },
+  { additionalProperties: false },
+);
+
 export const HubConfigSchema = Type.Object(
   {
     hub: Type.Optional(
@@ -320,6 +365,7 @@ export const HubConfigSchema = Type.Object(
     /** The deadline scheduler: how often it looks for terms running out (default every 30 s). */
     deadlines: Type.Optional(Type.Object({ intervalMs: Type.Optional(PositiveInt(100, 3600000)) }, { additionalProperties: false })),
     evidence: Type.Optional(Evidence),
+    console: Type.Optional(ConsoleSetting),
   },
   { additionalProperties: false },
 );
@@ -339,6 +385,16 @@ export interface HubConfig {
   notifications: NotificationSettings;
   deadlines: { intervalMs: number };
   evidence: EvidenceSettings;
+  console: ConsoleSettings;
+}
+
+/** Resolved `console` settings. */
+export interface ConsoleSettings {
+  enabled: boolean;
+  oidc?: { issuer: string; clientId: string; clientSecret?: string; scopes: string[]; rolesClaim: string; allowInsecure: boolean };
+  users: { subject?: string; email?: string; grants: string[] }[];
+  sessionMinutes: number;
+  idleMinutes: number;
 }
 
 /** A tenant's resolved deadline settings (absent: the tenant's cases have no deadlines). */

@@ -44,7 +44,7 @@ const JOURNAL_DOC = `jsonb_build_object('v', 1, 'table', 'journal', 'id', j.id::
 /** The hashed document of an audit row `a`. */
 const AUDIT_DOC = `jsonb_build_object('v', 1, 'table', 'audit_log', 'id', a.id::text, 'at', ${UTC('a.at')}, 'entity', a.entity, 'entity_id', a.entity_id::text,
   'attribute', a.attribute, 'old_value', a.old_value, 'new_value', a.new_value, 'actor', a.actor, 'journal_id', a.journal_id::text)`;
-/** The chain of an audit row: its case's tenant (a journal body's erasure: the journal row's), else the hub's. */
+/** The chain of an audit row: its case's tenant (a journal body's erasure: the journal row's; an admin action: the one it names), else the hub's. */
 const AUDIT_FROM = `audit_log a LEFT JOIN cases c ON a.entity = 'case' AND c.id = a.entity_id LEFT JOIN journal jj ON a.entity = 'journal' AND jj.id = a.entity_id`;
 /**
  * The chain of a journal row: its tenant when that is a tenant identifier (the shape the
@@ -54,7 +54,7 @@ const AUDIT_FROM = `audit_log a LEFT JOIN cases c ON a.entity = 'case' AND c.id 
  */
 const chainOf = (tenant: string) => `CASE WHEN ${tenant} ~ '${TENANT_SHAPE}' THEN ${tenant} ELSE '${HUB_CHAIN}' END`;
 const JOURNAL_TENANT = chainOf('j.tenant');
-const AUDIT_TENANT = chainOf('coalesce(c.tenant, jj.tenant)');
+const AUDIT_TENANT = chainOf('coalesce(c.tenant, jj.tenant, a.tenant)');
 
 /** Text of a pg_snapshot (`xmin:xmax:xip,…`): inlined into a cursor declaration, so it is checked first. */
 const SNAPSHOT = /^[0-9]+:[0-9]+:[0-9,]*$/;

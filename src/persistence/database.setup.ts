@@ -14,6 +14,7 @@ import { FileTenant1733000000000 } from './migrations/1733000000000-file-tenant.
 import { Calendars1733100000000 } from './migrations/1733100000000-calendars.migration';
 import { CaseDeadlines1733200000000 } from './migrations/1733200000000-case-deadlines.migration';
 import { EvidenceChain1733300000000 } from './migrations/1733300000000-evidence-chain.migration';
+import { Admin1733400000000 } from './migrations/1733400000000-admin.migration';
 
 /** Every migration, in order. */
 export const MIGRATIONS = [
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   Calendars1733100000000,
   CaseDeadlines1733200000000,
   EvidenceChain1733300000000,
+  Admin1733400000000,
 ];
 
 /** Key of the advisory lock that serialises migrations when several instances start at once. */

@@ -33,6 +33,9 @@ const OWNERS: Record<string, string> = {
   chain_cursor: 'src/evidence/chain.repository.ts',
   chain_checkpoint: 'src/evidence/chain.repository.ts',
   chain_checkpoint_head: 'src/evidence/chain.repository.ts',
+  admin_login: 'src/admin/auth/admin-session.repository.ts',
+  admin_session: 'src/admin/auth/admin-session.repository.ts',
+  admin_token: 'src/admin/auth/admin-session.repository.ts',
 };
 
 /**
