@@ -14,7 +14,7 @@ const PAGE = 100;
 
 const AUDIT_PAGE = `<p class="muted">{{#t}}audit.hint{{/t}}</p>
 <form class="filters" method="get" action="${CONSOLE_BASE}/audit">
-<label>{{#t}}common.tenant{{/t}}<select name="tenant">{{#tenants}}<option value="{{id}}"{{#sel}} selected{{/sel}}>{{id}}</option>{{/tenants}}</select></label>
+<label>{{#t}}common.tenant{{/t}}<select name="tenant">{{#tenants}}<option value="{{id}}"{{#sel}} selected{{/sel}}>{{label}}</option>{{/tenants}}</select></label>
 <label>{{#t}}common.what{{/t}}<input name="action" value="{{action}}" maxlength="100"></label>
 <label>{{#t}}common.who{{/t}}<input name="actor" value="{{actor}}" maxlength="300"></label>
 <button type="submit">{{#t}}common.filter{{/t}}</button></form>
@@ -74,14 +74,14 @@ export class AuditController {
         title: t(lang, 'audit.title'),
         active: 'audit',
         body: renderPart(AUDIT_PAGE, lang, {
-          tenants: allowed.map((id) => ({ id, sel: id === chosen })),
+          tenants: allowed.map((id) => ({ id, label: id === '*' ? t(lang, 'audit.hubWide') : id, sel: id === chosen })),
           action: f.action ?? '',
           actor: f.actor ?? '',
           lines: lines.map((l) => ({
             ...l,
             at: l.at.toISOString(),
-            before: l.before === undefined ? '' : JSON.stringify(l.before, null, 1),
-            after: l.after === undefined ? '' : JSON.stringify(l.after, null, 1),
+            before: l.before === undefined ? '' : JSON.stringify(l.before),
+            after: l.after === undefined ? '' : JSON.stringify(l.after),
           })),
         }),
       }),

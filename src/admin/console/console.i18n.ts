@@ -76,6 +76,7 @@ const WORDS: Record<string, Record<ConsoleLang, string>> = {
     ru: 'Каждое действие, меняющее состояние, с причиной; строки входят в хеш-цепочку журнала.',
     en: 'Every action that changes state, with its reason; the lines are part of the journal’s hash chain.',
   },
+  'audit.hubWide': { uk: 'Увесь хаб (входи, адаптери, токени)', ru: 'Весь хаб (входы, адаптеры, токены)', en: 'Whole hub (sign-ins, adapters, tokens)' },
   'tokens.title': { uk: 'API-токени', ru: 'API-токены', en: 'API tokens' },
   'tokens.name': { uk: 'Назва', ru: 'Название', en: 'Name' },
   'tokens.grants': { uk: 'Права', ru: 'Права', en: 'Grants' },
