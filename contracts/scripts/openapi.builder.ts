@@ -15,6 +15,7 @@ import { CLOUDEVENTS_CONTENT_TYPE, CONTRACT_VERSION, type EventType } from '../m
 import { ErrorResponse, EventAccepted, HealthResponse } from '../model/http.schema';
 import { CASE_REF_MAX_LENGTH } from '../model/primitives.schema';
 import { eventJsonSchema, ordered } from './json-schema.builder';
+import { adminPaths, operationalPaths } from './admin-openapi.builder';
 
 /** Path of the OpenAPI document, relative to `contracts/`. */
 export const OPENAPI_FILE = 'openapi.json';
@@ -92,7 +93,13 @@ export function buildOpenApi(): Record<string, unknown> {
       { name: 'events', description: 'Publishing events over HTTP (CloudEvents HTTP binding, structured mode).' },
       { name: 'cases', description: 'The state and history of a case, for portals.' },
       { name: 'evidence', description: 'Evidence packs of cases from the tamper-evident journal, for the console.' },
-      { name: 'operations', description: 'Health and this document.' },
+      { name: 'operations', description: 'Health, metrics and this document.' },
+      { name: 'webhooks', description: "Providers' delivery callbacks." },
+      { name: 'notifications', description: 'Notification templates.' },
+      { name: 'kpi', description: "Managers' KPIs of a tenant." },
+      { name: 'files', description: 'Signed download links.' },
+      { name: 'admin', description: 'The admin API: API tokens (`cabinet-hub token create`) or a console session; roles viewer, operator, admin, auditor, pii-reader per tenant; every state change needs a reason and is audited.' },
+      { name: 'console', description: 'The web console (HTML pages under /console), signed in through OpenID Connect.' },
     ],
     paths: {
       '/v1/events': {
@@ -228,10 +235,14 @@ export function buildOpenApi(): Record<string, unknown> {
           responses: { '200': { description: 'The OpenAPI document of this hub.', content: { 'application/json': { schema: { type: 'object' } } } } },
         },
       },
+      ...operationalPaths(),
+      ...adminPaths(),
     },
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'A publisher token (`publishers.<name>.httpTokens`) or a tenant token (`tenants.<t>.ingressTokens`).' },
+        adminToken: { type: 'http', scheme: 'bearer', description: 'An admin API token (`chb_…`): `cabinet-hub token create` or the console’s API tokens page.' },
+        consoleSession: { type: 'apiKey', in: 'cookie', name: 'hub_console', description: 'The console session after an OpenID Connect sign-in.' },
       },
       schemas: {
         CaseView: plain(CaseView),

@@ -23,7 +23,8 @@ export interface AdminRequest extends Request {
  */
 export type TenantScope = 'tenant' | 'hub' | 'any';
 
-const REQUIRES = 'cabinet-hub:admin-requires';
+/** Metadata key of `@Requires` (read by the guard, and by the test that checks the OpenAPI document against the routes). */
+export const REQUIRES = 'cabinet-hub:admin-requires';
 
 /** The permission a route needs; AdminGuard checks it on every request. */
 export const Requires = (permission: Permission, scope: TenantScope = 'tenant') => SetMetadata(REQUIRES, { permission, scope });
