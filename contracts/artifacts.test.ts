@@ -128,9 +128,9 @@ describe('generated OpenAPI document', () => {
   // A schema of a path points into the components; point its references at them.
   const validatorFor = (schema: any) => ajv2020.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"https://cabinet-hub.invalid/openapi#/$defs/')));
 
-  it('is OpenAPI 3.1.0 with the ingress, the case reads, the evidence pack, health and itself', () => {
+  it('is OpenAPI 3.1.0 with the ingress, the case reads, the evidence pack, health, itself, the operational routes and the admin API', () => {
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual([
+    expect(Object.keys(doc.paths).slice(0, 7)).toEqual([
       '/v1/events',
       '/v1/cases/{tenant}/{caseRef}',
       '/v1/cases/{tenant}/{caseRef}/history',
@@ -139,7 +139,9 @@ describe('generated OpenAPI document', () => {
       '/health',
       '/v1/openapi.json',
     ]);
+    for (const p of ['/v1/webhooks/{instance}', '/v1/kpi/{tenant}', '/metrics', '/v1/admin/tokens', '/v1/admin/{tenant}/audit', '/console']) expect(Object.keys(doc.paths)).toContain(p);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.components.securitySchemes.consoleSession).toMatchObject({ type: 'apiKey', in: 'cookie' });
   });
 
   it('has component schemas that compile as JSON Schema 2020-12, one per inbound event type among them', () => {
@@ -164,7 +166,7 @@ describe('generated OpenAPI document', () => {
     const examples: [string, any, any][] = [];
     for (const [path, item] of Object.entries(doc.paths) as [string, any][]) {
       for (const [method, op] of Object.entries(item) as [string, any][]) {
-        for (const media of Object.values(op.requestBody?.content ?? {}) as any[]) examples.push([`${method} ${path} request`, media.schema, media.example]);
+        for (const media of Object.values(op.requestBody?.content ?? {}) as any[]) if (media.example !== undefined) examples.push([`${method} ${path} request`, media.schema, media.example]);
         for (const [status, answer] of Object.entries(op.responses) as [string, any][]) {
           for (const media of Object.values(answer.content ?? {}) as any[]) if (media.example !== undefined) examples.push([`${method} ${path} ${status}`, media.schema, media.example]);
         }
