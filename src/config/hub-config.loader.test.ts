@@ -645,3 +645,36 @@ tenants:
     expect(issueAt(unset, '/hub/files/signingKey')?.message).toBe('environment variable LINK_KEY is not set');
   });
 });
+
+describe('console configuration', () => {
+  it('defaults to an enabled console without OIDC, 8-hour sessions and an hour idle', () => {
+    const cfg = parseHubConfig(MINIMAL, 'minimal.yaml', {});
+    expect(cfg.console).toEqual({ enabled: true, users: [], sessionMinutes: 480, idleMinutes: 60 });
+  });
+
+  it('resolves the OIDC client secret from the environment, with the defaults of scopes and the roles claim', () => {
+    const cfg = parseHubConfig(
+      `${MINIMAL}console:\n  oidc: { issuer: "https://sso.city.example/realms/city", clientId: cabinet-hub, clientSecret: { env: OIDC_SECRET } }\n  users: [{ email: Ops@City.example, grants: ["demo:operator"] }]\n`,
+      'c.yaml',
+      { OIDC_SECRET: 's3cret' },
+    );
+    expect(cfg.console.oidc).toEqual({
+      issuer: 'https://sso.city.example/realms/city',
+      clientId: 'cabinet-hub',
+      clientSecret: 's3cret',
+      scopes: ['openid', 'profile', 'email'],
+      rolesClaim: 'cabinet_hub_roles',
+      allowInsecure: false,
+    });
+    expect(cfg.console.users).toEqual([{ email: 'ops@city.example', grants: ['demo:operator'] }]);
+  });
+
+  it('reports grants for undeclared tenants, unknown roles and entries naming nobody at once, and a missing client secret', () => {
+    const e = configError(
+      `${MINIMAL}console:\n  oidc: { issuer: "https://sso.example", clientId: hub, clientSecret: { env: MISSING_SECRET } }\n  users:\n    - { email: a@b.example, grants: ["nosuch:viewer"] }\n    - { subject: x, grants: ["demo:root"] }\n    - { grants: ["demo:viewer"] }\n`,
+    );
+    expect(paths(e)).toEqual(expect.arrayContaining(['/console/users/0/grants/0', '/console/users/1/grants/0', '/console/users/2']));
+    const secret = configError(`${MINIMAL}console:\n  oidc: { issuer: "https://sso.example", clientId: hub, clientSecret: { env: MISSING_SECRET } }\n`);
+    expect(issueAt(secret, '/console/oidc/clientSecret')?.message).toBe('environment variable MISSING_SECRET is not set');
+  });
+});

@@ -101,6 +101,14 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
     });
   });
 
+  (Array.isArray(file.console?.users) ? file.console.users : []).forEach((u, i) => {
+    (Array.isArray(u?.grants) ? u.grants : []).forEach((g, j) => {
+      const t = typeof g === 'string' ? g.split(':')[0] : '*';
+      if (t !== '*' && !Object.hasOwn(tenantsIn, t)) issues.push({ path: `/console/users/${i}/grants/${j}`, message: `tenant "${t}" is not declared under /tenants` });
+    });
+    if (u && u.subject === undefined && u.email === undefined) issues.push({ path: `/console/users/${i}`, message: 'give the subject or the e-mail this entry grants roles to' });
+  });
+
   const resolveSecret = (ref: { env: string }, path: string): string => {
     const value = env[ref.env];
     if (value === undefined || value === '') {
