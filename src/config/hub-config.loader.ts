@@ -157,6 +157,7 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
     const typed = Object.fromEntries(Object.entries(resolvedAdapters).filter(([, a]) => typeof a.type === 'string'));
     issues.push(...options.checkAdapters(typed).filter((i) => !reported.has(i.path)));
   }
+  const oidcSecret = file.console?.oidc?.clientSecret ? resolveSecret(file.console.oidc.clientSecret, '/console/oidc/clientSecret') : undefined;
   if (issues.length) throw new ConfigError(dedupe(issues), origin);
 
   return {
@@ -211,7 +212,7 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
             oidc: {
               issuer: file.console.oidc.issuer,
               clientId: file.console.oidc.clientId,
-              ...(file.console.oidc.clientSecret ? { clientSecret: resolveSecret(file.console.oidc.clientSecret, '/console/oidc/clientSecret') } : {}),
+              ...(oidcSecret !== undefined ? { clientSecret: oidcSecret } : {}),
               scopes: file.console.oidc.scopes ?? ['openid', 'profile', 'email'],
               rolesClaim: file.console.oidc.rolesClaim ?? 'cabinet_hub_roles',
               allowInsecure: file.console.oidc.allowInsecure ?? false,
