@@ -25,6 +25,8 @@ export interface DemoPorts {
   smtp: number;
   smtpAdmin: number;
   s3: number;
+  /** The demo's OpenID Connect provider for the console (test/helpers/oidc-provider.helper.ts). */
+  oidc: number;
 }
 
 /** The environment variables of `startAllMocks` (mocks/main.ts), by port. */
@@ -37,9 +39,10 @@ export const MOCK_PORT_VARIABLES: Record<Exclude<keyof DemoPorts, 'hub'>, string
   smtp: 'MOCK_SMTP_PORT',
   smtpAdmin: 'MOCK_SMTP_ADMIN_PORT',
   s3: 'MOCK_S3_PORT',
+  oidc: 'MOCK_OIDC_PORT',
 };
 
-export const DEFAULT_DEMO_PORTS: DemoPorts = { hub: 8080, docflow: 8081, twilio: 8082, turbosms: 8083, telegram: 8084, viber: 8085, smtp: 2525, smtpAdmin: 8025, s3: 8086 };
+export const DEFAULT_DEMO_PORTS: DemoPorts = { hub: 8080, docflow: 8081, twilio: 8082, turbosms: 8083, telegram: 8084, viber: 8085, smtp: 2525, smtpAdmin: 8025, s3: 8086, oidc: 8087 };
 
 /** Parses a `KEY=value` file (comments and blank lines skipped; no quoting, no expansion). */
 export function readEnvFile(file: string): Record<string, string> {
@@ -59,8 +62,12 @@ export function demoSecrets(): Record<string, string> {
 /** The demo configuration pointed at `ports`, validated and resolved like any configuration. */
 export function demoHubConfig(ports: DemoPorts, host = '127.0.0.1'): HubConfig {
   const file = join(EXAMPLES_DIR, 'demo-notify.yaml');
-  const doc = parseYaml(readFileSync(file, 'utf8')) as { hub: { publicUrl?: string }; adapters: Record<string, { type: string; config: Record<string, unknown> }> };
+  const doc = parseYaml(readFileSync(file, 'utf8')) as { hub: { publicUrl?: string }; adapters: Record<string, { type: string; config: Record<string, unknown> }>; console?: unknown };
   doc.hub.publicUrl = `http://${host}:${ports.hub}`;
+  // The console signs in through the demo's own OIDC provider (its users: DEMO_CONSOLE_USERS).
+  doc.console = {
+    oidc: { issuer: `http://${host}:${ports.oidc}`, clientId: 'cabinet-hub-demo', clientSecret: { env: 'DEMO_OIDC_SECRET' }, scopes: ['openid', 'profile', 'email', 'cabinet'], allowInsecure: true },
+  };
   for (const a of Object.values(doc.adapters)) {
     // By adapter type, so the YAML stays the one place that says which instances exist.
     if (a.type === 'edms.1c-docflow') a.config.endpoint = `http://${host}:${ports.docflow}/DocMng/ws/DMService`;
@@ -72,3 +79,6 @@ export function demoHubConfig(ports: DemoPorts, host = '127.0.0.1'): HubConfig {
   }
   return parseHubConfig(stringifyYaml(doc), file, { ...process.env, ...demoSecrets() });
 }
+
+/** The demo provider's users (any password) and their grants. */
+export const DEMO_CONSOLE_USERS: Record<string, string[]> = { ada: ['*:admin'], oleh: ['demo:operator'], vira: ['demo:viewer'], alla: ['demo:auditor'] };

@@ -3,7 +3,8 @@ import { createServer } from 'node:net';
 import { startAllMocks, type StartedMock } from '../../mocks/main';
 import { startHub, type RunningHub } from '../../src/app/hub.bootstrap';
 import { loadEnvConfig, type EnvConfig } from '../../src/config/env.config';
-import { DEFAULT_DEMO_PORTS, demoHubConfig, demoSecrets, MOCK_PORT_VARIABLES, type DemoPorts } from './demo.config';
+import { DEFAULT_DEMO_PORTS, DEMO_CONSOLE_USERS, demoHubConfig, demoSecrets, MOCK_PORT_VARIABLES, type DemoPorts } from './demo.config';
+import { OidcTestProvider } from '../helpers/oidc-provider.helper';
 
 /**
  * `npm run demo`: the hub with every mock in this one process and the demo configuration
@@ -39,9 +40,18 @@ export async function startDemo(env: NodeJS.ProcessEnv = process.env, say: (line
   const config = demoHubConfig(ports);
   const mocks = await startAllMocks(mockEnv);
   let hub: RunningHub;
+  let oidc: OidcTestProvider | undefined;
   try {
+    oidc = await OidcTestProvider.start({
+      port: ports.oidc,
+      clientId: 'cabinet-hub-demo',
+      clientSecret: demoSecrets().DEMO_OIDC_SECRET,
+      redirectUris: [`http://127.0.0.1:${ports.hub}/console/auth/callback`],
+      users: DEMO_CONSOLE_USERS,
+    });
     hub = await startHub({ env: hubEnv, config });
   } catch (e) {
+    await oidc?.stop();
     await Promise.all(mocks.map((m) => m.close()));
     throw e;
   }
@@ -54,6 +64,7 @@ export async function startDemo(env: NodeJS.ProcessEnv = process.env, say: (line
     close: async () => {
       stopWatching();
       await hub.close();
+      await oidc?.stop();
       await Promise.all(mocks.map((m) => m.close()));
     },
   };
@@ -115,6 +126,12 @@ Mocks (their admin APIs):
      (cd files && python3 -m http.server 8090 --bind 127.0.0.1 &)
      ${amqp}node dist/test/demo/application.demo.js --publish --file files/app.pdf --signature app.pdf.p7s --url http://127.0.0.1:8090/app.pdf
    Its history for the portal: curl -s ${local(p.hub)}/v1/cases/demo/<caseRef>/history -H 'authorization: Bearer ${token}' | jq
+
+6. The admin console: ${local(p.hub)}/console  (the demo's own OpenID Connect provider at ${local(p.oidc)};
+   sign in as ${Object.entries(DEMO_CONSOLE_USERS)
+     .map(([u, g]) => `${u} (${g.join(', ')})`)
+     .join(', ')}; any password)
+   The admin API with a token: npm run cabinet-hub -- token create --name me --grant demo:viewer --reason "trying the API"
 `;
 }
 
