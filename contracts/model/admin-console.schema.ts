@@ -112,6 +112,17 @@ export const ADMIN_CONSOLE_ROUTES: AdminRouteDoc[] = [
     status: 200,
     response: AdminTokenView,
   },
+  {
+    method: 'get',
+    path: '/v1/admin/{tenant}/evidence/{caseRef}.zip',
+    permission: 'evidence.export',
+    scope: 'tenant',
+    summary: 'The evidence pack of a case (ZIP); audited as `evidence.export` with the reason before anything is read',
+    description: 'The same pack as `GET /v1/evidence/{tenant}/{caseRef}.zip`, for auditors and admins; check it offline with `cabinet-hub evidence verify`.',
+    params: { caseRef: { schema: Type.String({ minLength: 1, maxLength: 128 }), description: "The portal's case reference." } },
+    query: { reason: { schema: Reason, description: 'Why the pack is taken (required).', required: true } },
+    status: 200,
+  },
   { method: 'get', path: '/console/tokens', permission: 'tokens.manage', scope: 'hub', summary: 'The API tokens page', html: true },
   { method: 'post', path: '/console/tokens', permission: 'tokens.manage', scope: 'hub', summary: 'Creates a token from the console form', html: true },
   {

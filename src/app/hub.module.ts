@@ -70,6 +70,7 @@ import { AdminAudit } from '../admin/audit/admin-audit.service';
 import { ConsoleController } from '../admin/console/console.controller';
 import { AuditController } from '../admin/audit/audit.controller';
 import { TokenController } from '../admin/auth/token.controller';
+import { EvidenceExportController } from '../admin/audit/evidence-export.controller';
 
 /** What the hub module is built from: validated configuration, the logger and a ready data source. */
 export interface HubModuleOptions {
@@ -104,6 +105,7 @@ export class HubModule {
         ConsoleController,
         AuditController,
         TokenController,
+        EvidenceExportController,
       ],
       providers: [
         { provide: ENV_CONFIG, useValue: o.env },

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { adminCall, adminToken } from '../helpers/admin.helper';
 import { runCliCaptured } from '../helpers/cli.helper';
 import { sql } from '../helpers/infra.helper';
-import { TEST_CONFIG_YAML, useTestHub } from '../helpers/test-hub.helper';
+import { TEST_CONFIG_YAML, TEST_HTTP_TOKEN, useTestHub } from '../helpers/test-hub.helper';
+import { newAppeal } from '../helpers/appeal.fixture';
+import { eventually } from '../helpers/infra.helper';
 
 /** The admin API's front door: tokens, refusals, hostile bodies, the audit of token actions, the CLI. */
 describe('admin API: tokens, refusals and the audit', () => {
@@ -109,5 +111,37 @@ describe('admin API: tokens, refusals and the audit', () => {
     } finally {
       process.env = saved;
     }
+  });
+
+  it('gives an auditor a case’s evidence pack for a reason, audited before anything is read', async () => {
+    const ev = newAppeal(`ev-${Date.now()}`);
+    const sent = await fetch(`${hub().url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/cloudevents+json', authorization: `Bearer ${TEST_HTTP_TOKEN}` },
+      body: JSON.stringify(ev),
+    });
+    expect(sent.status).toBe(202);
+    const caseRef = ev.data.caseRef as string;
+    await eventually('case opened', async () => (await sql(hub().space.schema, 'SELECT 1 FROM cases WHERE case_ref = $1', [caseRef])).length > 0);
+    const auditor = await adminToken(hub(), ['demo:auditor'], 'auditor');
+    const viewer = await adminToken(hub(), ['demo:viewer']);
+    const path = `/v1/admin/demo/evidence/${encodeURIComponent(caseRef)}.zip`;
+    expect((await adminCall(hub(), viewer, 'GET', `${path}?reason=curious`)).status).toBe(403);
+    expect((await adminCall(hub(), auditor, 'GET', path)).status).toBe(400);
+    const res = await fetch(`${hub().url}${path}?reason=${encodeURIComponent('complaint 17/2026 to the ombudsman')}`, { headers: { authorization: `Bearer ${auditor}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/zip');
+    expect(
+      Buffer.from(await res.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
+    const lines = await adminCall<{ lines: { action: string; target: string; reason: string; actor: string }[] }>(
+      hub(),
+      await adminToken(hub(), ['*:admin']),
+      'GET',
+      '/v1/admin/demo/audit?action=evidence.export',
+    );
+    expect(lines.body.lines.map((l) => [l.target, l.reason, l.actor.endsWith('(auditor)')])).toEqual([[caseRef, 'complaint 17/2026 to the ombudsman', true]]);
   });
 });

@@ -55,12 +55,13 @@ describe('the OpenAPI document and the running hub', () => {
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
     expect(served.length).toBeGreaterThan(20);
     // The evidence route serves `{file}` = `<caseRef>.zip`; the document names the parts.
-    const normalise = (k: string) => k.replace('/v1/evidence/{tenant}/{caseRef}.zip', '/v1/evidence/{tenant}/{file}');
+    const normalise = (k: string) =>
+      k.replace('/v1/evidence/{tenant}/{caseRef}.zip', '/v1/evidence/{tenant}/{file}').replace('/v1/admin/{tenant}/evidence/{caseRef}.zip', '/v1/admin/{tenant}/evidence/{file}');
     expect([...new Set(documented.map(normalise))].sort()).toEqual([...new Set(served)].sort());
   });
 
   it('documents for each admin route the permission its handler enforces', () => {
-    const byKey = new Map(declaredRoutes(hub().config).map((r) => [`${r.method} ${r.path}`, r]));
+    const byKey = new Map(declaredRoutes(hub().config).map((r) => [`${r.method} ${r.path.replace('/evidence/{file}', '/evidence/{caseRef}.zip')}`, r]));
     const mismatches = ADMIN_ROUTES.flatMap((d) => {
       const r = byKey.get(`${d.method} ${d.path}`);
       const enforced = r?.requires ? `${r.requires.permission}/${r.requires.scope}` : 'none';
