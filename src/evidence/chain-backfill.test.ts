@@ -18,7 +18,12 @@ describe('migration 1733300000000-evidence-chain on an existing journal', () => 
     await migrate({ databaseUrl: databaseUrl(), databaseSchema: schema });
     ds = createDataSource({ databaseUrl: databaseUrl(), databaseSchema: schema }, 2);
     await ds.initialize();
-    await ds.undoLastMigration({ transaction: 'each' });
+    // Undo migrations down to and including the evidence chain (later ones came after it).
+    for (;;) {
+      const [last] = await sql<{ name: string }>(schema, 'SELECT name FROM typeorm_migrations ORDER BY id DESC LIMIT 1');
+      await ds.undoLastMigration({ transaction: 'each' });
+      if (last.name === 'EvidenceChain1733300000000') break;
+    }
   });
   afterAll(async () => {
     await ds?.destroy();
