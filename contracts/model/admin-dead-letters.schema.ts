@@ -39,7 +39,10 @@ export const DeadLetterSummary = Type.Object(
 );
 
 /** Letters per queue and status. */
-export const DeadLetterCounts = Type.Object({ queues: Type.Array(Type.Object({ queue: Type.String(), counts: Type.Record(Type.String(), Type.Integer()) }, { additionalProperties: false })) }, { additionalProperties: false });
+export const DeadLetterCounts = Type.Object(
+  { queues: Type.Array(Type.Object({ queue: Type.String(), counts: Type.Record(Type.String(), Type.Integer()) }, { additionalProperties: false })) },
+  { additionalProperties: false },
+);
 
 /** A page of the list; `next` is the cursor of the following page. */
 export const DeadLetterList = Type.Object({ letters: Type.Array(DeadLetterSummary), next: Maybe(Type.String()) }, { additionalProperties: false });
@@ -126,7 +129,10 @@ export const RedrivePlanRequest = Type.Object(
 );
 
 /** Starting a plan. */
-export const RedriveStartRequest = Type.Object({ reason: Reason, ratePerSecond: Type.Optional(Type.Integer({ minimum: 1, description: 'Messages per second (default 5, at most deadLetters.maxRatePerSecond, default 50).' })) });
+export const RedriveStartRequest = Type.Object({
+  reason: Reason,
+  ratePerSecond: Type.Optional(Type.Integer({ minimum: 1, description: 'Messages per second (default 5, at most deadLetters.maxRatePerSecond, default 50).' })),
+});
 
 /** Any action with only a reason (cancel, discard, approve, reject). */
 export const ReasonRequest = Type.Object({ reason: Reason });
@@ -140,7 +146,16 @@ export const ReplayRequest = Type.Object({
 /** The outcome of an edit: replayed at once or waiting for approval; contract errors answer 400 `{errors}`. */
 export const ReplayResponse = Type.Object({ outcome: Type.Union([Type.Literal('replayed'), Type.Literal('pending')]), edit: DeadLetterEdit }, { additionalProperties: false });
 
-const tenantList = { queue: 'Consumer queue, e.g. hub.work.edms-1c', status: 'Comma-separated statuses (default kept,redriving)', errorClass: 'permanent | transient | delivery-limit', caseRef: 'Case reference', type: 'Event type', from: 'Failed at or after (ISO 8601)', to: 'Failed before (ISO 8601)', before: 'Cursor of the next page' };
+const tenantList = {
+  queue: 'Consumer queue, e.g. hub.work.edms-1c',
+  status: 'Comma-separated statuses (default kept,redriving)',
+  errorClass: 'permanent | transient | delivery-limit',
+  caseRef: 'Case reference',
+  type: 'Event type',
+  from: 'Failed at or after (ISO 8601)',
+  to: 'Failed before (ISO 8601)',
+  before: 'Cursor of the next page',
+};
 const q = (d: Record<string, string>) => Object.fromEntries(Object.entries(d).map(([k, description]) => [k, { schema: Type.String(), description }]));
 const id = { id: { schema: Uuid, description: 'Dead letter id' } };
 const planId = { planId: { schema: Uuid, description: 'Plan id' } };
@@ -163,7 +178,17 @@ export const DEAD_LETTER_ROUTES: AdminRouteDoc[] = [
     status: 200,
     response: DeadLetterDetail,
   },
-  { method: 'post', path: `${B}/{id}/discard`, permission: 'dead-letters.discard', scope: 'tenant', summary: 'Discard a kept letter (the row and body stay)', params: id, body: ReasonRequest, status: 200, response: DeadLetterSummary },
+  {
+    method: 'post',
+    path: `${B}/{id}/discard`,
+    permission: 'dead-letters.discard',
+    scope: 'tenant',
+    summary: 'Discard a kept letter (the row and body stay)',
+    params: id,
+    body: ReasonRequest,
+    status: 200,
+    response: DeadLetterSummary,
+  },
   {
     method: 'post',
     path: `${B}/{id}/replay`,
@@ -175,18 +200,100 @@ export const DEAD_LETTER_ROUTES: AdminRouteDoc[] = [
     status: 200,
     response: ReplayResponse,
   },
-  { method: 'post', path: `${B}/plans`, permission: 'dead-letters.redrive', scope: 'tenant', summary: 'Create a redrive plan (nothing is sent)', body: RedrivePlanRequest, status: 201, response: RedrivePlanView },
+  {
+    method: 'post',
+    path: `${B}/plans`,
+    permission: 'dead-letters.redrive',
+    scope: 'tenant',
+    summary: 'Create a redrive plan (nothing is sent)',
+    body: RedrivePlanRequest,
+    status: 201,
+    response: RedrivePlanView,
+  },
   { method: 'get', path: `${B}/plans`, permission: 'dead-letters.read', scope: 'tenant', summary: 'Recent redrive plans', status: 200, response: Type.Object({ plans: Type.Array(RedrivePlan) }) },
-  { method: 'get', path: `${B}/plans/{planId}`, permission: 'dead-letters.read', scope: 'tenant', summary: 'A plan, its progress and its first letters', params: planId, status: 200, response: RedrivePlanView },
-  { method: 'post', path: `${B}/plans/{planId}/start`, permission: 'dead-letters.redrive', scope: 'tenant', summary: 'Start a plan as a rate-limited background job', params: planId, body: RedriveStartRequest, status: 200, response: RedrivePlan },
-  { method: 'post', path: `${B}/plans/{planId}/cancel`, permission: 'dead-letters.redrive', scope: 'tenant', summary: 'Cancel a planned or running plan', params: planId, body: ReasonRequest, status: 200, response: RedrivePlan },
-  { method: 'get', path: `${B}/edits`, permission: 'dead-letters.read', scope: 'tenant', summary: 'Edits waiting for approval', status: 200, response: Type.Object({ edits: Type.Array(DeadLetterEdit) }) },
-  { method: 'post', path: `${B}/edits/{editId}/approve`, permission: 'dead-letters.approve', scope: 'tenant', summary: 'Approve an edit (not by its proposer); it is published', params: editId, body: ReasonRequest, status: 200, response: DeadLetterEdit },
-  { method: 'post', path: `${B}/edits/{editId}/reject`, permission: 'dead-letters.approve', scope: 'tenant', summary: 'Reject an edit; the letter stays kept', params: editId, body: ReasonRequest, status: 200, response: DeadLetterEdit },
-  { method: 'get', path: C, permission: 'dead-letters.read', scope: 'any', summary: 'Console: queues with counts and the list with filters', query: q({ tenant: 'Tenant', ...tenantList }), html: true },
+  {
+    method: 'get',
+    path: `${B}/plans/{planId}`,
+    permission: 'dead-letters.read',
+    scope: 'tenant',
+    summary: 'A plan, its progress and its first letters',
+    params: planId,
+    status: 200,
+    response: RedrivePlanView,
+  },
+  {
+    method: 'post',
+    path: `${B}/plans/{planId}/start`,
+    permission: 'dead-letters.redrive',
+    scope: 'tenant',
+    summary: 'Start a plan as a rate-limited background job',
+    params: planId,
+    body: RedriveStartRequest,
+    status: 200,
+    response: RedrivePlan,
+  },
+  {
+    method: 'post',
+    path: `${B}/plans/{planId}/cancel`,
+    permission: 'dead-letters.redrive',
+    scope: 'tenant',
+    summary: 'Cancel a planned or running plan',
+    params: planId,
+    body: ReasonRequest,
+    status: 200,
+    response: RedrivePlan,
+  },
+  {
+    method: 'get',
+    path: `${B}/edits`,
+    permission: 'dead-letters.read',
+    scope: 'tenant',
+    summary: 'Edits waiting for approval',
+    status: 200,
+    response: Type.Object({ edits: Type.Array(DeadLetterEdit) }),
+  },
+  {
+    method: 'post',
+    path: `${B}/edits/{editId}/approve`,
+    permission: 'dead-letters.approve',
+    scope: 'tenant',
+    summary: 'Approve an edit (not by its proposer); it is published',
+    params: editId,
+    body: ReasonRequest,
+    status: 200,
+    response: DeadLetterEdit,
+  },
+  {
+    method: 'post',
+    path: `${B}/edits/{editId}/reject`,
+    permission: 'dead-letters.approve',
+    scope: 'tenant',
+    summary: 'Reject an edit; the letter stays kept',
+    params: editId,
+    body: ReasonRequest,
+    status: 200,
+    response: DeadLetterEdit,
+  },
+  {
+    method: 'get',
+    path: C,
+    permission: 'dead-letters.read',
+    scope: 'any',
+    summary: 'Console: queues with counts and the list with filters',
+    query: q({ tenant: 'Tenant', ...tenantList }),
+    html: true,
+  },
   { method: 'get', path: `${C}/{tenant}/letters/{id}`, permission: 'dead-letters.read', scope: 'tenant', summary: 'Console: one letter, discard and edit-and-replay forms', params: id, html: true },
   { method: 'post', path: `${C}/{tenant}/letters/{id}/discard`, permission: 'dead-letters.discard', scope: 'tenant', summary: 'Console: discard (form)', params: id, html: true },
-  { method: 'post', path: `${C}/{tenant}/letters/{id}/replay`, permission: 'dead-letters.replay', scope: 'tenant', summary: 'Console: edit and replay (form; contract errors shown)', params: id, html: true },
+  {
+    method: 'post',
+    path: `${C}/{tenant}/letters/{id}/replay`,
+    permission: 'dead-letters.replay',
+    scope: 'tenant',
+    summary: 'Console: edit and replay (form; contract errors shown)',
+    params: id,
+    html: true,
+  },
   { method: 'post', path: `${C}/{tenant}/plans`, permission: 'dead-letters.redrive', scope: 'tenant', summary: 'Console: create a plan (form)', html: true },
   { method: 'get', path: `${C}/{tenant}/plans/{planId}`, permission: 'dead-letters.read', scope: 'tenant', summary: 'Console: a plan, start and cancel forms, progress', params: planId, html: true },
   { method: 'get', path: `${C}/{tenant}/plans/{planId}/progress`, permission: 'dead-letters.read', scope: 'tenant', summary: 'Console: progress fragment (htmx polling)', params: planId, html: true },

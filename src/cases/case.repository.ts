@@ -148,7 +148,10 @@ export class CaseRepository {
 
   /** The id of the case with this reference in the tenant (appeal or application), if it is open. */
   async idOf(tx: PoolClient, tenant: string, caseRef: string): Promise<string | undefined> {
-    const r = await tx.query<{ id: string }>(`SELECT id::text AS id FROM cases WHERE tenant = $1 AND kind = ANY('{appeal,application}'::text[]) AND case_ref = $2 ORDER BY kind LIMIT 1`, [tenant, caseRef]);
+    const r = await tx.query<{ id: string }>(`SELECT id::text AS id FROM cases WHERE tenant = $1 AND kind = ANY('{appeal,application}'::text[]) AND case_ref = $2 ORDER BY kind LIMIT 1`, [
+      tenant,
+      caseRef,
+    ]);
     return r.rows[0]?.id;
   }
 

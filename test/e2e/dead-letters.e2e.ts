@@ -66,11 +66,11 @@ describe('dead letters (keeper, plans, redrive, edit-and-replay, discard)', () =
     const id = randomUUID();
     await sql(hub.space.schema, `INSERT INTO cases (id, tenant, kind, case_ref, status, status_at) VALUES ($1, 'demo', 'appeal', $2, 'submitted', now())`, [id, caseRef]);
     if (hours !== undefined)
-      await sql(hub.space.schema, `INSERT INTO case_deadline (case_id, tenant, case_ref, profile, due_at, case_version, next_check_at) VALUES ($1, 'demo', $2, 'ua-appeal', now() + make_interval(hours => $3), 1, NULL)`, [
-        id,
-        caseRef,
-        hours,
-      ]);
+      await sql(
+        hub.space.schema,
+        `INSERT INTO case_deadline (case_id, tenant, case_ref, profile, due_at, case_version, next_check_at) VALUES ($1, 'demo', $2, 'ua-appeal', now() + make_interval(hours => $3), 1, NULL)`,
+        [id, caseRef, hours],
+      );
     return id;
   }
 
@@ -213,7 +213,10 @@ describe('dead letters (keeper, plans, redrive, edit-and-replay, discard)', () =
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: any) => e.pointer)).toContain('/data/submittedAt');
 
-    const renamed = { ...detail.body.message.json, data: { ...detail.body.message.json.data, applicant: { ...detail.body.message.json.data.applicant, name: { ...detail.body.message.json.data.applicant.name, full: 'Петренко Іван Петрович' } } } };
+    const renamed = {
+      ...detail.body.message.json,
+      data: { ...detail.body.message.json.data, applicant: { ...detail.body.message.json.data.applicant, name: { ...detail.body.message.json.data.applicant.name, full: 'Петренко Іван Петрович' } } },
+    };
     const proposed = await adminCall<any>(hub, opA, 'POST', `${base}/${id}/replay`, { reason: 'name was cut', message: JSON.stringify(renamed) });
     expect(proposed.status).toBe(200);
     expect(proposed.body).toMatchObject({ outcome: 'pending', edit: { citizenData: true, status: 'pending' } });
@@ -240,15 +243,28 @@ describe('dead letters (keeper, plans, redrive, edit-and-replay, discard)', () =
     expect(row.status).toBe('replayed');
     expect(JSON.parse(row.body.toString()).data.applicant.name).toEqual(ev.data.applicant.name); // the original is kept
     const lines = await auditOf(`dead-letter-edit:${editId}`);
-    expect(lines.find((l) => l.action === 'dead-letters.replay.propose')).toMatchObject({ actor: expect.stringContaining('operator-a'), reason: 'name was cut', before: { status: 'kept' }, after: { status: 'pending', citizenData: true } });
-    expect(lines.find((l) => l.action === 'dead-letters.replay.approve')).toMatchObject({ actor: expect.stringContaining('operator-b'), reason: 'checked with the portal', before: { status: 'pending' }, after: { status: 'replayed' } });
+    expect(lines.find((l) => l.action === 'dead-letters.replay.propose')).toMatchObject({
+      actor: expect.stringContaining('operator-a'),
+      reason: 'name was cut',
+      before: { status: 'kept' },
+      after: { status: 'pending', citizenData: true },
+    });
+    expect(lines.find((l) => l.action === 'dead-letters.replay.approve')).toMatchObject({
+      actor: expect.stringContaining('operator-b'),
+      reason: 'checked with the portal',
+      before: { status: 'pending' },
+      after: { status: 'replayed' },
+    });
 
     // Without citizen data an operator replays directly (still audited with reason and diff).
     const ev2 = newAppeal(`DL-EDIT2-${randomUUID()}`);
     await deadLetter(ev2);
     const { id: id2 } = await kept(ev2.id);
     const d2 = (await adminCall<any>(hub, opA, 'GET', `${base}/${id2}`)).body.message.json;
-    const direct = await adminCall<any>(hub, opA, 'POST', `${base}/${id2}/replay`, { reason: 'publish flag was wrong', message: JSON.stringify({ ...d2, data: { ...d2.data, public: !ev2.data.public } }) });
+    const direct = await adminCall<any>(hub, opA, 'POST', `${base}/${id2}/replay`, {
+      reason: 'publish flag was wrong',
+      message: JSON.stringify({ ...d2, data: { ...d2.data, public: !ev2.data.public } }),
+    });
     expect(direct.body).toMatchObject({ outcome: 'replayed', edit: { citizenData: false, status: 'replayed' } });
     const [m2] = await eventually('direct replay', async () => {
       const got = await probe.drain(WORK, 100);
@@ -275,6 +291,34 @@ describe('dead letters (keeper, plans, redrive, edit-and-replay, discard)', () =
     const line = (await auditOf(`dead-letter:${id}`)).find((l) => l.action === 'dead-letters.discard');
     expect(line).toMatchObject({ actor: expect.stringContaining('operator-a'), reason: 'test message from the portal team', before: { status: 'kept' }, after: { status: 'discarded' } });
   });
+
+  it('a running plan survives a hub restart and is resumed by the new instance', async () => {
+    const tag = `DL-RESTART-${randomUUID().slice(0, 8)}`;
+    const evs = Array.from({ length: 3 }, (_, i) => newAppeal(`${tag}-${i}`));
+    for (const ev of evs) await deadLetter(ev);
+    for (const ev of evs) await kept(ev.id);
+    await probe.drain(WORK, 100);
+    const made = await adminCall<any>(hub, opA, 'POST', `${base}/plans`, { type: 'appeal.submitted', from: new Date(Date.now() - 20_000).toISOString() });
+    const planId = made.body.plan.id;
+    await adminCall(hub, opA, 'POST', `${base}/plans/${planId}/start`, { reason: 'resume across restart', ratePerSecond: 1 });
+    await eventually('first redriven', async () => (await adminCall<any>(hub, viewer, 'GET', `${base}/plans/${planId}`)).body.plan.redriven >= 1, 10_000, 100);
+    await hub.close();
+    hub = await startTestHub({ space: hub.space, yaml: `${TEST_CONFIG_YAML}\ndeadLetters: { jobIntervalMs: 100 }\n` });
+    viewer = await adminToken(hub, ['demo:viewer']);
+    opA = await adminToken(hub, ['demo:operator'], 'operator-a');
+    const done = await eventually(
+      'plan done after restart',
+      async () => {
+        const p = (await adminCall<any>(hub, viewer, 'GET', `${base}/plans/${planId}`)).body.plan;
+        return p.status === 'done' ? p : undefined;
+      },
+      20_000,
+      200,
+    );
+    expect(done.redriven + done.skipped).toBe(made.body.plan.total);
+    const got = (await probe.drain(WORK, 300)).filter((m) => String(m.json().data?.caseRef).startsWith(tag));
+    expect(got.map((m) => m.json().data.caseRef).sort()).toEqual(evs.map((e) => e.data.caseRef).sort()); // each once
+  }, 60_000);
 
   it('serves the console pages to a token holder with the ids the browser test uses', async () => {
     const res = await fetch(`${hub.url}/console/dead-letters?tenant=demo&status=all`, { headers: { authorization: `Bearer ${viewer}` } });

@@ -246,7 +246,12 @@ export class DeadLetterConsoleController {
     const canApprove = allows(req.principal.grants, 'dead-letters.approve', tenant);
     this.page(res, req, lang, t(lang, 'dl.approvals'), APPROVALS_PAGE, {
       tenant,
-      edits: edits.map((e) => ({ ...e, proposedAt: e.proposedAt.toISOString().replace('T', ' ').slice(0, 19), diff: JSON.stringify(e.diff, null, 1), canApprove: canApprove && e.proposedBy !== req.principal.actor })),
+      edits: edits.map((e) => ({
+        ...e,
+        proposedAt: e.proposedAt.toISOString().replace('T', ' ').slice(0, 19),
+        diff: JSON.stringify(e.diff, null, 1),
+        canApprove: canApprove && e.proposedBy !== req.principal.actor,
+      })),
     });
   }
 
@@ -268,7 +273,15 @@ export class DeadLetterConsoleController {
     return { tenant, plan, running: plan.status === 'running', statusLabel: t(lang, `dl.plan.${plan.status}`) };
   }
 
-  private async renderLetter(req: AdminRequest, res: Response, tenant: string, id: string, reveal: boolean, extra: { notice?: string; errors?: ContractError[]; edited?: string }, status = 200): Promise<void> {
+  private async renderLetter(
+    req: AdminRequest,
+    res: Response,
+    tenant: string,
+    id: string,
+    reveal: boolean,
+    extra: { notice?: string; errors?: ContractError[]; edited?: string },
+    status = 200,
+  ): Promise<void> {
     const lang = langOf(req);
     const d = await this.letters.detail(req.principal, tenant, id, reveal);
     const g = req.principal.grants;

@@ -75,7 +75,10 @@ export class DeadLetterKeeper implements BeforeApplicationShutdown {
           return this.repo.keep(tx, { ...letter, ...(caseId ? { caseId } : {}) });
         });
         d.ack();
-        this.logger.info({ event: 'dead-letter.kept', queue: letter.queue, tenant: letter.tenant, messageId: letter.messageId, repeat: !stored }, stored ? 'dead letter kept' : 'dead letter already kept');
+        this.logger.info(
+          { event: 'dead-letter.kept', queue: letter.queue, tenant: letter.tenant, messageId: letter.messageId, repeat: !stored },
+          stored ? 'dead letter kept' : 'dead letter already kept',
+        );
         return;
       } catch (e) {
         if (this.stopping) return; // unacked: the broker gives it back to the DLQ when the channel closes

@@ -1,4 +1,17 @@
-import { auditDiff, breachingWithin, changesCitizenData, deadLetterOf, jsonDiff, keepKeyOf, MASK, maskCitizenData, redriveOrder, resendOptions, touchesCitizenData, unmask } from './dead-letter.mapper';
+import {
+  auditDiff,
+  breachingWithin,
+  changesCitizenData,
+  deadLetterOf,
+  jsonDiff,
+  keepKeyOf,
+  MASK,
+  maskCitizenData,
+  redriveOrder,
+  resendOptions,
+  touchesCitizenData,
+  unmask,
+} from './dead-letter.mapper';
 
 const failed = (extra: Record<string, unknown> = {}) => ({
   content: Buffer.from(JSON.stringify({ id: 'ev-1', type: 'appeal.submitted', tenant: 'demo', data: { caseRef: 'EP-1', applicant: { name: 'Іван' } } })),
@@ -74,7 +87,9 @@ describe('redrive order', () => {
 
   it('counts distinct cases breaching within the window, overdue included', () => {
     const now = at(0);
-    expect(breachingWithin([{ caseId: 'a', dueAt: at(2) }, { caseId: 'a', dueAt: at(2) }, { caseId: 'b', dueAt: new Date(now.getTime() - 1) }, { caseId: 'c', dueAt: at(30) }, {}], now, 24 * 3600_000)).toBe(2);
+    expect(
+      breachingWithin([{ caseId: 'a', dueAt: at(2) }, { caseId: 'a', dueAt: at(2) }, { caseId: 'b', dueAt: new Date(now.getTime() - 1) }, { caseId: 'c', dueAt: at(30) }, {}], now, 24 * 3600_000),
+    ).toBe(2);
   });
 });
 

@@ -143,7 +143,22 @@ export function deadLetterOf(dlq: string, msg: DlqMessage, tenants: readonly str
 }
 
 /** Headers a failure writes; a redriven or replayed message starts without them (a fresh attempt count). */
-const FAILURE_HEADERS = ['x-hub-error', 'x-hub-error-class', 'x-hub-failed-at', 'x-hub-attempts', 'x-hub-attempt', 'x-hub-consumer', 'x-death', 'x-delivery-count', 'x-first-death-exchange', 'x-first-death-queue', 'x-first-death-reason', 'x-last-death-exchange', 'x-last-death-queue', 'x-last-death-reason'];
+const FAILURE_HEADERS = [
+  'x-hub-error',
+  'x-hub-error-class',
+  'x-hub-failed-at',
+  'x-hub-attempts',
+  'x-hub-attempt',
+  'x-hub-consumer',
+  'x-death',
+  'x-delivery-count',
+  'x-first-death-exchange',
+  'x-first-death-queue',
+  'x-first-death-reason',
+  'x-last-death-exchange',
+  'x-last-death-queue',
+  'x-last-death-reason',
+];
 
 /** Stored header values back to AMQP values (what jsonSafe turned into base64 comes back as bytes). */
 function amqpValue(v: unknown): unknown {

@@ -228,7 +228,19 @@ export class DeadLetterRepository {
           AND ($5::text IS NULL OR case_ref = $5) AND ($6::text IS NULL OR type = $6) AND ($7::timestamptz IS NULL OR failed_at >= $7) AND ($8::timestamptz IS NULL OR failed_at < $8)
           AND ($9::timestamptz IS NULL OR (failed_at, id) < ($9, $10::uuid))
         ORDER BY failed_at DESC, id DESC LIMIT $11`,
-      [f.tenant, f.queue ?? null, f.statuses?.length ? f.statuses : null, f.errorClass ?? null, f.caseRef ?? null, f.type ?? null, f.from ?? null, f.to ?? null, before?.at ?? null, before?.id ?? null, limit],
+      [
+        f.tenant,
+        f.queue ?? null,
+        f.statuses?.length ? f.statuses : null,
+        f.errorClass ?? null,
+        f.caseRef ?? null,
+        f.type ?? null,
+        f.from ?? null,
+        f.to ?? null,
+        before?.at ?? null,
+        before?.id ?? null,
+        limit,
+      ],
     );
     return r.rows.map(letter);
   }
@@ -328,7 +340,10 @@ export class DeadLetterRepository {
   }
 
   /** Stores an edit proposal; undefined when the letter already has a pending one. */
-  async insertEdit(tx: PoolClient, e: { deadLetterId: string; tenant: string; body: Buffer; diff: DiffEntry[]; citizenData: boolean; status: 'pending' | 'replayed'; proposedBy: string; reason: string }): Promise<EditRow | undefined> {
+  async insertEdit(
+    tx: PoolClient,
+    e: { deadLetterId: string; tenant: string; body: Buffer; diff: DiffEntry[]; citizenData: boolean; status: 'pending' | 'replayed'; proposedBy: string; reason: string },
+  ): Promise<EditRow | undefined> {
     const r = await tx.query(
       `INSERT INTO dead_letter_edit (id, dead_letter_id, tenant, body, diff, citizen_data, status, proposed_by, reason) VALUES ($1, $2::uuid, $3, $4, $5::jsonb, $6, $7, $8, $9)
        ON CONFLICT (dead_letter_id) WHERE status = 'pending' DO NOTHING RETURNING ${EDIT_COLS}`,
@@ -354,12 +369,9 @@ export class DeadLetterRepository {
 
   /** Records the decision on an edit (and the new message id once it was published). */
   async decideEdit(tx: PoolClient, id: string, d: { status: 'rejected' | 'replayed'; decidedBy?: string; reason?: string; newMessageId?: string }): Promise<void> {
-    await tx.query(`UPDATE dead_letter_edit SET status = $2, decided_by = $3, decision_reason = $4, decided_at = CASE WHEN $3::text IS NULL THEN NULL ELSE now() END, new_message_id = $5 WHERE id = $1::uuid`, [
-      id,
-      d.status,
-      d.decidedBy ?? null,
-      d.reason ?? null,
-      d.newMessageId ?? null,
-    ]);
+    await tx.query(
+      `UPDATE dead_letter_edit SET status = $2, decided_by = $3, decision_reason = $4, decided_at = CASE WHEN $3::text IS NULL THEN NULL ELSE now() END, new_message_id = $5 WHERE id = $1::uuid`,
+      [id, d.status, d.decidedBy ?? null, d.reason ?? null, d.newMessageId ?? null],
+    );
   }
 }

@@ -87,7 +87,12 @@ export class DeadLetterService {
     });
     if (reveal) await this.audit.record(who, { tenant, action: 'dead-letters.reveal', target: target.letter(id) });
     const parsed = jsonOf(out.l.body);
-    const message = parsed !== undefined ? { json: reveal ? parsed : maskCitizenData(parsed) } : out.l.body.toString('utf8').includes('\ufffd') ? { base64: out.l.body.toString('base64') } : { text: out.l.body.toString('utf8') };
+    const message =
+      parsed !== undefined
+        ? { json: reveal ? parsed : maskCitizenData(parsed) }
+        : out.l.body.toString('utf8').includes('\ufffd')
+          ? { base64: out.l.body.toString('base64') }
+          : { text: out.l.body.toString('utf8') };
     return { letter: out.listed, headers: out.l.headers, message, revealed: reveal, edits: out.edits.map((e) => (reveal ? e : { ...e, diff: auditDiff(e.diff), body: Buffer.alloc(0) })) };
   }
 
@@ -218,7 +223,14 @@ export class DeadLetterService {
       if (!edit) throw new AdminDenied(409, 'an edit of this letter already waits for approval');
       const shown = auditDiff(diff);
       if (citizenData) {
-        await this.audit.recordIn(tx, who, { tenant, action: 'dead-letters.replay.propose', target: target.edit(edit.id), reason, before: { letter: id, status: 'kept' }, after: { status: 'pending', citizenData, diff: shown } });
+        await this.audit.recordIn(tx, who, {
+          tenant,
+          action: 'dead-letters.replay.propose',
+          target: target.edit(edit.id),
+          reason,
+          before: { letter: id, status: 'kept' },
+          after: { status: 'pending', citizenData, diff: shown },
+        });
         return { outcome: 'pending', edit };
       }
       const messageId = await this.replay(tx, l, edit);
@@ -259,7 +271,14 @@ export class DeadLetterService {
     return this.tx.run(async (tx) => {
       const edit = await this.pendingEdit(tx, tenant, editId);
       await this.repo.decideEdit(tx, editId, { status: 'rejected', decidedBy: who.actor, reason });
-      await this.audit.recordIn(tx, who, { tenant, action: 'dead-letters.replay.reject', target: target.edit(editId), reason, before: { status: 'pending', proposedBy: edit.proposedBy }, after: { status: 'rejected' } });
+      await this.audit.recordIn(tx, who, {
+        tenant,
+        action: 'dead-letters.replay.reject',
+        target: target.edit(editId),
+        reason,
+        before: { status: 'pending', proposedBy: edit.proposedBy },
+        after: { status: 'rejected' },
+      });
       return { ...edit, status: 'rejected', decidedBy: who.actor, decisionReason: reason };
     });
   }
