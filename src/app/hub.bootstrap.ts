@@ -25,6 +25,8 @@ import { DeadlineScheduler } from '../deadlines/deadline.scheduler';
 import { DeliverySweeper } from '../notifications/delivery.sweeper';
 import { NotifyConsumer } from '../notifications/notify.consumer';
 import { DownloadLinks } from '../files/download-link.signer';
+import { DeadLetterKeeper } from '../admin/dead-letters/dead-letter-keeper.consumer';
+import { DeadLetterRedriveJob } from '../admin/dead-letters/dead-letter-redrive.service';
 import { HubModule } from './hub.module';
 import { adminBody } from '../admin/auth/admin-body.reader';
 import { consoleHeaders } from '../admin/console/console.headers';
@@ -133,6 +135,9 @@ export async function startHub({ env, config, logger, adapters = ADAPTERS, clock
   await app.get(NotifyConsumer).start();
   app.get(DeliverySweeper).start();
   app.get(DeadlineScheduler).start();
+  // Dead letters: the keeper moves *.dlq messages into PostgreSQL (deadLetters.keep); the job runs redrive plans.
+  await app.get(DeadLetterKeeper).start();
+  app.get(DeadLetterRedriveJob).start();
   await app.get(AdapterRunner).registerCallbacks();
 
   const address = app.getHttpServer().address() as { port: number };

@@ -72,6 +72,12 @@ import { AuditController } from '../admin/audit/audit.controller';
 import { TokenController } from '../admin/auth/token.controller';
 import { EvidenceExportController } from '../admin/audit/evidence-export.controller';
 
+import { DeadLetterKeeper } from '../admin/dead-letters/dead-letter-keeper.consumer';
+import { DeadLetterRedriveJob } from '../admin/dead-letters/dead-letter-redrive.service';
+import { DeadLetterRepository } from '../admin/dead-letters/dead-letter.repository';
+import { DeadLetterService } from '../admin/dead-letters/dead-letter.service';
+import { DeadLetterController } from '../admin/dead-letters/dead-letter.controller';
+import { DeadLetterConsoleController } from '../admin/dead-letters/dead-letter-console.controller';
 /** What the hub module is built from: validated configuration, the logger and a ready data source. */
 export interface HubModuleOptions {
   env: EnvConfig;
@@ -106,6 +112,9 @@ export class HubModule {
         AuditController,
         TokenController,
         EvidenceExportController,
+        // Dead letters (admin console, issue 10 item 6): JSON API and console pages.
+        DeadLetterController,
+        DeadLetterConsoleController,
       ],
       providers: [
         { provide: ENV_CONFIG, useValue: o.env },
@@ -180,6 +189,12 @@ export class HubModule {
         AdminGuard,
         OidcLogin,
         AdminAudit,
+        // Dead letters (admin console, issue 10 item 6): the keeper that moves *.dlq messages into
+        // PostgreSQL, the service behind the API and pages, and the leader job that runs redrive plans.
+        DeadLetterRepository,
+        DeadLetterKeeper,
+        DeadLetterService,
+        DeadLetterRedriveJob,
       ],
       exports: [ADAPTER_FILES, FileIntake, FILE_STORE],
     };

@@ -146,6 +146,15 @@ export class CaseRepository {
     return r.rows.map((x) => ({ kind: x.kind, status: x.status, statusAt: x.status_at, version: x.version, externalIds: x.external_ids ?? {}, createdAt: x.created_at }));
   }
 
+  /** The id of the case with this reference in the tenant (appeal or application), if it is open. */
+  async idOf(tx: PoolClient, tenant: string, caseRef: string): Promise<string | undefined> {
+    const r = await tx.query<{ id: string }>(`SELECT id::text AS id FROM cases WHERE tenant = $1 AND kind = ANY('{appeal,application}'::text[]) AND case_ref = $2 ORDER BY kind LIMIT 1`, [
+      tenant,
+      caseRef,
+    ]);
+    return r.rows[0]?.id;
+  }
+
   /**
    * Appeals changed (or opened) after a position in (updated_at, id) order, a page at a time:
    * the deadline scheduler's way to notice new cases and changed ones.

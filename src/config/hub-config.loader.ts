@@ -223,6 +223,11 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
       sessionMinutes: file.console?.sessionMinutes ?? 480,
       idleMinutes: file.console?.idleMinutes ?? 60,
     },
+    deadLetters: {
+      keep: file.deadLetters?.keep ?? true,
+      maxRatePerSecond: file.deadLetters?.maxRatePerSecond ?? 50,
+      jobIntervalMs: file.deadLetters?.jobIntervalMs ?? 1000,
+    },
   };
 }
 

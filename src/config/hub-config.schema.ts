@@ -309,6 +309,22 @@ const ConsoleSetting = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * The dead-letter keeper and redrive (admin console): `keep` (default true) moves every message of
+ * the `*.dlq` queues into PostgreSQL, where it can be listed, redriven, edited or discarded;
+ * with false the messages stay in the broker's DLQs (tests that read those queues directly).
+ */
+const DeadLettersSetting = Type.Object(
+  {
+    keep: Type.Optional(Type.Boolean()),
+    /** Highest redrive rate an operator may ask for, messages per second (default 50). */
+    maxRatePerSecond: Type.Optional(PositiveInt(1, 1000)),
+    /** How often a hub instance looks for redrive jobs to run or resume (default 1000 ms). */
+    jobIntervalMs: Type.Optional(PositiveInt(50, 60000)),
+  },
+  { additionalProperties: false },
+);
+
 export const HubConfigSchema = Type.Object(
   {
     hub: Type.Optional(
@@ -366,6 +382,7 @@ export const HubConfigSchema = Type.Object(
     deadlines: Type.Optional(Type.Object({ intervalMs: Type.Optional(PositiveInt(100, 3600000)) }, { additionalProperties: false })),
     evidence: Type.Optional(Evidence),
     console: Type.Optional(ConsoleSetting),
+    deadLetters: Type.Optional(DeadLettersSetting),
   },
   { additionalProperties: false },
 );
@@ -386,6 +403,7 @@ export interface HubConfig {
   deadlines: { intervalMs: number };
   evidence: EvidenceSettings;
   console: ConsoleSettings;
+  deadLetters: { keep: boolean; maxRatePerSecond: number; jobIntervalMs: number };
 }
 
 /** Resolved `console` settings. */

@@ -73,6 +73,20 @@ export class DeadlineRepository {
     return new Map(r.rows.map((x) => [x.case_id, x.case_version]));
   }
 
+  /**
+   * The legal due time of these cases in a tenant (absent: no term computed, or answered), for
+   * the dead-letter console's "time left before the deadline" and its redrive order.
+   */
+  async dueOfCases(tx: PoolClient, tenant: string, caseIds: readonly string[]): Promise<Map<string, { dueAt?: Date; dueDate?: string }>> {
+    if (!caseIds.length) return new Map();
+    const r = await tx.query<{ case_id: string; due_at: Date | null; due_date: string | null }>(
+      `SELECT case_id::text AS case_id, due_at, to_char(due_date, 'YYYY-MM-DD') AS due_date FROM case_deadline
+        WHERE tenant = $1 AND case_id = ANY($2::uuid[]) AND answered_at IS NULL AND (due_at IS NOT NULL OR due_date IS NOT NULL)`,
+      [tenant, caseIds],
+    );
+    return new Map(r.rows.map((x) => [x.case_id, { ...(x.due_at ? { dueAt: x.due_at } : {}), ...(x.due_date ? { dueDate: x.due_date } : {}) }]));
+  }
+
   /** Cases whose next check is due, oldest first. */
   async due(tx: PoolClient, now: Date, limit: number): Promise<string[]> {
     const r = await tx.query<{ case_id: string }>('SELECT case_id::text AS case_id FROM case_deadline WHERE next_check_at IS NOT NULL AND next_check_at <= $1 ORDER BY next_check_at LIMIT $2', [

@@ -36,6 +36,9 @@ const OWNERS: Record<string, string> = {
   admin_login: 'src/admin/auth/admin-session.repository.ts',
   admin_session: 'src/admin/auth/admin-session.repository.ts',
   admin_token: 'src/admin/auth/admin-session.repository.ts',
+  dead_letter: 'src/admin/dead-letters/dead-letter.repository.ts',
+  dead_letter_plan: 'src/admin/dead-letters/dead-letter.repository.ts',
+  dead_letter_edit: 'src/admin/dead-letters/dead-letter.repository.ts',
 };
 
 /**

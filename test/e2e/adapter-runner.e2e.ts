@@ -65,6 +65,8 @@ adapters:
 routes:
   - { tenants: ['*'], types: [appeal.submitted], to: [edms-fake] }
 retry: { delaysMs: [200, 400, 800, 1600], jitter: 0.1 }
+# The test reads the broker's DLQ directly; the dead-letter keeper would move its messages into PostgreSQL first.
+deadLetters: { keep: false }
 `;
 
 describe('adapter host: results to cases and cabinet.out, inbox, polling, breaker', () => {

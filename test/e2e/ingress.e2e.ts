@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { exampleEvent, validateEvent } from '../../contracts';
 import { AmqpProbe } from '../helpers/amqp-probe.client';
 import { eventually, sql } from '../helpers/infra.helper';
-import { TEST_HTTP_TOKEN, TestHub, useTestHub } from '../helpers/test-hub.helper';
+import { TEST_CONFIG_YAML, TEST_HTTP_TOKEN, TestHub, useTestHub } from '../helpers/test-hub.helper';
 
 /** Journal, routing, rejection and de-duplication through the public AMQP and HTTP surfaces. */
 describe('ingress (real RabbitMQ + PostgreSQL)', () => {
-  const ctx = useTestHub();
+  // The test reads the broker's DLQ directly (hub.ingress.dlq); the dead-letter keeper would move its messages into PostgreSQL first.
+  const ctx = useTestHub({ yaml: `${TEST_CONFIG_YAML}\ndeadLetters: { keep: false }\n` });
   let hub: TestHub;
   let probe: AmqpProbe;
   beforeAll(() => {

@@ -106,6 +106,8 @@ adapters:
 routes:
   - { tenants: ['*'], types: [appeal.submitted], to: [edms-fake] }
 retry: { delaysMs: [200, 400], jitter: 0.1 }
+# The test reads the broker's DLQ directly; the dead-letter keeper would move its messages into PostgreSQL first.
+deadLetters: { keep: false }
 outbox: { relayIntervalMs: 200, graceMs: 1000 }
 notifications:
   channels: { viber: viber-fake, sms: sms-fake }

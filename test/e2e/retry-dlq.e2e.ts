@@ -11,6 +11,9 @@ import { AmqpProbe } from '../helpers/amqp-probe.client';
 import { eventually } from '../helpers/infra.helper';
 import { startTestHub, TEST_CONFIG_YAML, TestHub } from '../helpers/test-hub.helper';
 
+/** The test reads the broker's DLQ directly; the dead-letter keeper would move its messages into PostgreSQL first. */
+const KEEP_OFF = 'deadLetters: { keep: false }\n';
+
 /** The consumer error path on a real broker: delay queues with backoff, DLQ with the reason. */
 describe('retry with backoff and dead-letter queues', () => {
   let hub: TestHub;
@@ -18,7 +21,7 @@ describe('retry with backoff and dead-letter queues', () => {
   let consumer: HandledConsumer;
 
   beforeAll(async () => {
-    hub = await startTestHub({ yaml: `${TEST_CONFIG_YAML}\nretry: { delaysMs: [300, 600], jitter: 0.1 }\n` });
+    hub = await startTestHub({ yaml: `${TEST_CONFIG_YAML}\nretry: { delaysMs: [300, 600], jitter: 0.1 }\n${KEEP_OFF}` });
     probe = await AmqpProbe.connect(hub.space.amqpUrl);
   });
   afterAll(async () => {
