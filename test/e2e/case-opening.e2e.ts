@@ -53,6 +53,8 @@ describe('case opening under concurrency (two instances)', () => {
     const routed = (await probe.drain('hub.work.edms-test', 500)).filter((m) => String(m.properties.messageId).startsWith('race-'));
     expect(routed).toHaveLength(N);
     expect(new Set(routed.map((m) => m.json().data.caseRef)).size).toBe(N);
+    // Nothing dead-lettered: not on the broker, and not moved into PostgreSQL by the dead-letter keeper.
     expect(await probe.messageCount('hub.ingress.dlq')).toBe(0);
+    expect(await sql(space.schema, 'SELECT id FROM dead_letter')).toEqual([]);
   });
 });

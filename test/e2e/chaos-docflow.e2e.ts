@@ -65,6 +65,8 @@ routes:
   - { tenants: ['*'], types: [appeal.submitted], to: [edms-1c] }
 retry: { delaysMs: [500, 1000, 2000, 4000, 8000, 15000, 15000, 15000, 15000, 15000], jitter: 0.2 }
 outbox: { relayIntervalMs: 200, graceMs: 1000 }
+# The test counts the broker's DLQs to prove nothing was dead-lettered; the keeper would empty them.
+deadLetters: { keep: false }
 `;
 
   const documents = () => docflow.clerk.documents({ type: 'DMIncomingDocument' });

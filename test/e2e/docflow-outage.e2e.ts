@@ -26,7 +26,8 @@ describe('1C outage of two minutes under 1 000 appeals', () => {
       password: 'outage-secret',
       mock: { visibilityDelayMs: 200 },
       runner: '{ concurrency: 16, breakerFailures: 5, breakerOpenMs: 10000, pollIntervalMs: 60000 }',
-      extraYaml: 'retry: { delaysMs: [2000, 5000, 15000, 30000, 60000, 60000, 60000, 60000], jitter: 0.2 }',
+      // The test counts the broker's DLQ to prove nothing was dead-lettered; the keeper would empty it.
+      extraYaml: 'retry: { delaysMs: [2000, 5000, 15000, 30000, 60000, 60000, 60000, 60000], jitter: 0.2 }\ndeadLetters: { keep: false }',
     });
     ({ mock, hub, probe } = setup);
   }, 60_000);

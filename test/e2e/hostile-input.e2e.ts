@@ -100,6 +100,7 @@ describe('hostile input: clear errors, evidence kept, valid traffic unaffected',
     expect(health.status).toBe(200);
     // Bad input is answered, never dead-lettered: the DLQ is for faults of the hub and of external systems.
     expect(await probe.messageCount('hub.ingress.dlq')).toBe(0);
+    expect(await sql(hub.space.schema, 'SELECT id FROM dead_letter')).toEqual([]); // nor kept by the dead-letter keeper
   });
 
   it('HTTP ingress answers 400 / 413 with the reasons and stays up', async () => {
@@ -133,6 +134,7 @@ describe('hostile input: clear errors, evidence kept, valid traffic unaffected',
     expect(msg.json().data).toMatchObject({ originalId: ev.id, receivedVia: 'http' });
     expect(msg.json().data.errors.map((e: any) => e.pointer)).toContain('/data');
     expect(await probe.messageCount('hub.ingress.dlq')).toBe(0);
+    expect(await sql(hub.space.schema, 'SELECT id FROM dead_letter')).toEqual([]); // nor kept by the dead-letter keeper
   });
 
   it('never writes personal data from the events into the logs', async () => {

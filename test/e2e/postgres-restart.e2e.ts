@@ -137,7 +137,8 @@ describeWithPg('PostgreSQL restarts under the hub process', () => {
 
   async function hubProcess(s: TestSpace, yaml: string): Promise<{ hub: HubProcess; port: number }> {
     const port = await freePort();
-    const hub = new HubProcess(s, yaml, port);
+    // The test counts the broker's DLQs to prove a restart dead-letters nothing; the keeper would empty them.
+    const hub = new HubProcess(s, `${yaml}\ndeadLetters: { keep: false }\n`, port);
     hubs.push(hub);
     return { hub, port };
   }
