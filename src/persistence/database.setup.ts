@@ -15,7 +15,7 @@ import { Calendars1733100000000 } from './migrations/1733100000000-calendars.mig
 import { CaseDeadlines1733200000000 } from './migrations/1733200000000-case-deadlines.migration';
 import { EvidenceChain1733300000000 } from './migrations/1733300000000-evidence-chain.migration';
 import { Admin1733400000000 } from './migrations/1733400000000-admin.migration';
-import { AttemptBreaker1733600000000 } from './migrations/1733600000000-attempt-breaker.migration';
+import { AdminCases1733600000000 } from './migrations/1733600000000-admin-cases.migration';
 
 /** Every migration, in order. */
 export const MIGRATIONS = [
@@ -31,7 +31,7 @@ export const MIGRATIONS = [
   CaseDeadlines1733200000000,
   EvidenceChain1733300000000,
   Admin1733400000000,
-  AttemptBreaker1733600000000,
+  AdminCases1733600000000,
 ];
 
 /** Key of the advisory lock that serialises migrations when several instances start at once. */
