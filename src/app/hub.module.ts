@@ -70,6 +70,13 @@ import { AdminAudit } from '../admin/audit/admin-audit.service';
 import { ConsoleController } from '../admin/console/console.controller';
 import { AuditController } from '../admin/audit/audit.controller';
 import { TokenController } from '../admin/auth/token.controller';
+import { AdminCasesController } from '../admin/cases/cases.controller';
+import { CasesConsoleController } from '../admin/cases/cases-console.controller';
+import { CaseSearchService } from '../admin/cases/case-search.service';
+import { CaseTimelineService } from '../admin/cases/case-timeline.service';
+import { PiiRevealService } from '../admin/cases/pii-reveal.service';
+import { CASE_TIMELINE_SOURCES, type TimelineSource } from '../admin/cases/timeline-source.port';
+import { AttemptTimelineSource, CaseAuditTimelineSource, NotificationTimelineSource } from '../admin/cases/timeline-sources.service';
 
 /** What the hub module is built from: validated configuration, the logger and a ready data source. */
 export interface HubModuleOptions {
@@ -104,6 +111,9 @@ export class HubModule {
         ConsoleController,
         AuditController,
         TokenController,
+        // Admin cases (issue 10, items 3-5): search, timeline, message view, audited reveal.
+        AdminCasesController,
+        CasesConsoleController,
       ],
       providers: [
         { provide: ENV_CONFIG, useValue: o.env },
@@ -178,6 +188,20 @@ export class HubModule {
         AdminGuard,
         OidcLogin,
         AdminAudit,
+        // Admin cases (issue 10, items 3-5): search, the case timeline and its sources, masked
+        // personal data with an audited reveal. A new timeline source (dead letters) is one more
+        // entry in CASE_TIMELINE_SOURCES: add its class to the list and to `inject`.
+        CaseSearchService,
+        CaseTimelineService,
+        PiiRevealService,
+        AttemptTimelineSource,
+        CaseAuditTimelineSource,
+        NotificationTimelineSource,
+        {
+          provide: CASE_TIMELINE_SOURCES,
+          useFactory: (...sources: TimelineSource[]) => sources,
+          inject: [AttemptTimelineSource, CaseAuditTimelineSource, NotificationTimelineSource],
+        },
       ],
       exports: [ADAPTER_FILES, FileIntake, FILE_STORE],
     };
