@@ -205,7 +205,7 @@ export class CasesConsoleController {
     const lang = langOf(req);
     const row = renderPart(FIELD_ROW, lang, this.fieldRows(req, '', [{ pointer: r.pointer, kind: r.kind, revealable: true }], action, r)[0]);
     res.setHeader('Cache-Control', 'no-store');
-    res.type('text/html').send(row);
+    res.status(200).type('text/html').send(row);
   }
 
   private async renderCase(req: AdminRequest, res: Response, tenant: string, caseRef: string, revealed?: Revealed): Promise<void> {
@@ -244,7 +244,7 @@ export class CasesConsoleController {
     // htmx loads the message into the timeline's side panel: the part alone.
     if (req.headers['hx-request']) {
       res.setHeader('Cache-Control', 'no-store');
-      return void res.type('text/html').send(body);
+      return void res.status(200).type('text/html').send(body);
     }
     this.send(res, renderPage({ lang, principal: req.principal, title: t(lang, 'cases.message'), active: 'cases', body }));
   }
@@ -262,7 +262,7 @@ export class CasesConsoleController {
 
   private send(res: Response, html: string): void {
     res.setHeader('Cache-Control', 'no-store');
-    res.type('text/html').send(html);
+    res.status(200).type('text/html').send(html);
   }
 }
 

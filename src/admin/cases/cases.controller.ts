@@ -66,7 +66,7 @@ export class AdminCasesController {
     const h = typeof req.body?.contact === 'string' ? contactHash(req.body.contact) : undefined;
     if (!h) throw new AdminDenied(400, 'contact: a phone number with its country code, or an e-mail address');
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ kind: h.kind, contactHash: h.hash });
+    res.status(200).json({ kind: h.kind, contactHash: h.hash });
   }
 
   @Get('v1/admin/:tenant/cases/:caseRef/timeline')
@@ -88,7 +88,7 @@ export class AdminCasesController {
     const reason = revealReason(req.body);
     const r = await this.reveal.revealCase(req.principal, tenant, caseRef, kindsOf(req.body?.kind), req.body?.pointer, reason);
     res.setHeader('Cache-Control', 'no-store');
-    res.json(r);
+    res.status(200).json(r);
   }
 
   @Get('v1/admin/:tenant/messages/:journalId')
@@ -107,6 +107,6 @@ export class AdminCasesController {
     const reason = revealReason(req.body);
     const r = await this.reveal.revealMessage(req.principal, tenant, journalId, req.body?.pointer, reason);
     res.setHeader('Cache-Control', 'no-store');
-    res.json(r);
+    res.status(200).json(r);
   }
 }
