@@ -70,7 +70,16 @@ export class AttemptRepository {
    */
   async forMessages(tx: PoolClient, messageIds: readonly string[]): Promise<StoredAttempt[]> {
     if (!messageIds.length) return [];
-    const r = await tx.query<{ message_id: string; consumer: string; attempt: number; started_at: Date; duration_ms: number; outcome: StoredAttempt['outcome']; error: string | null; breaker_state: string | null }>(
+    const r = await tx.query<{
+      message_id: string;
+      consumer: string;
+      attempt: number;
+      started_at: Date;
+      duration_ms: number;
+      outcome: StoredAttempt['outcome'];
+      error: string | null;
+      breaker_state: string | null;
+    }>(
       `SELECT message_id, consumer, attempt, started_at, duration_ms, outcome, error, breaker_state FROM delivery_attempt
         WHERE message_id = ANY($1::text[]) ORDER BY started_at, id LIMIT 2000`,
       [messageIds],

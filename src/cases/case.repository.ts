@@ -264,7 +264,9 @@ export class CaseRepository {
     if (q.caseRef) where.push(`c.case_ref = ${p.add(q.caseRef)}`);
     if (q.status) where.push(`c.status = ${p.add(q.status)}`);
     if (q.registrationNumber) {
-      where.push(`EXISTS (SELECT 1 FROM jsonb_each(CASE WHEN jsonb_typeof(c.external_ids) = 'object' THEN c.external_ids ELSE '{}' END) e WHERE e.value->>'registrationNumber' = ${p.add(q.registrationNumber)})`);
+      where.push(
+        `EXISTS (SELECT 1 FROM jsonb_each(CASE WHEN jsonb_typeof(c.external_ids) = 'object' THEN c.external_ids ELSE '{}' END) e WHERE e.value->>'registrationNumber' = ${p.add(q.registrationNumber)})`,
+      );
     }
     if (q.externalId) {
       where.push(`EXISTS (SELECT 1 FROM jsonb_each(CASE WHEN jsonb_typeof(c.external_ids) = 'object' THEN c.external_ids ELSE '{}' END) e WHERE e.value->>'externalId' = ${p.add(q.externalId)})`);
@@ -276,10 +278,7 @@ export class CaseRepository {
     }
     for (const c of q.conditions) where.push(c.sql);
     if (q.after) where.push(`(c.created_at, c.id) < (${p.add(q.after.at)}::timestamptz, ${p.add(q.after.id)}::uuid)`);
-    const r = await tx.query<AdminCaseDbRow>(
-      `SELECT ${ADMIN_CASE_COLUMNS} FROM cases c WHERE ${where.join('\n   AND ')} ORDER BY c.created_at DESC, c.id DESC LIMIT ${p.add(q.limit)}`,
-      p.values,
-    );
+    const r = await tx.query<AdminCaseDbRow>(`SELECT ${ADMIN_CASE_COLUMNS} FROM cases c WHERE ${where.join('\n   AND ')} ORDER BY c.created_at DESC, c.id DESC LIMIT ${p.add(q.limit)}`, p.values);
     return r.rows.map(adminCase);
   }
 

@@ -108,7 +108,12 @@ deadlines: { intervalMs: 300 }
     const [found] = (await adminCall<any>(hub, viewer, 'GET', `/v1/admin/demo/cases?caseRef=${encodeURIComponent(caseRef)}`)).body.cases;
     expect(found).toMatchObject({ tenant: 'demo', kind: 'appeal', status: 'registered', registrations: [{ system: 'edms.1c-docflow', registrationNumber: regNumber, externalId: guid }] });
     // Filters that do not hold exclude it.
-    for (const q of [`caseRef=${encodeURIComponent(caseRef)}&adapter=sms-nope`, `caseRef=${encodeURIComponent(caseRef)}&status=answered`, `eventId=${randomUUID()}`, `contactHash=${sha256('380000000000')}`]) {
+    for (const q of [
+      `caseRef=${encodeURIComponent(caseRef)}&adapter=sms-nope`,
+      `caseRef=${encodeURIComponent(caseRef)}&status=answered`,
+      `eventId=${randomUUID()}`,
+      `contactHash=${sha256('380000000000')}`,
+    ]) {
       expect((await adminCall<any>(hub, viewer, 'GET', `/v1/admin/demo/cases?${q}`)).body.cases).toEqual([]);
     }
     // The deadline window: the scheduler computes the statutory term; the window around it finds the case, others do not.
@@ -139,7 +144,10 @@ deadlines: { intervalMs: 300 }
     await probe.publishEvent(again);
     const rejection = await eventually(
       'rejection step',
-      async () => (await adminCall<any>(hub, viewer, 'GET', `/v1/admin/demo/cases/${encodeURIComponent(caseRef)}/timeline`)).body.items.find((i: any) => i.category === 'rejection' && i.summary.eventId === again.id),
+      async () =>
+        (await adminCall<any>(hub, viewer, 'GET', `/v1/admin/demo/cases/${encodeURIComponent(caseRef)}/timeline`)).body.items.find(
+          (i: any) => i.category === 'rejection' && i.summary.eventId === again.id,
+        ),
       10000,
     );
     expect(rejection.summary.errors.length).toBeGreaterThan(0);
@@ -171,7 +179,15 @@ deadlines: { intervalMs: 300 }
     // The message view of the submission: journal entry, attempts, body masked.
     const msg = await adminCall<any>(hub, viewer, 'GET', `/v1/admin/demo/messages/${ingress.journalId}`);
     expect(msg.status).toBe(200);
-    expect(msg.body.journal).toMatchObject({ id: ingress.journalId, direction: 'in', status: 'accepted', eventId: ev.id, dedupeKey: `${ev.source}\n${ev.id}`, routes: ['edms-1c'], bodyTruncated: false });
+    expect(msg.body.journal).toMatchObject({
+      id: ingress.journalId,
+      direction: 'in',
+      status: 'accepted',
+      eventId: ev.id,
+      dedupeKey: `${ev.source}\n${ev.id}`,
+      routes: ['edms-1c'],
+      bodyTruncated: false,
+    });
     expect(msg.body.event.data.applicant.contacts.phone).toBe(`•••${phone.slice(-2)}`);
     expect(msg.body.event.data.caseRef).toBe(caseRef);
     expect(msg.body.maskedFields).toEqual(expect.arrayContaining([expect.objectContaining({ pointer: '/data/applicant/contacts/phone', kind: 'phone', revealable: true })]));
@@ -192,7 +208,13 @@ deadlines: { intervalMs: 300 }
     const lines = audit.body.lines.filter((l: any) => l.target.includes(ingress.journalId) || l.target.includes(caseRef));
     expect(lines).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ actor: expect.stringMatching(/^token:/), action: 'pii.reveal', target: `message:${ingress.journalId}#${pointer}`, reason: 'the citizen called about the number', after: { kind: 'phone' } }),
+        expect.objectContaining({
+          actor: expect.stringMatching(/^token:/),
+          action: 'pii.reveal',
+          target: `message:${ingress.journalId}#${pointer}`,
+          reason: 'the citizen called about the number',
+          after: { kind: 'phone' },
+        }),
         expect.objectContaining({ action: 'pii.reveal', target: `case:appeal:${caseRef}#/recipient/email`, reason: 'reply by e-mail', after: { kind: 'email' } }),
       ]),
     );

@@ -69,7 +69,11 @@ export function decodeSearchCursor(s: string): SearchCursor | undefined {
 export function filtersOf(query: Record<string, unknown>, extra: readonly string[] = []): { filters: CaseFilters; limit: number; after?: SearchCursor } {
   const known = new Set<string>([...FILTER_NAMES, ...PAGING, ...extra]);
   for (const k of Object.keys(query)) {
-    if (CLEAR_CONTACT.includes(k)) throw new AdminDenied(400, `${k}: contacts never travel in a URL; search by contactHash (SHA-256 hex of the digits of the phone, or of the e-mail in lower case), or POST the contact to /v1/admin/contact-hash`);
+    if (CLEAR_CONTACT.includes(k))
+      throw new AdminDenied(
+        400,
+        `${k}: contacts never travel in a URL; search by contactHash (SHA-256 hex of the digits of the phone, or of the e-mail in lower case), or POST the contact to /v1/admin/contact-hash`,
+      );
     if (!known.has(k)) throw new AdminDenied(400, `unknown query parameter ${k.slice(0, 40)}; the search takes ${[...FILTER_NAMES, ...PAGING].join(', ')}`);
   }
   const text = (k: string, max = 256): string | undefined => {

@@ -34,7 +34,9 @@ export function maskMessage(r: JournalRecord, d: MessageDocument): Masked<unknow
 /** Contract errors of a refused message, their reasons masked as a log line would be. */
 export function maskErrors(errors: unknown): unknown {
   if (!Array.isArray(errors)) return errors === undefined ? null : errors;
-  return errors.slice(0, 50).map((e) => (e && typeof e === 'object' ? { pointer: String((e as { pointer?: unknown }).pointer ?? ''), reason: maskPii(String((e as { reason?: unknown }).reason ?? '')) } : e));
+  return errors
+    .slice(0, 50)
+    .map((e) => (e && typeof e === 'object' ? { pointer: String((e as { pointer?: unknown }).pointer ?? ''), reason: maskPii(String((e as { reason?: unknown }).reason ?? '')) } : e));
 }
 
 const OTHER_KIND: Record<CaseKind, string> = { appeal: 'application.', application: 'appeal.' };

@@ -216,23 +216,19 @@ export class CasesConsoleController {
     if (found.found === 'ambiguous') throw new AdminDenied(409, `this tenant has an appeal and an application with this caseRef: open it with ?kind=${found.kinds.join(' or ?kind=')}`);
     const v = found.value;
     const action = this.caseRevealAction(tenant, caseRef, v.case.kind);
-    const body = renderPart(
-      CASE_PAGE_HTML.replace('{{> fields}}', FIELDS_HTML.replace('{{> field}}', FIELD_ROW)),
-      lang,
-      {
-        head: v.case,
-        fieldsId: 'case-contacts',
-        fields: this.fieldRows(req, tenant, v.case.maskedFields, action, revealed),
-        truncated: v.truncated,
-        items: v.items.map((it: TimelineItem) => ({
-          ...it,
-          label: t(lang, `cases.cat.${it.category}`),
-          tone: TONE[it.category] ?? '',
-          summary: summaryRows(it.summary),
-          messageHref: it.journalId ? `${CONSOLE_BASE}/messages/${encodeURIComponent(tenant)}/${encodeURIComponent(it.journalId)}` : undefined,
-        })),
-      },
-    );
+    const body = renderPart(CASE_PAGE_HTML.replace('{{> fields}}', FIELDS_HTML.replace('{{> field}}', FIELD_ROW)), lang, {
+      head: v.case,
+      fieldsId: 'case-contacts',
+      fields: this.fieldRows(req, tenant, v.case.maskedFields, action, revealed),
+      truncated: v.truncated,
+      items: v.items.map((it: TimelineItem) => ({
+        ...it,
+        label: t(lang, `cases.cat.${it.category}`),
+        tone: TONE[it.category] ?? '',
+        summary: summaryRows(it.summary),
+        messageHref: it.journalId ? `${CONSOLE_BASE}/messages/${encodeURIComponent(tenant)}/${encodeURIComponent(it.journalId)}` : undefined,
+      })),
+    });
     this.send(res, renderPage({ lang, principal: req.principal, title: `${v.case.caseRef} · ${v.case.tenant}`, active: 'cases', body }));
   }
 
@@ -265,4 +261,3 @@ export class CasesConsoleController {
     res.status(200).type('text/html').send(html);
   }
 }
-

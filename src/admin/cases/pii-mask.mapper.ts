@@ -10,21 +10,7 @@ import { tokenHash } from '../../notifications/link-token.hash';
  * Revealing a field is its own permission and audited (pii-reveal.service.ts); file contents
  * and link tokens are never revealed here (files are downloaded through the file API).
  */
-export type PiiKind =
-  | 'name'
-  | 'email'
-  | 'phone'
-  | 'messenger-id'
-  | 'contact'
-  | 'tax-id'
-  | 'person-ref'
-  | 'text'
-  | 'address'
-  | 'geo'
-  | 'file-name'
-  | 'file-content'
-  | 'secret'
-  | 'unvalidated';
+export type PiiKind = 'name' | 'email' | 'phone' | 'messenger-id' | 'contact' | 'tax-id' | 'person-ref' | 'text' | 'address' | 'geo' | 'file-name' | 'file-content' | 'secret' | 'unvalidated';
 
 /** One masked field: where it is (RFC 6901 pointer), what it is, a harmless hint, whether it may be revealed. */
 export interface MaskedField {
@@ -191,7 +177,12 @@ export function valueAt(doc: unknown, pointer: string): unknown {
  * The clear value of one masked field, or why not: the pointer must name a field the same rules
  * mask (no reading unmasked paths through this door, which are shown anyway) and be revealable.
  */
-export function revealField(doc: unknown, rules: readonly MaskRule[], pointer: string, opts: { unvalidatedUnder?: string } = {}): { ok: true; field: MaskedField; value: unknown } | { ok: false; reason: string } {
+export function revealField(
+  doc: unknown,
+  rules: readonly MaskRule[],
+  pointer: string,
+  opts: { unvalidatedUnder?: string } = {},
+): { ok: true; field: MaskedField; value: unknown } | { ok: false; reason: string } {
   const field = maskDocument(doc, rules, opts).fields.find((f) => f.pointer === pointer);
   if (!field) return { ok: false, reason: 'pointer: not a masked field of this document' };
   if (!field.revealable) return { ok: false, reason: `pointer: a ${field.kind} field is never revealed here` };

@@ -3,19 +3,7 @@ import type { CaseKind } from '../../../contracts';
 
 /** What a step of the admin timeline is about; the console groups and colours by it. */
 export type TimelineCategory =
-  | 'ingress'
-  | 'validation'
-  | 'rejection'
-  | 'routing'
-  | 'attempt'
-  | 'registration'
-  | 'status'
-  | 'answer'
-  | 'document'
-  | 'notification'
-  | 'deadline'
-  | 'note'
-  | 'dead-letter';
+  'ingress' | 'validation' | 'rejection' | 'routing' | 'attempt' | 'registration' | 'status' | 'answer' | 'document' | 'notification' | 'deadline' | 'note' | 'dead-letter';
 
 /** One step of a case's admin timeline. Its `summary` is already masked (pii-mask.mapper.ts). */
 export interface TimelineItem {
