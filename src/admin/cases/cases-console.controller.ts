@@ -10,7 +10,7 @@ import { langOf, t, type ConsoleLang } from '../console/console.i18n';
 import { CONSOLE_BASE, renderPage, renderPart } from '../console/console.layout';
 import { CaseSearchService, filtersOf, filtersQuery } from './case-search.service';
 import { CaseTimelineService, type AdminMessageView } from './case-timeline.service';
-import { checkCanRead, checkCaseRef, kindsOf, revealReason } from './cases.controller';
+import { available, checkCanRead, checkCaseRef, kindsOf, revealReason } from './cases.controller';
 import './cases-words.config';
 import { contactHash, type MaskedField } from './pii-mask.mapper';
 import { PiiRevealService, type Revealed } from './pii-reveal.service';
@@ -117,7 +117,7 @@ export class CasesConsoleController {
     const chosen = typeof req.query.tenant === 'string' ? req.query.tenant : '';
     if (chosen && !allowed.includes(chosen)) throw new AdminDenied(403, `cases.read is not among your permissions for tenant ${chosen.slice(0, 64)}`);
     const q = filtersOf(req.query as Record<string, unknown>, ['tenant', 'lang']);
-    const page = await this.search.search(chosen ? [chosen] : allowed, q.filters, { limit: q.limit, ...(q.after ? { after: q.after } : {}) });
+    const page = await available(this.search.search(chosen ? [chosen] : allowed, q.filters, { limit: q.limit, ...(q.after ? { after: q.after } : {}) }));
     const link = (extra: Record<string, string>) => {
       const u = filtersQuery(q.filters);
       if (chosen) u.set('tenant', chosen);
@@ -161,7 +161,7 @@ export class CasesConsoleController {
     checkCanRead(req, tenant);
     checkCaseRef(caseRef);
     const kinds = kindsOf(req.query.kind ?? req.body?.kind);
-    const r = await this.reveal.revealCase(req.principal, tenant, caseRef, kinds, req.body?.pointer, revealReason(req.body));
+    const r = await available(this.reveal.revealCase(req.principal, tenant, caseRef, kinds, req.body?.pointer, revealReason(req.body)));
     if (req.headers['hx-request']) return this.sendRow(req, res, r, this.caseRevealAction(tenant, caseRef, req.query.kind));
     await this.renderCase(req, res, tenant, caseRef, r);
   }
@@ -176,7 +176,7 @@ export class CasesConsoleController {
   @Requires('pii.reveal')
   async revealMessage(@Param('tenant') tenant: string, @Param('journalId') journalId: string, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
     checkCanRead(req, tenant);
-    const r = await this.reveal.revealMessage(req.principal, tenant, journalId, req.body?.pointer, revealReason(req.body));
+    const r = await available(this.reveal.revealMessage(req.principal, tenant, journalId, req.body?.pointer, revealReason(req.body)));
     if (req.headers['hx-request']) return this.sendRow(req, res, r, this.messageRevealAction(tenant, journalId));
     await this.renderMessage(req, res, tenant, journalId, r);
   }
@@ -211,7 +211,7 @@ export class CasesConsoleController {
   private async renderCase(req: AdminRequest, res: Response, tenant: string, caseRef: string, revealed?: Revealed): Promise<void> {
     const lang = langOf(req);
     checkCaseRef(caseRef);
-    const found = await this.timeline.timeline(tenant, caseRef, kindsOf(req.query.kind));
+    const found = await available(this.timeline.timeline(tenant, caseRef, kindsOf(req.query.kind)));
     if (found.found === 'none') throw new AdminDenied(404, 'this tenant has no case with this caseRef');
     if (found.found === 'ambiguous') throw new AdminDenied(409, `this tenant has an appeal and an application with this caseRef: open it with ?kind=${found.kinds.join(' or ?kind=')}`);
     const v = found.value;
@@ -234,7 +234,7 @@ export class CasesConsoleController {
 
   private async renderMessage(req: AdminRequest, res: Response, tenant: string, journalId: string, revealed?: Revealed): Promise<void> {
     const lang = langOf(req);
-    const m = /^[0-9a-f-]{36}$/i.test(journalId) ? await this.timeline.message(tenant, journalId) : undefined;
+    const m = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(journalId) ? await available(this.timeline.message(tenant, journalId)) : undefined;
     if (!m) throw new AdminDenied(404, 'this tenant has no journal entry with this id');
     const body = this.messagePart(lang, req, tenant, m, revealed);
     // htmx loads the message into the timeline's side panel: the part alone.

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import { CASE_KINDS, CASE_REF_MAX_LENGTH, type CaseKind } from '../../../contracts';
+import { CASE_KINDS, CASE_REF_MAX_LENGTH, TransientError, type CaseKind } from '../../../contracts';
 import { reasonOf } from '../audit/admin-audit.service';
 import { AdminDeniedFilter } from '../auth/admin-denied.filter';
 import { AdminDenied, AdminGuard, Requires, type AdminRequest } from '../auth/admin.guard';
@@ -11,6 +11,16 @@ import { contactHash } from './pii-mask.mapper';
 import { PiiRevealService } from './pii-reveal.service';
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** A database that is not reachable answers 503 (the admin refusal), not 500. */
+export async function available<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    if (e instanceof TransientError) throw new AdminDenied(503, 'the database is not available; try again shortly');
+    throw e;
+  }
+}
 
 /** The kinds asked for with `?kind=` (or in a body), or all. */
 export function kindsOf(value: unknown): CaseKind[] {
@@ -55,7 +65,7 @@ export class AdminCasesController {
   @Requires('cases.read')
   async list(@Param('tenant') tenant: string, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
     const q = filtersOf(req.query as Record<string, unknown>);
-    const page = await this.search.search([tenant], q.filters, { limit: q.limit, ...(q.after ? { after: q.after } : {}) });
+    const page = await available(this.search.search([tenant], q.filters, { limit: q.limit, ...(q.after ? { after: q.after } : {}) }));
     res.setHeader('Cache-Control', 'no-store');
     res.json(page);
   }
@@ -73,7 +83,7 @@ export class AdminCasesController {
   @Requires('cases.read')
   async caseTimeline(@Param('tenant') tenant: string, @Param('caseRef') caseRef: string, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
     checkCaseRef(caseRef);
-    const found = await this.timeline.timeline(tenant, caseRef, kindsOf(req.query.kind));
+    const found = await available(this.timeline.timeline(tenant, caseRef, kindsOf(req.query.kind)));
     if (found.found === 'none') throw new AdminDenied(404, 'this tenant has no case with this caseRef');
     if (found.found === 'ambiguous') throw new AdminDenied(409, `this tenant has an appeal and an application with this caseRef: ask with ?kind=${found.kinds.join(' or ?kind=')}`);
     res.setHeader('Cache-Control', 'no-store');
@@ -86,7 +96,7 @@ export class AdminCasesController {
     checkCanRead(req, tenant);
     checkCaseRef(caseRef);
     const reason = revealReason(req.body);
-    const r = await this.reveal.revealCase(req.principal, tenant, caseRef, kindsOf(req.body?.kind), req.body?.pointer, reason);
+    const r = await available(this.reveal.revealCase(req.principal, tenant, caseRef, kindsOf(req.body?.kind), req.body?.pointer, reason));
     res.setHeader('Cache-Control', 'no-store');
     res.status(200).json(r);
   }
@@ -94,7 +104,7 @@ export class AdminCasesController {
   @Get('v1/admin/:tenant/messages/:journalId')
   @Requires('cases.read')
   async message(@Param('tenant') tenant: string, @Param('journalId') journalId: string, @Res() res: Response): Promise<void> {
-    const view = /^[0-9a-f-]{36}$/i.test(journalId) ? await this.timeline.message(tenant, journalId) : undefined;
+    const view = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(journalId) ? await available(this.timeline.message(tenant, journalId)) : undefined;
     if (!view) throw new AdminDenied(404, 'this tenant has no journal entry with this id');
     res.setHeader('Cache-Control', 'no-store');
     res.json(view);
@@ -105,7 +115,7 @@ export class AdminCasesController {
   async revealMessage(@Param('tenant') tenant: string, @Param('journalId') journalId: string, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
     checkCanRead(req, tenant);
     const reason = revealReason(req.body);
-    const r = await this.reveal.revealMessage(req.principal, tenant, journalId, req.body?.pointer, reason);
+    const r = await available(this.reveal.revealMessage(req.principal, tenant, journalId, req.body?.pointer, reason));
     res.setHeader('Cache-Control', 'no-store');
     res.status(200).json(r);
   }

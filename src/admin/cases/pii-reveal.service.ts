@@ -34,7 +34,7 @@ export class PiiRevealService {
 
   async revealMessage(who: Principal, tenant: string, journalId: string, pointerIn: unknown, reason: string): Promise<Revealed> {
     const pointer = checkPointer(pointerIn);
-    if (!/^[0-9a-f-]{36}$/i.test(journalId)) throw new AdminDenied(404, 'this tenant has no journal entry with this id');
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(journalId)) throw new AdminDenied(404, 'this tenant has no journal entry with this id');
     const found = await this.timeline.messageDocument(tenant, journalId);
     if (!found) throw new AdminDenied(404, 'this tenant has no journal entry with this id');
     const { record, doc } = found;
