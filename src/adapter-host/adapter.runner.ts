@@ -176,8 +176,14 @@ export class AdapterRunner implements BeforeApplicationShutdown {
       await this.attempts.record({ ...base, startedAt: new Date(), durationMs: 0, outcome: 'rejected', error: 'files refused; answered with message.rejected' });
       return;
     }
+    // The breaker as this attempt meets it, recorded with the attempt (the admin timeline shows it).
+    const breakerState = instance.breaker.state();
     const gate = instance.breaker.acquire();
-    if (!gate.allowed) throw new TransientError(`circuit open for ${instance.id}`, gate.retryAfterMs);
+    if (!gate.allowed) {
+      // Turned away without a call: recorded too, so the timeline tells "not called, circuit open" from "called and failed".
+      await this.attempts.record({ ...base, startedAt: new Date(), durationMs: 0, outcome: 'transient', error: `circuit ${breakerState}: not called`, breakerState }).catch(() => undefined);
+      throw new TransientError(`circuit open for ${instance.id}`, gate.retryAfterMs);
+    }
     await instance.limiter?.take(lane === 'bulk');
     const cause = { instance: instance.id, eventId: event.id, correlationId: event.correlationid };
     const startedAt = new Date();
@@ -188,7 +194,7 @@ export class AdapterRunner implements BeforeApplicationShutdown {
       const cls = failureClassOf(e);
       if (cls === 'transient') instance.breaker.failure();
       else instance.breaker.success(); // a refusal means the system answered
-      await this.attempts.record({ ...base, startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: cls, error: errorLine(e) }).catch(() => undefined);
+      await this.attempts.record({ ...base, startedAt, durationMs: Date.now() - startedAt.getTime(), outcome: cls, error: errorLine(e), breakerState }).catch(() => undefined);
       // The message goes to the DLQ as evidence; whoever tracks it (a dispatch) learns it failed for good.
       const refused = cls === 'permanent' ? this.deliveries.refused(event, errorLine(e).slice(0, 500)) : undefined;
       if (refused) await this.committer.commit(cause, [], [refused], async () => true).catch(() => undefined);
@@ -204,6 +210,7 @@ export class AdapterRunner implements BeforeApplicationShutdown {
         outcome: 'ok',
         requestSummary: done.summary?.request,
         responseSummary: done.summary?.response,
+        breakerState,
       }),
     );
   }

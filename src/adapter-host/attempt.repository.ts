@@ -15,6 +15,20 @@ export interface AttemptRecord {
   error?: string;
   requestSummary?: Record<string, unknown>;
   responseSummary?: Record<string, unknown>;
+  /** The instance's circuit breaker as this attempt met it (`closed`, `half-open`, `open`); absent where the breaker has no say. */
+  breakerState?: string;
+}
+
+/** A recorded attempt, as the admin timeline shows it. */
+export interface StoredAttempt {
+  messageId: string;
+  consumer: string;
+  attempt: number;
+  startedAt: Date;
+  durationMs: number;
+  outcome: AttemptRecord['outcome'];
+  error?: string;
+  breakerState?: string;
 }
 
 /** Journal of delivery attempts and the consumer-side inbox (what each consumer already did). */
@@ -35,23 +49,55 @@ export class AttemptRepository {
   async claimAndRecord(tx: PoolClient, a: AttemptRecord): Promise<boolean> {
     const res = await tx.query(
       `WITH c AS (INSERT INTO inbox (consumer, message_id) VALUES ($3, $2) ON CONFLICT DO NOTHING RETURNING 1)
-       INSERT INTO delivery_attempt (journal_id, message_id, consumer, attempt, started_at, duration_ms, outcome, error, request_summary, response_summary)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM c`,
+       INSERT INTO delivery_attempt (journal_id, message_id, consumer, attempt, started_at, duration_ms, outcome, error, request_summary, response_summary, breaker_state)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM c`,
       attemptParams(a),
     );
     return res.rowCount === 1;
   }
 
   async record(a: AttemptRecord, tx?: PoolClient): Promise<void> {
-    const sql = `INSERT INTO delivery_attempt (journal_id, message_id, consumer, attempt, started_at, duration_ms, outcome, error, request_summary, response_summary)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+    const sql = `INSERT INTO delivery_attempt (journal_id, message_id, consumer, attempt, started_at, duration_ms, outcome, error, request_summary, response_summary, breaker_state)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
     const params = attemptParams(a);
     if (tx) await tx.query(sql, params);
     else await poolOf(this.db).query(sql, params);
   }
+
+  /**
+   * The attempts on these messages (journal ids: the adapter host records a routed copy under its
+   * journal id), in time order, by delivery_attempt_message_idx.
+   */
+  async forMessages(tx: PoolClient, messageIds: readonly string[]): Promise<StoredAttempt[]> {
+    if (!messageIds.length) return [];
+    const r = await tx.query<{
+      message_id: string;
+      consumer: string;
+      attempt: number;
+      started_at: Date;
+      duration_ms: number;
+      outcome: StoredAttempt['outcome'];
+      error: string | null;
+      breaker_state: string | null;
+    }>(
+      `SELECT message_id, consumer, attempt, started_at, duration_ms, outcome, error, breaker_state FROM delivery_attempt
+        WHERE message_id = ANY($1::text[]) ORDER BY started_at, id LIMIT 2000`,
+      [messageIds],
+    );
+    return r.rows.map((x) => ({
+      messageId: x.message_id,
+      consumer: x.consumer,
+      attempt: x.attempt,
+      startedAt: x.started_at,
+      durationMs: x.duration_ms,
+      outcome: x.outcome,
+      ...(x.error !== null ? { error: x.error } : {}),
+      ...(x.breaker_state !== null ? { breakerState: x.breaker_state } : {}),
+    }));
+  }
 }
 
-/** The ten values of a delivery_attempt row, in column order. */
+/** The eleven values of a delivery_attempt row, in column order. */
 function attemptParams(a: AttemptRecord): unknown[] {
   return [
     a.journalId ?? null,
@@ -64,5 +110,6 @@ function attemptParams(a: AttemptRecord): unknown[] {
     a.error ?? null,
     a.requestSummary ? JSON.stringify(a.requestSummary) : null,
     a.responseSummary ? JSON.stringify(a.responseSummary) : null,
+    a.breakerState ?? null,
   ];
 }

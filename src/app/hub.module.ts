@@ -71,6 +71,14 @@ import { ConsoleController } from '../admin/console/console.controller';
 import { AuditController } from '../admin/audit/audit.controller';
 import { TokenController } from '../admin/auth/token.controller';
 import { EvidenceExportController } from '../admin/audit/evidence-export.controller';
+import { AdminCasesController } from '../admin/cases/cases.controller';
+import { CasesConsoleController } from '../admin/cases/cases-console.controller';
+import { CaseSearchService } from '../admin/cases/case-search.service';
+import { CaseTimelineService } from '../admin/cases/case-timeline.service';
+import { PiiRevealService } from '../admin/cases/pii-reveal.service';
+import { CASE_TIMELINE_SOURCES, type TimelineSource } from '../admin/cases/timeline-source.port';
+import { AttemptTimelineSource, CaseAuditTimelineSource, NotificationTimelineSource } from '../admin/cases/timeline-sources.service';
+import { DeadLetterTimelineSource } from '../admin/dead-letters/dead-letter-timeline.service';
 
 import { DeadLetterKeeper } from '../admin/dead-letters/dead-letter-keeper.consumer';
 import { DeadLetterRedriveJob } from '../admin/dead-letters/dead-letter-redrive.service';
@@ -115,6 +123,9 @@ export class HubModule {
         // Dead letters (admin console, issue 10 item 6): JSON API and console pages.
         DeadLetterController,
         DeadLetterConsoleController,
+        // Admin cases (issue 10, items 3-5): search, timeline, message view, audited reveal.
+        AdminCasesController,
+        CasesConsoleController,
       ],
       providers: [
         { provide: ENV_CONFIG, useValue: o.env },
@@ -195,6 +206,21 @@ export class HubModule {
         DeadLetterKeeper,
         DeadLetterService,
         DeadLetterRedriveJob,
+        // Admin cases (issue 10, items 3-5): search, the case timeline and its sources, masked
+        // personal data with an audited reveal. A new timeline source (dead letters) is one more
+        // entry in CASE_TIMELINE_SOURCES: add its class to the list and to `inject`.
+        CaseSearchService,
+        CaseTimelineService,
+        PiiRevealService,
+        AttemptTimelineSource,
+        CaseAuditTimelineSource,
+        NotificationTimelineSource,
+        DeadLetterTimelineSource,
+        {
+          provide: CASE_TIMELINE_SOURCES,
+          useFactory: (...sources: TimelineSource[]) => sources,
+          inject: [AttemptTimelineSource, CaseAuditTimelineSource, NotificationTimelineSource, DeadLetterTimelineSource],
+        },
       ],
       exports: [ADAPTER_FILES, FileIntake, FILE_STORE],
     };

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
+import type { CaseColumns, CaseCondition, SqlParams } from '../persistence/sql-params.codec';
 
 /** What the scheduler last computed for a case (a cache; the journal is the truth). */
 export interface StoredDeadline {
@@ -19,6 +20,29 @@ export interface StoredDeadline {
   facts?: CaseFacts;
   /** Earlier cases this one repeats, as read back (repeat detection runs once per case). */
   repeatOf?: string[];
+}
+
+/** A case's term as the admin console shows it beside the case. */
+export interface DeadlineSummary {
+  caseId: string;
+  profile: string;
+  dueAt?: Date;
+  /** The last day of the term (local date, YYYY-MM-DD). */
+  dueDate?: string;
+  extensions: number;
+  answeredAt?: Date;
+  overdue: boolean;
+  computedAt: Date;
+}
+
+/** The deadline window of the admin case search. */
+export interface DeadlineWindow {
+  /** Due on or after this local date (YYYY-MM-DD). */
+  dueFrom?: string;
+  /** Due on or before this local date. */
+  dueTo?: string;
+  /** Only overdue (true) or only not overdue (false) cases. */
+  overdue?: boolean;
 }
 
 /** Facts of a case the KPIs count, from its journal. */
@@ -200,6 +224,40 @@ export class DeadlineRepository {
   async exclude(tx: PoolClient, e: { tenant: string; caseRef: string; kpi: string; reason: string; actor: string }): Promise<boolean> {
     const r = await tx.query('INSERT INTO kpi_exclusion (tenant, case_ref, kpi, reason, actor) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [e.tenant, e.caseRef, e.kpi, e.reason, e.actor]);
     return (r.rowCount ?? 0) > 0;
+  }
+
+  /** The computed terms of these cases (absent: never computed, or no term). */
+  async summaries(tx: PoolClient, caseIds: readonly string[]): Promise<Map<string, DeadlineSummary>> {
+    if (!caseIds.length) return new Map();
+    const r = await tx.query<{ case_id: string; profile: string; due_at: Date | null; due_date: string | null; extensions: number; answered_at: Date | null; overdue: boolean; computed_at: Date }>(
+      `SELECT case_id::text AS case_id, profile, due_at, to_char(due_date, 'YYYY-MM-DD') AS due_date, extensions, answered_at, overdue, computed_at
+         FROM case_deadline WHERE case_id = ANY($1::uuid[]) AND profile <> ''`,
+      [caseIds],
+    );
+    return new Map(
+      r.rows.map((x) => [
+        x.case_id,
+        {
+          caseId: x.case_id,
+          profile: x.profile,
+          ...(x.due_at ? { dueAt: x.due_at } : {}),
+          ...(x.due_date ? { dueDate: x.due_date } : {}),
+          extensions: x.extensions,
+          ...(x.answered_at ? { answeredAt: x.answered_at } : {}),
+          overdue: x.overdue,
+          computedAt: x.computed_at,
+        },
+      ]),
+    );
+  }
+
+  /** A condition of the admin case search: the case's computed term falls in the window (by the primary key, per case). */
+  windowCondition(p: SqlParams, c: CaseColumns, w: DeadlineWindow): CaseCondition {
+    const parts = [`d.case_id = ${c.id}`, `d.profile <> ''`];
+    if (w.dueFrom) parts.push(`d.due_date >= ${p.add(w.dueFrom)}::date`);
+    if (w.dueTo) parts.push(`d.due_date <= ${p.add(w.dueTo)}::date`);
+    if (w.overdue !== undefined) parts.push(`d.overdue = ${p.add(w.overdue)}::boolean`);
+    return { sql: `EXISTS (SELECT 1 FROM case_deadline d WHERE ${parts.join(' AND ')})` };
   }
 
   /** Whether a case has a computed term (an exclusion names a real case). */

@@ -36,6 +36,30 @@ export interface DispatchWithNotification {
 
 type Row = Record<string, any>;
 
+/** A notification about a case with its channel attempts, as the admin timeline shows it (no addresses, no texts). */
+export interface CaseNotification {
+  id: string;
+  template: string;
+  locale: string;
+  priority: string;
+  mandatory: boolean;
+  outcome: NotificationRow['outcome'];
+  createdAt: Date;
+  updatedAt: Date;
+  dispatches: {
+    id: string;
+    seq: number;
+    channel: string;
+    adapter: string;
+    status: DeliveryStatus;
+    /** The provider's id of the message: the delivery proof to ask the provider about. */
+    providerMessageId?: string;
+    failure?: DeliveryFailure;
+    createdAt: Date;
+    updatedAt: Date;
+  }[];
+}
+
 /** A chat linked to a citizen's cabinet account. */
 export interface ActiveLink {
   tenant: string;
@@ -75,6 +99,39 @@ export class NotificationRepository {
       [tenant, citizenRef ?? null, telegram ?? null, viber ?? null],
     );
     return r.rows as KnownLink[];
+  }
+
+  /** The notifications about a case, oldest first, with their dispatches (by notification_case_idx). */
+  async forCase(tx: PoolClient, tenant: string, caseRef: string): Promise<CaseNotification[]> {
+    const r = await tx.query(
+      `SELECT n.id, n.template, n.locale, n.priority, n.mandatory, n.outcome, n.created_at, n.updated_at,
+              d.id::text AS d_id, d.seq, d.channel, d.adapter, d.status, d.provider_message_id, d.failure, d.created_at AS d_created_at, d.updated_at AS d_updated_at
+         FROM notification n LEFT JOIN notification_dispatch d ON d.notification_id = n.id
+        WHERE n.tenant = $1 AND n.case_ref = $2
+        ORDER BY n.created_at, n.id, d.seq LIMIT 1000`,
+      [tenant, caseRef],
+    );
+    const out = new Map<string, CaseNotification>();
+    for (const x of r.rows as Row[]) {
+      let n = out.get(x.id);
+      if (!n) {
+        n = { id: x.id, template: x.template, locale: x.locale, priority: x.priority, mandatory: x.mandatory, outcome: x.outcome, createdAt: x.created_at, updatedAt: x.updated_at, dispatches: [] };
+        out.set(x.id, n);
+      }
+      if (x.d_id)
+        n.dispatches.push({
+          id: x.d_id,
+          seq: x.seq,
+          channel: x.channel,
+          adapter: x.adapter,
+          status: x.status,
+          ...(x.provider_message_id ? { providerMessageId: x.provider_message_id } : {}),
+          ...(x.failure ? { failure: x.failure } : {}),
+          createdAt: x.d_created_at,
+          updatedAt: x.d_updated_at,
+        });
+    }
+    return [...out.values()];
   }
 
   /** Creates a channel attempt; false when this notification already went to that channel. */

@@ -16,6 +16,7 @@ import { CaseDeadlines1733200000000 } from './migrations/1733200000000-case-dead
 import { EvidenceChain1733300000000 } from './migrations/1733300000000-evidence-chain.migration';
 import { Admin1733400000000 } from './migrations/1733400000000-admin.migration';
 import { DeadLetters1733500000000 } from './migrations/1733500000000-dead-letters.migration';
+import { AdminCases1733600000000 } from './migrations/1733600000000-admin-cases.migration';
 
 /** Every migration, in order. */
 export const MIGRATIONS = [
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   EvidenceChain1733300000000,
   Admin1733400000000,
   DeadLetters1733500000000,
+  AdminCases1733600000000,
 ];
 
 /** Key of the advisory lock that serialises migrations when several instances start at once. */

@@ -6,6 +6,7 @@ import type { CloudEvent } from '../../contracts';
 import type { OutgoingMessage } from '../messaging/confirm.publisher';
 import { poolOf } from './database.setup';
 import { inTransaction } from './transaction.runner';
+import type { CaseColumns, CaseCondition, SqlParams } from './sql-params.codec';
 
 /** One journal entry to write. */
 export interface JournalEntry {
@@ -127,6 +128,30 @@ export interface CaseEntry {
   /** The contract errors of a rejected entry. */
   errors: unknown;
   /** The event as journaled; absent when not asked for, for rejected entries, and past a page's byte budget. */
+  body?: Buffer;
+}
+
+/** A journal entry as the admin console shows it: every column, the body when asked for and within budget. */
+export interface JournalRecord {
+  id: string;
+  /** `received_at` in UTC with microseconds, exact. */
+  at: string;
+  direction: 'in' | 'out';
+  via: string;
+  status: 'accepted' | 'rejected' | 'emitted' | 'ignored';
+  tenant?: string;
+  source?: string;
+  eventId?: string;
+  type?: string;
+  subject?: string;
+  correlationId?: string;
+  dedupeKey?: string;
+  routes: string[];
+  errors?: unknown;
+  bodySize: number;
+  bodyTruncated: boolean;
+  /** Whether the body was erased (data protection): the row stays, its body is gone. */
+  bodyErased: boolean;
   body?: Buffer;
 }
 
@@ -396,6 +421,43 @@ export class JournalRepository {
     return new Map(r.rows.map((x) => [x.subject, x.body]));
   }
 
+  /**
+   * Every journal entry about one case (tenant, subject), in journal order, by journal_case_idx:
+   * what came in, what was refused, what the hub emitted. Bodies come while they add up to less
+   * than `bodyBudget` bytes (the admin timeline reads registration numbers, authors and dates
+   * from them); past the budget the entries come without.
+   */
+  async caseRecords(tx: PoolClient, tenant: string, subject: string, page: { limit: number; bodyBudget: number }): Promise<JournalRecord[]> {
+    const r = await tx.query<JournalDbRow>(
+      `SELECT ${RECORD_COLUMNS.replace('body,', `CASE WHEN sum(coalesce(octet_length(body), 0)) OVER (ORDER BY received_at, id ROWS UNBOUNDED PRECEDING) <= $4 THEN body END AS body,`)}
+         FROM journal WHERE tenant = $1 AND subject = $2 ORDER BY received_at, id LIMIT $3`,
+      [tenant, subject, page.limit, page.bodyBudget],
+    );
+    return r.rows.map(journalRecord);
+  }
+
+  /** One journal entry of a tenant with its body; undefined when the tenant has none with this id. */
+  async record(tx: PoolClient, tenant: string, id: string): Promise<JournalRecord | undefined> {
+    const r = await tx.query<JournalDbRow>(`SELECT ${RECORD_COLUMNS} FROM journal WHERE id = $1::uuid AND tenant = $2`, [id, tenant]);
+    return r.rows[0] ? journalRecord(r.rows[0]) : undefined;
+  }
+
+  /**
+   * A condition of the admin case search: the case has a journal entry with this CloudEvents id.
+   * There is no index on event_id (one more index on the ingress hot path would slow every
+   * batch), so this probes journal_case_idx once per case of the tenant: an admin's occasional
+   * cost instead of every appeal's.
+   */
+  eventCondition(p: SqlParams, c: CaseColumns, eventId: string): CaseCondition {
+    return { sql: `EXISTS (SELECT 1 FROM journal j WHERE j.tenant = ${c.tenant} AND j.subject = ${c.caseRef} AND j.event_id = ${p.add(eventId)})` };
+  }
+
+  /** A condition of the admin case search: a message of the case was routed to this adapter instance, or a result of it came from there. */
+  adapterCondition(p: SqlParams, c: CaseColumns, adapter: string): CaseCondition {
+    const a = p.add(adapter);
+    return { sql: `EXISTS (SELECT 1 FROM journal j WHERE j.tenant = ${c.tenant} AND j.subject = ${c.caseRef} AND (${a} = ANY(j.routes) OR j.via = 'adapter:' || ${a}))` };
+  }
+
   /** Journals a provider callback as evidence (cut by the caller), accepted or rejected. */
   async insertCallback(tx: PoolClient, c: { id: string; via: string; status: 'accepted' | 'rejected'; errors?: unknown; body: Buffer; bodySize: number }): Promise<void> {
     await tx.query(`INSERT INTO journal (id, direction, via, status, type, errors, body, body_size, body_truncated) VALUES ($1, 'in', $2, $3, 'webhook', $4, $5, $6, $7)`, [
@@ -458,6 +520,54 @@ const CASE_ENTRIES = `tenant = $1 AND subject = $2
   AND ((direction = 'in' AND status = 'accepted' AND type = ANY($3::text[]))
     OR (direction = 'out' AND status = 'emitted' AND type = ANY($4::text[]))
     OR (direction = 'in' AND status = 'rejected' AND type = ANY($5::text[])))`;
+
+const RECORD_COLUMNS = `id::text AS id, ${UTC_MICROS} AS at, direction, via, status, tenant, source, event_id, type, subject, correlation_id, dedupe_key, routes, errors,
+       body, body_size, body_truncated, (body IS NULL AND body_size > 0) AS body_erased`;
+
+type JournalDbRow = {
+  id: string;
+  at: string;
+  direction: 'in' | 'out';
+  via: string;
+  status: JournalRecord['status'];
+  tenant: string | null;
+  source: string | null;
+  event_id: string | null;
+  type: string | null;
+  subject: string | null;
+  correlation_id: string | null;
+  dedupe_key: string | null;
+  routes: string[];
+  errors: unknown;
+  body: Buffer | null;
+  body_size: number;
+  body_truncated: boolean;
+  body_erased: boolean;
+};
+
+function journalRecord(r: JournalDbRow): JournalRecord {
+  const opt = <K extends string>(k: K, v: string | null) => (v === null ? {} : ({ [k]: v } as Record<K, string>));
+  return {
+    id: r.id,
+    at: r.at,
+    direction: r.direction,
+    via: r.via,
+    status: r.status,
+    ...opt('tenant', r.tenant),
+    ...opt('source', r.source),
+    ...opt('eventId', r.event_id),
+    ...opt('type', r.type),
+    ...opt('subject', r.subject),
+    ...opt('correlationId', r.correlation_id),
+    ...opt('dedupeKey', r.dedupe_key),
+    routes: r.routes ?? [],
+    ...(r.errors !== null && r.errors !== undefined ? { errors: r.errors } : {}),
+    bodySize: r.body_size,
+    bodyTruncated: r.body_truncated,
+    bodyErased: r.body_erased,
+    ...(r.body ? { body: r.body } : {}),
+  };
+}
 
 type CaseEntryRow = { journal_id: string; at: string; direction: 'in' | 'out'; status: CaseEntry['status']; type: string; event_id: string | null; errors: unknown; body: Buffer | null };
 

@@ -179,7 +179,7 @@ describe('adapter host: results to cases and cabinet.out, inbox, polling, breake
     office.down = false;
     await eventually('registered after retries', () => office.registered.get(ev.id) === 1, 20000);
     expect(hub.logs.some((l) => l.includes('"event":"adapter.breaker"') && l.includes('"state":"closed"'))).toBe(true);
-    // While the circuit is open, messages wait in the delay queues without calling the back office (no attempt is recorded).
+    // While the circuit is open, messages wait in the delay queues without calling the back office (recorded as transient, breaker_state open).
     // The back office counts the registration before the hub records the attempt's outcome, so wait for that row.
     const attempts = await eventually(
       'successful attempt recorded',

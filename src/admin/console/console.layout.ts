@@ -140,4 +140,13 @@ button.danger { background:var(--bad); border-color:var(--bad); }
 .cards { display:flex; gap:1rem; flex-wrap:wrap; }
 .card { border:1px solid var(--line); border-radius:6px; padding:.75rem 1rem; min-width:10rem; }
 .card .n { font-size:1.6rem; font-weight:700; }
+/* cases: the timeline with the message view beside it */
+.split { display:grid; grid-template-columns:minmax(0,3fr) minmax(0,2fr); gap:1.5rem; }
+@media (max-width: 1000px) { .split { grid-template-columns:1fr; } }
+dl.case-head { display:grid; grid-template-columns:max-content 1fr; gap:.2rem 1rem; margin:0 0 1rem; }
+dl.case-head dt { color:var(--muted); font-size:.85rem; }
+dl.case-head dd { margin:0; }
+td.summary div { font-size:.85rem; overflow-wrap:anywhere; }
+.revealed { background:#fff4d6; padding:0 .2rem; }
+form.reveal { display:flex; gap:.3rem; }
 `;
