@@ -70,6 +70,17 @@ import { AdminAudit } from '../admin/audit/admin-audit.service';
 import { ConsoleController } from '../admin/console/console.controller';
 import { AuditController } from '../admin/audit/audit.controller';
 import { TokenController } from '../admin/auth/token.controller';
+// Admin operations (issue 10, items 7-9): adapters and breakers, configuration and dry run, SLA dashboard.
+import { AdapterOverrideRepository } from '../adapter-host/adapter-override.repository';
+import { BreakerOverrides } from '../adapter-host/breaker-override.service';
+import { QueueStatsClient } from '../admin/adapters/queue-stats.client';
+import { AdapterStatusService } from '../admin/adapters/adapter-status.service';
+import { AdaptersController } from '../admin/adapters/adapters.controller';
+import { EffectiveConfigService } from '../admin/operations/effective-config.service';
+import { DryRunService } from '../admin/operations/dry-run.service';
+import { ConfigController } from '../admin/operations/config.controller';
+import { DashboardService } from '../admin/dashboard/dashboard.service';
+import { DashboardController } from '../admin/dashboard/dashboard.controller';
 
 /** What the hub module is built from: validated configuration, the logger and a ready data source. */
 export interface HubModuleOptions {
@@ -104,6 +115,10 @@ export class HubModule {
         ConsoleController,
         AuditController,
         TokenController,
+        // Admin operations: adapters and breakers, configuration and dry run, SLA dashboard.
+        AdaptersController,
+        ConfigController,
+        DashboardController,
       ],
       providers: [
         { provide: ENV_CONFIG, useValue: o.env },
@@ -178,6 +193,15 @@ export class HubModule {
         AdminGuard,
         OidcLogin,
         AdminAudit,
+        // Admin operations: breakers held by hand (hub-wide, polled by every instance's runner),
+        // queue depths, the adapters page, the masked configuration and dry run, the SLA dashboard.
+        AdapterOverrideRepository,
+        BreakerOverrides,
+        QueueStatsClient,
+        AdapterStatusService,
+        EffectiveConfigService,
+        DryRunService,
+        DashboardService,
       ],
       exports: [ADAPTER_FILES, FileIntake, FILE_STORE],
     };

@@ -101,8 +101,12 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
     });
   });
 
+  // Every value read from a secret variable, remembered with the configuration (secretsOf): the
+  // admin console masks by what came from a secret, not by guessing from key names.
+  const secrets: ResolvedSecret[] = [];
   const resolveSecret = (ref: { env: string }, path: string): string => {
     const value = env[ref.env];
+    secrets.push({ env: ref.env, path, value: value ?? '' });
     if (value === undefined || value === '') {
       if (options.requireSecrets !== false) issues.push({ path, message: `environment variable ${ref.env} is not set` });
       return '';
@@ -110,7 +114,10 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
     return value;
   };
   // A disabled instance never calls its system, so its secrets are not needed until it is enabled.
-  const optionalSecret = (ref: { env: string }): string => env[ref.env] ?? '';
+  const optionalSecret = (ref: { env: string }, path: string): string => {
+    secrets.push({ env: ref.env, path, value: env[ref.env] ?? '' });
+    return env[ref.env] ?? '';
+  };
 
   const tenants: HubConfig['tenants'] = {};
   for (const [id, t] of Object.entries(tenantsIn)) {
@@ -151,7 +158,7 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
   }
   if (issues.length) throw new ConfigError(dedupe(issues), origin);
 
-  return {
+  const config: HubConfig = {
     hub: {
       source: file.hub?.source ?? 'urn:cabinet-hub',
       maxBodyBytes: file.hub?.maxBodyBytes ?? 1024 * 1024,
@@ -215,6 +222,26 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
       idleMinutes: file.console?.idleMinutes ?? 60,
     },
   };
+  SECRETS.set(config, Object.freeze(secrets));
+  return config;
+}
+
+/** A value the loader read from a secret variable: the variable, where the file referred to it, the value. */
+export interface ResolvedSecret {
+  env: string;
+  /** JSON pointer into the file (`/tenants/demo/ingressTokens/0`, `/adapters/x/config/password`). */
+  path: string;
+  value: string;
+}
+
+const SECRETS = new WeakMap<HubConfig, readonly ResolvedSecret[]>();
+
+/**
+ * The secrets a loaded configuration was resolved with (empty for one built by hand). For masking
+ * only: never log or return the values.
+ */
+export function secretsOf(config: HubConfig): readonly ResolvedSecret[] {
+  return SECRETS.get(config) ?? [];
 }
 
 /**

@@ -15,6 +15,7 @@ import { Calendars1733100000000 } from './migrations/1733100000000-calendars.mig
 import { CaseDeadlines1733200000000 } from './migrations/1733200000000-case-deadlines.migration';
 import { EvidenceChain1733300000000 } from './migrations/1733300000000-evidence-chain.migration';
 import { Admin1733400000000 } from './migrations/1733400000000-admin.migration';
+import { AdminOperations1733700000000 } from './migrations/1733700000000-admin-operations.migration';
 
 /** Every migration, in order. */
 export const MIGRATIONS = [
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   CaseDeadlines1733200000000,
   EvidenceChain1733300000000,
   Admin1733400000000,
+  AdminOperations1733700000000,
 ];
 
 /** Key of the advisory lock that serialises migrations when several instances start at once. */

@@ -36,6 +36,7 @@ const OWNERS: Record<string, string> = {
   admin_login: 'src/admin/auth/admin-session.repository.ts',
   admin_session: 'src/admin/auth/admin-session.repository.ts',
   admin_token: 'src/admin/auth/admin-session.repository.ts',
+  adapter_override: 'src/adapter-host/adapter-override.repository.ts',
 };
 
 /**
