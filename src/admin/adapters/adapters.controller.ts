@@ -59,14 +59,14 @@ export class AdaptersController {
   @Requires('adapters.breaker', 'hub')
   async openApi(@Param('id') id: string, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
     res.setHeader('Cache-Control', 'no-store');
-    res.json(await this.adapters.setBreaker(req.principal, id, true, this.reason(req)));
+    res.status(200).json(await this.adapters.setBreaker(req.principal, id, true, this.reason(req)));
   }
 
   @Post('v1/admin/adapters/:id/breaker/close')
   @Requires('adapters.breaker', 'hub')
   async closeApi(@Param('id') id: string, @Req() req: AdminRequest, @Res() res: Response): Promise<void> {
     res.setHeader('Cache-Control', 'no-store');
-    res.json(await this.adapters.setBreaker(req.principal, id, false, this.reason(req)));
+    res.status(200).json(await this.adapters.setBreaker(req.principal, id, false, this.reason(req)));
   }
 
   @Get('console/adapters')

@@ -64,7 +64,7 @@ export class ConfigController {
   @Requires('config.read', 'any')
   dryRunApi(@Req() req: AdminRequest, @Res() res: Response): void {
     res.setHeader('Cache-Control', 'no-store');
-    res.json(this.run(req));
+    res.status(200).json(this.run(req));
   }
 
   @Get('console/config')
