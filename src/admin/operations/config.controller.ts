@@ -94,7 +94,7 @@ export class ConfigController {
     const c = view.config as { routes?: HubConfig['routes']; notifications?: { rules?: HubConfig['notifications']['rules'] }; publishers?: { name: string }[] };
     const given = typeof req.body?.publisher === 'string' ? req.body.publisher : '';
     res.setHeader('Cache-Control', 'no-store');
-    res.type('text/html').send(
+    res.status(200).type('text/html').send(
       renderPage({
         lang,
         principal: req.principal,
