@@ -39,7 +39,10 @@ export class BreakerOverrides implements BeforeApplicationShutdown {
       work: async () => {
         for (const o of await this.repo.all()) {
           if (this.seen.get(o.adapterId) === o.version) continue;
-          this.logger.warn({ event: 'adapter.breaker-override', adapter: o.adapterId, forcedOpen: o.forcedOpen, version: o.version }, o.forcedOpen ? 'circuit opened by hand' : 'circuit closed by hand');
+          this.logger.warn(
+            { event: 'adapter.breaker-override', adapter: o.adapterId, forcedOpen: o.forcedOpen, version: o.version },
+            o.forcedOpen ? 'circuit opened by hand' : 'circuit closed by hand',
+          );
           await apply(o);
           this.seen.set(o.adapterId, o.version);
         }

@@ -71,7 +71,11 @@ describe('CircuitBreaker opened by hand', () => {
   it('stays open whatever the calls say until released; release closes it and forgets the failures', async () => {
     let now = 0;
     const changes: string[] = [];
-    const b = new CircuitBreaker({ failureThreshold: 2, openMs: 1000 }, () => now, (s) => changes.push(s));
+    const b = new CircuitBreaker(
+      { failureThreshold: 2, openMs: 1000 },
+      () => now,
+      (s) => changes.push(s),
+    );
     b.failure();
     b.forceOpen();
     expect(b.state()).toBe('open');

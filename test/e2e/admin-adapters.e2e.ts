@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import { CloudEvent, defineAdapter, exampleEvent, TransientError } from '../../contracts';
+import { AdminAdapterList, AdminBreakerChange } from '../../contracts/model/admin-operations.schema';
 import { adminCall, adminToken } from '../helpers/admin.helper';
+import { schemaErrors } from '../helpers/admin-schema.helper';
 import { AmqpProbe } from '../helpers/amqp-probe.client';
 import { eventually, sql } from '../helpers/infra.helper';
 import { startTestHub, TestHub } from '../helpers/test-hub.helper';
@@ -80,6 +82,7 @@ describe('admin: adapters, queue depths and breakers held by hand (two hub insta
   const list = async (token = viewer, via: TestHub = hub) => {
     const r = await adminCall<{ adapters: Adapter[] }>(via, token, 'GET', '/v1/admin/adapters');
     expect(r.status).toBe(200);
+    expect(schemaErrors(AdminAdapterList, r.body)).toEqual([]);
     return r.body.adapters;
   };
   const one = async (id: string, via: TestHub = hub) => (await list(viewer, via)).find((a) => a.id === id) as Adapter;
@@ -148,6 +151,7 @@ describe('admin: adapters, queue depths and breakers held by hand (two hub insta
     const before = handledCount();
     const opened = await adminCall<any>(hub, operator, 'POST', '/v1/admin/adapters/edms-live/breaker/open', { reason: 'the 1C base is being migrated tonight' });
     expect(opened.status).toBe(200);
+    expect(schemaErrors(AdminBreakerChange, opened.body)).toEqual([]);
     expect(opened.body).toMatchObject({ adapter: 'edms-live', before: { forcedOpen: false }, after: { forcedOpen: true } });
     expect((await adminCall(hub, operator, 'POST', '/v1/admin/adapters/edms-live/breaker/open', { reason: 'twice' })).status).toBe(409);
     // Every instance applies it: nobody consumes the work queue any more (checked through the other instance too).
@@ -163,9 +167,11 @@ describe('admin: adapters, queue depths and breakers held by hand (two hub insta
     expect(queue(held, 'normal').messages).toBe(4);
     expect(queue(held, 'dlq').messages).toBe(0);
     expect(handledCount()).toBe(before);
-    const [attempts] = await sql<{ n: number }>(hub.space.schema, "SELECT count(*)::int AS n FROM delivery_attempt WHERE consumer = 'adapter:edms-live' AND journal_id IN (SELECT id FROM journal WHERE event_id = ANY($1))", [
-      sent.map((e) => e.id),
-    ]);
+    const [attempts] = await sql<{ n: number }>(
+      hub.space.schema,
+      "SELECT count(*)::int AS n FROM delivery_attempt WHERE consumer = 'adapter:edms-live' AND journal_id IN (SELECT id FROM journal WHERE event_id = ANY($1))",
+      [sent.map((e) => e.id)],
+    );
     expect(attempts.n).toBe(0);
     expect(held.breaker.manual).toMatchObject({ reason: 'the 1C base is being migrated tonight', actor: expect.stringContaining('token:') });
 
@@ -184,7 +190,14 @@ describe('admin: adapters, queue depths and breakers held by hand (two hub insta
     expect(audit.status).toBe(200);
     const open = audit.body.lines.find((l) => l.action === 'adapter.breaker.open');
     const close = audit.body.lines.find((l) => l.action === 'adapter.breaker.close' && l.reason === 'migration finished');
-    expect(open).toMatchObject({ tenant: '*', target: 'edms-live', reason: 'the 1C base is being migrated tonight', actor: expect.stringContaining('token:'), before: { forcedOpen: false }, after: { forcedOpen: true } });
+    expect(open).toMatchObject({
+      tenant: '*',
+      target: 'edms-live',
+      reason: 'the 1C base is being migrated tonight',
+      actor: expect.stringContaining('token:'),
+      before: { forcedOpen: false },
+      after: { forcedOpen: true },
+    });
     expect(close).toMatchObject({ before: { forcedOpen: true }, after: { forcedOpen: false } });
   });
 

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import { CloudEvent, defineAdapter, exampleEvent } from '../../contracts';
+import { AdminDryRunResult, AdminEffectiveConfig } from '../../contracts/model/admin-operations.schema';
 import { adminCall, adminToken } from '../helpers/admin.helper';
+import { schemaErrors } from '../helpers/admin-schema.helper';
 import { sql } from '../helpers/infra.helper';
 import { startTestHub, TestHub } from '../helpers/test-hub.helper';
 
@@ -89,6 +91,7 @@ describe('admin: effective configuration (secrets masked) and the dry run', () =
     expect(r.status).toBe(200);
     const text = JSON.stringify(r.body);
     noSecretIn(text);
+    expect(schemaErrors(AdminEffectiveConfig, r.body)).toEqual([]);
     expect(r.body.scope).toBe('hub');
     const c = r.body.config;
     expect(c.tenants.demo.ingressTokens).toEqual([{ secret: true, env: 'OPS_INGRESS_TOKEN', set: true }]);
@@ -139,6 +142,7 @@ describe('admin: effective configuration (secrets masked) and the dry run', () =
     const before = await counts();
     const r = await adminCall<any>(hub, viewer, 'POST', '/v1/admin/config/dry-run', { message: JSON.stringify(appeal()) });
     expect(r.status).toBe(200);
+    expect(schemaErrors(AdminDryRunResult, r.body)).toEqual([]);
     expect(r.body).toMatchObject({ accepted: true, errors: [], sideEffects: 'none', event: { type: 'appeal.submitted', tenant: 'demo' } });
     expect(r.body.targets).toEqual([{ target: 'edms-cfg', kind: 'adapter', queue: 'hub.work.edms-cfg', routes: ['demo-appeals'], type: 'edms.fake-cfg', enabled: false, handles: true }]);
     expect(r.body.rules).toEqual([]);

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import { CloudEvent, defineAdapter, exampleEvent, type ResultEvent } from '../../contracts';
+import { AdminDashboard } from '../../contracts/model/admin-operations.schema';
 import { adminCall, adminToken } from '../helpers/admin.helper';
+import { schemaErrors } from '../helpers/admin-schema.helper';
 import { AmqpProbe } from '../helpers/amqp-probe.client';
 import { eventually, sql } from '../helpers/infra.helper';
 import { startTestHub, TestHub } from '../helpers/test-hub.helper';
@@ -101,6 +103,7 @@ describe('admin: SLA and KPI dashboard', () => {
     const token = await adminToken(hub, ['demo:viewer']);
     const r = await adminCall<any>(hub, token, 'GET', '/v1/admin/demo/dashboard?from=2026-02-01&to=2026-02-28');
     expect(r.status).toBe(200);
+    expect(schemaErrors(AdminDashboard, r.body)).toEqual([]);
     expect(r.body).toMatchObject({ tenant: 'demo', deadlines: true, today: '2026-03-11', timeZone: 'Europe/Kyiv', from: '2026-02-01', to: '2026-02-28' });
     expect(r.body.totals).toEqual({ dueToday: 1, atRisk: 2, overdue: 1, paused: 1, open: 5 });
     expect(r.body.byAddressee).toEqual([
@@ -128,7 +131,10 @@ describe('admin: SLA and KPI dashboard', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     // Mustache writes / and = in attributes as entities; a browser reads them back.
-    const decoded = html.replace(/&#x2F;/g, '/').replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    const decoded = html
+      .replace(/&#x2F;/g, '/')
+      .replace(/&#x3D;/g, '=')
+      .replace(/&amp;/g, '&');
     expect(decoded).toContain('<a href="/console/cases?tenant=demo&overdue=1" data-count="overdue">1</a>');
     expect(decoded).toContain('<a href="/console/cases?tenant=demo&dueFrom=2026-03-11&dueTo=2026-03-11" data-count="dueToday">1</a>');
     expect(decoded).toContain('<a href="/console/cases?tenant=demo&paused=1&addressee=dept-water">1</a>');

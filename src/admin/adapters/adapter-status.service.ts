@@ -122,9 +122,7 @@ export class AdapterStatusService {
           return { ...q, messages: s?.messages ?? null, consumers: s?.consumers ?? null };
         }),
         held: live?.held ?? 0,
-        lastError: fail
-          ? { at: fail.at.toISOString(), outcome: fail.outcome, attempt: fail.attempt, error: fail.error, ...(o.hubWide ? { journalId: fail.journalId } : {}) }
-          : null,
+        lastError: fail ? { at: fail.at.toISOString(), outcome: fail.outcome, attempt: fail.attempt, error: fail.error, ...(o.hubWide ? { journalId: fail.journalId } : {}) } : null,
         probe: probe ? { ok: probe.ok, ...(probe.detail ? { detail: probe.detail } : {}) } : null,
       };
     });

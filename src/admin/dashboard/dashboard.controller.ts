@@ -44,10 +44,10 @@ const PAGE = `<form class="filters" method="get" action="${CONSOLE_BASE}/dashboa
 /** The case search the counts link to (another page of the console): the filters by their query names. */
 export function caseSearchLink(tenant: string, state: State, today: string, addressee?: string): string {
   const q = new URLSearchParams({ tenant });
-  if (state === 'dueToday') (q.set('dueFrom', today), q.set('dueTo', today));
-  else if (state === 'atRisk') (q.set('dueFrom', today), q.set('dueTo', addDays(today, 3)));
-  else if (state === 'overdue') q.set('overdue', '1');
-  else q.set('paused', '1');
+  if (state === 'dueToday' || state === 'atRisk') {
+    q.set('dueFrom', today);
+    q.set('dueTo', state === 'dueToday' ? today : addDays(today, 3));
+  } else q.set(state === 'overdue' ? 'overdue' : 'paused', '1');
   if (addressee !== undefined) q.set('addressee', addressee);
   return `${CONSOLE_BASE}/cases?${q.toString()}`;
 }
@@ -126,11 +126,13 @@ export function pageView(d: Dashboard, lang: ConsoleLang): Record<string, unknow
       categories: [t(lang, 'dashboard.all'), ...rows.map((r) => name(r.addressee))],
       series: STATES.map((s) => ({ name: label(s), key: s, fill: STATE_COLOUR[s], values: [d.totals?.[s] ?? 0, ...rows.map((r) => (r as SlaCounts)[s])] })),
     }),
-    kpis: kpis
-      ? KPI_NAMES.map((k) => ({ kpi: k, label: t(lang, `kpi.${k}`), ...kpis[k], percent: kpis[k].share === null ? '—' : `${Math.round(kpis[k].share * 1000) / 10}%` }))
-      : [],
+    kpis: kpis ? KPI_NAMES.map((k) => ({ kpi: k, label: t(lang, `kpi.${k}`), ...kpis[k], percent: kpis[k].share === null ? '—' : `${Math.round(kpis[k].share * 1000) / 10}%` })) : [],
     kpiChart: kpis
-      ? shareChart({ id: 'chart-kpis', title: t(lang, 'dashboard.kpis'), rows: KPI_NAMES.map((k) => ({ label: t(lang, `kpi.${k}`), key: k, share: kpis[k].share, detail: `${kpis[k].numerator}/${kpis[k].denominator}` })) })
+      ? shareChart({
+          id: 'chart-kpis',
+          title: t(lang, 'dashboard.kpis'),
+          rows: KPI_NAMES.map((k) => ({ label: t(lang, `kpi.${k}`), key: k, share: kpis[k].share, detail: `${kpis[k].numerator}/${kpis[k].denominator}` })),
+        })
       : undefined,
     dayChart: columnChart({
       id: 'chart-due-by-day',

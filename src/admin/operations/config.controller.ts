@@ -94,28 +94,31 @@ export class ConfigController {
     const c = view.config as { routes?: HubConfig['routes']; notifications?: { rules?: HubConfig['notifications']['rules'] }; publishers?: { name: string }[] };
     const given = typeof req.body?.publisher === 'string' ? req.body.publisher : '';
     res.setHeader('Cache-Control', 'no-store');
-    res.status(200).type('text/html').send(
-      renderPage({
-        lang,
-        principal: req.principal,
-        title: t(lang, 'config.title'),
-        active: 'config',
-        body: renderPart(PAGE, lang, {
-          csrf: req.principal.csrf,
-          message: typeof req.body?.message === 'string' ? req.body.message : '',
-          publishers: (c.publishers ?? []).map((p) => ({ name: p.name, sel: p.name === given })),
-          result: result
-            ? {
-                ...result,
-                targets: result.targets.map((x) => ({ ...x, routes: x.routes.join(', '), disabled: x.kind === 'adapter' && !x.enabled, refuses: x.kind === 'adapter' && !x.handles })),
-              }
-            : undefined,
-          routes: (c.routes ?? []).map((r) => ({ name: r.name, tenants: r.tenants.join(', '), types: r.types.join(', '), to: r.to.join(', ') })),
-          rules: (c.notifications?.rules ?? []).map((r) => ({ ...r, tenants: r.tenants.join(', '), statuses: r.statuses?.join(', ') ?? '', exceptStatuses: r.exceptStatuses?.join(', ') ?? '' })),
-          scope: view.scope === 'hub' ? 'hub' : view.scope.tenants.join(','),
-          effective: JSON.stringify(view.config, null, 2),
+    res
+      .status(200)
+      .type('text/html')
+      .send(
+        renderPage({
+          lang,
+          principal: req.principal,
+          title: t(lang, 'config.title'),
+          active: 'config',
+          body: renderPart(PAGE, lang, {
+            csrf: req.principal.csrf,
+            message: typeof req.body?.message === 'string' ? req.body.message : '',
+            publishers: (c.publishers ?? []).map((p) => ({ name: p.name, sel: p.name === given })),
+            result: result
+              ? {
+                  ...result,
+                  targets: result.targets.map((x) => ({ ...x, routes: x.routes.join(', '), disabled: x.kind === 'adapter' && !x.enabled, refuses: x.kind === 'adapter' && !x.handles })),
+                }
+              : undefined,
+            routes: (c.routes ?? []).map((r) => ({ name: r.name, tenants: r.tenants.join(', '), types: r.types.join(', '), to: r.to.join(', ') })),
+            rules: (c.notifications?.rules ?? []).map((r) => ({ ...r, tenants: r.tenants.join(', '), statuses: r.statuses?.join(', ') ?? '', exceptStatuses: r.exceptStatuses?.join(', ') ?? '' })),
+            scope: view.scope === 'hub' ? 'hub' : view.scope.tenants.join(','),
+            effective: JSON.stringify(view.config, null, 2),
+          }),
         }),
-      }),
-    );
+      );
   }
 }

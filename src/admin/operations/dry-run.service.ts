@@ -95,11 +95,12 @@ export class DryRunService {
       notes,
       sideEffects: 'none',
     };
-    if (event && known && !INBOUND.has(event.type))
-      notes.push(`${event.type} is emitted by the hub, never accepted from a portal; the rules listed are those the hub's own ${event.type} would fire`);
-    if (verdict.ok && event?.type === 'notification.requested') notes.push(`a notification request is sent with its own template (${(event.data as { template?: string }).template}); rules do not apply`);
+    if (event && known && !INBOUND.has(event.type)) notes.push(`${event.type} is emitted by the hub, never accepted from a portal; the rules listed are those the hub's own ${event.type} would fire`);
+    if (verdict.ok && event?.type === 'notification.requested')
+      notes.push(`a notification request is sent with its own template (${(event.data as { template?: string }).template}); rules do not apply`);
     else if (verdict.ok && !rules.length) notes.push('notification rules fire on the case events the hub emits (a registration, a status, an answer, deadlines), not on what a portal publishes');
-    if (verdict.ok && (event?.type === 'appeal.submitted' || event?.type === 'application.submitted')) notes.push('whether this caseRef is already taken by another case is known only when the message is stored');
+    if (verdict.ok && (event?.type === 'appeal.submitted' || event?.type === 'application.submitted'))
+      notes.push('whether this caseRef is already taken by another case is known only when the message is stored');
     if (verdict.ok && !result.targets.length) notes.push('no route matches: the message would be journaled and go nowhere');
     return result;
   }
@@ -109,7 +110,9 @@ export class DryRunService {
       if (target === NOTIFIER_TARGET) return { target, kind: 'notifier' as const, queue: NOTIFY_QUEUE, routes: [] };
       const a = this.config.adapters[target];
       const def = this.definitions.find((d) => d.type === a?.type);
-      const routes = this.config.routes.filter((r) => (r.tenants.includes('*') || r.tenants.includes(ev.tenant)) && r.types.some((p) => typeMatches(p, ev.type)) && r.to.includes(target)).map((r) => r.name);
+      const routes = this.config.routes
+        .filter((r) => (r.tenants.includes('*') || r.tenants.includes(ev.tenant)) && r.types.some((p) => typeMatches(p, ev.type)) && r.to.includes(target))
+        .map((r) => r.name);
       return { target, kind: 'adapter' as const, queue: workQueueName(target), routes, type: a?.type, enabled: a?.enabled ?? false, handles: !!def?.consumes.includes(ev.type) };
     });
   }
