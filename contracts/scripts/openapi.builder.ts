@@ -98,7 +98,11 @@ export function buildOpenApi(): Record<string, unknown> {
       { name: 'notifications', description: 'Notification templates.' },
       { name: 'kpi', description: "Managers' KPIs of a tenant." },
       { name: 'files', description: 'Signed download links.' },
-      { name: 'admin', description: 'The admin API: API tokens (`cabinet-hub token create`) or a console session; roles viewer, operator, admin, auditor, pii-reader per tenant; every state change needs a reason and is audited.' },
+      {
+        name: 'admin',
+        description:
+          'The admin API: API tokens (`cabinet-hub token create`) or a console session; roles viewer, operator, admin, auditor, pii-reader per tenant; every state change needs a reason and is audited.',
+      },
       { name: 'console', description: 'The web console (HTML pages under /console), signed in through OpenID Connect.' },
     ],
     paths: {

@@ -9,12 +9,14 @@ import type { HubConfig } from '../config/hub-config.schema';
 import { errorLine, safeError } from '../logging/pii.mask';
 import { ConsumerFactory } from '../messaging/consumer.factory';
 import { attemptOf } from '../messaging/failure.router';
-import type { HandledConsumer } from '../messaging/handled.consumer';
+import { GiveBack, type HandledConsumer } from '../messaging/handled.consumer';
 import { bulkQueueName, workQueueName } from '../messaging/topology.declaration';
 import { LeaderJob } from '../persistence/leader.job';
 import { enabledAdapters } from './adapter.registry';
 import { FileIntakeService } from './file-intake.service';
 import { AttemptRepository } from './attempt.repository';
+import type { AdapterOverride } from './adapter-override.repository';
+import { BreakerOverrides } from './breaker-override.service';
 import { CircuitBreaker } from './circuit.breaker';
 import { DELIVERY_REPORTS, DeliveryReportsPort } from './delivery-reports.port';
 import { RateLimiter } from './rate.limiter';
@@ -31,6 +33,18 @@ interface Instance {
   limiter?: RateLimiter;
   consumers: HandledConsumer[];
   poller?: LeaderJob;
+  /** Messages waiting in this instance for a breaker opened by hand to be closed. */
+  held: number;
+}
+
+/** What the admin console shows of a running instance (the breaker is this hub instance's). */
+export interface InstanceStatus {
+  id: string;
+  type: string;
+  breaker: string;
+  forcedOpen: boolean;
+  held: number;
+  consumers: number;
 }
 
 /**
@@ -44,6 +58,7 @@ interface Instance {
 @Injectable()
 export class AdapterRunner implements BeforeApplicationShutdown {
   private readonly instances: Instance[] = [];
+  private stopping = false;
 
   constructor(
     private readonly consumers: ConsumerFactory,
@@ -55,11 +70,14 @@ export class AdapterRunner implements BeforeApplicationShutdown {
     @Inject(ENV_CONFIG) private readonly env: EnvConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ADAPTER_DEFINITIONS) private readonly definitions: readonly AdapterDefinition[],
+    private readonly overrides: BreakerOverrides,
   ) {}
 
   /** Creates the adapters and starts their consumers and pollers. */
   async start(): Promise<void> {
     await this.consumers.ready();
+    // Breakers opened by hand (hub-wide, in PostgreSQL) hold before the first delivery, and follow every later change.
+    const forced = new Set((await this.overrides.watch((o) => this.applyOverride(o))).filter((o) => o.forcedOpen).map((o) => o.adapterId));
     for (const [id, definition] of enabledAdapters(this.config, this.definitions)) {
       const settings = this.config.adapters[id].runner;
       const log = this.logger.child({ adapter: id });
@@ -81,13 +99,16 @@ export class AdapterRunner implements BeforeApplicationShutdown {
         ),
         limiter: settings.ratePerSecond ? new RateLimiter(settings.ratePerSecond) : undefined,
         consumers: [],
+        held: 0,
       };
+      if (forced.has(id)) instance.breaker.forceOpen();
       for (const [queue, lane] of [
         [workQueueName(id), 'normal'],
         [bulkQueueName(id), 'bulk'],
       ] as const) {
         const c = await this.consumers.start(queue, settings.concurrency, (msg) => this.handle(instance, msg, lane), log);
         if (c) instance.consumers.push(c);
+        if (c && forced.has(id)) await c.pause();
       }
       if (adapter.poll) {
         instance.poller = new LeaderJob({
@@ -123,6 +144,27 @@ export class AdapterRunner implements BeforeApplicationShutdown {
     return Object.fromEntries(entries);
   }
 
+  /** The running instances as the admin console shows them. */
+  status(): InstanceStatus[] {
+    return this.instances.map((i) => ({ id: i.id, type: i.definition.type, breaker: i.breaker.state(), forcedOpen: i.breaker.isForced(), held: i.held, consumers: i.consumers.length }));
+  }
+
+  /**
+   * A breaker opened by hand stops this instance's consumers (messages wait in the queue, nothing
+   * is retried or dead-lettered for it); closing it by hand resumes them and forgets the failures.
+   */
+  private async applyOverride(o: AdapterOverride): Promise<void> {
+    const i = this.instances.find((x) => x.id === o.adapterId);
+    if (!i || this.stopping) return;
+    if (o.forcedOpen) {
+      i.breaker.forceOpen();
+      for (const c of i.consumers) await c.pause();
+    } else {
+      i.breaker.release();
+      for (const c of i.consumers) await c.resume();
+    }
+  }
+
   /** A running adapter instance, for the webhook ingress and the delivery poller. */
   adapterOf(id: string): Adapter | undefined {
     return this.instances.find((i) => i.id === id)?.adapter;
@@ -155,6 +197,12 @@ export class AdapterRunner implements BeforeApplicationShutdown {
   }
 
   private async handle(instance: Instance, msg: ConsumeMessage, lane: 'normal' | 'bulk'): Promise<void> {
+    // Delivered just before a manual opening took effect: wait here (unacked), not in a retry tier.
+    if (instance.breaker.isForced()) {
+      if (this.stopping) throw new GiveBack('the hub is stopping; the circuit is open by hand');
+      instance.held++;
+      await instance.breaker.whenReleased().finally(() => instance.held--);
+    }
     const consumer = `adapter:${instance.id}`;
     const journalId = msg.properties.headers?.['x-hub-journal-id'] as string | undefined;
     const messageId = journalId ?? String(msg.properties.messageId);
@@ -232,6 +280,9 @@ export class AdapterRunner implements BeforeApplicationShutdown {
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    // Messages held for a manual opening go back to their queue as they were.
+    for (const i of this.instances) i.breaker.abandonWaits(new GiveBack('the hub is stopping; the circuit is open by hand'));
     for (const i of this.instances) {
       await i.poller?.stop();
       for (const c of i.consumers) await c.stop();

@@ -56,6 +56,21 @@ export class AttemptRepository {
     return res.rowCount === 1;
   }
 
+  /**
+   * The latest failed attempt (transient or permanent) of each consumer, for the adapter page:
+   * when, which attempt, the error line (errorLine: no personal data) and the journal entry.
+   */
+  async lastFailures(consumers: readonly string[]): Promise<Map<string, { at: Date; outcome: string; error: string | null; attempt: number; journalId: string | null }>> {
+    if (!consumers.length) return new Map();
+    const r = await poolOf(this.db).query<{ consumer: string; started_at: Date; outcome: string; error: string | null; attempt: number; journal_id: string | null }>(
+      `SELECT c.consumer, a.started_at, a.outcome, a.error, a.attempt, a.journal_id::text AS journal_id
+         FROM unnest($1::text[]) AS c(consumer)
+         CROSS JOIN LATERAL (SELECT * FROM delivery_attempt d WHERE d.consumer = c.consumer AND d.outcome IN ('transient', 'permanent') ORDER BY d.id DESC LIMIT 1) a`,
+      [consumers],
+    );
+    return new Map(r.rows.map((x) => [x.consumer, { at: x.started_at, outcome: x.outcome, error: x.error, attempt: x.attempt, journalId: x.journal_id }]));
+  }
+
   async record(a: AttemptRecord, tx?: PoolClient): Promise<void> {
     const sql = `INSERT INTO delivery_attempt (journal_id, message_id, consumer, attempt, started_at, duration_ms, outcome, error, request_summary, response_summary, breaker_state)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;

@@ -66,3 +66,44 @@ describe('RateLimiter', () => {
     expect(order.slice(1)).toEqual(['bulk-0', 'bulk-1', 'bulk-2', 'bulk-3', 'bulk-4']);
   });
 });
+
+describe('CircuitBreaker opened by hand', () => {
+  it('stays open whatever the calls say until released; release closes it and forgets the failures', async () => {
+    let now = 0;
+    const changes: string[] = [];
+    const b = new CircuitBreaker(
+      { failureThreshold: 2, openMs: 1000 },
+      () => now,
+      (s) => changes.push(s),
+    );
+    b.failure();
+    b.forceOpen();
+    expect(b.state()).toBe('open');
+    expect(b.isForced()).toBe(true);
+    now = 10_000; // long past openMs: no half-open trial while forced
+    expect(b.state()).toBe('open');
+    expect(b.acquire()).toMatchObject({ allowed: false });
+    b.success();
+    expect(b.state()).toBe('open');
+    let released = false;
+    const wait = b.whenReleased().then(() => (released = true));
+    await Promise.resolve();
+    expect(released).toBe(false);
+    b.release();
+    await wait;
+    expect(released).toBe(true);
+    expect(b.state()).toBe('closed');
+    b.failure(); // the failure before the opening was forgotten: one more does not open it
+    expect(b.state()).toBe('closed');
+    expect(changes).toEqual(['open', 'closed']);
+  });
+
+  it('abandons waits on shutdown', async () => {
+    const b = new CircuitBreaker({ failureThreshold: 2, openMs: 1000 });
+    b.forceOpen();
+    const wait = b.whenReleased();
+    b.abandonWaits(new Error('stopping'));
+    await expect(wait).rejects.toThrow('stopping');
+    await expect(new CircuitBreaker({ failureThreshold: 1, openMs: 1 }).whenReleased()).resolves.toBeUndefined();
+  });
+});

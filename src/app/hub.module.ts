@@ -79,6 +79,17 @@ import { PiiRevealService } from '../admin/cases/pii-reveal.service';
 import { CASE_TIMELINE_SOURCES, type TimelineSource } from '../admin/cases/timeline-source.port';
 import { AttemptTimelineSource, CaseAuditTimelineSource, NotificationTimelineSource } from '../admin/cases/timeline-sources.service';
 import { DeadLetterTimelineSource } from '../admin/dead-letters/dead-letter-timeline.service';
+// Admin operations (issue 10, items 7-9): adapters and breakers, configuration and dry run, SLA dashboard.
+import { AdapterOverrideRepository } from '../adapter-host/adapter-override.repository';
+import { BreakerOverrides } from '../adapter-host/breaker-override.service';
+import { QueueStatsClient } from '../admin/adapters/queue-stats.client';
+import { AdapterStatusService } from '../admin/adapters/adapter-status.service';
+import { AdaptersController } from '../admin/adapters/adapters.controller';
+import { EffectiveConfigService } from '../admin/operations/effective-config.service';
+import { DryRunService } from '../admin/operations/dry-run.service';
+import { ConfigController } from '../admin/operations/config.controller';
+import { DashboardService } from '../admin/dashboard/dashboard.service';
+import { DashboardController } from '../admin/dashboard/dashboard.controller';
 
 import { DeadLetterKeeper } from '../admin/dead-letters/dead-letter-keeper.consumer';
 import { DeadLetterRedriveJob } from '../admin/dead-letters/dead-letter-redrive.service';
@@ -126,6 +137,10 @@ export class HubModule {
         // Admin cases (issue 10, items 3-5): search, timeline, message view, audited reveal.
         AdminCasesController,
         CasesConsoleController,
+        // Admin operations: adapters and breakers, configuration and dry run, SLA dashboard.
+        AdaptersController,
+        ConfigController,
+        DashboardController,
       ],
       providers: [
         { provide: ENV_CONFIG, useValue: o.env },
@@ -221,6 +236,15 @@ export class HubModule {
           useFactory: (...sources: TimelineSource[]) => sources,
           inject: [AttemptTimelineSource, CaseAuditTimelineSource, NotificationTimelineSource, DeadLetterTimelineSource],
         },
+        // Admin operations: breakers held by hand (hub-wide, polled by every instance's runner),
+        // queue depths, the adapters page, the masked configuration and dry run, the SLA dashboard.
+        AdapterOverrideRepository,
+        BreakerOverrides,
+        QueueStatsClient,
+        AdapterStatusService,
+        EffectiveConfigService,
+        DryRunService,
+        DashboardService,
       ],
       exports: [ADAPTER_FILES, FileIntake, FILE_STORE],
     };

@@ -109,8 +109,12 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
     if (u && u.subject === undefined && u.email === undefined) issues.push({ path: `/console/users/${i}`, message: 'give the subject or the e-mail this entry grants roles to' });
   });
 
+  // Every value read from a secret variable, remembered with the configuration (secretsOf): the
+  // admin console masks by what came from a secret, not by guessing from key names.
+  const secrets: ResolvedSecret[] = [];
   const resolveSecret = (ref: { env: string }, path: string): string => {
     const value = env[ref.env];
+    secrets.push({ env: ref.env, path, value: value ?? '' });
     if (value === undefined || value === '') {
       if (options.requireSecrets !== false) issues.push({ path, message: `environment variable ${ref.env} is not set` });
       return '';
@@ -118,7 +122,10 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
     return value;
   };
   // A disabled instance never calls its system, so its secrets are not needed until it is enabled.
-  const optionalSecret = (ref: { env: string }): string => env[ref.env] ?? '';
+  const optionalSecret = (ref: { env: string }, path: string): string => {
+    secrets.push({ env: ref.env, path, value: env[ref.env] ?? '' });
+    return env[ref.env] ?? '';
+  };
 
   const tenants: HubConfig['tenants'] = {};
   for (const [id, t] of Object.entries(tenantsIn)) {
@@ -160,7 +167,7 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
   const oidcSecret = file.console?.oidc?.clientSecret ? resolveSecret(file.console.oidc.clientSecret, '/console/oidc/clientSecret') : undefined;
   if (issues.length) throw new ConfigError(dedupe(issues), origin);
 
-  return {
+  const config: HubConfig = {
     hub: {
       source: file.hub?.source ?? 'urn:cabinet-hub',
       maxBodyBytes: file.hub?.maxBodyBytes ?? 1024 * 1024,
@@ -229,6 +236,26 @@ export function parseHubConfig(text: string, origin: string, env: NodeJS.Process
       jobIntervalMs: file.deadLetters?.jobIntervalMs ?? 1000,
     },
   };
+  SECRETS.set(config, Object.freeze(secrets));
+  return config;
+}
+
+/** A value the loader read from a secret variable: the variable, where the file referred to it, the value. */
+export interface ResolvedSecret {
+  env: string;
+  /** JSON pointer into the file (`/tenants/demo/ingressTokens/0`, `/adapters/x/config/password`). */
+  path: string;
+  value: string;
+}
+
+const SECRETS = new WeakMap<HubConfig, readonly ResolvedSecret[]>();
+
+/**
+ * The secrets a loaded configuration was resolved with (empty for one built by hand). For masking
+ * only: never log or return the values.
+ */
+export function secretsOf(config: HubConfig): readonly ResolvedSecret[] {
+  return SECRETS.get(config) ?? [];
 }
 
 /**

@@ -23,6 +23,17 @@ export function alertKey(caseId: string, what: string): string {
 }
 
 /**
+ * When a term enters its last warning threshold (the dashboard's "at risk"): the municipal
+ * solve-by target (three calendar days before the due day, seed 004) when there is one, else 72
+ * hours before the due instant. Undefined without a due instant.
+ */
+export function riskFrom(r: Pick<DeadlineResult, 'dueAt' | 'milestones'>): number | undefined {
+  if (!r.dueAt) return undefined;
+  const solveBy = r.milestones.find((m) => m.name === 'solve-by');
+  return solveBy ? Date.parse(solveBy.dueAt) : Date.parse(r.dueAt) - 3 * DAY_MS;
+}
+
+/**
  * Which alerts a case's term calls for at `now`, given how many extensions were announced
  * already. Only the most advanced threshold that has passed is raised (overdue beats T−3, which
  * beats the shares): after an outage the applicant's case is overdue, not "half its term gone".
@@ -40,13 +51,12 @@ export function planAlerts(caseId: string, r: DeadlineResult, o: { now: Date; wa
   const start = Date.parse(r.startedAt);
   const due = Date.parse(r.dueAt);
   const date = r.dueDate ?? r.dueAt;
-  const solveBy = r.milestones.find((m) => m.name === 'solve-by');
   const thresholds: { at: number; alert: DeadlineAlert }[] = [
     ...o.warnAt.map((share) => ({
       at: start + share * (due - start),
       alert: { type: 'deadline.warning' as const, key: alertKey(caseId, `warning:${share}:${date}`), threshold: 'share' as const, share },
     })),
-    { at: solveBy ? Date.parse(solveBy.dueAt) : due - 3 * DAY_MS, alert: { type: 'deadline.warning', key: alertKey(caseId, `warning:t-minus-3:${date}`), threshold: 't-minus-3' } },
+    { at: riskFrom(r) as number, alert: { type: 'deadline.warning', key: alertKey(caseId, `warning:t-minus-3:${date}`), threshold: 't-minus-3' } },
     { at: due + 1, alert: { type: 'deadline.overdue', key: alertKey(caseId, `overdue:${date}`) } },
   ];
   thresholds.sort((a, b) => a.at - b.at);

@@ -13,6 +13,10 @@ export interface StoredDeadline {
   extensions: number;
   answeredAt?: Date;
   overdue: boolean;
+  /** The term stands still (the back office paused it), as of the last computation. */
+  paused?: boolean;
+  /** When the term enters its last warning threshold (the dashboard's "at risk"). */
+  atRiskFrom?: Date;
   /** When to look at the case again; undefined: never (answered, or no term). */
   nextCheckAt?: Date;
   caseVersion: number;
@@ -150,12 +154,13 @@ export class DeadlineRepository {
     const f = d.facts ?? { postponements: 0, repeatOf: [] };
     await tx.query(
       `INSERT INTO case_deadline (case_id, tenant, case_ref, profile, due_at, due_date, extensions, answered_at, overdue, next_check_at, case_version, computed_at,
-                                  appeal_kind, addressee, received_at, registered_at, taken_at, original_due_date, postponements, repeat_of)
-       VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8, $9, $10, $11, now(), $12, $13, $14, $15, $16, $17::date, $18, $19::text[])
+                                  appeal_kind, addressee, received_at, registered_at, taken_at, original_due_date, postponements, repeat_of, paused, at_risk_from)
+       VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8, $9, $10, $11, now(), $12, $13, $14, $15, $16, $17::date, $18, $19::text[], $20, $21)
        ON CONFLICT (case_id) DO UPDATE SET profile = EXCLUDED.profile, due_at = EXCLUDED.due_at, due_date = EXCLUDED.due_date, extensions = EXCLUDED.extensions,
          answered_at = EXCLUDED.answered_at, overdue = EXCLUDED.overdue, next_check_at = EXCLUDED.next_check_at, case_version = EXCLUDED.case_version, computed_at = now(),
          appeal_kind = EXCLUDED.appeal_kind, addressee = EXCLUDED.addressee, received_at = EXCLUDED.received_at, registered_at = EXCLUDED.registered_at,
-         taken_at = EXCLUDED.taken_at, original_due_date = EXCLUDED.original_due_date, postponements = EXCLUDED.postponements, repeat_of = EXCLUDED.repeat_of`,
+         taken_at = EXCLUDED.taken_at, original_due_date = EXCLUDED.original_due_date, postponements = EXCLUDED.postponements, repeat_of = EXCLUDED.repeat_of,
+         paused = EXCLUDED.paused, at_risk_from = EXCLUDED.at_risk_from`,
       [
         d.caseId,
         d.tenant,
@@ -176,6 +181,8 @@ export class DeadlineRepository {
         f.originalDueDate ?? null,
         f.postponements,
         f.repeatOf,
+        d.paused ?? false,
+        d.atRiskFrom ?? null,
       ],
     );
   }
@@ -265,4 +272,63 @@ export class DeadlineRepository {
     const r = await tx.query("SELECT 1 FROM case_deadline WHERE tenant = $1 AND case_ref = $2 AND profile <> ''", [tenant, caseRef]);
     return r.rows.length > 0;
   }
+
+  /*
+   * Reads for the SLA dashboard (admin console). A case counts once per state it is in; "due today"
+   * cases are also "at risk" (today is inside T−3). Paused terms count only as paused: their due
+   * instant moves while they stand still. Overdue is told by the due instant and `now` (the stored
+   * flag can lag a scheduler round), as the late KPI does.
+   */
+
+  /** Open terms of a tenant by addressee and state at `now` (`today`: the local date in the tenant's zone). */
+  async slaCounts(tx: PoolClient, q: { tenant: string; now: Date; today: string }): Promise<SlaRow[]> {
+    const r = await tx.query<SlaRow>(
+      `SELECT coalesce(addressee, '') AS addressee,
+         count(*) FILTER (WHERE NOT paused AND due_date = $3::date AND due_at >= $2)::int AS due_today,
+         count(*) FILTER (WHERE NOT paused AND due_at >= $2 AND coalesce(at_risk_from, due_at - interval '72 hours') <= $2)::int AS at_risk,
+         count(*) FILTER (WHERE NOT paused AND due_at < $2)::int AS overdue,
+         count(*) FILTER (WHERE paused)::int AS paused,
+         count(*)::int AS open
+       FROM case_deadline
+       WHERE tenant = $1 AND profile <> '' AND answered_at IS NULL AND due_at IS NOT NULL
+       GROUP BY 1 ORDER BY 1`,
+      [q.tenant, q.now, q.today],
+    );
+    return r.rows;
+  }
+
+  /** Terms due on each local date of [from, to]: answered on time, answered late, still open (late or not yet). */
+  async dueByDay(tx: PoolClient, q: { tenant: string; from: string; to: string; now: Date }): Promise<DueDayRow[]> {
+    const r = await tx.query<DueDayRow>(
+      `SELECT to_char(due_date, 'YYYY-MM-DD') AS day,
+         count(*) FILTER (WHERE answered_at IS NOT NULL AND answered_at <= due_at)::int AS on_time,
+         count(*) FILTER (WHERE answered_at IS NOT NULL AND answered_at > due_at)::int AS late,
+         count(*) FILTER (WHERE answered_at IS NULL AND due_at < $4)::int AS open_late,
+         count(*) FILTER (WHERE answered_at IS NULL AND due_at >= $4)::int AS open
+       FROM case_deadline
+       WHERE tenant = $1 AND profile <> '' AND due_date BETWEEN $2::date AND $3::date
+       GROUP BY due_date ORDER BY due_date`,
+      [q.tenant, q.from, q.to, q.now],
+    );
+    return r.rows;
+  }
+}
+
+/** One addressee's open terms by state (the SLA dashboard). */
+export interface SlaRow {
+  addressee: string;
+  due_today: number;
+  at_risk: number;
+  overdue: number;
+  paused: number;
+  open: number;
+}
+
+/** Terms due on one day, by outcome (the SLA dashboard's chart). */
+export interface DueDayRow {
+  day: string;
+  on_time: number;
+  late: number;
+  open_late: number;
+  open: number;
 }

@@ -13,7 +13,7 @@ import { JournalRepository } from '../persistence/journal.repository';
 import { LeaderJob } from '../persistence/leader.job';
 import { stableUuid } from '../persistence/stable.uuid';
 import { TransactionRunner } from '../persistence/transaction.runner';
-import { type DeadlineAlert, planAlerts } from './deadline-alerts.mapper';
+import { type DeadlineAlert, planAlerts, riskFrom } from './deadline-alerts.mapper';
 import { type CaseFacts, DeadlineRepository, type StoredDeadline } from './deadline.repository';
 import { type RepeatMatch, repeatOf } from './repeat-appeal.mapper';
 import { type CaseDeadline, DeadlineService } from './deadline.service';
@@ -202,6 +202,8 @@ export class DeadlineScheduler implements BeforeApplicationShutdown {
         extensions: Math.max(r.extensions, stored?.extensions ?? 0),
         ...(r.answeredAt ? { answeredAt: new Date(r.answeredAt) } : {}),
         overdue: r.overdue,
+        paused: r.paused,
+        ...(riskFrom(r) !== undefined ? { atRiskFrom: new Date(riskFrom(r) as number) } : {}),
         ...(plan.nextCheckAt ? { nextCheckAt: plan.nextCheckAt } : {}),
         caseVersion: kase.version,
         facts: factsOf(computed, firstLook ? repeats.map((m) => m.caseRef) : (stored?.repeatOf ?? [])),

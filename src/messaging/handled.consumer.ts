@@ -7,7 +7,14 @@ import { FailureRouter } from './failure.router';
 import { Delivery, QueueConsumer } from './queue.consumer';
 import { ConsumerQueueSpec } from './topology.declaration';
 
-/** Does the work for one message; throws TransientError / PermanentError (from contracts) on failure. */
+/**
+ * Thrown by a handler that did not start the work and gives the message back to its queue
+ * unchanged (no retry tier, no attempt counted): a consumer paused while the message waited in
+ * the handler, e.g. a breaker opened by hand when the hub stops.
+ */
+export class GiveBack extends Error {}
+
+/** Does the work for one message; throws TransientError / PermanentError (from contracts) on failure, or {@link GiveBack}. */
 export type MessageHandler = (msg: ConsumeMessage) => Promise<void>;
 
 /**
@@ -42,6 +49,7 @@ export class HandledConsumer {
       .then(
         () => void d.ack(),
         async (err) => {
+          if (err instanceof GiveBack) return void d.requeue();
           const decision = await this.failures.fail(d, this.spec, err);
           this.logger.warn(
             {
@@ -60,6 +68,15 @@ export class HandledConsumer {
       )
       .finally(() => this.running.delete(task));
     this.running.add(task);
+  }
+
+  /** No new deliveries until {@link resume}: messages wait in the queue. */
+  pause(): Promise<void> {
+    return this.consumer.pause();
+  }
+
+  resume(): Promise<void> {
+    return this.consumer.resume();
   }
 
   async stop(): Promise<void> {

@@ -50,8 +50,10 @@ const ACK_SETTLE_MS = 500;
 /** A running consumer on its own channel, re-subscribed after every reconnect. */
 export class QueueConsumer {
   private wrapper?: ChannelWrapper;
-  private current?: { channel: Channel; tag: string; live: boolean };
+  private current?: { channel: Channel; tag: string; live: boolean; subscribe: () => Promise<void> };
   private stopped = false;
+  /** Paused: subscribed to nothing, so messages wait in the queue (a breaker opened by hand). */
+  private paused = false;
 
   constructor(
     private readonly amqp: AmqpClient,
@@ -62,30 +64,55 @@ export class QueueConsumer {
 
   async start(): Promise<void> {
     this.wrapper = this.amqp.createChannel(`consumer:${this.queue}`, async (channel) => {
-      const state = { channel, tag: '', live: true };
-      channel.once('close', () => (state.live = false));
       const acks = new AckTracker((deliveryTag) => {
         if (state.live) channel.ack({ fields: { deliveryTag } } as Message, true);
       });
+      const state = {
+        channel,
+        tag: '',
+        live: true,
+        subscribe: async () => {
+          const { consumerTag } = await channel.consume(this.queue, (msg) => {
+            // null means the broker cancelled the consumer (queue deleted); the channel setup re-subscribes on reconnect.
+            if (!msg) return;
+            acks.delivered(msg.fields.deliveryTag);
+            this.onDelivery(new Delivery(msg, channel, acks, () => state.live));
+          });
+          state.tag = consumerTag;
+        },
+      };
+      channel.once('close', () => (state.live = false));
       if (this.stopped) return;
       await channel.prefetch(this.prefetch);
-      const { consumerTag } = await channel.consume(this.queue, (msg) => {
-        // null means the broker cancelled the consumer (queue deleted); the channel setup re-subscribes on reconnect.
-        if (!msg) return;
-        acks.delivered(msg.fields.deliveryTag);
-        this.onDelivery(new Delivery(msg, channel, acks, () => state.live));
-      });
-      state.tag = consumerTag;
+      if (!this.paused) await state.subscribe();
       this.current = state;
     });
     await this.wrapper.waitForConnect();
+  }
+
+  /** Stops new deliveries until {@link resume}; messages already delivered can still be acked. */
+  async pause(): Promise<void> {
+    this.paused = true;
+    const cur = this.current;
+    if (!cur?.live || !cur.tag) return;
+    const tag = cur.tag;
+    cur.tag = '';
+    await cur.channel.cancel(tag).catch(() => undefined);
+  }
+
+  /** Subscribes again after {@link pause}. */
+  async resume(): Promise<void> {
+    this.paused = false;
+    const cur = this.current;
+    if (this.stopped || !cur?.live || cur.tag) return;
+    await cur.subscribe().catch(() => undefined);
   }
 
   /** Stops new deliveries; messages already delivered can still be acked. */
   async cancel(): Promise<void> {
     this.stopped = true;
     const cur = this.current;
-    if (!cur || !cur.live) return;
+    if (!cur || !cur.live || !cur.tag) return;
     await cur.channel.cancel(cur.tag).catch(() => undefined);
   }
 

@@ -18,6 +18,18 @@ export function notificationIdFor(eventId: string, template: string): string {
   return stableUuid(`${eventId}\n${template}`);
 }
 
+/** The rules a case event fires: its type, its tenant, and its status when the rule names statuses (also the admin dry run). */
+export function rulesFor<R extends HubConfig['notifications']['rules'][number]>(rules: readonly R[], event: Pick<CloudEvent, 'type' | 'tenant' | 'data'>): R[] {
+  const status = (event.data as { status?: unknown } | undefined)?.status;
+  return rules.filter(
+    (r) =>
+      r.on === event.type &&
+      (r.tenants.includes('*') || r.tenants.includes(event.tenant)) &&
+      (!r.statuses || r.statuses.includes(String(status))) &&
+      !(r.exceptStatuses && r.exceptStatuses.includes(String(status))),
+  );
+}
+
 /**
  * What each message on `hub.notify` means: a portal's notification request, a cabinet's link
  * token, or one of the hub's own case events, which the tenant's rules turn into notifications
@@ -61,14 +73,7 @@ export class NotificationRules {
   }
 
   private async fromCaseEvent(tx: PoolClient, event: CloudEvent): Promise<OutgoingMessage[]> {
-    const status = (event.data as { status?: unknown }).status;
-    const rules = this.config.notifications.rules.filter(
-      (r) =>
-        r.on === event.type &&
-        (r.tenants.includes('*') || r.tenants.includes(event.tenant)) &&
-        (!r.statuses || r.statuses.includes(String(status))) &&
-        !(r.exceptStatuses && r.exceptStatuses.includes(String(status))),
-    );
+    const rules = rulesFor(this.config.notifications.rules, event);
     if (!rules.length) return [];
     const caseRef = (event.data as { caseRef?: string }).caseRef;
     // Deadline events name their case's kind; case events carry it in their type.

@@ -17,6 +17,7 @@ import { EvidenceChain1733300000000 } from './migrations/1733300000000-evidence-
 import { Admin1733400000000 } from './migrations/1733400000000-admin.migration';
 import { DeadLetters1733500000000 } from './migrations/1733500000000-dead-letters.migration';
 import { AdminCases1733600000000 } from './migrations/1733600000000-admin-cases.migration';
+import { AdminOperations1733700000000 } from './migrations/1733700000000-admin-operations.migration';
 
 /** Every migration, in order. */
 export const MIGRATIONS = [
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   Admin1733400000000,
   DeadLetters1733500000000,
   AdminCases1733600000000,
+  AdminOperations1733700000000,
 ];
 
 /** Key of the advisory lock that serialises migrations when several instances start at once. */

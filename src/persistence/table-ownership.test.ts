@@ -39,6 +39,7 @@ const OWNERS: Record<string, string> = {
   dead_letter: 'src/admin/dead-letters/dead-letter.repository.ts',
   dead_letter_plan: 'src/admin/dead-letters/dead-letter.repository.ts',
   dead_letter_edit: 'src/admin/dead-letters/dead-letter.repository.ts',
+  adapter_override: 'src/adapter-host/adapter-override.repository.ts',
 };
 
 /**

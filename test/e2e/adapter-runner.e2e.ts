@@ -156,7 +156,10 @@ describe('adapter host: results to cases and cabinet.out, inbox, polling, breake
       } as any,
     });
     await eventually('answered published', () => out.find((m) => m.routingKey === 'demo.appeal.answered' && m.json().subject === ev.data.caseRef), 10000);
-    expect(out.filter((m) => m.json().subject === ev.data.caseRef).map((m) => m.routingKey)).toEqual(['demo.appeal.status-changed', 'demo.appeal.answered']);
+    expect(out.filter((m) => m.json().subject === ev.data.caseRef && m.routingKey !== 'demo.appeal.repeat-linked').map((m) => m.routingKey)).toEqual([
+      'demo.appeal.status-changed',
+      'demo.appeal.answered',
+    ]);
 
     office.pending.push(status('2026-01-11T12:00:00+02:00', 'postponed'));
     await eventually(
@@ -167,7 +170,10 @@ describe('adapter host: results to cases and cabinet.out, inbox, polling, breake
     const [kase] = await sql<any>(hub.space.schema, 'SELECT status FROM cases WHERE case_ref = $1', [ev.data.caseRef]);
     expect(kase.status).toBe('answered');
     await new Promise((r) => setTimeout(r, 300));
-    expect(out.filter((m) => m.json().subject === ev.data.caseRef)).toHaveLength(2);
+    // The back office's results only: the deadline scheduler's first round (1 s after start) may
+    // link this appeal to the earlier ones of the same example applicant (appeal.repeat-linked),
+    // depending on how fast the tests before ran.
+    expect(out.filter((m) => m.json().subject === ev.data.caseRef && m.routingKey !== 'demo.appeal.repeat-linked')).toHaveLength(2);
   });
 
   it('opens the breaker while the back office is down, closes it after recovery, and the appeal still registers once', async () => {
