@@ -186,7 +186,12 @@ const SEARCH_QUERY: AdminRouteDoc['query'] = {
   adapter: { schema: Str('Adapter instance id.', 128), description: 'A message of the case was routed to this adapter instance, or a result came from it.' },
   dueFrom: { schema: DateOnly('YYYY-MM-DD'), description: 'The computed statutory term ends on or after this day.' },
   dueTo: { schema: DateOnly('YYYY-MM-DD'), description: 'The computed statutory term ends on or before this day.' },
-  overdue: { schema: Type.Union([Type.Literal('true'), Type.Literal('false')]), description: 'Only overdue (true) or only in-time (false) cases with a computed term.' },
+  overdue: {
+    schema: Type.Union([Type.Literal('true'), Type.Literal('false'), Type.Literal('1'), Type.Literal('0')]),
+    description: 'Only overdue (true) or only in-time (false) cases with a computed term.',
+  },
+  paused: { schema: Type.Union([Type.Literal('true'), Type.Literal('false'), Type.Literal('1'), Type.Literal('0')]), description: 'Only terms standing still (true) or running (false).' },
+  addressee: { schema: Type.String({ maxLength: 256 }), description: 'Only terms with this executor (empty: none named), as the dashboard links them.' },
   limit: { schema: Type.Integer({ minimum: 1, maximum: 200, default: 50 }), description: 'Cases per page.' },
   cursor: { schema: Type.String({ maxLength: 200 }), description: '`nextCursor` of the previous page.' },
 };

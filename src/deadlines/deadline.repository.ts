@@ -47,6 +47,10 @@ export interface DeadlineWindow {
   dueTo?: string;
   /** Only overdue (true) or only not overdue (false) cases. */
   overdue?: boolean;
+  /** Only paused (true) or only running (false) terms. */
+  paused?: boolean;
+  /** Only terms with this executor ('' for none named). */
+  addressee?: string;
 }
 
 /** Facts of a case the KPIs count, from its journal. */
@@ -264,6 +268,8 @@ export class DeadlineRepository {
     if (w.dueFrom) parts.push(`d.due_date >= ${p.add(w.dueFrom)}::date`);
     if (w.dueTo) parts.push(`d.due_date <= ${p.add(w.dueTo)}::date`);
     if (w.overdue !== undefined) parts.push(`d.overdue = ${p.add(w.overdue)}::boolean`);
+    if (w.paused !== undefined) parts.push(`d.paused = ${p.add(w.paused)}::boolean`);
+    if (w.addressee !== undefined) parts.push(`coalesce(d.addressee, '') = ${p.add(w.addressee)}`);
     return { sql: `EXISTS (SELECT 1 FROM case_deadline d WHERE ${parts.join(' AND ')})` };
   }
 

@@ -146,5 +146,16 @@ describe('admin: SLA and KPI dashboard', () => {
     expect(html).toContain('Прострочено');
     expect(html).not.toMatch(/style=/);
     expect(html).not.toContain(refs.other);
+    // Each count's link opens the case search with exactly those cases.
+    const linked = async (href: string) => {
+      const q = new URL(href, hub.url).searchParams;
+      q.delete('tenant');
+      const r = await adminCall<{ cases: { caseRef: string }[] }>(hub, token, 'GET', `/v1/admin/demo/cases?${q.toString()}`);
+      expect(r.status).toBe(200);
+      return r.body.cases.map((c) => c.caseRef).sort();
+    };
+    expect(await linked('/console/cases?tenant=demo&overdue=1')).toEqual([refs.overdue]);
+    expect(await linked('/console/cases?tenant=demo&dueFrom=2026-03-11&dueTo=2026-03-11')).toEqual([refs.today]);
+    expect(await linked('/console/cases?tenant=demo&paused=1&addressee=dept-water')).toEqual([refs.paused]);
   });
 });

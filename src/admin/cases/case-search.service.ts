@@ -25,10 +25,14 @@ export interface CaseFilters {
   dueFrom?: string;
   dueTo?: string;
   overdue?: boolean;
+  /** Only terms standing still (true) or running (false). */
+  paused?: boolean;
+  /** The executor the term is with (case_deadline.addressee; empty: none named), as the dashboard's rows link. */
+  addressee?: string;
 }
 
 /** The query parameters of the search, in the order the console's links write them. */
-export const FILTER_NAMES = ['caseRef', 'kind', 'status', 'registrationNumber', 'externalId', 'eventId', 'contactHash', 'adapter', 'dueFrom', 'dueTo', 'overdue'] as const;
+export const FILTER_NAMES = ['caseRef', 'kind', 'status', 'registrationNumber', 'externalId', 'eventId', 'contactHash', 'adapter', 'dueFrom', 'dueTo', 'overdue', 'paused', 'addressee'] as const;
 /** Paging parameters. */
 const PAGING = ['limit', 'cursor'] as const;
 /** Parameters that would put a contact in clear into a URL: refused with a pointer to the hash. */
@@ -106,9 +110,16 @@ export function filtersOf(query: Record<string, unknown>, extra: readonly string
     if (d !== undefined && !DATE.test(d)) throw new AdminDenied(400, `${k}: a date, YYYY-MM-DD`);
     set(k, d);
   }
-  const overdue = text('overdue', 5);
-  if (overdue !== undefined && overdue !== 'true' && overdue !== 'false') throw new AdminDenied(400, 'overdue: true or false');
-  set('overdue', overdue === undefined ? undefined : overdue === 'true');
+  // `1`/`0` as the dashboard's links write them, `true`/`false` as the form does.
+  for (const k of ['overdue', 'paused'] as const) {
+    const v = text(k, 5);
+    if (v !== undefined && !['true', 'false', '1', '0'].includes(v)) throw new AdminDenied(400, `${k}: true or false`);
+    set(k, v === undefined ? undefined : v === 'true' || v === '1');
+  }
+  // The dashboard links `addressee=` (empty) for terms with no executor named: empty is a value here.
+  const addressee = query.addressee;
+  if (addressee !== undefined && (typeof addressee !== 'string' || addressee.length > 256 || CONTROL.test(addressee))) throw new AdminDenied(400, 'addressee: one line of at most 256 characters');
+  if (typeof addressee === 'string') f.addressee = addressee.trim();
   const limitText = text('limit', 4);
   const limit = limitText === undefined ? SEARCH_PAGE.default : /^\d+$/.test(limitText) ? Number(limitText) : NaN;
   if (!(limit >= 1 && limit <= SEARCH_PAGE.max)) throw new AdminDenied(400, `limit: a whole number from 1 to ${SEARCH_PAGE.max}`);
@@ -177,7 +188,8 @@ export class CaseSearchService {
       const conditions: CaseCondition[] = [];
       if (f.eventId) conditions.push(this.journal.eventCondition(p, CASE_COLUMNS, f.eventId));
       if (f.adapter) conditions.push(this.journal.adapterCondition(p, CASE_COLUMNS, f.adapter));
-      if (f.dueFrom || f.dueTo || f.overdue !== undefined) conditions.push(this.deadlines.windowCondition(p, CASE_COLUMNS, { dueFrom: f.dueFrom, dueTo: f.dueTo, overdue: f.overdue }));
+      if (f.dueFrom || f.dueTo || f.overdue !== undefined || f.paused !== undefined || f.addressee !== undefined)
+        conditions.push(this.deadlines.windowCondition(p, CASE_COLUMNS, { dueFrom: f.dueFrom, dueTo: f.dueTo, overdue: f.overdue, paused: f.paused, addressee: f.addressee }));
       const rows = await this.cases.adminSearch(tx, p, {
         tenants,
         kind: f.kind,
