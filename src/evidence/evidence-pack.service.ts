@@ -7,6 +7,7 @@ import { SHA256_HEX } from '../files/file-store.port';
 import { type ChainLink, HASH_V, sha256 } from './chain.codec';
 import { ChainRepository, type CurrentRow } from './chain.repository';
 import { docFor } from './journal-verify.service';
+import { contentDisposition } from '../files/file-download.controller';
 
 export const PACK_FORMAT = 'cabinet-hub/evidence-pack/v1';
 /** Every entry of a pack gets this time: the pack's bytes depend on its content only. */
@@ -225,4 +226,21 @@ export function referencedFiles(body: Buffer, into: Set<string>): Set<string> {
     }
   }
   return into;
+}
+
+/**
+ * The `open` of {@link exportEvidencePack} for an HTTP answer: 200, `application/zip`, named
+ * `evidence-<tenant>-<caseRef>.zip`. Called only once the case is known to exist, so a 404 can
+ * still be sent before it.
+ */
+export function zipAnswer(
+  res: Writable & { status(code: number): { setHeader(k: string, v: string): unknown }; setHeader(k: string, v: string): unknown },
+  tenant: string,
+  caseRef: string,
+): () => Writable {
+  return () => {
+    res.status(200).setHeader('Content-Type', 'application/zip');
+    res.setHeader('Content-Disposition', contentDisposition(`evidence-${tenant}-${caseRef}.zip`));
+    return res;
+  };
 }

@@ -4,8 +4,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { CASE_REF_MAX_LENGTH } from '../../contracts';
 import { FILE_STORE, LOGGER } from '../config/injection.tokens';
-import { exportEvidencePack } from '../evidence/evidence-pack.service';
-import { contentDisposition } from '../files/file-download.controller';
+import { exportEvidencePack, zipAnswer } from '../evidence/evidence-pack.service';
 import type { FileStore } from '../files/file-store.port';
 import { safeError } from '../logging/pii.mask';
 import { poolOf } from '../persistence/database.setup';
@@ -42,18 +41,7 @@ export class EvidenceController {
     if (!caseRef || caseRef.length > CASE_REF_MAX_LENGTH || CONTROL.test(caseRef))
       return void res.status(404).json({ errors: [{ pointer: '', reason: 'ask for <caseRef>.zip of a case of this tenant' }] });
     try {
-      const summary = await exportEvidencePack(
-        poolOf(this.db),
-        this.store,
-        tenant,
-        caseRef,
-        () => {
-          res.status(200).setHeader('Content-Type', 'application/zip');
-          res.setHeader('Content-Disposition', contentDisposition(`evidence-${tenant}-${caseRef}.zip`));
-          return res;
-        },
-        { kinds: access.kinds },
-      );
+      const summary = await exportEvidencePack(poolOf(this.db), this.store, tenant, caseRef, zipAnswer(res, tenant, caseRef), { kinds: access.kinds });
       if (!summary) return void res.status(404).json({ errors: [{ pointer: '', reason: 'this tenant has no case with this caseRef' }] });
       if ('forbidden' in summary) return void res.status(403).json({ errors: [{ pointer: '', reason: `this caseRef is also a ${summary.forbidden} case, which this token may not read` }] });
       // Who took which case's evidence, never its content.

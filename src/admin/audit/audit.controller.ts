@@ -9,6 +9,7 @@ import { tenantsAllowing } from '../auth/admin.roles';
 import { langOf, t } from '../console/console.i18n';
 import { CONSOLE_BASE, renderPage, renderPart } from '../console/console.layout';
 import { AdminAudit } from './admin-audit.service';
+import { queryReader } from '../console/admin-query.codec';
 
 const PAGE = 100;
 
@@ -89,15 +90,7 @@ export class AuditController {
   }
 
   private filters(req: AdminRequest): { action?: string; actor?: string; target?: string; from?: Date; to?: Date } {
-    const q = req.query as Record<string, unknown>;
-    const str = (k: string, max: number) => (typeof q[k] === 'string' && (q[k] as string).trim() && (q[k] as string).length <= max ? (q[k] as string).trim() : undefined);
-    const date = (k: string) => {
-      const v = str(k, 40);
-      if (v === undefined) return undefined;
-      const d = new Date(v);
-      if (Number.isNaN(d.getTime())) throw new AdminDenied(400, `${k} must be a date or a timestamp (ISO 8601)`);
-      return d;
-    };
+    const { text: str, date } = queryReader(req.query as Record<string, unknown>);
     const action = str('action', 100);
     const actor = str('actor', 300);
     const target = str('target', 300);

@@ -4,8 +4,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { CASE_KINDS, CASE_REF_MAX_LENGTH } from '../../../contracts';
 import { FILE_STORE, LOGGER } from '../../config/injection.tokens';
-import { exportEvidencePack } from '../../evidence/evidence-pack.service';
-import { contentDisposition } from '../../files/file-download.controller';
+import { exportEvidencePack, zipAnswer } from '../../evidence/evidence-pack.service';
 import type { FileStore } from '../../files/file-store.port';
 import { safeError } from '../../logging/pii.mask';
 import { poolOf } from '../../persistence/database.setup';
@@ -43,18 +42,7 @@ export class EvidenceExportController {
     // Audited before anything is read: an export that fails half-way was still asked for by someone.
     await this.audit.record(req.principal, { tenant, action: 'evidence.export', target: caseRef, reason: reason.reason });
     try {
-      const summary = await exportEvidencePack(
-        poolOf(this.db),
-        this.store,
-        tenant,
-        caseRef,
-        () => {
-          res.status(200).setHeader('Content-Type', 'application/zip');
-          res.setHeader('Content-Disposition', contentDisposition(`evidence-${tenant}-${caseRef}.zip`));
-          return res;
-        },
-        { kinds: CASE_KINDS },
-      );
+      const summary = await exportEvidencePack(poolOf(this.db), this.store, tenant, caseRef, zipAnswer(res, tenant, caseRef), { kinds: CASE_KINDS });
       if (!summary || 'forbidden' in summary) throw new AdminDenied(404, 'this tenant has no case with this caseRef');
       this.logger.info({ event: 'evidence.exported', actor: req.principal.actor, tenant, entries: summary.entries, files: summary.files, checkpoint: summary.checkpoint }, 'evidence pack exported');
     } catch (e) {

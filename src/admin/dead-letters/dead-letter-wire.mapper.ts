@@ -1,3 +1,4 @@
+import { queryReader } from '../console/admin-query.codec';
 import { DEAD_LETTER_STATUSES } from '../../../contracts/model/admin-dead-letters.schema';
 import { reasonOf } from '../audit/admin-audit.service';
 import { AdminDenied } from '../auth/admin.guard';
@@ -24,19 +25,7 @@ export function requiredReason(body: Record<string, unknown> | undefined): strin
 
 /** The list's filters from a query (or a form): every one optional and checked; 400 when malformed. */
 export function filterOf(tenant: string, q: Record<string, unknown>, statusDefault: readonly DeadLetterStatus[] = OPEN_STATUSES): DeadLetterFilter {
-  const str = (k: string, max: number) => {
-    const v = q[k];
-    if (v === undefined || v === '') return undefined;
-    if (typeof v !== 'string' || v.length > max || /[\u0000-\u001f]/.test(v)) throw new AdminDenied(400, `${k}: at most ${max} printable characters`);
-    return v.trim() || undefined;
-  };
-  const date = (k: string) => {
-    const v = str(k, 40);
-    if (v === undefined) return undefined;
-    const d = new Date(v);
-    if (Number.isNaN(d.getTime())) throw new AdminDenied(400, `${k} must be a date or a timestamp (ISO 8601)`);
-    return d;
-  };
+  const { text: str, date } = queryReader(q);
   const statusText = str('status', 200);
   const statuses = statusText === undefined ? statusDefault : statusText === 'all' ? [] : statusText.split(',').map((s) => s.trim());
   for (const s of statuses) if (!(DEAD_LETTER_STATUSES as readonly string[]).includes(s)) throw new AdminDenied(400, `status: comma-separated of ${DEAD_LETTER_STATUSES.join(', ')} or all`);
