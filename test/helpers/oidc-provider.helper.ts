@@ -20,7 +20,8 @@ export interface OidcTestSettings {
   users: Record<string, string[]>;
 }
 
-const SELF = resolve(__dirname, '../../dist/test/helpers/oidc-provider.helper.js');
+// This very file compiled: itself when running from dist/ (the demo), its build when run by ts-jest.
+const SELF = __filename.endsWith('.js') ? __filename : resolve(__dirname, '../../dist/test/helpers/oidc-provider.helper.js');
 
 /** A provider running in a child process. */
 export class OidcTestProvider {
