@@ -274,7 +274,10 @@ export class AdapterRunner implements BeforeApplicationShutdown {
       instance.breaker.success();
       await this.committer.commitPoll(instance.id, previous, results, cursor);
     } catch (e) {
+      // As for deliveries: a refusal means the system answered. Saying nothing would leave a
+      // half-open breaker waiting for its one trial call to end, and it would stay half-open for good.
       if (failureClassOf(e) === 'transient') instance.breaker.failure();
+      else instance.breaker.success();
       this.logger.warn({ event: 'adapter.poll-failed', adapter: instance.id, error: safeError(e) }, 'poll failed; will retry');
     }
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import { CloudEvent, defineAdapter, exampleEvent, ResultEvent, TransientError, validateEvent } from '../../contracts';
+import { CloudEvent, defineAdapter, exampleEvent, PermanentError, ResultEvent, TransientError, validateEvent } from '../../contracts';
 import { AmqpProbe } from '../helpers/amqp-probe.client';
 import { eventually, sql } from '../helpers/infra.helper';
 import { startTestHub, TestHub } from '../helpers/test-hub.helper';
@@ -13,6 +13,8 @@ class FakeBackOffice {
   invalidNext = false;
   pending: ResultEvent[] = [];
   polled = 0;
+  /** While true, polls are refused for good (as 1C refuses a changed password): the system answers. */
+  refusePolls = false;
 }
 
 const office = new FakeBackOffice();
@@ -46,6 +48,7 @@ const fake = defineAdapter({
     },
     async poll(cursor: string | undefined) {
       if (office.down) throw new TransientError('back office answered 503');
+      if (office.refusePolls) throw new PermanentError('back office refused the credentials');
       office.polled++;
       const from = Number(cursor ?? 0);
       return { results: office.pending.slice(from), cursor: String(office.pending.length) };
@@ -197,6 +200,20 @@ describe('adapter host: results to cases and cabinet.out, inbox, polling, breake
     );
     expect(attempts.map((a: any) => a.outcome).filter((o: string) => o === 'transient').length).toBeGreaterThanOrEqual(1);
     expect(attempts.map((a: any) => a.outcome).at(-1)).toBe('ok');
+  });
+
+  it('a poll refused for good while the breaker is half-open does not leave it stuck there', async () => {
+    // Only polls run: failing ones open the breaker; once half-open, a poll takes the one trial call and is refused.
+    office.down = true;
+    const opened = hub.logs.length;
+    await eventually('breaker open', () => hub.logs.slice(opened).some((l) => l.includes('"event":"adapter.breaker"') && l.includes('"state":"open"')), 10000);
+    office.refusePolls = true;
+    office.down = false;
+    await eventually('a poll refused', () => hub.logs.slice(opened).some((l) => l.includes('back office refused the credentials')), 10000);
+    // A refusal means the system answered: the circuit closes, and an appeal goes through.
+    const ev = await submit();
+    await eventually('registered', () => office.registered.get(ev.id) === 1, 10000);
+    office.refusePolls = false;
   });
 
   it('an adapter that maps badly is caught by the hub and dead-lettered with the reason', async () => {
