@@ -11,6 +11,7 @@ import { poolOf } from '../../persistence/database.setup';
 import { AdminDeniedFilter } from '../auth/admin-denied.filter';
 import { AdminDenied, AdminGuard, Requires, type AdminRequest } from '../auth/admin.guard';
 import { AdminAudit, reasonOf } from './admin-audit.service';
+import { logActor } from '../auth/admin-auth.service';
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -44,7 +45,10 @@ export class EvidenceExportController {
     try {
       const summary = await exportEvidencePack(poolOf(this.db), this.store, tenant, caseRef, zipAnswer(res, tenant, caseRef), { kinds: CASE_KINDS });
       if (!summary || 'forbidden' in summary) throw new AdminDenied(404, 'this tenant has no case with this caseRef');
-      this.logger.info({ event: 'evidence.exported', actor: req.principal.actor, tenant, entries: summary.entries, files: summary.files, checkpoint: summary.checkpoint }, 'evidence pack exported');
+      this.logger.info(
+        { event: 'evidence.exported', actor: logActor(req.principal), tenant, entries: summary.entries, files: summary.files, checkpoint: summary.checkpoint },
+        'evidence pack exported',
+      );
     } catch (e) {
       if (e instanceof AdminDenied) throw e;
       this.logger.error({ event: 'evidence.export-failed', tenant, err: safeError(e) }, 'evidence export failed');

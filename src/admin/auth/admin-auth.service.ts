@@ -29,6 +29,9 @@ export interface Principal {
   sessionHash?: string;
 }
 
+/** How log lines name a principal: the provider's subject or the token id, never a person's name (logs hold no personal data). */
+export const logActor = (p: Principal): string => `${p.kind === 'session' ? 'oidc' : 'token'}:${p.id}`;
+
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 /** Compares two strings in constant time (equal lengths first, so nothing about the secret leaks by timing). */

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { TransientError } from '../../../contracts';
 import { HUB_CONFIG, LOGGER } from '../../config/injection.tokens';
 import type { HubConfig } from '../../config/hub-config.schema';
-import { AdminAuthService, sameSecret, type Principal } from './admin-auth.service';
+import { AdminAuthService, logActor, sameSecret, type Principal } from './admin-auth.service';
 import { allows, type Permission } from './admin.roles';
 
 /** A request that passed the guard: who asks, and the tenant it acts in (`*`: hub-wide). */
@@ -75,7 +75,7 @@ export class AdminGuard implements CanActivate {
     const tenant = need.scope === 'hub' ? '*' : need.scope === 'any' ? undefined : String(req.params.tenant ?? '');
     const ok = tenant === undefined ? Object.keys(p.grants).some((t) => allows(p.grants, need.permission, t)) : allows(p.grants, need.permission, tenant);
     if (!ok) {
-      this.logger.warn({ event: 'admin.denied', actor: p.actor, permission: need.permission, tenant: tenant?.slice(0, 64), method: req.method, route: req.route?.path }, 'admin request refused');
+      this.logger.warn({ event: 'admin.denied', actor: logActor(p), permission: need.permission, tenant: tenant?.slice(0, 64), method: req.method, route: req.route?.path }, 'admin request refused');
       throw new AdminDenied(403, `${need.permission} is not among your permissions${tenant && tenant !== '*' ? ` for tenant ${tenant.slice(0, 64)}` : tenant === '*' ? ' for the whole hub' : ''}`);
     }
     if (tenant && tenant !== '*' && !Object.hasOwn(this.config.tenants, tenant)) throw new AdminDenied(404, 'no such tenant');
