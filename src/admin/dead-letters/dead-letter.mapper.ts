@@ -3,6 +3,7 @@ import type { Options } from 'amqplib';
 import sjson from 'secure-json-parse';
 import { CASE_REF_MAX_LENGTH, escapePointerToken } from '../../../contracts';
 import { UNKNOWN_TENANT_ID } from '../../config/hub-config.loader';
+import { MASK } from '../cases/pii-mask.mapper';
 
 /**
  * Pure parts of dead-letter handling: what a DLQ message becomes as a row, the key that stores it
@@ -314,8 +315,8 @@ export function changesCitizenData(diff: readonly DiffEntry[]): boolean {
   return diff.some((d) => touchesCitizenData(d.path));
 }
 
-/** What a masked value is shown as; a proposal that sends it back means "unchanged". */
-export const MASK = '•••';
+/** What a masked value is shown as (the console's one mask); a proposal that sends it back means "unchanged". */
+export { MASK };
 
 /** The message with every citizen-data value masked (for readers without pii.reveal). */
 export function maskCitizenData(v: unknown, path = ''): unknown {
